@@ -1,0 +1,134 @@
+/**
+ * `DataFlow.model`: define a model from Effect Schema fields and get its 11 typed operations.
+ *
+ * ```ts
+ * const User = DataFlow.model("User", {
+ *   id: Schema.String, name: Schema.String, email: Schema.String,
+ *   age: Schema.optional(Schema.Int), active: Schema.Boolean
+ * }, { unique: [["email"]], indexes: [["age"]] })
+ *
+ * const alice = yield* User.create({ id: "u1", name: "Alice", email: "a@x.io", active: true })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Schema } from "effect"
+import type { Database } from "./Database.js"
+import type * as Errors from "./Errors.js"
+import {
+  type CreateInput,
+  describeModel,
+  type Id,
+  type ModelInfo,
+  type ModelOptions,
+  type Row,
+  type UpdateFields
+} from "./model/Model.js"
+import { bulkCreate, type BulkCreateParams, bulkDelete, type BulkDeleteParams, bulkUpdate, type BulkUpdateParams } from "./nodes/Bulk.js"
+import { create } from "./nodes/Create.js"
+import { type DeleteParams, remove } from "./nodes/Delete.js"
+import { count, type CountParams, list, type ListParams, type Page } from "./nodes/List.js"
+import { read, type ReadParams } from "./nodes/Read.js"
+import { update, type UpdateParams } from "./nodes/Update.js"
+import { bulkUpsert, type BulkUpsertParams, upsert, type UpsertParams, type UpsertResult } from "./nodes/Upsert.js"
+import type { Filter } from "./query/Filter.js"
+
+export type { CreateInput, Id, ModelOptions, Row, UpdateFields } from "./model/Model.js"
+export type { Filter } from "./query/Filter.js"
+export type { Page } from "./nodes/List.js"
+export type { UpsertResult } from "./nodes/Upsert.js"
+
+type Q = Errors.QueryError
+
+/** The 11 operation names, as used in node types (`UserCreateNode`, …). */
+export const operations = [
+  "create", "read", "update", "delete", "list", "count", "upsert", "bulkCreate", "bulkUpdate", "bulkDelete", "bulkUpsert"
+] as const
+
+/** One of the 11 operation names. */
+export type Operation = typeof operations[number]
+
+/** A model: its Schema, its table facts and its 11 operations, each an Effect requiring `Database`. */
+export interface Model<Name extends string, F extends Schema.Struct.Fields> {
+  readonly name: Name
+  readonly table: string
+  readonly fields: F
+  readonly info: ModelInfo
+  /** Phantom: the record type (`typeof User.Type`). */
+  readonly Type: Row<F>
+
+  /** Inserts one record and returns it as stored. */
+  readonly create: (input: CreateInput<F>) => Effect.Effect<Row<F>, Q, Database>
+  /** One record by id; fails NotFound when absent. */
+  readonly read: (params: ReadParams<Id<F>>) => Effect.Effect<Row<F>, Q | Errors.NotFound, Database>
+  /** Changes fields of one record by id; fails NotFound when absent. */
+  readonly update: (params: UpdateParams<Id<F>, UpdateFields<F>>) => Effect.Effect<Row<F>, Q | Errors.NotFound, Database>
+  /** Deletes one record by id; `deleted: false` when it was absent. */
+  readonly delete: (params: DeleteParams<Id<F>>) => Effect.Effect<{ readonly id: Id<F>; readonly deleted: boolean }, Q, Database>
+  /** One page of matching records, the total of all matches and a keyset cursor. */
+  readonly list: {
+    <K extends keyof Row<F> & string>(
+      params: ListParams<Filter<Row<F>>, keyof Row<F> & string> & { readonly select: ReadonlyArray<K> }
+    ): Effect.Effect<Page<Pick<Row<F>, K | ("id" & keyof Row<F>)>>, Q, Database>
+    (params?: ListParams<Filter<Row<F>>, keyof Row<F> & string>): Effect.Effect<Page<Row<F>>, Q, Database>
+  }
+  /** Number of matching records. */
+  readonly count: (params?: CountParams<Filter<Row<F>>>) => Effect.Effect<number, Q, Database>
+  /** Creates the record `where` names, or applies `update` to it. */
+  readonly upsert: (
+    params: UpsertParams<Partial<Row<F>>, Partial<CreateInput<F>>, UpdateFields<F>>
+  ) => Effect.Effect<UpsertResult<Row<F>>, Q | Errors.ConflictTargetError, Database>
+  /** Inserts many records in one transaction. */
+  readonly bulkCreate: (
+    params: BulkCreateParams<CreateInput<F>>
+  ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, Q, Database>
+  /** Updates every matching record; an empty filter needs `confirmed: true`. */
+  readonly bulkUpdate: (
+    params: BulkUpdateParams<Filter<Row<F>>, UpdateFields<F>>
+  ) => Effect.Effect<{ readonly updated: number }, Q | Errors.EmptyFilterRefused, Database>
+  /** Deletes every matching record; an empty filter needs `confirmed: true`. */
+  readonly bulkDelete: (
+    params: BulkDeleteParams<Filter<Row<F>>>
+  ) => Effect.Effect<{ readonly deleted: number }, Q | Errors.EmptyFilterRefused, Database>
+  /** Creates or updates many records on `conflictOn` (default id) in one transaction. */
+  readonly bulkUpsert: (
+    params: BulkUpsertParams<CreateInput<F>, keyof F & string>
+  ) => Effect.Effect<
+    { readonly inserted: number; readonly updated: number; readonly skipped: number },
+    Q | Errors.ConflictTargetError,
+    Database
+  >
+}
+
+/** Any model. */
+export type AnyModel = Model<string, any>
+
+/**
+ * Defines a model. Throws ValidationError at definition time for a model that cannot be stored
+ * (no `id`, an unsupported field type, a key naming an unknown field).
+ */
+export const model = <const Name extends string, F extends Schema.Struct.Fields>(
+  name: Name,
+  fields: F,
+  options: ModelOptions<F> = {}
+): Model<Name, F> => {
+  const info = describeModel(name, fields, options)
+  return {
+    name,
+    table: info.table,
+    fields,
+    info,
+    Type: undefined as never,
+    create: (input) => create(info, input) as any,
+    read: (params) => read(info, params) as any,
+    update: (params) => update(info, params) as any,
+    delete: (params) => remove(info, params) as any,
+    list: ((params?: ListParams<unknown, string>) => list(info, params)) as any,
+    count: (params) => count(info, params),
+    upsert: (params) => upsert(info, params) as any,
+    bulkCreate: (params) => bulkCreate(info, params),
+    bulkUpdate: (params) => bulkUpdate(info, params),
+    bulkDelete: (params) => bulkDelete(info, params),
+    bulkUpsert: (params) => bulkUpsert(info, params)
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The `Database` service: one connected SQL database, its dialect hooks, lazy table creation,
+ * typed transactions with savepoints, health and pool statistics.
+ *
+ * ```ts
+ * program.pipe(Effect.provide(Database.layer({ url: "postgresql://127.0.0.1:5432/test", models: [User] })))
+ * program.pipe(Effect.provide(Database.layerFromEnv()))   // DATABASE_URL; unset => sqlite:./dataflow.db
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, Layer, Option, Redacted, Scope } from "effect"
+import { connectMysql } from "./dialects/mysql/Layer.js"
+import { connectPostgres } from "./dialects/postgres/Layer.js"
+import { connectSqlite } from "./dialects/sqlite/Layer.js"
+import * as Errors from "./Errors.js"
+import type { ModelInfo } from "./model/Model.js"
+import type { Compiled } from "./sql/Compiler.js"
+import { createTable } from "./sql/Ddl.js"
+import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
+import type { Driver } from "./sql/Driver.js"
+import { parseUrl } from "./Url.js"
+
+/** Anything that carries a model's runtime facts (every `DataFlow.model`). */
+export interface ModelLike {
+  readonly info: ModelInfo
+}
+
+/** Options of `Database.transaction`. */
+export interface TransactionOptions {
+  /** Applied with the dialect's own statement; SQLite is always serializable (a weaker level is upgraded). */
+  readonly isolation?: IsolationLevel
+  /** Run the whole transaction again this many times when it fails with TransactionConflict. */
+  readonly retries?: number
+}
+
+/** The service every generated operation requires. */
+export interface DatabaseService {
+  readonly dialect: DialectName
+  /** The compiler hooks of this database. */
+  readonly hooks: Dialect
+  /** Escape hatch: the @effect/sql client (tagged template; values are bound). */
+  readonly sql: SqlClient.SqlClient
+  /** Models this layer was given, by name (node types resolve against these). */
+  readonly models: ReadonlyMap<string, ModelLike>
+  /** Runs a compiled query and returns its rows. */
+  readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+  /** Runs a compiled write and returns what it affected. */
+  readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
+  /** Creates the model's table once per layer (no-op when autoMigrate is off). */
+  readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, Errors.QueryError>
+  /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
+  readonly transaction: <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    options?: TransactionOptions
+  ) => Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R>
+  /** One round trip to the server. */
+  readonly health: Effect.Effect<{ readonly dialect: DialectName; readonly latencyMs: number }, Errors.QueryError>
+  /** Pool statistics where the driver exposes them. */
+  readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
+}
+
+/** The Database service tag. */
+export class Database extends Context.Tag("effect-dataflow/Database")<Database, DatabaseService>() {}
+
+/** Options of `Database.layer`. */
+export interface LayerOptions {
+  /** `postgres://…`, `mysql://…`, `mariadb://…`, `sqlite:./file.db`, `sqlite::memory:` (a Redacted URL is fine). */
+  readonly url: string | Redacted.Redacted<string>
+  /** Models whose tables are created when the layer starts, and whose nodes workflows may use. */
+  readonly models?: ReadonlyArray<ModelLike>
+  readonly poolSize?: number
+  readonly connectTimeout?: Duration.DurationInput
+  readonly idleTimeout?: Duration.DurationInput
+  /** Create missing tables (at start for `models`, else on first use). Default true. */
+  readonly autoMigrate?: boolean
+  /** Query cache (a later issue): refused until it exists rather than ignored. */
+  readonly cache?: unknown
+  /** Read replicas (a later issue): refused until they exist rather than ignored. */
+  readonly replicas?: unknown
+}
+
+const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
+  const driverOptions = {
+    poolSize: options.poolSize ?? 10,
+    connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
+    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds")
+  }
+  return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
+    const parsed = parseUrl(url)
+    switch (parsed.dialect) {
+      case "postgres":
+        return connectPostgres(parsed, driverOptions)
+      case "mysql":
+        return connectMysql(parsed, driverOptions)
+      case "sqlite":
+        return connectSqlite(parsed, driverOptions)
+      case "mongodb":
+        return Effect.fail(new Errors.UnsupportedFeature({ dialect: "mongodb", feature: "MongoDB (a later issue)" }))
+    }
+  }).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
+}
+
+const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.DataflowError, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (options.cache !== undefined) {
+      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
+    }
+    if (options.replicas !== undefined) {
+      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
+    }
+    const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
+    const driver = yield* Effect.try({ try: () => parseUrl(url), catch: (e) => e as Errors.ValidationError }).pipe(
+      Effect.zipRight(connect(url, options))
+    )
+    const { client, dialect } = driver
+    const classify = (context: ErrorContext | undefined) => (e: unknown) => dialect.classify(e, context)
+
+    const query: DatabaseService["query"] = (statement, context) =>
+      Effect.mapError(client.unsafe<Record<string, unknown>>(statement.sql, statement.params), classify(context))
+    const write: DatabaseService["write"] = (statement, context) =>
+      client.unsafe(statement.sql, statement.params).raw.pipe(
+        Effect.map(dialect.readResult),
+        Effect.mapError(classify(context))
+      )
+
+    const autoMigrate = options.autoMigrate !== false
+    const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
+    const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
+      !autoMigrate ? Effect.void : Effect.suspend(() => {
+        const existing = tables.get(model.table)
+        if (existing !== undefined) return Deferred.await(existing)
+        const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
+        tables.set(model.table, done)
+        const context: ErrorContext = { model: model.name, table: model.table, constraints: model.constraints, operation: "createTable" }
+        return Effect.forEach(createTable(dialect, model), (sql) => write({ sql, params: [] }, context), { discard: true }).pipe(
+          Effect.onExit((exit) => {
+            if (Exit.isFailure(exit)) tables.delete(model.table)
+            return Deferred.done(done, exit)
+          }),
+          // a fiber interrupted mid-creation must not leave others waiting forever
+          Effect.uninterruptible
+        )
+      })
+
+    const begin = (conn: Connection, isolation: IsolationLevel | undefined) =>
+      Effect.forEach(dialect.begin(isolation), (sql) => conn.executeUnprepared(sql, [], undefined), { discard: true })
+
+    const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          const scope = yield* Scope.make()
+          const opened = yield* Effect.exit(
+            Effect.tap(Scope.extend(client.reserve, scope), (conn) => begin(conn, isolation))
+          )
+          if (Exit.isFailure(opened)) {
+            yield* Scope.close(scope, opened)
+            return yield* Effect.fail(classify(undefined)(opened.cause._tag === "Fail" ? opened.cause.error : opened.cause))
+          }
+          const conn = opened.value
+          const exit = yield* Effect.exit(restore(Effect.provideService(effect, SqlClient.TransactionConnection, [conn, 0] as const)))
+          if (Exit.isSuccess(exit)) {
+            const committed = yield* Effect.exit(conn.executeUnprepared("COMMIT", [], undefined))
+            if (Exit.isFailure(committed)) {
+              yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
+              yield* Scope.close(scope, committed)
+              return yield* Effect.fail(classify(undefined)(committed.cause._tag === "Fail" ? committed.cause.error : committed.cause))
+            }
+          } else {
+            yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
+          }
+          yield* Scope.close(scope, exit)
+          return yield* exit
+        })
+      )
+
+    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
+      const name = `df_sp_${depth}`
+      const run = (sql: string) => Effect.mapError(conn.executeUnprepared(sql, [], undefined), classify(undefined))
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          yield* run(`SAVEPOINT ${name}`)
+          const exit = yield* Effect.exit(restore(Effect.provideService(effect, SqlClient.TransactionConnection, [conn, depth] as const)))
+          if (Exit.isSuccess(exit)) yield* run(`RELEASE SAVEPOINT ${name}`)
+          else yield* Effect.ignore(run(`ROLLBACK TO SAVEPOINT ${name}`))
+          return yield* exit
+        })
+      )
+    }
+
+    const transaction: DatabaseService["transaction"] = (effect, options = {}) => {
+      const once = Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (current) => {
+        if (Option.isNone(current)) return outer(effect, options.isolation)
+        if (options.isolation !== undefined) {
+          return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))
+        }
+        return nested(effect, current.value[0], current.value[1] + 1)
+      })
+      const retries = options.retries ?? 0
+      return retries > 0
+        ? Effect.retry(once, { times: retries, while: (e) => (e as { _tag?: string })._tag === "TransactionConflict" })
+        : once
+    }
+
+    const health = Effect.gen(function*() {
+      const start = Date.now()
+      yield* query({ sql: "SELECT 1 AS ok", params: [] })
+      return { dialect: dialect.name, latencyMs: Date.now() - start }
+    })
+
+    const models = new Map<string, ModelLike>()
+    for (const m of options.models ?? []) models.set(m.info.name, m)
+    if (autoMigrate) yield* Effect.forEach(models.values(), (m) => ensureTable(m.info), { discard: true })
+
+    return {
+      dialect: dialect.name,
+      hooks: dialect,
+      sql: client,
+      models,
+      query,
+      write,
+      ensureTable,
+      transaction,
+      health,
+      poolStats: driver.poolStats
+    } satisfies DatabaseService
+  })
+
+/** A Database layer for one URL. */
+export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.DataflowError> =>
+  Layer.scoped(Database, make(options))
+
+/**
+ * A Database layer from `DATABASE_URL` (read as a Redacted secret); unset means `sqlite:./dataflow.db`.
+ */
+export const layerFromEnv = (
+  options: Omit<LayerOptions, "url"> = {}
+): Layer.Layer<Database, Errors.DataflowError | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Config.redacted("DATABASE_URL").pipe(Config.withDefault(Redacted.make("sqlite:./dataflow.db"))),
+      (url) => layer({ ...options, url })
+    )
+  )
+
+/**
+ * Runs `effect` in one transaction of the current Database. Nested calls become savepoints;
+ * a failure rolls back exactly its own scope; the effect's typed errors come out unchanged.
+ *
+ * ```ts
+ * Database.transaction(Effect.gen(function* () { ... }), { isolation: "serializable", retries: 3 })
+ * ```
+ */
+export const transaction = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options?: TransactionOptions
+): Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R | Database> =>
+  Effect.flatMap(Database, (db) => db.transaction(effect, options))
+
+/** Health check of the current Database. */
+export const health = Effect.flatMap(Database, (db) => db.health)

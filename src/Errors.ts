@@ -1,0 +1,231 @@
+/**
+ * Every error effect-dataflow can fail with, as one tagged union.
+ *
+ * Messages name the model, field, operator or driver code — never a parameter value or a secret —
+ * so they are safe to log. Handle them with `Effect.catchTag("UniqueViolation", ...)`.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+
+/** Input rejected before any SQL exists: unknown field, wrong type, unknown operator, bad model. */
+export class ValidationError extends Data.TaggedError("ValidationError")<{
+  readonly path: string
+  readonly reason: string
+  readonly model?: string
+}> {
+  override get message() {
+    return `${this.model ? `${this.model}: ` : ""}${this.path || "(input)"}: ${this.reason}`
+  }
+}
+
+/** No row with this id (or matching this filter) exists. */
+export class NotFound extends Data.TaggedError("NotFound")<{
+  readonly model: string
+  readonly id?: unknown
+}> {
+  override get message() {
+    return `${this.model}: no matching record`
+  }
+}
+
+/** A unique constraint (or the primary key) rejected the write. `fields` names the key. */
+export class UniqueViolation extends Data.TaggedError("UniqueViolation")<{
+  readonly model: string
+  readonly fields: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `${this.model}: unique violation on (${this.fields.join(", ")})`
+  }
+}
+
+/** A foreign key rejected the write. */
+export class ForeignKeyViolation extends Data.TaggedError("ForeignKeyViolation")<{
+  readonly model: string
+  readonly constraint?: string
+}> {
+  override get message() {
+    return `${this.model}: foreign key violation${this.constraint ? ` (${this.constraint})` : ""}`
+  }
+}
+
+/** An upsert named a conflict target that is neither `id` nor a declared unique key. */
+export class ConflictTargetError extends Data.TaggedError("ConflictTargetError")<{
+  readonly model: string
+  readonly fields: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `${this.model}: (${this.fields.join(", ")}) is not id or a declared unique key; declare it in \`unique\``
+  }
+}
+
+/** A bulk update/delete with an empty filter, without `confirmed: true`. */
+export class EmptyFilterRefused extends Data.TaggedError("EmptyFilterRefused")<{
+  readonly model: string
+  readonly operation: string
+}> {
+  override get message() {
+    return `${this.model}.${this.operation}: empty filter would touch every row; pass confirmed: true`
+  }
+}
+
+/** A multi-tenant model was used without a tenant in context. */
+export class TenantRequired extends Data.TaggedError("TenantRequired")<{
+  readonly model: string
+}> {
+  override get message() {
+    return `${this.model}: a tenant is required`
+  }
+}
+
+/** The feature cannot mean the same on this dialect, so it is refused instead of approximated. */
+export class UnsupportedFeature extends Data.TaggedError("UnsupportedFeature")<{
+  readonly dialect: string
+  readonly feature: string
+}> {
+  override get message() {
+    return `${this.feature} is not supported on ${this.dialect}`
+  }
+}
+
+/** The database could not be reached or the connection broke. */
+export class ConnectionError extends Data.TaggedError("ConnectionError")<{
+  readonly dialect: string
+  readonly code?: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `cannot connect to ${this.dialect}${this.code ? ` (${this.code})` : ""}`
+  }
+}
+
+/** No pooled connection became free in time. */
+export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
+  readonly dialect: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `timed out waiting for a pooled ${this.dialect} connection`
+  }
+}
+
+/** The statement was cancelled by a statement timeout. */
+export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
+  readonly dialect: string
+  readonly code?: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `statement timed out on ${this.dialect}`
+  }
+}
+
+/** Serialization failure, deadlock or busy database: the transaction may succeed when retried. */
+export class TransactionConflict extends Data.TaggedError("TransactionConflict")<{
+  readonly dialect: string
+  readonly code?: string
+  readonly cause?: unknown
+}> {
+  readonly retryable = true
+  override get message() {
+    return `transaction conflict on ${this.dialect}${this.code ? ` (${this.code})` : ""}; retry it`
+  }
+}
+
+/** Any other database failure, with the driver's code (SQLSTATE, MariaDB errno or SQLite code). */
+export class DatabaseError extends Data.TaggedError("DatabaseError")<{
+  readonly dialect: string
+  readonly code?: string
+  readonly operation?: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `${this.dialect} error${this.code ? ` ${this.code}` : ""}${this.operation ? ` in ${this.operation}` : ""}`
+  }
+}
+
+/** Another process holds the migration lock longer than the wait allows. */
+export class MigrationLockTimeout extends Data.TaggedError("MigrationLockTimeout")<{
+  readonly dialect: string
+}> {
+  override get message() {
+    return `timed out waiting for the migration lock on ${this.dialect}`
+  }
+}
+
+/** A migration started but never finished; repair it before running more. */
+export class DirtyMigration extends Data.TaggedError("DirtyMigration")<{
+  readonly id: string
+  readonly step?: string
+}> {
+  override get message() {
+    return `migration ${this.id} is unfinished${this.step ? ` (failed at ${this.step})` : ""}`
+  }
+}
+
+/** An applied migration's checksum differs from the one planned now. */
+export class ChecksumMismatch extends Data.TaggedError("ChecksumMismatch")<{
+  readonly id: string
+}> {
+  override get message() {
+    return `migration ${this.id} was changed after it was applied`
+  }
+}
+
+/** The plan drops or narrows something and `allowDestructive` was not given. */
+export class DestructiveChangeRefused extends Data.TaggedError("DestructiveChangeRefused")<{
+  readonly changes: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `destructive changes refused: ${this.changes.join("; ")}`
+  }
+}
+
+/** A workflow definition is invalid; every problem is listed. */
+export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitionError")<{
+  readonly workflow: string
+  readonly problems: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `workflow ${this.workflow}: ${this.problems.join("; ")}`
+  }
+}
+
+/** A workflow node failed; `cause` is the node's own typed error. */
+export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
+  readonly nodeId: string
+  readonly cause: E
+}> {
+  override get message() {
+    return `node ${this.nodeId} failed`
+  }
+}
+
+/** Errors any statement can fail with, after classification. */
+export type QueryError =
+  | UniqueViolation
+  | ForeignKeyViolation
+  | ValidationError
+  | ConnectionError
+  | PoolTimeout
+  | StatementTimeout
+  | TransactionConflict
+  | DatabaseError
+
+/** Errors a write can fail with. */
+export type WriteError = QueryError
+
+/** Every error of effect-dataflow. */
+export type DataflowError =
+  | QueryError
+  | NotFound
+  | ConflictTargetError
+  | EmptyFilterRefused
+  | TenantRequired
+  | UnsupportedFeature
+  | MigrationLockTimeout
+  | DirtyMigration
+  | ChecksumMismatch
+  | DestructiveChangeRefused
+  | WorkflowDefinitionError
+  | NodeFailed

@@ -1,0 +1,116 @@
+/**
+ * An @effect/sql client over better-sqlite3 that we open ourselves, so every connection gets the
+ * functions and pragmas our SQL relies on: `regexp`, `df_lower`, case-sensitive LIKE, foreign keys,
+ * a busy timeout, and safe integers (BIGINT round-trips exactly).
+ *
+ * @since 0.1.0
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Statement from "@effect/sql/Statement"
+import Sqlite from "better-sqlite3"
+import { Effect, Scope } from "effect"
+
+/** Options of the SQLite client. */
+export interface SqliteOptions {
+  readonly filename: string
+  readonly busyTimeoutMs: number
+}
+
+const regexpCache = new Map<string, RegExp>()
+const regexp = (pattern: string, value: unknown): number | null => {
+  if (value === null || value === undefined) return null
+  let re = regexpCache.get(pattern)
+  if (re === undefined) {
+    re = new RegExp(pattern, "u")
+    if (regexpCache.size > 500) regexpCache.clear()
+    regexpCache.set(pattern, re)
+  }
+  return re.test(String(value)) ? 1 : 0
+}
+
+/** Opens the database file and configures it. */
+export const open = (options: SqliteOptions): Sqlite.Database => {
+  const db = new Sqlite(options.filename)
+  if (options.filename !== ":memory:") db.pragma("journal_mode = WAL")
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`)
+  db.pragma("foreign_keys = ON")
+  db.pragma("case_sensitive_like = ON")
+  db.defaultSafeIntegers(true)
+  db.function("regexp", { deterministic: true }, regexp as (...args: Array<unknown>) => unknown)
+  db.function("df_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v))
+  return db
+}
+
+/** One serialized connection as an @effect/sql client; the raw handle is returned for fast paths. */
+export const make = (
+  options: SqliteOptions
+): Effect.Effect<{ readonly client: SqlClient.SqlClient; readonly db: Sqlite.Database }, SqlError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const db = yield* Effect.acquireRelease(
+      Effect.try({ try: () => open(options), catch: (cause) => new SqlError({ cause, message: "Failed to open database" }) }),
+      (db) => Effect.sync(() => db.close())
+    )
+    const cache = new Map<string, Sqlite.Statement>()
+    const prepare = (sql: string) => {
+      let s = cache.get(sql)
+      if (s === undefined) {
+        s = db.prepare(sql)
+        if (cache.size > 500) cache.clear()
+        cache.set(sql, s)
+      }
+      return s
+    }
+    const run = (sql: string, params: ReadonlyArray<unknown>, raw: boolean) =>
+      Effect.try({
+        try: () => {
+          const s = prepare(sql)
+          if (s.reader) return s.all(...params) as ReadonlyArray<any>
+          const r = s.run(...params)
+          return (raw ? r : []) as unknown as ReadonlyArray<any>
+        },
+        catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+      })
+    const connection: Connection = {
+      execute: (sql, params, transformRows) =>
+        transformRows ? Effect.map(run(sql, params, false), transformRows) : run(sql, params, false),
+      executeRaw: (sql, params) => run(sql, params, true),
+      executeValues: (sql, params) =>
+        Effect.try({
+          try: () => {
+            const s = prepare(sql)
+            return s.reader ? (s.raw(true).all(...params) as Array<Array<unknown>>) : (s.run(...params), [])
+          },
+          catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+        }),
+      executeUnprepared: (sql, params) =>
+        Effect.try({
+          try: () => {
+            const s = db.prepare(sql)
+            return s.reader ? s.all(...(params ?? [])) : (s.run(...(params ?? [])), [])
+          },
+          catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+        }),
+      executeStream: () => Effect.dieMessage("executeStream is not implemented for SQLite") as never
+    }
+    const semaphore = yield* Effect.makeSemaphore(1)
+    const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
+    const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
+      Effect.as(
+        Effect.zipRight(
+          restore(semaphore.take(1)),
+          Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, semaphore.release(1)))
+        ),
+        connection
+      )
+    )
+    const client = yield* SqlClient.make({
+      acquirer,
+      transactionAcquirer,
+      compiler: Statement.makeCompilerSqlite(),
+      spanAttributes: [["db.system.name", "sqlite"]]
+    }).pipe(Effect.provide(Reactivity.layer))
+    return { client, db }
+  })

@@ -1,0 +1,75 @@
+/**
+ * SQLite hooks for the shared compiler. LIKE is made case-sensitive on every connection
+ * (`PRAGMA case_sensitive_like`), `$ilike` and `$regex` use functions registered by our client.
+ *
+ * @since 0.1.0
+ */
+import type { Field } from "../../model/Field.js"
+import type { Dialect } from "../../sql/Dialect.js"
+import { classifySqliteError } from "./Errors.js"
+
+const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
+
+const columnType = (field: Field): string => {
+  switch (field.kind) {
+    case "string":
+    case "literal":
+    case "uuid":
+    case "date":
+    case "json":
+    case "decimal":
+      return "TEXT"
+    case "int":
+    case "boolean":
+      return "INTEGER"
+    case "bigint":
+      return "BIGINT"
+    case "number":
+      return "REAL"
+    case "bytes":
+      return "BLOB"
+  }
+}
+
+const jsonTypes = { text: "('text')", number: "('integer','real')", boolean: "('true','false')" } as const
+
+/** SQLite dialect hooks. */
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  quote,
+  placeholder: () => "?",
+  maxParams: 32_766,
+  returning: true,
+  codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true },
+  columnType,
+  autoIdColumn: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  tableOptions: "",
+  inlineIndexes: false,
+  textOf: (expr) => expr,
+  like: (expr, param, ci) =>
+    ci ? `df_lower(${expr}) LIKE df_lower(${param}) ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`,
+  regex: (expr, param) => `${expr} REGEXP ${param}`,
+  jsonValue: (column, path, as) => {
+    if (as === "present") return `(CASE WHEN json_type(${column}, ${path()}) <> 'null' THEN 1 END)`
+    const type = `json_type(${column}, ${path()})`
+    if (as === "boolean") return `(CASE WHEN ${type} IN ${jsonTypes.boolean} THEN json_type(${column}, ${path()}) = 'true' END)`
+    return `(CASE WHEN ${type} IN ${jsonTypes[as]} THEN json_extract(${column}, ${path()}) END)`
+  },
+  jsonPath: (segments) => `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("")}`,
+  jsonHas: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
+  jsonHasParam: (value) => value,
+  orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
+  upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
+  excluded: (column) => `excluded.${quote(column)}`,
+  skipClause: " ON CONFLICT DO NOTHING",
+  forUpdate: "",
+  // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.
+  // SQLite transactions are serializable; a weaker requested level is honestly upgraded (see docs).
+  begin: () => ["BEGIN IMMEDIATE"],
+  readResult: (raw) => {
+    if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
+    const r = raw as { changes?: number }
+    return { affected: Number(r.changes ?? 0), rows: [] }
+  },
+  classify: classifySqliteError
+}

@@ -1,0 +1,144 @@
+/**
+ * Bulk writes: bulkCreate, bulkUpdate, bulkDelete. Each is all-or-nothing (one transaction),
+ * batched under the dialect's parameter limit, and validated in full before any SQL runs.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import * as Errors from "../Errors.js"
+import type { ModelInfo } from "../model/Model.js"
+import { isEmpty } from "../query/Filter.js"
+import { insertRows, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
+import { deleteWhere } from "./Delete.js"
+import { contextOf, databaseFor, filterOf, insertColumns, prepareInsert, validated } from "./Shared.js"
+import { setList } from "./Update.js"
+
+/** Parameters of `bulkCreate`. */
+export interface BulkCreateParams<Input> {
+  readonly data: Iterable<Input>
+  /** Rows per statement (lowered to fit the parameter limit). Default 1000. */
+  readonly batchSize?: number
+  /** "error" (default): a duplicate key fails the whole call; "skip": rows colliding on any unique key are skipped. */
+  readonly onConflict?: "error" | "skip"
+}
+
+/** Validates every row of `data`; the first bad row fails with its index in the path. */
+export const validateRows = (
+  model: ModelInfo,
+  data: Iterable<unknown>,
+  validate: ModelInfo["validateCreate"]
+): Effect.Effect<Array<Record<string, unknown>>, Errors.ValidationError> =>
+  Effect.suspend(() => {
+    if (data === null || typeof data !== "object" || typeof (data as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      return Effect.fail(new Errors.ValidationError({ model: model.name, path: "data", reason: "must be an array or iterable of records" }))
+    }
+    const rows: Array<Record<string, unknown>> = []
+    let i = 0
+    for (const item of data) {
+      const r = validate(item)
+      if (r._tag === "Left") {
+        return Effect.fail(new Errors.ValidationError({ model: model.name, path: `data[${i}]${r.left.path ? `.${r.left.path}` : ""}`, reason: r.left.reason }))
+      }
+      rows.push(r.right)
+      i++
+    }
+    return Effect.succeed(rows)
+  })
+
+const batchSizeOf = (model: ModelInfo, n: unknown) =>
+  n === undefined ? Effect.succeed(1000)
+  : typeof n === "number" && Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? Effect.succeed(n)
+  : Effect.fail(new Errors.ValidationError({ model: model.name, path: "batchSize", reason: "must be an integer from 1 to 100000" }))
+
+const duplicatesOf = (info: string | undefined) => {
+  const m = info ? /Duplicates:\s*(\d+)/.exec(info) : null
+  return m ? Number(m[1]) : undefined
+}
+
+/** Inserts many records in one transaction. */
+export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) =>
+  Effect.gen(function*() {
+    const onConflict = params?.onConflict ?? "error"
+    if (onConflict !== "error" && onConflict !== "skip") {
+      return yield* new Errors.ValidationError({ model: model.name, path: "onConflict", reason: "must be \"error\" or \"skip\"" })
+    }
+    const batchSize = yield* batchSizeOf(model, params.batchSize)
+    const valid = yield* validateRows(model, params.data, model.validateCreate)
+    if (valid.length === 0) return { inserted: 0, skipped: 0 }
+    const db = yield* databaseFor(model)
+    const d = db.hooks
+    const now = new Date()
+    const rows = valid.map((r) => prepareInsert(model, r, now))
+    const columns = insertColumns(model, rows)
+    const per = rowsPerStatement(d, columns.length, batchSize)
+    const ctx = contextOf(model, "bulkCreate")
+    const insertBatch = (batch: ReadonlyArray<Record<string, unknown>>) =>
+      Effect.gen(function*() {
+        const values = batch.map((r) => columns.map((c) => r[c.name]))
+        if (onConflict === "error") return (yield* db.write(insertRows(d, model, columns, values, "", false), ctx)).affected
+        if (d.name === "mysql" && batch.length === 1) {
+          // MySQL reports duplicates only for multi-row inserts: try the row alone under a savepoint
+          return yield* db.transaction(db.write(insertRows(d, model, columns, values, "", false), ctx)).pipe(
+            Effect.map((r) => r.affected),
+            Effect.catchTag("UniqueViolation", () => Effect.succeed(0))
+          )
+        }
+        const result = yield* db.write(insertRows(d, model, columns, values, d.skipClause, false), ctx)
+        const dups = duplicatesOf(result.info)
+        return dups !== undefined ? batch.length - dups : result.affected
+      })
+    const inserted = yield* db.transaction(
+      Effect.reduce(chunk(rows, per), 0, (sum, batch) => Effect.map(insertBatch(batch), (n) => sum + n))
+    )
+    return { inserted, skipped: rows.length - inserted }
+  }).pipe(Effect.withSpan("dataflow.bulkCreate", { attributes: { model: model.name }, captureStackTrace: false }))
+
+/** Splits rows into statement-sized batches. */
+export const chunk = <A>(rows: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
+
+/** Parameters of `bulkUpdate`. */
+export interface BulkUpdateParams<Filter, Fields> {
+  readonly filter: Filter
+  readonly fields: Fields
+  /** Required to update every row with an empty filter. */
+  readonly confirmed?: boolean
+}
+
+/** Parameters of `bulkDelete`. */
+export interface BulkDeleteParams<Filter> {
+  readonly filter: Filter
+  /** Required to delete every row with an empty filter. */
+  readonly confirmed?: boolean
+}
+
+const refuseEmpty = (model: ModelInfo, operation: string, expr: Parameters<typeof isEmpty>[0], confirmed: boolean | undefined) =>
+  isEmpty(expr) && confirmed !== true ? Effect.fail(new Errors.EmptyFilterRefused({ model: model.name, operation })) : Effect.void
+
+/** Updates every matching record. */
+export const bulkUpdate = (model: ModelInfo, params: BulkUpdateParams<unknown, unknown>) =>
+  Effect.gen(function*() {
+    const expr = yield* filterOf(model, params?.filter)
+    yield* refuseEmpty(model, "bulkUpdate", expr, params.confirmed)
+    const fields = yield* validated(model.validateUpdate(params.fields ?? {}))
+    const db = yield* databaseFor(model)
+    const d = db.hooks
+    const p = new Params(d)
+    const set = setList(model, p, fields, new Date())
+    const sql = `UPDATE ${d.quote(model.table)} SET ${set}${whereClause(d, p, model, expr, false)}`
+    const result = yield* db.write({ sql, params: p.values }, contextOf(model, "bulkUpdate"))
+    return { updated: result.affected }
+  }).pipe(Effect.withSpan("dataflow.bulkUpdate", { attributes: { model: model.name }, captureStackTrace: false }))
+
+/** Deletes every matching record (soft-delete models set deleted_at). */
+export const bulkDelete = (model: ModelInfo, params: BulkDeleteParams<unknown>) =>
+  Effect.gen(function*() {
+    const expr = yield* filterOf(model, params?.filter)
+    yield* refuseEmpty(model, "bulkDelete", expr, params.confirmed)
+    const deleted = yield* deleteWhere(model, params.filter, "bulkDelete")
+    return { deleted }
+  }).pipe(Effect.withSpan("dataflow.bulkDelete", { attributes: { model: model.name }, captureStackTrace: false }))
+

@@ -1,0 +1,36 @@
+/**
+ * `delete`: removes one record by id (soft-delete models set deleted_at). Absent ids report `deleted: false`.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { ModelInfo } from "../model/Model.js"
+import { Params, whereClause } from "../sql/Compiler.js"
+import { checkId, contextOf, databaseFor, filterOf } from "./Shared.js"
+
+/** Parameters of `delete`. */
+export interface DeleteParams<Id> {
+  readonly id: Id
+}
+
+/** DELETE (or soft-delete UPDATE) under a checked filter; returns rows affected. */
+export const deleteWhere = (model: ModelInfo, filter: unknown, operation: string) =>
+  Effect.gen(function*() {
+    const expr = yield* filterOf(model, filter)
+    const db = yield* databaseFor(model)
+    const d = db.hooks
+    const p = new Params(d)
+    const sql = model.softDelete
+      ? `UPDATE ${d.quote(model.table)} SET ${d.quote("deleted_at")} = ${p.field(model.columnMap.get("deleted_at")!, new Date())}${whereClause(d, p, model, expr, false)}`
+      : `DELETE FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, false)}`
+    const result = yield* db.write({ sql, params: p.values }, contextOf(model, operation))
+    return result.affected
+  })
+
+/** Deletes one record by id. */
+export const remove = (model: ModelInfo, params: DeleteParams<unknown>) =>
+  Effect.gen(function*() {
+    const id = yield* checkId(model, params?.id)
+    const affected = yield* deleteWhere(model, { id }, "delete")
+    return { id, deleted: affected > 0 }
+  }).pipe(Effect.withSpan("dataflow.delete", { attributes: { model: model.name }, captureStackTrace: false }))

@@ -1,0 +1,106 @@
+/**
+ * What the generated operations share: the Database lookup, error context, decoding and lookups by id.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Either } from "effect"
+import { Database, type DatabaseService } from "../Database.js"
+import * as Errors from "../Errors.js"
+import type { Field } from "../model/Field.js"
+import type { ModelInfo } from "../model/Model.js"
+import { type Expr, toExpr } from "../query/Filter.js"
+import { decodeRow } from "../sql/Codec.js"
+import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.js"
+import type { ErrorContext } from "../sql/Dialect.js"
+
+/** Error context for a model's statement. */
+export const contextOf = (model: ModelInfo, operation: string): ErrorContext => ({
+  model: model.name,
+  table: model.table,
+  constraints: model.constraints,
+  operation
+})
+
+/** The Database with the model's table ready. */
+export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, Errors.QueryError, Database> =>
+  Effect.flatMap(Database, (db) => Effect.as(db.ensureTable(model), db))
+
+/** Checks a filter; unknown fields and operators fail before any SQL exists. */
+export const filterOf = (model: ModelInfo, filter: unknown): Effect.Effect<Expr, Errors.ValidationError> =>
+  Effect.try({
+    try: () => toExpr(model.name, model.columnMap, filter),
+    catch: (e) => (e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "filter", reason: "is not a valid filter" }))
+  })
+
+/** Lifts a validation result. */
+export const validated = <A>(result: Either.Either<A, Errors.ValidationError>): Effect.Effect<A, Errors.ValidationError> =>
+  Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
+
+/** Rows → records. */
+export const decodeAll = (db: DatabaseService, model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>) =>
+  rows.map((row) => decodeRow(db.hooks.codec, model.columns, row))
+
+/** SELECT of chosen columns under a filter. */
+export const selectWhere = (
+  db: DatabaseService,
+  model: ModelInfo,
+  expr: Expr,
+  options: { readonly includeDeleted?: boolean; readonly columns?: ReadonlyArray<Field>; readonly suffix?: string } = {}
+): Compiled => {
+  const d = db.hooks
+  const p = new Params(d)
+  const where = whereClause(d, p, model, expr, options.includeDeleted === true)
+  return {
+    sql: `SELECT ${selectList(d, options.columns ?? model.columns)} FROM ${d.quote(model.table)}${where}${options.suffix ?? ""}`,
+    params: p.values
+  }
+}
+
+/** Reads one record by id, or fails NotFound. */
+export const readById = (
+  db: DatabaseService,
+  model: ModelInfo,
+  id: unknown,
+  operation: string,
+  includeDeleted = false
+): Effect.Effect<Record<string, unknown>, Errors.QueryError | Errors.NotFound | Errors.ValidationError> =>
+  Effect.flatMap(filterOf(model, { id }), (expr) =>
+    Effect.flatMap(db.query(selectWhere(db, model, expr, { includeDeleted }), contextOf(model, operation)), (rows) =>
+      rows.length === 0
+        ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
+        : Effect.succeed(decodeAll(db, model, rows)[0]!)))
+
+/** A checked id value (the id column's kind), or ValidationError. */
+export const checkId = (model: ModelInfo, id: unknown): Effect.Effect<unknown, Errors.ValidationError> =>
+  id === undefined || id === null
+    ? Effect.fail(new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" }))
+    : Effect.as(filterOf(model, { id }), id)
+
+/** The columns an insert writes: every column any row mentions, plus the timestamps. */
+export const insertColumns = (model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<Field> => {
+  const seen = new Set<string>(["created_at", "updated_at"])
+  for (const row of rows) for (const key of Object.keys(row)) if (row[key] !== undefined) seen.add(key)
+  return model.columns.filter((c) => seen.has(c.name))
+}
+
+/** Fills a validated create input: generated UUID, timestamps. */
+export const prepareInsert = (model: ModelInfo, input: Record<string, unknown>, now: Date): Record<string, unknown> => {
+  const row: Record<string, unknown> = { ...input, created_at: now, updated_at: now }
+  if (model.idKind === "uuid" && row["id"] === undefined) row["id"] = crypto.randomUUID()
+  return row
+}
+
+/** A key of fields must be `id` or a declared unique key. */
+export const checkConflictTarget = (model: ModelInfo, fields: ReadonlyArray<string>): Effect.Effect<void, Errors.ConflictTargetError> => {
+  const sorted = [...fields].sort().join(",")
+  const ok = sorted === "id" || model.unique.some((k) => [...k].sort().join(",") === sorted)
+  return ok ? Effect.void : Effect.fail(new Errors.ConflictTargetError({ model: model.name, fields }))
+}
+
+/** Records have `id` and the chosen fields only. */
+export const project = (record: Record<string, unknown>, select: ReadonlyArray<string> | undefined) => {
+  if (select === undefined) return record
+  const out: Record<string, unknown> = { id: record["id"] }
+  for (const k of select) if (k in record) out[k] = record[k]
+  return out
+}

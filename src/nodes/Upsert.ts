@@ -1,0 +1,157 @@
+/**
+ * `upsert` and `bulkUpsert` with each database's native statement (ON CONFLICT / ON DUPLICATE KEY).
+ * The conflict target must be `id` or a declared unique key. Whether a row was created is read
+ * inside the same transaction, before the write, under a row lock where the database has one.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { DatabaseService } from "../Database.js"
+import * as Errors from "../Errors.js"
+import type { Field } from "../model/Field.js"
+import type { ModelInfo } from "../model/Model.js"
+import { type Expr } from "../query/Filter.js"
+import { insertRows, Params, rowsPerStatement } from "../sql/Compiler.js"
+import { chunk, validateRows } from "./Bulk.js"
+import {
+  checkConflictTarget,
+  contextOf,
+  databaseFor,
+  decodeAll,
+  filterOf,
+  insertColumns,
+  prepareInsert,
+  selectWhere,
+  validated
+} from "./Shared.js"
+
+/** Parameters of `upsert`. */
+export interface UpsertParams<Where, Create, Update> {
+  /** `{ id }` or every field of one declared unique key. */
+  readonly where: Where
+  readonly create: Create
+  readonly update: Update
+}
+
+/** Result of `upsert`. */
+export interface UpsertResult<A> {
+  readonly record: A
+  readonly created: boolean
+  readonly action: "created" | "updated"
+}
+
+/** Parameters of `bulkUpsert`. */
+export interface BulkUpsertParams<Input, Key extends string> {
+  readonly data: Iterable<Input>
+  /** Default `["id"]`; otherwise a declared unique key. */
+  readonly conflictOn?: ReadonlyArray<Key>
+  readonly batchSize?: number
+}
+
+const bad = (model: ModelInfo, path: string, reason: string) => new Errors.ValidationError({ model: model.name, path, reason })
+
+const keyExpr = (conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>): unknown =>
+  conflict.length === 1
+    ? { [conflict[0]!.name]: { $in: rows.map((r) => r[conflict[0]!.name]) } }
+    : { $or: rows.map((r) => Object.fromEntries(conflict.map((c) => [c.name, r[c.name]]))) }
+
+/** Rows among `rows` whose key already exists (read with a lock inside the caller's transaction). */
+const existingKeys = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>) =>
+  Effect.gen(function*() {
+    const expr: Expr = yield* filterOf(model, keyExpr(conflict, rows))
+    const found = yield* db.query(
+      selectWhere(db, model, expr, { includeDeleted: true, columns: conflict, suffix: db.hooks.forUpdate }),
+      contextOf(model, "upsert")
+    )
+    return new Set(decodeAll(db, model, found).map((r) => keyOf(conflict, r)))
+  })
+
+const keyOf = (conflict: ReadonlyArray<Field>, r: Record<string, unknown>) =>
+  JSON.stringify(conflict.map((c) => { const v = r[c.name]; return v instanceof Date ? v.toISOString() : typeof v === "bigint" ? String(v) : v }))
+
+/** Columns an upsert's update leaves alone. */
+const frozen = new Set(["id", "created_at", "updated_at", "deleted_at"])
+
+/** Creates or updates one record found by `where`. */
+export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, unknown>) =>
+  Effect.gen(function*() {
+    const where = params?.where as Record<string, unknown> | undefined
+    if (where === undefined || typeof where !== "object" || where === null) return yield* bad(model, "where", "is required")
+    const keys = Object.keys(where)
+    yield* checkConflictTarget(model, keys)
+    for (const k of keys) {
+      const given = (params.create as Record<string, unknown> | undefined)?.[k]
+      if (given !== undefined && given !== where[k]) return yield* bad(model, `create.${k}`, "differs from where")
+    }
+    const create = yield* validated(model.validateCreate({ ...(params.create as object), ...where }))
+    const changes = yield* validated(model.validateUpdate(params.update ?? {}))
+    const db = yield* databaseFor(model)
+    const d = db.hooks
+    const conflict = keys.map((k) => model.columnMap.get(k)!)
+    const now = new Date()
+    const row = prepareInsert(model, create, now)
+    const columns = insertColumns(model, [row])
+    const set = (p: Params) =>
+      d.upsertClause(keys, [
+        ...Object.keys(changes).filter((k) => !frozen.has(k) && changes[k] !== undefined)
+          .map((k) => `${d.quote(k)} = ${p.field(model.columnMap.get(k)!, changes[k])}`),
+        `${d.quote("updated_at")} = ${p.field(model.columnMap.get("updated_at")!, now)}`,
+        // upserting onto a soft-deleted row brings it back
+        ...(model.softDelete ? [`${d.quote("deleted_at")} = NULL`] : [])
+      ].join(", "))
+    const ctx = contextOf(model, "upsert")
+    return yield* db.transaction(Effect.gen(function*() {
+      const existed = (yield* existingKeys(db, model, conflict, [row])).size > 0
+      yield* db.write(insertRows(d, model, columns, [columns.map((c) => row[c.name])], set, false), ctx)
+      const found = yield* db.query(selectWhere(db, model, yield* filterOf(model, where), { includeDeleted: true }), ctx)
+      const record = decodeAll(db, model, found)[0]!
+      return { record, created: !existed, action: existed ? "updated" as const : "created" as const }
+    }))
+  }).pipe(Effect.withSpan("dataflow.upsert", { attributes: { model: model.name }, captureStackTrace: false }))
+
+/** Creates or updates many records in one transaction; within `data`, the last row per key wins. */
+export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, string>) =>
+  Effect.gen(function*() {
+    const conflictOn = params?.conflictOn ?? ["id"]
+    yield* checkConflictTarget(model, conflictOn)
+    if (conflictOn.includes("id") && model.idKind === "auto") {
+      return yield* bad(model, "conflictOn", "auto-increment ids are not given on input; use a unique key")
+    }
+    const valid = yield* validateRows(model, params.data, model.validateCreate)
+    const conflict = conflictOn.map((k) => model.columnMap.get(k)!)
+    for (const [i, r] of valid.entries()) {
+      const missing = conflict.find((c) => r[c.name] === undefined || r[c.name] === null)
+      if (missing) return yield* bad(model, `data[${i}].${missing.name}`, "is part of the conflict key and is required")
+    }
+    // last row per key wins
+    const byKey = new Map<string, Record<string, unknown>>()
+    for (const r of valid) {
+      const k = keyOf(conflict, r)
+      byKey.delete(k)
+      byKey.set(k, r)
+    }
+    const skipped = valid.length - byKey.size
+    if (byKey.size === 0) return { inserted: 0, updated: 0, skipped }
+    const db = yield* databaseFor(model)
+    const d = db.hooks
+    const now = new Date()
+    const rows = [...byKey.values()].map((r) => prepareInsert(model, r, now))
+    const columns = insertColumns(model, rows)
+    const assignments = [
+      ...columns.filter((c) => !frozen.has(c.name) && !conflictOn.includes(c.name)).map((c) => c.name),
+      "updated_at",
+      ...(model.softDelete ? ["deleted_at"] : [])
+    ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ")
+    const per = rowsPerStatement(d, columns.length, Math.min(params.batchSize ?? 1000, 10_000))
+    const ctx = contextOf(model, "bulkUpsert")
+    const updated = yield* db.transaction(
+      Effect.reduce(chunk(rows, per), 0, (sum, batch) =>
+        Effect.gen(function*() {
+          const existing = yield* existingKeys(db, model, conflict, batch)
+          // an existing row keeps its created_at: it is not in the update list
+          yield* db.write(insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), d.upsertClause(conflictOn, assignments), false), ctx)
+          return sum + batch.filter((r) => existing.has(keyOf(conflict, r))).length
+        }))
+    )
+    return { inserted: rows.length - updated, updated, skipped }
+  }).pipe(Effect.withSpan("dataflow.bulkUpsert", { attributes: { model: model.name }, captureStackTrace: false }))

@@ -1,0 +1,306 @@
+/**
+ * Filters: the typed input users write, and the checked intermediate representation the compiler reads.
+ *
+ * ```ts
+ * User.list({ filter: { age: { $gte: 18 }, $or: [{ name: { $startsWith: "A" } }, { active: false }] } })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { BigDecimal } from "effect"
+import { ValidationError } from "../Errors.js"
+import type { Field } from "../model/Field.js"
+
+type Scalar<T> = Exclude<T, null | undefined>
+
+type StringOps = {
+  readonly $like?: string
+  readonly $ilike?: string
+  readonly $regex?: string
+  readonly $contains?: string
+  readonly $startsWith?: string
+}
+
+type OrderOps<T> = {
+  readonly $gt?: T
+  readonly $gte?: T
+  readonly $lt?: T
+  readonly $lte?: T
+}
+
+/** Operators a column of type `T` accepts. */
+export type Operators<T> =
+  & {
+    readonly $eq?: T | null
+    readonly $ne?: T | null
+    readonly $in?: ReadonlyArray<Scalar<T>>
+    readonly $nin?: ReadonlyArray<Scalar<T>>
+    readonly $exists?: boolean
+    readonly $null?: boolean
+  }
+  & ([Scalar<T>] extends [boolean] ? {} : [Scalar<T>] extends [ReadonlyArray<infer E>] ? { readonly $contains?: E }
+    : [Scalar<T>] extends [string] ? StringOps & OrderOps<Scalar<T>>
+    : [Scalar<T>] extends [object] ? (Scalar<T> extends Date | BigDecimal.BigDecimal ? OrderOps<Scalar<T>> : {})
+    : OrderOps<Scalar<T>>)
+
+/** What one column may be matched with: a bare value (equality), `null` (IS NULL) or operators. */
+export type FieldFilter<T> = [Scalar<T>] extends [ReadonlyArray<any>] ? Operators<T> | null
+  : [Scalar<T>] extends [Date | Uint8Array | BigDecimal.BigDecimal] ? Scalar<T> | null | Operators<T>
+  : [Scalar<T>] extends [object] ? Operators<T> | null
+  : Scalar<T> | null | Operators<T>
+
+type JsonKeys<Row> = {
+  [K in keyof Row & string]: [Scalar<Row[K]>] extends [Date | Uint8Array | BigDecimal.BigDecimal] ? never
+    : [Scalar<Row[K]>] extends [object] ? K
+    : never
+}[keyof Row & string]
+
+type PathValue = string | number | boolean
+
+/** A filter over a model's record type. */
+export type Filter<Row> =
+  & { readonly [K in keyof Row]?: FieldFilter<Row[K]> }
+  & { readonly [P in `${JsonKeys<Row>}.${string}`]?: PathValue | null | Operators<PathValue> }
+  & {
+    readonly $and?: ReadonlyArray<Filter<Row>>
+    readonly $or?: ReadonlyArray<Filter<Row>>
+    readonly $not?: Filter<Row>
+  }
+
+// ---------------------------------------------------------------------------------------------
+// IR
+
+/** How a JSON path's value is compared. */
+export type PathAs = "text" | "number" | "boolean"
+
+/** A column, or a path into a JSON column. */
+export interface Target {
+  readonly field: Field
+  readonly path?: ReadonlyArray<string>
+}
+
+/** The checked filter tree the compiler walks. */
+export type Expr =
+  | { readonly _tag: "And"; readonly items: ReadonlyArray<Expr> }
+  | { readonly _tag: "Or"; readonly items: ReadonlyArray<Expr> }
+  | { readonly _tag: "Not"; readonly item: Expr }
+  | { readonly _tag: "Const"; readonly value: boolean }
+  | {
+    readonly _tag: "Cmp"
+    readonly target: Target
+    readonly op: "=" | "<>" | ">" | ">=" | "<" | "<="
+    readonly value: unknown
+    readonly as?: PathAs
+  }
+  | { readonly _tag: "In"; readonly target: Target; readonly values: ReadonlyArray<unknown>; readonly as?: PathAs }
+  | { readonly _tag: "IsNull"; readonly target: Target }
+  | { readonly _tag: "Like"; readonly target: Target; readonly pattern: string; readonly caseInsensitive: boolean }
+  | { readonly _tag: "Regex"; readonly target: Target; readonly pattern: string }
+  | { readonly _tag: "JsonHas"; readonly target: Target; readonly value: string | number }
+
+/** Caps that keep one filter from becoming an unbounded statement. */
+export const limits = { depth: 16, nodes: 512, inValues: 10_000, patternLength: 1_000 } as const
+
+const operators = new Set([
+  "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$like", "$ilike", "$regex", "$exists", "$null",
+  "$contains", "$startsWith"
+])
+const cmpOps = { $eq: "=", $ne: "<>", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" } as const
+const pathSegment = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}|\d{1,6})$/
+
+/** Escapes `%`, `_` and `\` so a value matches literally inside a LIKE pattern with `\` as escape. */
+export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+interface Ctx {
+  readonly model: string
+  readonly fields: ReadonlyMap<string, Field>
+  nodes: number
+}
+
+const fail = (ctx: Ctx, path: string, reason: string): never => {
+  throw new ValidationError({ model: ctx.model, path, reason })
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Date) &&
+  !(u instanceof Uint8Array) && !BigDecimal.isBigDecimal(u)
+
+const kindOfValue = (v: unknown): string =>
+  v === null ? "null" : Array.isArray(v) ? "array" : v instanceof Date ? "date" : typeof v
+
+/** Checks a value against the column kind; names the kind, never the value. */
+const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown, as?: PathAs): unknown => {
+  const bad = (expected: string) => fail(ctx, path, `${op} expects ${expected}, got ${kindOfValue(v)}`)
+  if (as !== undefined) {
+    if (typeof v !== (as === "text" ? "string" : as)) bad(`a ${as === "text" ? "string" : as}`)
+    return v
+  }
+  switch (field.kind) {
+    case "string":
+    case "uuid":
+      return typeof v === "string" ? v : bad("a string")
+    case "literal":
+      return typeof v === "string" ? v : bad("a string")
+    case "int":
+      return typeof v === "number" && Number.isInteger(v) ? v : bad("an integer")
+    case "number":
+      return typeof v === "number" && Number.isFinite(v) ? v : bad("a finite number")
+    case "bigint":
+      return typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : bad("a bigint")
+    case "boolean":
+      return typeof v === "boolean" ? v : bad("a boolean")
+    case "date":
+      return v instanceof Date && !Number.isNaN(v.getTime()) ? v : bad("a valid Date")
+    case "decimal":
+      return BigDecimal.isBigDecimal(v) ? v : bad("a BigDecimal")
+    case "bytes":
+      return v instanceof Uint8Array ? v : bad("a Uint8Array")
+    case "json":
+      return fail(ctx, path, `${op} cannot compare a whole JSON field; filter on a path such as "${field.name}.key"`)
+  }
+}
+
+const pathAsOf = (v: unknown): PathAs | undefined =>
+  typeof v === "string" ? "text" : typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : undefined
+
+const resolveTarget = (ctx: Ctx, key: string): Target => {
+  const dot = key.indexOf(".")
+  const name = dot === -1 ? key : key.slice(0, dot)
+  const field = ctx.fields.get(name)
+  if (field === undefined) return fail(ctx, key, "is not a field of the model")
+  if (dot === -1) return { field }
+  if (field.kind !== "json") return fail(ctx, key, "a dotted path needs a JSON field")
+  const path = key.slice(dot + 1).split(".")
+  if (path.length > 16 || !path.every((s) => pathSegment.test(s))) {
+    return fail(ctx, key, "path segments must be identifiers or array indexes")
+  }
+  return { field, path }
+}
+
+const stringOnly = (ctx: Ctx, key: string, op: string, target: Target, v: unknown): string => {
+  const k = target.field.kind
+  if (target.path === undefined && k !== "string" && k !== "uuid" && k !== "literal") {
+    fail(ctx, key, `${op} needs a string field`)
+  }
+  if (typeof v !== "string") fail(ctx, key, `${op} expects a string, got ${kindOfValue(v)}`)
+  if ((v as string).length > limits.patternLength) fail(ctx, key, `${op} pattern is longer than ${limits.patternLength}`)
+  return v as string
+}
+
+const fieldExpr = (ctx: Ctx, key: string, spec: unknown): Expr => {
+  const target = resolveTarget(ctx, key)
+  if (spec === null) return { _tag: "IsNull", target }
+  if (!isPlainObject(spec)) return opExpr(ctx, key, target, "$eq", spec)
+  const ops = Object.keys(spec)
+  if (ops.length === 0) return fail(ctx, key, "has an empty operator object")
+  const items = ops.map((op) => {
+    if (!operators.has(op)) return fail(ctx, key, `unknown operator ${op.slice(0, 32)}`)
+    return opExpr(ctx, key, target, op, spec[op])
+  })
+  return items.length === 1 ? items[0]! : { _tag: "And", items }
+}
+
+const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): Expr => {
+  ctx.nodes++
+  const onPath = target.path !== undefined
+  switch (op) {
+    case "$eq":
+    case "$ne": {
+      if (v === null) {
+        const isNull: Expr = { _tag: "IsNull", target }
+        return op === "$eq" ? isNull : { _tag: "Not", item: isNull }
+      }
+      const as = onPath ? pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`) : undefined
+      const value = checkValue(ctx, key, op, target.field, v, as)
+      const cmp: Expr = { _tag: "Cmp", target, op: cmpOps[op], value, ...(as ? { as } : {}) }
+      // Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
+      return op === "$eq" ? cmp : { _tag: "Not", item: cmp }
+    }
+    case "$gt":
+    case "$gte":
+    case "$lt":
+    case "$lte": {
+      const as = onPath ? pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string or number`) : undefined
+      if (as === "boolean" || (!onPath && (target.field.kind === "boolean" || target.field.kind === "bytes"))) {
+        fail(ctx, key, `${op} does not apply to ${as ?? target.field.kind} values`)
+      }
+      const value = checkValue(ctx, key, op, target.field, v, as)
+      return { _tag: "Cmp", target, op: cmpOps[op], value, ...(as ? { as } : {}) }
+    }
+    case "$in":
+    case "$nin": {
+      if (!Array.isArray(v)) return fail(ctx, key, `${op} expects an array, got ${kindOfValue(v)}`)
+      if (v.length > limits.inValues) return fail(ctx, key, `${op} takes at most ${limits.inValues} values`)
+      if (v.length === 0) return { _tag: "Const", value: op === "$nin" }
+      const as = onPath ? pathAsOf(v[0]) ?? fail(ctx, key, `${op} on a path expects strings, numbers or booleans`) : undefined
+      const values = v.map((x) => checkValue(ctx, key, op, target.field, x, as))
+      const expr: Expr = { _tag: "In", target, values, ...(as ? { as } : {}) }
+      return op === "$in" ? expr : { _tag: "Not", item: expr }
+    }
+    case "$null":
+    case "$exists": {
+      if (typeof v !== "boolean") return fail(ctx, key, `${op} expects a boolean, got ${kindOfValue(v)}`)
+      const isNull: Expr = { _tag: "IsNull", target }
+      return (op === "$null") === v ? isNull : { _tag: "Not", item: isNull }
+    }
+    case "$like":
+    case "$ilike":
+      return { _tag: "Like", target, pattern: stringOnly(ctx, key, op, target, v), caseInsensitive: op === "$ilike" }
+    case "$startsWith":
+      return { _tag: "Like", target, pattern: `${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
+    case "$regex": {
+      const pattern = stringOnly(ctx, key, op, target, v)
+      try {
+        new RegExp(pattern, "u")
+      } catch {
+        fail(ctx, key, "$regex is not a valid regular expression")
+      }
+      return { _tag: "Regex", target, pattern }
+    }
+    case "$contains": {
+      if (target.field.kind === "json" && !onPath) {
+        if (target.field.jsonArray !== true) return fail(ctx, key, "$contains needs an array field")
+        if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+          return fail(ctx, key, `$contains on an array expects a string or number element, got ${kindOfValue(v)}`)
+        }
+        return { _tag: "JsonHas", target, value: v }
+      }
+      return { _tag: "Like", target, pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
+    }
+  }
+  return fail(ctx, key, `unknown operator ${op.slice(0, 32)}`)
+}
+
+const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Expr => {
+  if (depth > limits.depth) return fail(ctx, path, `nests deeper than ${limits.depth}`)
+  if (!isPlainObject(filter)) return fail(ctx, path, `a filter must be an object, got ${kindOfValue(filter)}`)
+  const items: Array<Expr> = []
+  for (const key of Object.keys(filter)) {
+    if (++ctx.nodes > limits.nodes) fail(ctx, path, `has more than ${limits.nodes} conditions`)
+    const value = filter[key]
+    if (value === undefined) continue
+    const here = path ? `${path}.${key}` : key
+    if (key === "$and" || key === "$or") {
+      if (!Array.isArray(value)) fail(ctx, here, `${key} expects an array of filters`)
+      const parts = (value as Array<unknown>).map((f, i) => filterExpr(ctx, f, `${here}[${i}]`, depth + 1))
+      items.push(parts.length === 0 ? { _tag: "Const", value: key === "$and" } : { _tag: key === "$and" ? "And" : "Or", items: parts })
+    } else if (key === "$not") {
+      items.push({ _tag: "Not", item: filterExpr(ctx, value, here, depth + 1) })
+    } else if (key.startsWith("$")) {
+      fail(ctx, here, `unknown operator ${key.slice(0, 32)}`)
+    } else {
+      items.push(fieldExpr(ctx, key, value))
+    }
+  }
+  return items.length === 1 ? items[0]! : { _tag: "And", items }
+}
+
+/**
+ * Checks a user filter against a model's fields and returns its IR.
+ * Throws ValidationError (unknown field or operator, wrong value kind); callers wrap it in an Effect.
+ */
+export const toExpr = (model: string, fields: ReadonlyMap<string, Field>, filter: unknown): Expr =>
+  filter === undefined ? { _tag: "And", items: [] } : filterExpr({ model, fields, nodes: 0 }, filter, "", 0)
+
+/** True when the filter matches every row (no conditions). */
+export const isEmpty = (expr: Expr): boolean => expr._tag === "And" && expr.items.length === 0

@@ -1,0 +1,45 @@
+/**
+ * CREATE TABLE and CREATE INDEX for a model, from the dialect's column types.
+ *
+ * @since 0.1.0
+ */
+import type { Field } from "../model/Field.js"
+import { constraintName, type ModelInfo } from "../model/Model.js"
+import type { Dialect } from "./Dialect.js"
+
+/** A SQL string literal from a model's own literal values (DDL cannot bind parameters). */
+const literal = (value: string): string => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
+
+const keyedFields = (model: ModelInfo): Set<string> =>
+  new Set(["id", ...model.unique.flat(), ...model.indexes.flat()])
+
+const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean): string => {
+  const name = d.quote(field.name)
+  if (field.name === "id") {
+    return model.idKind === "auto" ? `${name} ${d.autoIdColumn}` : `${name} ${d.columnType(field, true)} NOT NULL PRIMARY KEY`
+  }
+  const notNull = field.optional || field.nullable ? "" : " NOT NULL"
+  const check = field.kind === "literal" && field.literals
+    ? ` CHECK (${name} IN (${field.literals.map(literal).join(", ")}))`
+    : ""
+  return `${name} ${d.columnType(field, keyed)}${notNull}${check}`
+}
+
+/** Statements that create the model's table and indexes if they do not exist yet. */
+export const createTable = (d: Dialect, model: ModelInfo): ReadonlyArray<string> => {
+  const keyed = keyedFields(model)
+  const table = d.quote(model.table)
+  const lines = model.columns.map((f) => columnSql(d, model, f, keyed.has(f.name)))
+  for (const key of model.unique) {
+    lines.push(`CONSTRAINT ${d.quote(constraintName(model.table, key, "key"))} UNIQUE (${key.map(d.quote).join(", ")})`)
+  }
+  const indexSql = model.indexes.map((key) => ({
+    name: d.quote(constraintName(model.table, key, "idx")),
+    columns: key.map(d.quote).join(", ")
+  }))
+  if (d.inlineIndexes) for (const i of indexSql) lines.push(`INDEX ${i.name} (${i.columns})`)
+  const create = `CREATE TABLE IF NOT EXISTS ${table} (\n  ${lines.join(",\n  ")}\n)${d.tableOptions}`
+  return d.inlineIndexes
+    ? [create]
+    : [create, ...indexSql.map((i) => `CREATE INDEX IF NOT EXISTS ${i.name} ON ${table} (${i.columns})`)]
+}

@@ -1,0 +1,91 @@
+/**
+ * The hooks one SQL dialect supplies to the one compiler: quoting, placeholders, column types,
+ * the few operators whose SQL differs, upsert clauses, transactions and error classification.
+ *
+ * @since 0.1.0
+ */
+import type { QueryError } from "../Errors.js"
+import type { Field } from "../model/Field.js"
+import type { PathAs } from "../query/Filter.js"
+
+/** The SQL databases. */
+export type DialectName = "postgres" | "mysql" | "sqlite"
+
+/** Isolation levels a transaction may ask for. */
+export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable"
+
+/** How a dialect stores values that JavaScript has one representation for. */
+export interface CodecFlags {
+  readonly booleanAsInt: boolean
+  readonly dateAsText: boolean
+  readonly jsonParsedByDriver: boolean
+  /** The driver binds and returns JavaScript bigint (else decimal strings). */
+  readonly bigintNative: boolean
+}
+
+/** What a write statement reported. */
+export interface WriteResult {
+  readonly affected: number
+  readonly rows: ReadonlyArray<Record<string, unknown>>
+  /** MySQL's info line ("Records: 3  Duplicates: 1  Warnings: 0"), sent for multi-row inserts only. */
+  readonly info?: string
+  /** First generated id of an INSERT where RETURNING is missing (MySQL). */
+  readonly insertId?: number
+}
+
+/** Context a classifier may use to name the fields of a violated constraint. */
+export interface ErrorContext {
+  readonly model: string
+  readonly table: string
+  /** constraint/index name → fields */
+  readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
+  readonly operation: string
+}
+
+/** One SQL dialect's hooks. Everything else is shared. */
+export interface Dialect {
+  readonly name: DialectName
+  readonly quote: (identifier: string) => string
+  /** Placeholder for the 1-based parameter `index`. */
+  readonly placeholder: (index: number) => string
+  /** Most bound parameters one statement may carry. */
+  readonly maxParams: number
+  /** INSERT/UPDATE/DELETE ... RETURNING */
+  readonly returning: boolean
+  readonly codec: CodecFlags
+  readonly columnType: (field: Field, keyed: boolean) => string
+  /** Column definition of an auto-increment `id` primary key. */
+  readonly autoIdColumn: string
+  /** Appended to CREATE TABLE (engine, charset). */
+  readonly tableOptions: string
+  /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
+  readonly inlineIndexes: boolean
+  /** The expression as text (PostgreSQL's uuid needs a cast before LIKE). */
+  readonly textOf: (expr: string, field: Field) => string
+  /** Case-sensitive LIKE, or case-insensitive with `caseInsensitive`; `\` escapes. */
+  readonly like: (expr: string, param: string, caseInsensitive: boolean) => string
+  readonly regex: (expr: string, param: string) => string
+  /** A JSON path's value as SQL text/number/boolean (NULL when absent, JSON null or another type). */
+  readonly jsonValue: (column: string, pathParam: () => string, as: PathAs | "present") => string
+  /** Bound form of a path (PostgreSQL: text[]; others: `$.a.b`). */
+  readonly jsonPath: (segments: ReadonlyArray<string>) => unknown
+  /** Membership of a scalar in a JSON array column. */
+  readonly jsonHas: (column: string, param: string) => string
+  readonly jsonHasParam: (value: string | number) => unknown
+  /** ORDER BY term with NULLs last ascending and first descending (PostgreSQL's default) everywhere. */
+  readonly orderTerm: (expr: string, descending: boolean) => string
+  /** Clause after VALUES that applies `assignments` ("col = expr, …") when `conflict` collides. */
+  readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
+  /** The value a column would have had in the row that collided (EXCLUDED.c / VALUES(c)). */
+  readonly excluded: (column: string) => string
+  /** Clause after VALUES that skips rows colliding on any unique key. */
+  readonly skipClause: string
+  /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */
+  readonly forUpdate: string
+  /** Statements that open a transaction at this isolation level. */
+  readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
+  /** Reads a driver's raw write result. */
+  readonly readResult: (raw: unknown) => WriteResult
+  /** Turns a driver failure into one of our typed errors. */
+  readonly classify: (cause: unknown, context: ErrorContext | undefined) => QueryError
+}

@@ -1,0 +1,12 @@
+import mysql from "mysql2/promise"
+const c = await mysql.createConnection({ host: "127.0.0.1", user: "root", database: "test" })
+await c.query("drop table if exists tt"); await c.query("create table tt (id int primary key, e varchar(20) unique)")
+await c.query("insert into tt values (1,'a')")
+let [r] = await c.execute("insert into tt (id,e) values (?,?),(?,?),(?,?) on duplicate key update id = id", [1,'x',2,'b',3,'a'])
+console.log(r)
+;[r] = await c.execute("insert into tt (id,e) values (?,?) on duplicate key update id = id", [1,'x'])
+console.log(r)
+;[r] = await c.execute("select * from tt where e = ?", ['A'])
+console.log(r)
+console.log((await c.query("show collation like 'utf8mb4%nopad_bin'"))[0])
+await c.end()
