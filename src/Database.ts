@@ -11,7 +11,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, Layer, Option, Redacted, Scope } from "effect"
+import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
 import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
@@ -103,6 +103,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
   }).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
 }
 
+let layerCount = 0
+
 const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.DataflowError, Scope.Scope> =>
   Effect.gen(function*() {
     if (options.cache !== undefined) {
@@ -118,12 +120,34 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const { client, dialect } = driver
     const classify = (context: ErrorContext | undefined) => (e: unknown) => dialect.classify(e, context)
 
+    // This layer's own transaction tag: another Database's open transaction (which @effect/sql
+    // announces through its one global TransactionConnection tag) must never capture our statements.
+    const Transaction = Context.GenericTag<"effect-dataflow/Transaction", readonly [Connection, number]>(
+      `effect-dataflow/Transaction/${++layerCount}`
+    )
+    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(SqlClient.TransactionConnection))
+
     const query: DatabaseService["query"] = (statement, context) =>
-      Effect.mapError(client.unsafe<Record<string, unknown>>(statement.sql, statement.params), classify(context))
+      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
+        Option.isSome(tx)
+          ? tx.value[0].execute(statement.sql, statement.params, undefined)
+          : outside(client.unsafe<Record<string, unknown>>(statement.sql, statement.params))).pipe(
+        Effect.mapError(classify(context))
+      ) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
     const write: DatabaseService["write"] = (statement, context) =>
-      client.unsafe(statement.sql, statement.params).raw.pipe(
+      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
+        Option.isSome(tx)
+          ? tx.value[0].executeRaw(statement.sql, statement.params)
+          : outside(client.unsafe(statement.sql, statement.params).raw)).pipe(
         Effect.map(dialect.readResult),
         Effect.mapError(classify(context))
+      )
+    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) =>
+      effect.pipe(
+        Effect.provideService(Transaction, [conn, depth] as const),
+        // the escape hatch (db.sql) joins our transaction too
+        Effect.provideService(SqlClient.TransactionConnection, [conn, depth] as const)
       )
 
     const autoMigrate = options.autoMigrate !== false
@@ -160,7 +184,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
             return yield* Effect.fail(classify(undefined)(opened.cause._tag === "Fail" ? opened.cause.error : opened.cause))
           }
           const conn = opened.value
-          const exit = yield* Effect.exit(restore(Effect.provideService(effect, SqlClient.TransactionConnection, [conn, 0] as const)))
+          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, 0)))
           if (Exit.isSuccess(exit)) {
             const committed = yield* Effect.exit(conn.executeUnprepared("COMMIT", [], undefined))
             if (Exit.isFailure(committed)) {
@@ -182,7 +206,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       return Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
           yield* run(`SAVEPOINT ${name}`)
-          const exit = yield* Effect.exit(restore(Effect.provideService(effect, SqlClient.TransactionConnection, [conn, depth] as const)))
+          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, depth)))
           if (Exit.isSuccess(exit)) yield* run(`RELEASE SAVEPOINT ${name}`)
           else yield* Effect.ignore(run(`ROLLBACK TO SAVEPOINT ${name}`))
           return yield* exit
@@ -191,7 +215,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     }
 
     const transaction: DatabaseService["transaction"] = (effect, options = {}) => {
-      const once = Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (current) => {
+      const once = Effect.flatMap(Effect.serviceOption(Transaction), (current) => {
         if (Option.isNone(current)) return outer(effect, options.isolation)
         if (options.isolation !== undefined) {
           return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))

@@ -12,6 +12,8 @@ import { layer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import mysql from "mysql2/promise"
+import { rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import pg from "pg"
 import { Database } from "../../src/index.js"
 import type { LayerOptions } from "../../src/Database.js"
@@ -31,11 +33,26 @@ if (process.env["CI"] && dialectNames.length < 3) {
   throw new Error("CI must run every dialect: unset DATAFLOW_TEST_DIALECTS")
 }
 
+/** The URL of a namespace (without resetting it); SQLite namespaces are files under the OS temp dir. */
+export const urlFor = (dialect: DialectName, namespace: string): string => {
+  switch (dialect) {
+    case "sqlite":
+      return `sqlite:${tmpdir()}/${namespace}.db`
+    case "postgres":
+      return `${pgBase}${pgBase.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${namespace}`)}`
+    case "mysql":
+      return `${mysqlBase.replace(/\/+$/, "")}/${namespace}`
+  }
+}
+
 /** Creates an empty namespace for a test file and returns its URL. */
 export const freshUrl = async (dialect: DialectName, namespace: string): Promise<string> => {
   switch (dialect) {
-    case "sqlite":
-      return "sqlite::memory:"
+    case "sqlite": {
+      const file = `${tmpdir()}/${namespace}.db`
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
+      return urlFor(dialect, namespace)
+    }
     case "postgres": {
       const client = new pg.Client({ connectionString: pgBase })
       await client.connect()
@@ -45,7 +62,7 @@ export const freshUrl = async (dialect: DialectName, namespace: string): Promise
       } finally {
         await client.end()
       }
-      return `${pgBase}${pgBase.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${namespace}`)}`
+      return urlFor(dialect, namespace)
     }
     case "mysql": {
       const u = new URL(mysqlBase)
@@ -61,7 +78,7 @@ export const freshUrl = async (dialect: DialectName, namespace: string): Promise
       } finally {
         await conn.end()
       }
-      return `${mysqlBase.replace(/\/+$/, "")}/${namespace}`
+      return urlFor(dialect, namespace)
     }
   }
 }
