@@ -13,6 +13,21 @@ import type { Field } from "../model/Field.js"
 
 type Scalar<T> = Exclude<T, null | undefined>
 
+/** Values a column holds directly (everything else is stored as JSON). */
+type Atomic = string | number | bigint | boolean | Date | Uint8Array | BigDecimal.BigDecimal
+
+type Presence = {
+  readonly $exists?: boolean
+  readonly $null?: boolean
+}
+
+type ValueOps<T> = Presence & {
+  readonly $eq?: T | null
+  readonly $ne?: T | null
+  readonly $in?: ReadonlyArray<T>
+  readonly $nin?: ReadonlyArray<T>
+}
+
 type StringOps = {
   readonly $like?: string
   readonly $ilike?: string
@@ -28,39 +43,41 @@ type OrderOps<T> = {
   readonly $lte?: T
 }
 
-/** Operators a column of type `T` accepts. */
-export type Operators<T> =
-  & {
-    readonly $eq?: T | null
-    readonly $ne?: T | null
-    readonly $in?: ReadonlyArray<Scalar<T>>
-    readonly $nin?: ReadonlyArray<Scalar<T>>
-    readonly $exists?: boolean
-    readonly $null?: boolean
-  }
-  & ([Scalar<T>] extends [boolean] ? {} : [Scalar<T>] extends [ReadonlyArray<infer E>] ? { readonly $contains?: E }
-    : [Scalar<T>] extends [string] ? StringOps & OrderOps<Scalar<T>>
-    : [Scalar<T>] extends [object] ? (Scalar<T> extends Date | BigDecimal.BigDecimal ? OrderOps<Scalar<T>> : {})
-    : OrderOps<Scalar<T>>)
+/**
+ * Operators a column of type `T` accepts. A whole JSON column is never compared (the decoder
+ * refuses it): it has `$exists`/`$null`, and an array also `$contains` of a string or number element.
+ */
+export type Operators<T> = [Scalar<T>] extends [boolean] ? ValueOps<Scalar<T>>
+  : [Scalar<T>] extends [string] ? ValueOps<Scalar<T>> & StringOps & OrderOps<Scalar<T>>
+  : [Scalar<T>] extends [number | bigint | Date | BigDecimal.BigDecimal] ? ValueOps<Scalar<T>> & OrderOps<Scalar<T>>
+  : [Scalar<T>] extends [Uint8Array] ? ValueOps<Scalar<T>>
+  : [Scalar<T>] extends [ReadonlyArray<infer E>] ? Presence & { readonly $contains?: Extract<E, string | number> }
+  : Presence
 
 /** What one column may be matched with: a bare value (equality), `null` (IS NULL) or operators. */
-export type FieldFilter<T> = [Scalar<T>] extends [ReadonlyArray<any>] ? Operators<T> | null
-  : [Scalar<T>] extends [Date | Uint8Array | BigDecimal.BigDecimal] ? Scalar<T> | null | Operators<T>
-  : [Scalar<T>] extends [object] ? Operators<T> | null
-  : Scalar<T> | null | Operators<T>
+export type FieldFilter<T> = [Scalar<T>] extends [Atomic] ? Scalar<T> | null | Operators<T>
+  : Operators<T> | null
 
 type JsonKeys<Row> = {
-  [K in keyof Row & string]: [Scalar<Row[K]>] extends [Date | Uint8Array | BigDecimal.BigDecimal] ? never
+  [K in keyof Row & string]: [Scalar<Row[K]>] extends [Atomic] ? never
     : [Scalar<Row[K]>] extends [object] ? K
     : never
 }[keyof Row & string]
 
 type PathValue = string | number | boolean
 
+/** Operators on a JSON path: the value's JSON type picks the comparison; booleans are not ordered. */
+type PathOperators = Presence & StringOps & OrderOps<string | number> & {
+  readonly $eq?: PathValue | null
+  readonly $ne?: PathValue | null
+  readonly $in?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
+  readonly $nin?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
+}
+
 /** A filter over a model's record type. */
 export type Filter<Row> =
   & { readonly [K in keyof Row]?: FieldFilter<Row[K]> }
-  & { readonly [P in `${JsonKeys<Row>}.${string}`]?: PathValue | null | Operators<PathValue> }
+  & { readonly [P in `${JsonKeys<Row>}.${string}`]?: PathValue | null | PathOperators }
   & {
     readonly $and?: ReadonlyArray<Filter<Row>>
     readonly $or?: ReadonlyArray<Filter<Row>>
@@ -303,4 +320,5 @@ export const toExpr = (model: string, fields: ReadonlyMap<string, Field>, filter
   filter === undefined ? { _tag: "And", items: [] } : filterExpr({ model, fields, nodes: 0 }, filter, "", 0)
 
 /** True when the filter matches every row (no conditions). */
-export const isEmpty = (expr: Expr): boolean => expr._tag === "And" && expr.items.length === 0
+export const isEmpty = (expr: Expr): boolean =>
+  (expr._tag === "Const" && expr.value) || (expr._tag === "And" && expr.items.every(isEmpty))

@@ -120,9 +120,10 @@ export const keysetCondition = (
   }
   const ors: Array<string> = []
   keys.forEach((k, i) => {
-    const b = beyond(k, values[i])
-    if (b === undefined) return
+    if (values[i] === null && !k.descending) return // nothing sorts after NULL on this key
+    // bind in text order: "?" placeholders are positional
     const prefix = keys.slice(0, i).map((pk, j) => same(pk, values[j]))
+    const b = beyond(k, values[i])!
     ors.push(prefix.length === 0 ? b : `(${[...prefix, b].join(" AND ")})`)
   })
   return ors.length === 0 ? "1=0" : `(${ors.join(" OR ")})`
