@@ -55,19 +55,72 @@ const keyExpr = (conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<stri
     ? { [conflict[0]!.name]: { $in: rows.map((r) => r[conflict[0]!.name]) } }
     : { $or: rows.map((r) => Object.fromEntries(conflict.map((c) => [c.name, r[c.name]]))) }
 
-/** Rows among `rows` whose key already exists (read with a lock inside the caller's transaction). */
-const existingKeys = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>) =>
-  Effect.gen(function*() {
-    const expr: Expr = yield* filterOf(model, keyExpr(conflict, rows))
-    const found = yield* db.query(
-      selectWhere(db, model, expr, { includeDeleted: true, columns: conflict, suffix: db.hooks.forUpdate }),
-      contextOf(model, "upsert")
-    )
-    return new Set(decodeAll(db, model, found).map((r) => keyOf(conflict, r)))
-  })
-
 const keyOf = (conflict: ReadonlyArray<Field>, r: Record<string, unknown>) =>
   JSON.stringify(conflict.map((c) => { const v = r[c.name]; return v instanceof Date ? v.toISOString() : typeof v === "bigint" ? String(v) : v }))
+
+/** Existing rows (id, target and unique columns) whose target key is among `rows`, read under a row lock. */
+const existingRows = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>) =>
+  Effect.gen(function*() {
+    const expr: Expr = yield* filterOf(model, keyExpr(conflict, rows))
+    const names = new Set(["id", ...conflict.map((c) => c.name), ...model.unique.flat()])
+    const found = yield* db.query(
+      selectWhere(db, model, expr, { includeDeleted: true, columns: model.columns.filter((c) => names.has(c.name)), suffix: db.hooks.forUpdate }),
+      contextOf(model, "upsert")
+    )
+    return new Map(decodeAll(db, model, found).map((r) => [keyOf(conflict, r), r] as const))
+  })
+
+/**
+ * Where the database's upsert fires on any unique key (MySQL's ON DUPLICATE KEY), make it mean what
+ * ON CONFLICT (target) means on PostgreSQL and SQLite:
+ * - a row whose target exists updates that row: its other key columns that the update does not set
+ *   are aligned to that row's values, so every collision points at the same row;
+ * - any remaining collision on another key with a different row is a UniqueViolation naming that key.
+ * Runs inside the caller's transaction, reading under row locks. Returns the rows to write.
+ */
+const alignOtherKeys = (
+  db: DatabaseService,
+  model: ModelInfo,
+  conflict: ReadonlyArray<Field>,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  existing: ReadonlyMap<string, Record<string, unknown>>,
+  updated: ReadonlySet<string>
+) =>
+  Effect.gen(function*() {
+    if (!db.hooks.upsertFiresOnAnyKey) return rows
+    const target = conflict.map((c) => c.name).sort().join(",")
+    const others = [["id"], ...model.unique].filter((k) => [...k].sort().join(",") !== target)
+    const aligned = rows.map((r) => {
+      const e = existing.get(keyOf(conflict, r))
+      if (e === undefined) return r
+      const out = { ...r }
+      for (const key of others) for (const f of key) if (!updated.has(f) && f in e) out[f] = e[f]
+      return out
+    })
+    for (const key of others) {
+      const fields = key.map((k) => model.columnMap.get(k)!)
+      const keyed = aligned.filter((r) => fields.every((f) => r[f.name] !== undefined && r[f.name] !== null))
+      if (keyed.length === 0) continue
+      const targetOf = new Map<string, string>()
+      for (const r of keyed) {
+        const k = keyOf(fields, r)
+        const t = keyOf(conflict, r)
+        if (targetOf.has(k) && targetOf.get(k) !== t) return yield* new Errors.UniqueViolation({ model: model.name, fields: key })
+        targetOf.set(k, t)
+      }
+      const expr: Expr = yield* filterOf(model, keyExpr(fields, keyed))
+      const found = yield* db.query(
+        selectWhere(db, model, expr, { includeDeleted: true, columns: [...new Set([...fields, ...conflict])], suffix: db.hooks.forUpdate }),
+        contextOf(model, "upsert")
+      )
+      for (const e of decodeAll(db, model, found)) {
+        if (targetOf.get(keyOf(fields, e)) !== keyOf(conflict, e)) {
+          return yield* new Errors.UniqueViolation({ model: model.name, fields: key })
+        }
+      }
+    }
+    return aligned
+  })
 
 /** Columns an upsert's update leaves alone. */
 const frozen = new Set(["id", "created_at", "updated_at", "deleted_at"])
@@ -101,8 +154,10 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
       ].join(", "))
     const ctx = contextOf(model, "upsert")
     return yield* db.transaction(Effect.gen(function*() {
-      const existed = (yield* existingKeys(db, model, conflict, [row])).size > 0
-      yield* db.write(insertRows(d, model, columns, [columns.map((c) => row[c.name])], set, false), ctx)
+      const existing = yield* existingRows(db, model, conflict, [row])
+      const existed = existing.size > 0
+      const [toWrite] = yield* alignOtherKeys(db, model, conflict, [row], existing, new Set(Object.keys(changes)))
+      yield* db.write(insertRows(d, model, columns, [columns.map((c) => toWrite![c.name])], set, false), ctx)
       const found = yield* db.query(selectWhere(db, model, yield* filterOf(model, where), { includeDeleted: true }), ctx)
       const record = decodeAll(db, model, found)[0]!
       return { record, created: !existed, action: existed ? "updated" as const : "created" as const }
@@ -137,8 +192,9 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
     const now = new Date()
     const rows = [...byKey.values()].map((r) => prepareInsert(model, r, now))
     const columns = insertColumns(model, rows)
+    const updatedColumns = new Set(columns.filter((c) => !frozen.has(c.name) && !conflictOn.includes(c.name)).map((c) => c.name))
     const assignments = [
-      ...columns.filter((c) => !frozen.has(c.name) && !conflictOn.includes(c.name)).map((c) => c.name),
+      ...updatedColumns,
       "updated_at",
       ...(model.softDelete ? ["deleted_at"] : [])
     ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ")
@@ -147,9 +203,10 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
     const updated = yield* db.transaction(
       Effect.reduce(chunk(rows, per), 0, (sum, batch) =>
         Effect.gen(function*() {
-          const existing = yield* existingKeys(db, model, conflict, batch)
+          const existing = yield* existingRows(db, model, conflict, batch)
+          const toWrite = yield* alignOtherKeys(db, model, conflict, batch, existing, updatedColumns)
           // an existing row keeps its created_at: it is not in the update list
-          yield* db.write(insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), d.upsertClause(conflictOn, assignments), false), ctx)
+          yield* db.write(insertRows(d, model, columns, toWrite.map((r) => columns.map((c) => r[c.name])), d.upsertClause(conflictOn, assignments), false), ctx)
           return sum + batch.filter((r) => existing.has(keyOf(conflict, r))).length
         }))
     )

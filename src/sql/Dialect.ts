@@ -78,6 +78,11 @@ export interface Dialect {
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
   /** The value a column would have had in the row that collided (EXCLUDED.c / VALUES(c)). */
   readonly excluded: (column: string) => string
+  /**
+   * The upsert clause fires on a collision with any unique key, not just the target (MySQL's
+   * ON DUPLICATE KEY): the caller must check the other keys first to keep one meaning.
+   */
+  readonly upsertFiresOnAnyKey: boolean
   /** Clause after VALUES that skips rows colliding on any unique key. */
   readonly skipClause: string
   /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */

@@ -79,6 +79,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
   upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
   excluded: (column) => `VALUES(${quote(column)})`,
+  upsertFiresOnAnyKey: true,
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
   forUpdate: " FOR UPDATE",
   begin: (isolation) => [

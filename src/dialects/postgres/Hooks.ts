@@ -66,6 +66,7 @@ export const postgresDialect: Dialect = {
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
+  upsertFiresOnAnyKey: false,
   skipClause: " ON CONFLICT DO NOTHING",
   forUpdate: " FOR UPDATE",
   begin: (isolation) => [isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : "BEGIN"],

@@ -61,6 +61,7 @@ export const sqliteDialect: Dialect = {
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
+  upsertFiresOnAnyKey: false,
   skipClause: " ON CONFLICT DO NOTHING",
   forUpdate: "",
   // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.

@@ -1,0 +1,139 @@
+import { expect } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import { DataFlow } from "../../src/index.js"
+import { forEachDialect, reset } from "../support/Dialects.js"
+
+const Member = DataFlow.model("Member", {
+  id: Schema.String,
+  email: Schema.String,
+  org: Schema.String,
+  handle: Schema.String,
+  visits: Schema.Int
+}, { unique: [["email"], ["org", "handle"]] })
+
+const Tag = DataFlow.model("Tag", { id: Schema.Int, slug: Schema.String, uses: Schema.Int }, { unique: [["slug"]] })
+
+const m = (id: string, visits = 0) => ({ id, email: `${id}@x.io`, org: "acme", handle: id, visits })
+
+forEachDialect("upsert", (it) => {
+  it.effect("upsert creates when absent and updates when present, saying which", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      const first = yield* Member.upsert({ where: { email: "a@x.io" }, create: m("a", 1), update: { visits: 99 } })
+      expect(first.created).toBe(true)
+      expect(first.action).toBe("created")
+      expect(first.record).toMatchObject({ id: "a", email: "a@x.io", visits: 1 })
+      yield* Effect.sleep("5 millis")
+      const second = yield* Member.upsert({ where: { email: "a@x.io" }, create: m("a", 1), update: { visits: 2 } })
+      expect(second).toMatchObject({ created: false, action: "updated", record: { id: "a", visits: 2 } })
+      expect(second.record.created_at.getTime()).toBe(first.record.created_at.getTime())
+      expect(second.record.updated_at.getTime()).toBeGreaterThan(first.record.updated_at.getTime())
+      expect(yield* Member.count()).toBe(1)
+    }))
+
+  it.effect("upsert accepts id or a whole declared unique key (also composite) as the target", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.upsert({ where: { id: "a" }, create: m("a"), update: { visits: 1 } })
+      const byId = yield* Member.upsert({ where: { id: "a" }, create: m("a"), update: { visits: 5 } })
+      expect(byId.record.visits).toBe(5)
+      const composite = yield* Member.upsert({ where: { org: "acme", handle: "a" }, create: m("a"), update: { visits: 6 } })
+      expect(composite).toMatchObject({ created: false, record: { id: "a", visits: 6 } })
+    }))
+
+  it.effect("any other conflict target fails ConflictTargetError before any SQL", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      const partial = yield* Effect.flip(Member.upsert({ where: { org: "acme" }, create: m("a"), update: {} }))
+      expect(partial).toMatchObject({ _tag: "ConflictTargetError", fields: ["org"] })
+      const notUnique = yield* Effect.flip(Member.upsert({ where: { visits: 1 }, create: m("a"), update: {} }))
+      expect(notUnique._tag).toBe("ConflictTargetError")
+      const bulk = yield* Effect.flip(Member.bulkUpsert({ data: [m("a")], conflictOn: ["handle"] }))
+      expect(bulk).toMatchObject({ _tag: "ConflictTargetError", fields: ["handle"] })
+      expect(yield* Member.count()).toBe(0)
+    }))
+
+  it.effect("upsert refuses a create that contradicts where", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Member.upsert({ where: { email: "a@x.io" }, create: { ...m("b"), email: "b@x.io" }, update: {} }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "create.email" })
+    }))
+
+  it.effect("bulkUpsert reports inserted and updated, and the last row per key wins", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.bulkCreate({ data: [m("a", 1), m("b", 1)] })
+      const result = yield* Member.bulkUpsert({ data: [m("a", 10), m("c", 3), m("c", 30), m("d", 4)] })
+      expect(result).toEqual({ inserted: 2, updated: 1, skipped: 1 })
+      const visits = (yield* Member.list({ orderBy: ["id"] })).records.map((r) => [r.id, r.visits])
+      expect(visits).toEqual([["a", 10], ["b", 1], ["c", 30], ["d", 4]])
+    }))
+
+  it.effect("bulkUpsert on a unique key keeps existing ids and created_at", () =>
+    Effect.gen(function*() {
+      yield* reset(Tag)
+      yield* Tag.bulkCreate({ data: [{ slug: "ts", uses: 1 }, { slug: "js", uses: 1 }] })
+      const before = yield* Tag.list({ orderBy: ["slug"] })
+      const result = yield* Tag.bulkUpsert({ data: [{ slug: "ts", uses: 5 }, { slug: "go", uses: 1 }], conflictOn: ["slug"], batchSize: 1 })
+      expect(result).toEqual({ inserted: 1, updated: 1, skipped: 0 })
+      const after = yield* Tag.list({ orderBy: ["slug"] })
+      expect(after.records.map((r) => [r.slug, r.uses])).toEqual([["go", 1], ["js", 1], ["ts", 5]])
+      const ts = (p: typeof after) => p.records.find((r) => r.slug === "ts")!
+      expect(ts(after).id).toBe(ts(before).id)
+      expect(ts(after).created_at.getTime()).toBe(ts(before).created_at.getTime())
+    }))
+
+  it.effect("bulkUpsert is all-or-nothing", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.create(m("a", 1))
+      // the second row collides on email with a different id: a unique violation rolls back the first
+      const error = yield* Effect.flip(Member.bulkUpsert({ data: [m("a", 7), { ...m("z", 1), email: "a@x.io" }], batchSize: 1 }))
+      expect(["UniqueViolation", "ConflictTargetError"]).toContain(error._tag)
+      expect((yield* Member.read({ id: "a" })).visits).toBe(1)
+      expect(yield* Member.count()).toBe(1)
+    }))
+
+  it.effect("bulkUpsert rows must carry the conflict key", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Tag.bulkUpsert({ data: [{ slug: "x", uses: 1 }] }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "conflictOn" })
+    }))
+})
+
+forEachDialect("upsert_keys", (it) => {
+  // MySQL's ON DUPLICATE KEY fires on any unique key; these prove it means ON CONFLICT (target) everywhere
+  it.effect("a row whose target exists updates that row even when its id names another row", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.bulkCreate({ data: [m("a", 1), m("b", 1)] })
+      const r = yield* Member.upsert({ where: { email: "b@x.io" }, create: { ...m("a"), email: "b@x.io", handle: "zz" }, update: { visits: 7 } })
+      expect(r).toMatchObject({ created: false, record: { id: "b", visits: 7 } })
+      expect((yield* Member.read({ id: "a" })).visits).toBe(1)
+      const bulk = yield* Member.bulkUpsert({ data: [{ ...m("a", 9), email: "b@x.io", handle: "b" }], conflictOn: ["email"] })
+      expect(bulk).toEqual({ inserted: 0, updated: 1, skipped: 0 })
+      expect((yield* Member.list({ orderBy: ["id"] })).records.map((x) => [x.id, x.visits])).toEqual([["a", 1], ["b", 9]])
+    }))
+
+  it.effect("a new row colliding on another unique key fails UniqueViolation naming that key", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.create(m("a", 1))
+      const single = yield* Effect.flip(Member.upsert({ where: { id: "n" }, create: { ...m("n"), email: "a@x.io" }, update: {} }))
+      expect(single).toMatchObject({ _tag: "UniqueViolation", fields: ["email"] })
+      const bulk = yield* Effect.flip(Member.bulkUpsert({ data: [{ ...m("n"), email: "a@x.io" }] }))
+      expect(bulk).toMatchObject({ _tag: "UniqueViolation", fields: ["email"] })
+      expect(yield* Member.count()).toBe(1)
+    }))
+
+  it.effect("an update that moves a unique key onto another row fails UniqueViolation", () =>
+    Effect.gen(function*() {
+      yield* reset(Member)
+      yield* Member.bulkCreate({ data: [m("a", 1), m("b", 1)] })
+      const bulk = yield* Effect.flip(Member.bulkUpsert({ data: [{ ...m("a", 5), email: "b@x.io" }] }))
+      expect(bulk).toMatchObject({ _tag: "UniqueViolation", fields: ["email"] })
+      const single = yield* Effect.flip(Member.upsert({ where: { id: "a" }, create: m("a"), update: { email: "b@x.io" } }))
+      expect(single).toMatchObject({ _tag: "UniqueViolation", fields: ["email"] })
+      expect((yield* Member.list({ orderBy: ["id"] })).records.map((x) => [x.id, x.email, x.visits])).toEqual([["a", "a@x.io", 1], ["b", "b@x.io", 1]])
+    }))
+})
