@@ -41,6 +41,7 @@ export const classifyMysqlError = (cause: unknown, ctx: ErrorContext | undefined
     case 1040:
     case 1044:
     case 1045:
+    case 1698:
     case 1049:
     case 1129:
     case 1130:
