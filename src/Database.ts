@@ -152,21 +152,32 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const autoMigrate = options.autoMigrate !== false
     const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
+    const createStatements = (model: ModelInfo) => {
+      const context: ErrorContext = { model: model.name, table: model.table, constraints: model.constraints, operation: "createTable" }
+      return Effect.forEach(createTable(dialect, model), (sql) => write({ sql, params: [] }, context), { discard: true })
+    }
+    // DDL never runs inside the caller's transaction where it would end it (MySQL commits implicitly)
+    // or be rolled back with it (PostgreSQL) while we remember the table as created.
+    const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !autoMigrate ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
-        const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
-        tables.set(model.table, done)
-        const context: ErrorContext = { model: model.name, table: model.table, constraints: model.constraints, operation: "createTable" }
-        return Effect.forEach(createTable(dialect, model), (sql) => write({ sql, params: [] }, context), { discard: true }).pipe(
-          Effect.onExit((exit) => {
-            if (Exit.isFailure(exit)) tables.delete(model.table)
-            return Deferred.done(done, exit)
-          }),
-          // a fiber interrupted mid-creation must not leave others waiting forever
-          Effect.uninterruptible
-        )
+        return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
+          // SQLite has one connection, held by the transaction: create inside it, remember nothing
+          if (Option.isSome(tx) && dialect.ddlInTransaction) return createStatements(model)
+          const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
+          tables.set(model.table, done)
+          return detached(createStatements(model)).pipe(
+            Effect.onExit((exit) => {
+              if (Exit.isFailure(exit)) tables.delete(model.table)
+              return Deferred.done(done, exit)
+            }),
+            // a fiber interrupted mid-creation must not leave others waiting forever
+            Effect.uninterruptible
+          )
+        })
       })
 
     const begin = (conn: Connection, isolation: IsolationLevel | undefined) =>

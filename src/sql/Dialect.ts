@@ -65,8 +65,17 @@ export interface Dialect {
   /** Case-sensitive LIKE, or case-insensitive with `caseInsensitive`; `\` escapes. */
   readonly like: (expr: string, param: string, caseInsensitive: boolean) => string
   readonly regex: (expr: string, param: string) => string
-  /** A JSON path's value as SQL text/number/boolean (NULL when absent, JSON null or another type). */
-  readonly jsonValue: (column: string, pathParam: () => string, as: PathAs | "present") => string
+  /**
+   * A JSON path's value as SQL text/number/boolean (NULL when absent, JSON null or another type).
+   * A digit segment indexes an array only: never an object key, never a non-array taken as one.
+   * `pathParam(n)` binds the path of the first `n` of `segments` (default: all of them).
+   */
+  readonly jsonValue: (
+    column: string,
+    pathParam: (prefix?: number) => string,
+    as: PathAs | "present",
+    segments: ReadonlyArray<string>
+  ) => string
   /** Bound form of a path (PostgreSQL: text[]; others: `$.a.b`). */
   readonly jsonPath: (segments: ReadonlyArray<string>) => unknown
   /** Membership of a scalar in a JSON array column. */
@@ -87,6 +96,8 @@ export interface Dialect {
   readonly skipClause: string
   /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */
   readonly forUpdate: string
+  /** Tables must be created on the transaction's own connection (SQLite: there is only one). */
+  readonly ddlInTransaction: boolean
   /** Statements that open a transaction at this isolation level. */
   readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
   /** Reads a driver's raw write result. */

@@ -84,6 +84,20 @@ forEachDialect("tx", (it, dialect) => {
       expect(yield* balances).toEqual([])
     }))
 
+  it.effect("a model first used inside a transaction: the table survives a rollback and the transaction stays whole", () =>
+    Effect.gen(function*() {
+      const Late = DataFlow.model("Late", { id: Schema.String })
+      yield* Effect.flip(Database.transaction(Effect.gen(function*() {
+        yield* Account.create({ id: "before", balance: 1 })
+        yield* Late.create({ id: "l1" }) // creates the table: must not commit "before" (MySQL DDL commits implicitly)
+        return yield* new Boom({ step: "after first use" })
+      })))
+      expect(yield* Account.count({ filter: { id: "before" } })).toBe(0)
+      expect(yield* Late.count()).toBe(0) // the table exists although the transaction rolled back
+      yield* Late.create({ id: "l2" })
+      expect(yield* Late.count()).toBe(1)
+    }))
+
   it.effect("a nested transaction cannot set its own isolation level", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Database.transaction(Database.transaction(Effect.void, { isolation: "serializable" })))

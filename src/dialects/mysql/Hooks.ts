@@ -13,12 +13,13 @@ const quote = (id: string) => `\`${id.replace(/`/g, "``")}\``
 
 const columnType = (field: Field, keyed: boolean): string => {
   switch (field.kind) {
+    // LONGTEXT, not TEXT: TEXT holds only 64 KiB, PostgreSQL's and SQLite's text ~1 GB
     case "string":
       return field.maxLength !== undefined && field.maxLength <= 16_383
         ? `VARCHAR(${field.maxLength})`
-        : keyed ? "VARCHAR(255)" : "TEXT"
+        : keyed && field.maxLength === undefined ? "VARCHAR(255)" : "LONGTEXT"
     case "literal":
-      return "VARCHAR(255)"
+      return `VARCHAR(${Math.max(255, ...(field.literals ?? []).map((l) => l.length))})`
     case "uuid":
       return "CHAR(36)"
     case "int":
@@ -58,29 +59,42 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   like: (expr, param, ci) =>
     ci ? `LOWER(${expr}) LIKE LOWER(${param}) ESCAPE '\\\\'` : `${expr} LIKE ${param} ESCAPE '\\\\'`,
   regex: (expr, param) => `${expr} REGEXP ${param}`,
-  jsonValue: (column, path, as) => {
-    const type = `JSON_TYPE(JSON_EXTRACT(${column}, ${path()}))`
+  // `$.a[0]` on a non-array yields the value itself ("auto-wrap"): the guards keep [n] to arrays.
+  // Placeholders are positional: parameters are bound in the order the text reads.
+  jsonValue: (column, path, as, segments) => {
+    const guards = segments.flatMap((s, n) =>
+      /^\d+$/.test(s) ? [`JSON_TYPE(JSON_EXTRACT(${column}, ${path(n)})) = 'ARRAY'`] : []
+    )
+    const when = (test: string) => [...guards, `JSON_TYPE(JSON_EXTRACT(${column}, ${path()})) ${test}`].join(" AND ")
     const value = () => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${path()}))`
     switch (as) {
       case "present":
-        return `(CASE WHEN ${type} <> 'NULL' THEN 1 END)`
-      case "text":
-        return `(CASE WHEN ${type} = 'STRING' THEN CONVERT(${value()} USING utf8mb4) COLLATE ${collation} END)`
-      case "number":
-        return `(CASE WHEN ${type} IN ${numericJson} THEN (${value()} + 0) END)`
-      case "boolean":
-        return `(CASE WHEN ${type} = 'BOOLEAN' THEN (${value()} = 'true') END)`
+        return `(CASE WHEN ${when("<> 'NULL'")} THEN 1 END)`
+      case "text": {
+        const w = when("= 'STRING'")
+        return `(CASE WHEN ${w} THEN CONVERT(${value()} USING utf8mb4) COLLATE ${collation} END)`
+      }
+      case "number": {
+        const w = when(`IN ${numericJson}`)
+        return `(CASE WHEN ${w} THEN (${value()} + 0) END)`
+      }
+      case "boolean": {
+        const w = when("= 'BOOLEAN'")
+        return `(CASE WHEN ${w} THEN (${value()} = 'true') END)`
+      }
     }
   },
   jsonPath: (segments) => `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("")}`,
-  jsonHas: (column, param) => `JSON_CONTAINS(${column}, ${param})`,
-  jsonHasParam: (value) => JSON.stringify(value),
+  // JSON_CONTAINS would also find "x" inside a nested array [["x"]]; JSON_OVERLAPS compares elements
+  jsonHas: (column, param) => `JSON_OVERLAPS(${column}, ${param})`,
+  jsonHasParam: (value) => JSON.stringify([value]),
   orderTerm: (expr, desc) => (desc ? `${expr} IS NULL DESC, ${expr} DESC` : `${expr} IS NULL, ${expr} ASC`),
   // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
   upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
   excluded: (column) => `VALUES(${quote(column)})`,
   upsertFiresOnAnyKey: true,
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
+  ddlInTransaction: false,
   forUpdate: " FOR UPDATE",
   begin: (isolation) => [
     ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),

@@ -38,6 +38,10 @@ const columnType = (field: Field): string => {
 const jsonTypes = { text: "string", number: "number", boolean: "boolean" } as const
 const casts = { text: ` COLLATE "C"`, number: "::double precision", boolean: "::boolean" } as const
 
+/** One condition per digit segment: the value it indexes (the first `n` segments) is an array. */
+const arrayGuards = (segments: ReadonlyArray<string>, isArray: (n: number) => string): Array<string> =>
+  segments.flatMap((s, n) => (/^\d+$/.test(s) ? [isArray(n)] : []))
+
 /** PostgreSQL dialect hooks. */
 export const postgresDialect: Dialect = {
   name: "postgres",
@@ -54,11 +58,17 @@ export const postgresDialect: Dialect = {
   // ILIKE folds case under the database's default ctype (the "C" column collation folds ASCII only)
   like: (expr, param, ci) => (ci ? `${expr} COLLATE "default" ILIKE ${param} ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`),
   regex: (expr, param) => `${expr} ~ ${param}`,
-  jsonValue: (column, path, as) => {
-    if (as === "present") return `(${column} #>> ${path()}::text[])`
+  // `#>` reads a digit as an object key too: the guards keep digit segments to arrays
+  jsonValue: (column, path, as, segments) => {
+    const guards = arrayGuards(segments, (n) => `jsonb_typeof(${column} #> ${path(n)}::text[]) = 'array'`)
+    if (as === "present") {
+      const value = `${column} #>> ${path()}::text[]`
+      return guards.length === 0 ? `(${value})` : `(CASE WHEN ${guards.join(" AND ")} THEN ${value} END)`
+    }
     const p1 = path()
     const p2 = path()
-    return `(CASE WHEN jsonb_typeof(${column} #> ${p1}::text[]) = '${jsonTypes[as]}' THEN (${column} #>> ${p2}::text[])${casts[as]} END)`
+    const when = [...guards, `jsonb_typeof(${column} #> ${p1}::text[]) = '${jsonTypes[as]}'`].join(" AND ")
+    return `(CASE WHEN ${when} THEN (${column} #>> ${p2}::text[])${casts[as]} END)`
   },
   jsonPath: (segments) => segments,
   jsonHas: (column, param) => `${column} @> ${param}::jsonb`,
@@ -68,6 +78,7 @@ export const postgresDialect: Dialect = {
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
   upsertFiresOnAnyKey: false,
   skipClause: " ON CONFLICT DO NOTHING",
+  ddlInTransaction: false,
   forUpdate: " FOR UPDATE",
   begin: (isolation) => [isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : "BEGIN"],
   readResult: (raw) => {

@@ -56,13 +56,16 @@ export const sqliteDialect: Dialect = {
     return `(CASE WHEN ${type} IN ${jsonTypes[as]} THEN json_extract(${column}, ${path()}) END)`
   },
   jsonPath: (segments) => `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("")}`,
-  jsonHas: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = ${param})`,
+  // json_each gives true as 1 and a nested array or object as its JSON text: only scalars compare
+  jsonHas: (column, param) =>
+    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.type IN ('text','integer','real') AND json_each.value = ${param})`,
   jsonHasParam: (value) => value,
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
   upsertFiresOnAnyKey: false,
   skipClause: " ON CONFLICT DO NOTHING",
+  ddlInTransaction: true,
   forUpdate: "",
   // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.
   // SQLite transactions are serializable; a weaker requested level is honestly upgraded (see docs).
