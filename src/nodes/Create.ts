@@ -19,5 +19,6 @@ export const create = (model: ModelInfo, input: unknown) =>
     const result = yield* db.write(statement, contextOf(model, "create"))
     if (db.hooks.returning) return decodeAll(db, model, result.rows)[0]!
     const id = model.idKind === "auto" ? result.insertId : row["id"]
-    return yield* Effect.orDie(readById(db, model, id, "create", true))
+    // the row was just written in this statement's transaction scope: absent would be a bug
+    return yield* readById(db, model, id, "create", true).pipe(Effect.catchTag("NotFound", Effect.die))
   }).pipe(Effect.withSpan("dataflow.create", { attributes: { model: model.name }, captureStackTrace: false }))

@@ -87,11 +87,13 @@ forEachDialect("tx", (it, dialect) => {
   it.effect("a model first used inside a transaction: the table survives a rollback and the transaction stays whole", () =>
     Effect.gen(function*() {
       const Late = DataFlow.model("Late", { id: Schema.String })
-      yield* Effect.flip(Database.transaction(Effect.gen(function*() {
+      const error = yield* Effect.flip(Database.transaction(Effect.gen(function*() {
         yield* Account.create({ id: "before", balance: 1 })
         yield* Late.create({ id: "l1" }) // creates the table: must not commit "before" (MySQL DDL commits implicitly)
         return yield* new Boom({ step: "after first use" })
       })))
+      // MariaDB refuses to read a table created after the transaction's snapshot (errno 1412, "retry")
+      expect(dialect === "mysql" ? ["Boom", "TransactionConflict"] : ["Boom"]).toContain(error._tag)
       expect(yield* Account.count({ filter: { id: "before" } })).toBe(0)
       expect(yield* Late.count()).toBe(0) // the table exists although the transaction rolled back
       yield* Late.create({ id: "l2" })

@@ -34,6 +34,7 @@ export const classifyMysqlError = (cause: unknown, ctx: ErrorContext | undefined
       return new Errors.ValidationError({ model, path: "", reason: "a check constraint failed" })
     case 1213:
     case 1205:
+    case 1412: // table changed after the transaction's snapshot: "please retry transaction"
       return new Errors.TransactionConflict({ dialect, code: code!, cause })
     case 1969:
     case 3024:
