@@ -11,7 +11,7 @@
  */
 import { Either, Schema, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
-import { assertIdentifier, classify, deletedAtField, type Field, timestampFields } from "./Field.js"
+import { assertIdentifier, checkStorable, classify, deletedAtField, type Field, timestampFields } from "./Field.js"
 import { tableNameFor } from "./TableName.js"
 import { makeValidator } from "./Validate.js"
 
@@ -52,11 +52,20 @@ type IdInput<F extends Schema.Struct.Fields> = IdSchema<F> extends typeof Schema
   : Id<F> extends number ? { readonly id?: never }
   : { readonly id: Id<F> }
 
+/**
+ * Managed columns are never input. Declared `?: never` so that an object carrying them is refused
+ * even when it is not a fresh literal (a record read back and passed to `update`), not only by the
+ * excess-property check.
+ */
+type NoManaged = { readonly created_at?: never; readonly updated_at?: never; readonly deleted_at?: never }
+
 /** What `create` accepts: the schema's fields; `id` required (string), optional (UUID) or absent (Int). */
-export type CreateInput<F extends Schema.Struct.Fields> = Simplify<IdInput<F> & Schema.Struct.Type<Omit<F, "id">>>
+export type CreateInput<F extends Schema.Struct.Fields> = Simplify<IdInput<F> & Schema.Struct.Type<Omit<F, "id">> & NoManaged>
 
 /** What `update` may change: any schema field but `id`. */
-export type UpdateFields<F extends Schema.Struct.Fields> = Simplify<Partial<Schema.Struct.Type<Omit<F, "id">>>>
+export type UpdateFields<F extends Schema.Struct.Fields> = Simplify<
+  Partial<Schema.Struct.Type<Omit<F, "id">>> & { readonly id?: never } & NoManaged
+>
 
 /** The runtime facts the compiler and nodes read. */
 export interface ModelInfo {
@@ -137,6 +146,7 @@ export const describeModel = <F extends Schema.Struct.Fields>(
   checkKeys("unique", unique)
   checkKeys("indexes", indexes)
 
+  const keyed = new Set(["id", ...unique.flat(), ...indexes.flat()])
   const columns = [id, ...fields.filter((f) => f !== id), ...timestampFields, ...(options.softDelete ? [deletedAtField] : [])]
   const constraints = new Map<string, ReadonlyArray<string>>([
     [`${table}_pkey`, ["id"]],
@@ -162,7 +172,7 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     indexes,
     softDelete: options.softDelete === true,
     constraints,
-    validateCreate: makeValidator(name, createSchema as Schema.Schema<Record<string, unknown>, any, never>),
-    validateUpdate: makeValidator(name, updateSchema as Schema.Schema<Record<string, unknown>, any, never>)
+    validateCreate: checkStorable(name, columns, keyed, makeValidator(name, createSchema as Schema.Schema<Record<string, unknown>, any, never>)),
+    validateUpdate: checkStorable(name, columns, keyed, makeValidator(name, updateSchema as Schema.Schema<Record<string, unknown>, any, never>))
   }
 }

@@ -10,6 +10,7 @@
 import { BigDecimal } from "effect"
 import { ValidationError } from "../Errors.js"
 import type { Field } from "../model/Field.js"
+import { portableRegex, RegexError } from "./Regex.js"
 
 type Scalar<T> = Exclude<T, null | undefined>
 
@@ -112,6 +113,7 @@ export type Expr =
   | { readonly _tag: "In"; readonly target: Target; readonly values: ReadonlyArray<unknown>; readonly as?: PathAs }
   | { readonly _tag: "IsNull"; readonly target: Target }
   | { readonly _tag: "Like"; readonly target: Target; readonly pattern: string; readonly caseInsensitive: boolean }
+  /** `pattern` is already the portable form (see Regex.ts), the same text on every dialect */
   | { readonly _tag: "Regex"; readonly target: Target; readonly pattern: string }
   | { readonly _tag: "JsonHas"; readonly target: Target; readonly value: string | number }
 
@@ -127,6 +129,12 @@ const pathSegment = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}|\d{1,6})$/
 
 /** Escapes `%`, `_` and `\` so a value matches literally inside a LIKE pattern with `\` as escape. */
 export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** The range of an Int column (INTEGER / INT are 32-bit on PostgreSQL and MySQL). */
+const int32 = { min: -2_147_483_648, max: 2_147_483_647 } as const
+const uuidRe = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+/** A user-given key as it may appear in an error path. */
+const shown = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}…` : key)
 
 interface Ctx {
   readonly model: string
@@ -150,16 +158,20 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
   const bad = (expected: string) => fail(ctx, path, `${op} expects ${expected}, got ${kindOfValue(v)}`)
   if (as !== undefined) {
     if (typeof v !== (as === "text" ? "string" : as)) bad(`a ${as === "text" ? "string" : as}`)
-    return v
+    if (as === "number" && !Number.isFinite(v)) bad("a finite number")
+    return as === "text" ? noNul(ctx, path, op, v as string) : v
   }
   switch (field.kind) {
     case "string":
-    case "uuid":
-      return typeof v === "string" ? v : bad("a string")
     case "literal":
-      return typeof v === "string" ? v : bad("a string")
+      return typeof v === "string" ? noNul(ctx, path, op, v) : bad("a string")
+    case "uuid":
+      // PostgreSQL's uuid type would fail the statement on anything else; MySQL/SQLite would not match
+      return typeof v === "string" && uuidRe.test(v) ? v : bad("a UUID (8-4-4-4-12 hex digits)")
     case "int":
-      return typeof v === "number" && Number.isInteger(v) ? v : bad("an integer")
+      return typeof v === "number" && Number.isInteger(v) && v >= int32.min && v <= int32.max
+        ? v
+        : bad(`an integer from ${int32.min} to ${int32.max}`)
     case "number":
       return typeof v === "number" && Number.isFinite(v) ? v : bad("a finite number")
     case "bigint":
@@ -177,46 +189,67 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
   }
 }
 
+/** PostgreSQL text cannot hold U+0000 (the statement would fail there and run elsewhere). */
+const noNul = (ctx: Ctx, path: string, op: string, v: string): string =>
+  v.includes("\u0000") ? fail(ctx, path, `${op} values cannot contain U+0000`) : v
+
 const pathAsOf = (v: unknown): PathAs | undefined =>
   typeof v === "string" ? "text" : typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : undefined
 
-const resolveTarget = (ctx: Ctx, key: string): Target => {
+/** `key` is the filter key (`name`, `profile.city`); `at` is where it sits in the filter, for errors. */
+const resolveTarget = (ctx: Ctx, key: string, at: string): Target => {
   const dot = key.indexOf(".")
   const name = dot === -1 ? key : key.slice(0, dot)
   const field = ctx.fields.get(name)
-  if (field === undefined) return fail(ctx, key, "is not a field of the model")
+  if (field === undefined) return fail(ctx, at, "is not a field of the model")
   if (dot === -1) return { field }
-  if (field.kind !== "json") return fail(ctx, key, "a dotted path needs a JSON field")
+  if (field.kind !== "json") return fail(ctx, at, "a dotted path needs a JSON field")
   const path = key.slice(dot + 1).split(".")
   if (path.length > 16 || !path.every((s) => pathSegment.test(s))) {
-    return fail(ctx, key, "path segments must be identifiers or array indexes")
+    return fail(ctx, at, "path segments must be identifiers or array indexes")
   }
   return { field, path }
 }
 
-const stringOnly = (ctx: Ctx, key: string, op: string, target: Target, v: unknown): string => {
+const stringOnly = (ctx: Ctx, at: string, op: string, target: Target, v: unknown): string => {
   const k = target.field.kind
   if (target.path === undefined && k !== "string" && k !== "uuid" && k !== "literal") {
-    fail(ctx, key, `${op} needs a string field`)
+    fail(ctx, at, `${op} needs a string field, not ${k}`)
   }
-  if (typeof v !== "string") fail(ctx, key, `${op} expects a string, got ${kindOfValue(v)}`)
-  if ((v as string).length > limits.patternLength) fail(ctx, key, `${op} pattern is longer than ${limits.patternLength}`)
-  return v as string
+  if (typeof v !== "string") fail(ctx, at, `${op} expects a string, got ${kindOfValue(v)}`)
+  if ((v as string).length > limits.patternLength) fail(ctx, at, `${op} pattern is longer than ${limits.patternLength}`)
+  return noNul(ctx, at, op, v as string)
 }
 
-const fieldExpr = (ctx: Ctx, key: string, spec: unknown): Expr => {
-  const target = resolveTarget(ctx, key)
+/** A LIKE pattern with `\` as escape: a trailing lone `\` is an error on PostgreSQL, literal on MySQL. */
+const likePattern = (ctx: Ctx, at: string, op: string, pattern: string): string => {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === "\\") {
+      if (i === pattern.length - 1) fail(ctx, at, `${op} pattern ends with a lone escape character \\`)
+      i++
+    }
+  }
+  return pattern
+}
+
+const fieldExpr = (ctx: Ctx, key: string, at: string, spec: unknown): Expr => {
+  const target = resolveTarget(ctx, key, at)
   if (spec === null) return { _tag: "IsNull", target }
-  if (!isPlainObject(spec)) return opExpr(ctx, key, target, "$eq", spec)
+  if (!isPlainObject(spec)) return opExpr(ctx, at, target, "$eq", spec)
   const ops = Object.keys(spec)
-  if (ops.length === 0) return fail(ctx, key, "has an empty operator object")
+  if (ops.length === 0) return fail(ctx, at, "has an empty operator object")
+  if (target.field.kind === "json" && target.path === undefined && ops.some((op) => !op.startsWith("$"))) {
+    return fail(ctx, at, `cannot compare a whole JSON field; filter on a path such as "${target.field.name}.key"`)
+  }
   const items = ops.map((op) => {
-    if (!operators.has(op)) return fail(ctx, key, `unknown operator ${op.slice(0, 32)}`)
-    return opExpr(ctx, key, target, op, spec[op])
+    const opAt = `${at}.${shown(op)}`
+    if (!operators.has(op)) return fail(ctx, opAt, "is not a filter operator")
+    return opExpr(ctx, opAt, target, op, spec[op])
   })
   return items.length === 1 ? items[0]! : { _tag: "And", items }
 }
 
+/** `key` here is the error path of the operator (`age.$gt`, or `age` for a bare value). */
 const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): Expr => {
   ctx.nodes++
   const onPath = target.path !== undefined
@@ -229,8 +262,8 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       }
       const as = onPath ? pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`) : undefined
       const value = checkValue(ctx, key, op, target.field, v, as)
-      const cmp: Expr = { _tag: "Cmp", target, op: cmpOps[op], value, ...(as ? { as } : {}) }
-      // Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
+      const cmp: Expr = { _tag: "Cmp", target, op: "=", value, ...(as ? { as } : {}) }
+      // $ne is NOT (=); Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
       return op === "$eq" ? cmp : { _tag: "Not", item: cmp }
     }
     case "$gt":
@@ -261,16 +294,19 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       return (op === "$null") === v ? isNull : { _tag: "Not", item: isNull }
     }
     case "$like":
-    case "$ilike":
-      return { _tag: "Like", target, pattern: stringOnly(ctx, key, op, target, v), caseInsensitive: op === "$ilike" }
+    case "$ilike": {
+      const pattern = likePattern(ctx, key, op, stringOnly(ctx, key, op, target, v))
+      return { _tag: "Like", target, pattern, caseInsensitive: op === "$ilike" }
+    }
     case "$startsWith":
       return { _tag: "Like", target, pattern: `${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
     case "$regex": {
-      const pattern = stringOnly(ctx, key, op, target, v)
+      const source = stringOnly(ctx, key, op, target, v)
+      let pattern: string
       try {
-        new RegExp(pattern, "u")
-      } catch {
-        fail(ctx, key, "$regex is not a valid regular expression")
+        pattern = portableRegex(source)
+      } catch (e) {
+        return fail(ctx, key, `$regex ${e instanceof RegexError ? e.message : "is not a valid regular expression"}`)
       }
       return { _tag: "Regex", target, pattern }
     }
@@ -285,7 +321,7 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       return { _tag: "Like", target, pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
     }
   }
-  return fail(ctx, key, `unknown operator ${op.slice(0, 32)}`)
+  return fail(ctx, key, "is not a filter operator")
 }
 
 const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Expr => {
@@ -296,7 +332,7 @@ const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Exp
     if (++ctx.nodes > limits.nodes) fail(ctx, path, `has more than ${limits.nodes} conditions`)
     const value = filter[key]
     if (value === undefined) continue
-    const here = path ? `${path}.${key}` : key
+    const here = path ? `${path}.${shown(key)}` : shown(key)
     if (key === "$and" || key === "$or") {
       if (!Array.isArray(value)) fail(ctx, here, `${key} expects an array of filters`)
       const parts = (value as Array<unknown>).map((f, i) => filterExpr(ctx, f, `${here}[${i}]`, depth + 1))
@@ -304,9 +340,9 @@ const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Exp
     } else if (key === "$not") {
       items.push({ _tag: "Not", item: filterExpr(ctx, value, here, depth + 1) })
     } else if (key.startsWith("$")) {
-      fail(ctx, here, `unknown operator ${key.slice(0, 32)}`)
+      fail(ctx, here, "is not a filter operator")
     } else {
-      items.push(fieldExpr(ctx, key, value))
+      items.push(fieldExpr(ctx, key, here, value))
     }
   }
   return items.length === 1 ? items[0]! : { _tag: "And", items }
