@@ -1,0 +1,269 @@
+/**
+ * `$regex` patterns: the portable subset every database runs with one meaning.
+ *
+ * PostgreSQL (ARE), MariaDB/MySQL (PCRE2 with UCP) and SQLite (our JavaScript `regexp` function)
+ * disagree on `.` and newlines, on `$` before a final newline, on whether `\w`, `\d` and `\s` match
+ * non-ASCII characters, and `\b` is a backspace on PostgreSQL but a word boundary elsewhere. A
+ * pattern is therefore parsed here and rewritten into a form all three read alike:
+ *
+ * - literals (any character; `\t \n \r \f \v \xHH \uHHHH \u{H…}` and escaped punctuation), `^`, `$`
+ *   (end of the value only, also before a final newline), `.` (any character, newlines included),
+ *   `\d \w \s` and their negations (ASCII only: `[0-9]`, `[A-Za-z0-9_]`, space/tab/newline/CR/FF/VT),
+ *   bracket classes with ranges (code point order) and negation, groups `(…)` `(?:…)`, lookahead
+ *   `(?=…)` `(?!…)`, alternation, and the quantifiers `* + ? {n} {n,} {n,m}` (m ≤ 255), lazy or not;
+ * - everything else — backreferences, lookbehind, named groups, `\b`, `\p{…}`, POSIX classes,
+ *   inline flags — is refused, with a reason that names the construct, never the pattern.
+ *
+ * Matching is case-sensitive and unanchored (use `^` and `$`).
+ *
+ * @since 0.1.0
+ */
+
+/** Why a pattern was refused. */
+export class RegexError extends Error {}
+
+const nl = "\n\r\u0085\u2028\u2029"
+// `.` of JavaScript (without the s flag) and of PCRE skips line terminators; PostgreSQL's matches all
+const anyChar = `(?:.|[${nl}])`
+const endOfValue = `(?!${anyChar})`
+const classes = { d: "0-9", w: "A-Za-z0-9_", s: " \t\n\r\f\u000b" } as const
+const syntax = new Set([..."^$\\.*+?()[]{}|"])
+const classSpecial = new Set([..."\\]^-["])
+const maxRepeat = 255
+
+const lit = (c: string) => (syntax.has(c) ? `\\${c}` : c)
+const classLit = (c: string) => (classSpecial.has(c) ? `\\${c}` : c)
+
+/** Translates a pattern to its portable form, or throws RegexError. */
+export const portableRegex = (pattern: string): string => {
+  const cs = Array.from(pattern)
+  let i = 0
+  const fail = (reason: string): never => {
+    throw new RegexError(reason)
+  }
+  const peek = () => cs[i]
+  const hex = (n: number): number => {
+    const h = cs.slice(i, i + n).join("")
+    if (h.length !== n || !/^[0-9A-Fa-f]+$/.test(h)) fail("has a malformed \\x or \\u escape")
+    i += n
+    return parseInt(h, 16)
+  }
+  /** After a backslash: one literal character, or a class name (d, w, s, D, W, S). */
+  const readEscape = (): { char: string } | { cls: "d" | "w" | "s"; negated: boolean } => {
+    const c = cs[i++]
+    if (c === undefined) return fail("ends with a lone backslash")
+    switch (c) {
+      case "d":
+      case "w":
+      case "s":
+        return { cls: c, negated: false }
+      case "D":
+      case "W":
+      case "S":
+        return { cls: c.toLowerCase() as "d" | "w" | "s", negated: true }
+      case "t":
+        return { char: "\t" }
+      case "n":
+        return { char: "\n" }
+      case "r":
+        return { char: "\r" }
+      case "f":
+        return { char: "\f" }
+      case "v":
+        return { char: "\u000b" }
+      case "x":
+        return { char: checkChar(String.fromCodePoint(hex(2))) }
+      case "u": {
+        if (peek() === "{") {
+          const close = cs.indexOf("}", i)
+          const h = close === -1 ? "" : cs.slice(i + 1, close).join("")
+          if (!/^[0-9A-Fa-f]{1,6}$/.test(h) || parseInt(h, 16) > 0x10ffff) fail("has a malformed \\u{…} escape")
+          i = close + 1
+          return { char: checkChar(String.fromCodePoint(parseInt(h, 16))) }
+        }
+        let code = hex(4)
+        if (code >= 0xd800 && code <= 0xdbff && cs[i] === "\\" && cs[i + 1] === "u") {
+          const save = i
+          i += 2
+          const low = hex(4)
+          if (low >= 0xdc00 && low <= 0xdfff) code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00)
+          else i = save
+        }
+        if (code >= 0xd800 && code <= 0xdfff) fail("has an escape for a lone surrogate")
+        return { char: checkChar(String.fromCodePoint(code)) }
+      }
+      case "b":
+      case "B":
+        return fail("uses \\b or \\B, which PostgreSQL reads differently; not supported")
+      case "p":
+      case "P":
+        return fail("uses Unicode property escapes (\\p), which are not portable")
+      case "k":
+        return fail("uses a named backreference, which is not portable")
+    }
+    if (/[0-9]/.test(c)) return fail("uses a backreference or \\0, which is not portable")
+    if (!/[A-Za-z]/.test(c)) return { char: checkChar(c) }
+    return fail(`uses the unknown escape \\${c}`)
+  }
+  const checkChar = (c: string): string => (c === "\u0000" ? fail("contains U+0000, which PostgreSQL cannot store") : c)
+
+  const bracket = (): string => {
+    // after "["
+    let negated = false
+    if (peek() === "^") {
+      negated = true
+      i++
+    }
+    const parts: Array<string> = []
+    let members = 0
+    for (;;) {
+      const c = cs[i]
+      if (c === undefined) return fail("has an unterminated character class")
+      if (c === "]") {
+        i++
+        break
+      }
+      let atom: { char: string } | { cls: "d" | "w" | "s"; negated: boolean }
+      i++
+      if (c === "\\") atom = readEscape()
+      else if (c === "[") atom = { char: "[" }
+      else atom = { char: checkChar(c) }
+      if ("cls" in atom) {
+        if (atom.negated) fail("uses \\D, \\W or \\S inside a character class, which is not portable")
+        parts.push(classes[atom.cls])
+        members++
+        continue
+      }
+      // a range needs a character on both sides and a "-" that is not last
+      if (peek() === "-" && cs[i + 1] !== undefined && cs[i + 1] !== "]") {
+        i++
+        const d = cs[i++]!
+        const hi = d === "\\" ? readEscape() : { char: checkChar(d) }
+        if ("cls" in hi) return fail("uses a class escape as a range end")
+        if (hi.char.codePointAt(0)! < atom.char.codePointAt(0)!) fail("has a character range out of order")
+        parts.push(`${classLit(atom.char)}-${classLit(hi.char)}`)
+      } else {
+        parts.push(classLit(atom.char))
+      }
+      members++
+    }
+    if (members === 0) fail("has an empty character class")
+    return `[${negated ? "^" : ""}${parts.join("")}]`
+  }
+
+  const quantifier = (): string | undefined => {
+    const c = peek()
+    let q: string
+    if (c === "*" || c === "+" || c === "?") {
+      i++
+      q = c
+    } else if (c === "{") {
+      const m = /^\{(\d{1,3})(?:(,)(\d{1,3})?)?\}/.exec(cs.slice(i, i + 10).join(""))
+      if (m === null) return fail("has a '{' that is not a quantifier {n}, {n,} or {n,m}; escape it")
+      const lo = Number(m[1])
+      const hi = m[3] !== undefined ? Number(m[3]) : undefined
+      if (lo > maxRepeat || (hi !== undefined && (hi > maxRepeat || hi < lo))) {
+        fail(`has a repetition count above ${maxRepeat} or out of order`)
+      }
+      i += m[0].length
+      q = m[0]
+    } else {
+      return undefined
+    }
+    if (peek() === "?") {
+      i++
+      q += "?"
+    }
+    const after = peek()
+    if (after === "*" || after === "+" || after === "?" || after === "{") fail("has a quantifier that follows another")
+    return q
+  }
+
+  const alternation = (depth: number): string => {
+    if (depth > 32) fail("nests groups deeper than 32")
+    const branches: Array<string> = [sequence(depth)]
+    while (peek() === "|") {
+      i++
+      branches.push(sequence(depth))
+    }
+    return branches.join("|")
+  }
+
+  const sequence = (depth: number): string => {
+    let out = ""
+    for (;;) {
+      const c = peek()
+      if (c === undefined || c === "|" || c === ")") return out
+      i++
+      let atom: string
+      let quantifiable = true
+      switch (c) {
+        case "^":
+          atom = "^"
+          quantifiable = false
+          break
+        case "$":
+          atom = endOfValue
+          quantifiable = false
+          break
+        case ".":
+          atom = anyChar
+          break
+        case "(": {
+          let open = "(?:"
+          if (peek() === "?") {
+            const kind = cs[i + 1]
+            if (kind === ":" || kind === "=" || kind === "!") {
+              open = `(?${kind}`
+              quantifiable = kind === ":"
+              i += 2
+            } else if (kind === "<") {
+              fail("uses lookbehind or a named group, which is not portable")
+            } else {
+              fail("uses inline flags or another (? construct, which is not portable")
+            }
+          }
+          const inner = alternation(depth + 1)
+          if (peek() !== ")") fail("has an unclosed group")
+          i++
+          atom = `${open}${inner})`
+          break
+        }
+        case ")":
+          return out
+        case "[":
+          atom = bracket()
+          break
+        case "\\": {
+          const e = readEscape()
+          if ("cls" in e) atom = `[${e.negated ? "^" : ""}${classes[e.cls]}]`
+          else atom = lit(e.char)
+          break
+        }
+        case "*":
+        case "+":
+        case "?":
+        case "{":
+          return fail("has a quantifier with nothing to repeat")
+        case "]":
+        case "}":
+          return fail(`has an unescaped '${c}'`)
+        default:
+          atom = lit(checkChar(c))
+      }
+      const q = quantifier()
+      if (q !== undefined && !quantifiable) fail("quantifies an anchor or a lookahead")
+      out += q === undefined ? atom : `${atom}${q}`
+    }
+  }
+
+  const out = alternation(0)
+  if (i < cs.length) fail("has an unmatched ')'")
+  // a last check that the translation is itself a valid pattern where it will run (SQLite)
+  try {
+    new RegExp(out, "u")
+  } catch {
+    fail("is not a valid regular expression")
+  }
+  return out
+}
