@@ -19,7 +19,9 @@ const irregular: Record<string, string> = {
   matrix: "matrices",
   vertex: "vertices",
   criterion: "criteria",
-  analysis: "analyses"
+  analysis: "analyses",
+  thief: "thieves",
+  quiz: "quizzes"
 }
 
 const uncountable = new Set(["equipment", "information", "news", "series", "species", "sheep", "fish", "data", "metadata"])
@@ -32,13 +34,23 @@ export const snakeCase = (name: string): string =>
     .replace(/[\s-]+/g, "_")
     .toLowerCase()
 
+/** Words ending like a -ves plural that take a plain -s. */
+const plainF = new Set(["golf", "oaf"])
+
 /** English plural of one lower-case word. */
 export const pluralize = (word: string): string => {
   if (uncountable.has(word)) return word
   if (irregular[word] !== undefined) return irregular[word]
+  // compounds of an irregular word: salesperson → salespeople, grandchild → grandchildren
+  const compound = /(person|child)$/.exec(word)
+  if (compound !== null) return word.slice(0, compound.index) + irregular[compound[1]!]!
+  if (/sis$/.test(word)) return `${word.slice(0, -2)}es` // analysis → analyses, crisis → crises
   if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`
-  if (/(?:[^f]fe|[lr]f)$/.test(word)) return word.replace(/fe?$/, "ves")
+  // leaf → leaves, half → halves, wolf → wolves, scarf → scarves, knife → knives;
+  // but roof, chief, belief, chef, cliff, safe, cafe → -s
+  if (/ife$/.test(word)) return `${word.slice(0, -2)}ves`
+  if (/(?:[aeo]lf|arf|[eo]af)$/.test(word) && !plainF.has(word)) return `${word.slice(0, -1)}ves`
   return `${word}s`
 }
 

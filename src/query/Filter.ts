@@ -132,6 +132,11 @@ export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c
 
 /** The range of an Int column (INTEGER / INT are 32-bit on PostgreSQL and MySQL). */
 const int32 = { min: -2_147_483_648, max: 2_147_483_647 } as const
+/** The instants every dialect stores and compares alike (0001-01-01 to 9999-12-31, UTC). */
+const dateRange = {
+  min: new Date("0001-01-01T00:00:00.000Z").getTime(),
+  max: new Date("9999-12-31T23:59:59.999Z").getTime()
+} as const
 const uuidRe = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 /** A user-given key as it may appear in an error path. */
 const shown = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}…` : key)
@@ -179,7 +184,10 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
     case "boolean":
       return typeof v === "boolean" ? v : bad("a boolean")
     case "date":
-      return v instanceof Date && !Number.isNaN(v.getTime()) ? v : bad("a valid Date")
+      // outside years 1–9999 SQLite's ISO text no longer sorts, PostgreSQL rejects it, MySQL errs or wraps
+      return v instanceof Date && v.getTime() >= dateRange.min && v.getTime() <= dateRange.max
+        ? v
+        : bad("a valid Date from year 1 to 9999")
     case "decimal":
       return BigDecimal.isBigDecimal(v) ? v : bad("a BigDecimal")
     case "bytes":

@@ -7,6 +7,21 @@ import { BigDecimal } from "effect"
 import type { Field } from "../model/Field.js"
 import type { CodecFlags } from "./Dialect.js"
 
+/**
+ * A BigDecimal as plain decimal text, never in exponent notation (BigDecimal.format switches to
+ * "1e-18" from 16 places on): the same canonical text for SQLite's TEXT column and the driver params.
+ */
+export const plainDecimal = (value: BigDecimal.BigDecimal): string => {
+  const { scale, value: n } = BigDecimal.normalize(value)
+  const negative = n < 0n
+  const digits = (negative ? -n : n).toString()
+  let text: string
+  if (scale <= 0) text = n === 0n ? "0" : digits + "0".repeat(-scale)
+  else if (digits.length > scale) text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+  else text = `0.${"0".repeat(scale - digits.length)}${digits}`
+  return negative ? `-${text}` : text
+}
+
 /** A JavaScript value of a field → the bound parameter the driver takes. */
 export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): unknown => {
   if (value === null || value === undefined) return null
@@ -20,7 +35,7 @@ export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): un
     case "bigint":
       return flags.bigintNative ? value : String(value)
     case "decimal":
-      return BigDecimal.format(value as BigDecimal.BigDecimal)
+      return plainDecimal(value as BigDecimal.BigDecimal)
     case "bytes": {
       const u = value as Uint8Array
       return Buffer.from(u.buffer, u.byteOffset, u.byteLength)
@@ -49,7 +64,9 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
     case "bigint":
       return typeof raw === "bigint" ? raw : BigInt(raw as string)
     case "decimal":
-      return BigDecimal.unsafeFromString(String(raw))
+      // NUMERIC keeps the written scale, DECIMAL(65,30) pads to 30 places: normalize so every
+      // database returns the same value and scale ("1.50" → 1.5); compare with BigDecimal.equals
+      return BigDecimal.normalize(BigDecimal.unsafeFromString(String(raw)))
     case "bytes":
       return new Uint8Array(raw as Uint8Array)
     default:

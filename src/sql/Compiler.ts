@@ -41,7 +41,7 @@ const targetSql = (d: Dialect, p: Params, t: Target, as: PathAs | "present" | "r
   const column = d.quote(t.field.name)
   if (t.path === undefined) return as === "text" ? d.textOf(column, t.field) : column
   const path = t.path
-  return d.jsonValue(column, () => p.bind(d.jsonPath(path)), as === "raw" ? "text" : as)
+  return d.jsonValue(column, (prefix = path.length) => p.bind(d.jsonPath(path.slice(0, prefix))), as === "raw" ? "text" : as, path)
 }
 
 /** Compiles a filter expression to a boolean SQL condition. */

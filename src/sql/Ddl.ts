@@ -7,8 +7,14 @@ import type { Field } from "../model/Field.js"
 import { constraintName, type ModelInfo } from "../model/Model.js"
 import type { Dialect } from "./Dialect.js"
 
-/** A SQL string literal from a model's own literal values (DDL cannot bind parameters). */
-const literal = (value: string): string => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
+/**
+ * A SQL string literal from a model's own literal values (DDL cannot bind parameters). Quotes are
+ * doubled everywhere; a backslash is an escape character only in MySQL's string literals.
+ */
+const literal = (d: Dialect, value: string): string => {
+  const quoted = value.replace(/'/g, "''")
+  return `'${d.name === "mysql" ? quoted.replace(/\\/g, "\\\\") : quoted}'`
+}
 
 const keyedFields = (model: ModelInfo): Set<string> =>
   new Set(["id", ...model.unique.flat(), ...model.indexes.flat()])
@@ -20,7 +26,7 @@ const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean): 
   }
   const notNull = field.optional || field.nullable ? "" : " NOT NULL"
   const check = field.kind === "literal" && field.literals
-    ? ` CHECK (${name} IN (${field.literals.map(literal).join(", ")}))`
+    ? ` CHECK (${name} IN (${field.literals.map((v) => literal(d, v)).join(", ")}))`
     : ""
   return `${name} ${d.columnType(field, keyed)}${notNull}${check}`
 }

@@ -250,7 +250,7 @@ describe("keyset condition", () => {
   })
   const at = new Date("2024-01-02T03:04:05.006Z")
   perDialect("a Date key binds as the dialect stores dates", keyset([key("created_at", true), key("id")], [at, "u1"]), {
-    postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id" > $3 OR "id" IS NULL)))`, [at, at, "u1"]],
+    postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
     mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? OR `id` IS NULL)))", [at, at, "u1"]],
     sqlite: [
       `("created_at" < ? OR ("created_at" = ? AND ("id" > ? OR "id" IS NULL)))`,

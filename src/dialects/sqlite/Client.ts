@@ -31,6 +31,13 @@ const regexp = (pattern: string, value: unknown): number | null => {
   return re.test(String(value)) ? 1 : 0
 }
 
+/**
+ * Lower case one code point at a time, as PostgreSQL's lower() does: no final-sigma context
+ * ("ΟΔΟΣ" → "οδοσ") and U+0130 → "i" (its simple mapping, not "i̇").
+ */
+const lowerEach = (s: string): string =>
+  /^[\x00-\x7f]*$/.test(s) ? s.toLowerCase() : Array.from(s, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("")
+
 /** Opens the database file and configures it. */
 export const open = (options: SqliteOptions): Sqlite.Database => {
   const db = new Sqlite(options.filename)
@@ -40,7 +47,7 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
   db.pragma("case_sensitive_like = ON")
   db.defaultSafeIntegers(true)
   db.function("regexp", { deterministic: true }, regexp as (...args: Array<unknown>) => unknown)
-  db.function("df_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v))
+  db.function("df_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? lowerEach(v) : v))
   return db
 }
 
