@@ -60,7 +60,8 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
       return `${targetSql(d, p, e.target, "present")} IS NULL`
     case "Cmp": {
       if (e.as !== undefined) return `${targetSql(d, p, e.target, e.as)} ${e.op} ${p.bind(encodeAs(d, e.as, e.value))}`
-      return `${targetSql(d, p, e.target, "raw")} ${e.op} ${p.field(e.target.field, e.value)}`
+      const f = e.target.field
+      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedValue(p.field(f, e.value), f)}`
     }
     case "In": {
       const as = e.as
@@ -91,7 +92,7 @@ export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => 
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.quote(k.field.name), k.descending)).join(", ")}`
+  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.name), k.field), k.descending)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are
@@ -115,7 +116,7 @@ export const keysetCondition = (
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
     const col = d.quote(k.field.name)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined
-    const cmp = `${col} ${k.descending ? "<" : ">"} ${p.field(k.field, v)}`
+    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedValue(p.field(k.field, v), k.field)}`
     return k.descending ? cmp : `(${cmp} OR ${col} IS NULL)`
   }
   const ors: Array<string> = []

@@ -60,6 +60,8 @@ export interface Dialect {
   readonly tableOptions: string
   /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
   readonly inlineIndexes: boolean
+  /** The form of a column or parameter that compares and sorts by value (SQLite's TEXT decimals). */
+  readonly orderedValue: (expr: string, field: Field) => string
   /** The expression as text (PostgreSQL's uuid needs a cast before LIKE). */
   readonly textOf: (expr: string, field: Field) => string
   /** Case-sensitive LIKE, or case-insensitive with `caseInsensitive`; `\` escapes. */

@@ -55,6 +55,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   autoIdColumn: "INT NOT NULL AUTO_INCREMENT PRIMARY KEY",
   tableOptions: ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`,
   inlineIndexes: true,
+  orderedValue: (expr) => expr,
   textOf: (expr) => expr,
   like: (expr, param, ci) =>
     ci ? `LOWER(${expr}) LIKE LOWER(${param}) ESCAPE '\\\\'` : `${expr} LIKE ${param} ESCAPE '\\\\'`,

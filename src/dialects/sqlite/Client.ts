@@ -1,6 +1,6 @@
 /**
  * An @effect/sql client over better-sqlite3 that we open ourselves, so every connection gets the
- * functions and pragmas our SQL relies on: `regexp`, `df_lower`, case-sensitive LIKE, foreign keys,
+ * functions and pragmas our SQL relies on: `regexp`, `df_lower`, `df_decimal`, case-sensitive LIKE, foreign keys,
  * a busy timeout, and safe integers (BIGINT round-trips exactly).
  *
  * @since 0.1.0
@@ -12,6 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { Effect, Scope } from "effect"
+import { decimalSortKey } from "./DecimalKey.js"
 
 /** Options of the SQLite client. */
 export interface SqliteOptions {
@@ -47,6 +48,7 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
   db.pragma("case_sensitive_like = ON")
   db.defaultSafeIntegers(true)
   db.function("regexp", { deterministic: true }, regexp as (...args: Array<unknown>) => unknown)
+  db.function("df_decimal", { deterministic: true }, decimalSortKey)
   db.function("df_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? lowerEach(v) : v))
   return db
 }

@@ -45,6 +45,8 @@ export const sqliteDialect: Dialect = {
   autoIdColumn: "INTEGER PRIMARY KEY AUTOINCREMENT",
   tableOptions: "",
   inlineIndexes: false,
+  // decimals are TEXT here: compare and sort them through a registered order-preserving key
+  orderedValue: (expr, field) => (field.kind === "decimal" ? `df_decimal(${expr})` : expr),
   textOf: (expr) => expr,
   like: (expr, param, ci) =>
     ci ? `df_lower(${expr}) LIKE df_lower(${param}) ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`,
