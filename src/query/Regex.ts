@@ -179,6 +179,12 @@ export const portableRegex = (pattern: string): string => {
     return q
   }
 
+  // a repeated group made only of repeated or optional parts ((a+)+, (a*b?)*, (\w+\s?)*) can
+  // backtrack exponentially; SQLite would run it synchronously in the process and MariaDB silently
+  // gives up: refuse it everywhere. A group with a part that must match once ((\.[a-z]+)*) is fine.
+  const repeats: Array<{ repeats: boolean; mandatory: boolean }> = [{ repeats: false, mandatory: false }]
+  const isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
+
   const alternation = (depth: number): string => {
     if (depth > 32) fail("nests groups deeper than 32")
     const branches: Array<string> = [sequence(depth)]
@@ -197,6 +203,7 @@ export const portableRegex = (pattern: string): string => {
       i++
       let atom: string
       let quantifiable = true
+      let innerRepeats = false
       switch (c) {
         case "^":
           atom = "^"
@@ -223,7 +230,10 @@ export const portableRegex = (pattern: string): string => {
               fail("uses inline flags or another (? construct, which is not portable")
             }
           }
+          repeats.push({ repeats: false, mandatory: false })
           const inner = alternation(depth + 1)
+          const group = repeats.pop()!
+          innerRepeats = group.repeats && !group.mandatory
           if (peek() !== ")") fail("has an unclosed group")
           i++
           atom = `${open}${inner})`
@@ -253,6 +263,14 @@ export const portableRegex = (pattern: string): string => {
       }
       const q = quantifier()
       if (q !== undefined && !quantifiable) fail("quantifies an anchor or a lookahead")
+      const top = repeats[repeats.length - 1]!
+      if (q !== undefined && isRepeat(q)) {
+        if (innerRepeats) fail("repeats a group made only of repeated parts, which can take exponential time")
+        top.repeats = true
+      } else if (quantifiable && (q === undefined || !/^\?|^\{0/.test(q))) {
+        top.mandatory = true
+      }
+      if (innerRepeats) top.repeats = true
       out += q === undefined ? atom : `${atom}${q}`
     }
   }

@@ -634,30 +634,30 @@ forEachDialect("types", (it, dialect) => {
     }))
 })
 
-const Amount = DataFlow.model("Amount", { id: Schema.String, value: Schema.BigDecimal })
+const DecimalRow = DataFlow.model("DecimalRow", { id: Schema.String, value: Schema.BigDecimal })
 
 forEachDialect("decimal_order", (it) => {
   const values = ["-20", "-1", "-0.5", "0", "0.5", "2", "9.6", "10", "100", "123456789012345678901234567890.123456789"]
   const seed = Effect.zipRight(
-    reset(Amount),
-    Amount.bulkCreate({ data: values.map((v, i) => ({ id: `a${i}`, value: BigDecimal.unsafeFromString(v) })) })
+    reset(DecimalRow),
+    DecimalRow.bulkCreate({ data: values.map((v, i) => ({ id: `a${i}`, value: BigDecimal.unsafeFromString(v) })) })
   )
   const shown = (records: ReadonlyArray<{ readonly value: BigDecimal.BigDecimal }>) => records.map((r) => BigDecimal.format(r.value))
 
   it.effect("decimals compare, sort and page by value on every database (SQLite stores them as TEXT)", () =>
     Effect.gen(function*() {
       yield* seed
-      expect(shown((yield* Amount.list({ orderBy: ["value"] })).records)).toEqual(values)
-      expect(shown((yield* Amount.list({ orderBy: ["-value"] })).records)).toEqual([...values].reverse())
-      const gt = yield* Amount.list({ filter: { value: { $gt: BigDecimal.unsafeFromString("9.6") } }, orderBy: ["value"] })
+      expect(shown((yield* DecimalRow.list({ orderBy: ["value"] })).records)).toEqual(values)
+      expect(shown((yield* DecimalRow.list({ orderBy: ["-value"] })).records)).toEqual([...values].reverse())
+      const gt = yield* DecimalRow.list({ filter: { value: { $gt: BigDecimal.unsafeFromString("9.6") } }, orderBy: ["value"] })
       expect(shown(gt.records)).toEqual(["10", "100", "123456789012345678901234567890.123456789"])
-      const lte = yield* Amount.count({ filter: { value: { $lte: BigDecimal.unsafeFromString("-0.5") } } })
+      const lte = yield* DecimalRow.count({ filter: { value: { $lte: BigDecimal.unsafeFromString("-0.5") } } })
       expect(lte).toBe(3)
       const seen: Array<string> = []
       let cursor: string | null = null
       do {
         const page: { records: ReadonlyArray<{ readonly value: BigDecimal.BigDecimal }>; nextCursor: string | null } =
-          yield* Amount.list({ orderBy: ["value"], limit: 3, cursor })
+          yield* DecimalRow.list({ orderBy: ["value"], limit: 3, cursor })
         seen.push(...shown(page.records))
         cursor = page.nextCursor
       } while (cursor !== null)
