@@ -125,21 +125,17 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const Transaction = Context.GenericTag<"effect-dataflow/Transaction", readonly [Connection, number]>(
       `effect-dataflow/Transaction/${++layerCount}`
     )
-    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(SqlClient.TransactionConnection))
+    // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
+    // transactions it runs on that transaction's connection
+    const { execute, executeOn } = driver
+    const run = (statement: Compiled, raw: boolean) =>
+      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
+        Option.isSome(tx) ? executeOn(tx.value[0])(statement.sql, statement.params, raw) : execute(statement.sql, statement.params, raw))
 
     const query: DatabaseService["query"] = (statement, context) =>
-      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
-        Option.isSome(tx)
-          ? tx.value[0].execute(statement.sql, statement.params, undefined)
-          : outside(client.unsafe<Record<string, unknown>>(statement.sql, statement.params))).pipe(
-        Effect.mapError(classify(context))
-      ) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+      Effect.mapError(run(statement, false), classify(context)) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
     const write: DatabaseService["write"] = (statement, context) =>
-      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
-        Option.isSome(tx)
-          ? tx.value[0].executeRaw(statement.sql, statement.params)
-          : outside(client.unsafe(statement.sql, statement.params).raw)).pipe(
+      run(statement, true).pipe(
         Effect.map(dialect.readResult),
         Effect.mapError(classify(context))
       )

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import type * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
 import type { Duration, Effect, Scope } from "effect"
 import type { QueryError } from "../Errors.js"
 import type { Dialect } from "./Dialect.js"
@@ -15,13 +16,31 @@ export interface DriverOptions {
   readonly idleTimeout: Duration.Duration
 }
 
+/**
+ * The hot path: a statement straight to the driver — prepared and cached by SQL text, no
+ * @effect/sql Statement, no per-statement span. `raw` asks for the driver's write result
+ * (affected rows, insert id) instead of rows. Failures are the driver's own errors, unclassified.
+ */
+export interface Execute {
+  (sql: string, params: ReadonlyArray<unknown>, raw: boolean): Effect.Effect<unknown, unknown>
+}
+
 /** A connected driver. */
 export interface Driver {
+  /** The @effect/sql client: transactions' connections, and the `sql` escape hatch. */
   readonly client: SqlClient.SqlClient
   readonly dialect: Dialect
+  /** Runs on the pool (outside any transaction). */
+  readonly execute: Execute
+  /** Runs on a reserved connection (inside a transaction). */
+  readonly executeOn: (connection: Connection) => Execute
   /** Pool statistics where the driver exposes them. */
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
 }
 
 /** Opens a driver for the lifetime of the scope. */
 export type Connect<Url> = (url: Url, options: DriverOptions) => Effect.Effect<Driver, QueryError, Scope.Scope>
+
+/** Runs through @effect/sql's Connection (for connections whose driver handle we cannot reach). */
+export const fallback = (connection: Connection): Execute => (sql, params, raw) =>
+  raw ? connection.executeRaw(sql, params) : connection.execute(sql, params, undefined)

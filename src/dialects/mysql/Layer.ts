@@ -1,12 +1,12 @@
 /**
- * MySQL/MariaDB through @effect/sql-mysql2 (mysql2 pool, prepared statements).
+ * MySQL/MariaDB: our mysql2 pool as an @effect/sql client, the server flavour read once to pick
+ * its binary NO PAD collation.
  *
  * @since 0.1.0
  */
-import * as Reactivity from "@effect/experimental/Reactivity"
-import * as MysqlClient from "@effect/sql-mysql2/MysqlClient"
-import { Duration, Effect, Redacted } from "effect"
+import { Duration, Effect } from "effect"
 import type { Connect } from "../../sql/Driver.js"
+import * as Client from "./Client.js"
 import { makeMysqlDialect } from "./Hooks.js"
 
 const probe = makeMysqlDialect("utf8mb4_bin")
@@ -20,29 +20,19 @@ export const connectMysql: Connect<{
   readonly password: string | undefined
 }> = (url, options) =>
   Effect.gen(function*() {
-    const client = yield* MysqlClient.make({
-      host: url.host,
-      port: url.port,
-      ...(url.database !== undefined ? { database: url.database } : {}),
-      ...(url.user !== undefined ? { username: url.user } : {}),
-      ...(url.password !== undefined ? { password: Redacted.make(url.password) } : {}),
-      maxConnections: options.poolSize,
-      connectionTTL: options.idleTimeout,
-      poolConfig: {
-        timezone: "Z",
-        dateStrings: false,
-        supportBigNumbers: true,
-        bigNumberStrings: true,
-        decimalNumbers: false,
-        connectTimeout: Duration.toMillis(options.connectTimeout),
-        charset: "utf8mb4"
-      }
-    }).pipe(Effect.provide(Reactivity.layer))
-    const rows = yield* client.unsafe<{ v: string }>("SELECT VERSION() AS v")
+    const { client, execute, executeOn } = yield* Client.make({
+      ...url,
+      poolSize: options.poolSize,
+      connectTimeoutMs: Duration.toMillis(options.connectTimeout),
+      idleTimeoutMs: Duration.toMillis(options.idleTimeout)
+    })
+    const rows = (yield* execute("SELECT VERSION() AS v", [], false)) as Array<{ v: string }>
     const mariadb = /mariadb/i.test(rows[0]?.v ?? "")
     return {
       client,
       dialect: makeMysqlDialect(mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin"),
+      execute,
+      executeOn,
       poolStats: () => undefined
     }
   }).pipe(Effect.mapError((e) => probe.classify(e, undefined)))

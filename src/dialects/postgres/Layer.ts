@@ -1,31 +1,75 @@
 /**
- * PostgreSQL through @effect/sql-pg (node-postgres pool).
+ * PostgreSQL through @effect/sql-pg over a node-postgres pool we open, so the hot path can run
+ * named (prepared) statements on the same pool.
  *
  * @since 0.1.0
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { Effect, Redacted } from "effect"
-import type { Connect } from "../../sql/Driver.js"
+import { SqlError } from "@effect/sql/SqlError"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { Duration, Effect } from "effect"
+import pg from "pg"
+import { type Connect, type Execute, fallback } from "../../sql/Driver.js"
 import { postgresDialect } from "./Hooks.js"
+
+interface Queryable {
+  query(config: pg.QueryConfig, callback: (err: Error | null, result: pg.QueryResult) => void): void
+}
+
+/** Statement names by SQL text: each pooled connection prepares a text once, then reuses it. */
+const makeNamer = () => {
+  const names = new Map<string, string>()
+  return (sql: string): string | undefined => {
+    let name = names.get(sql)
+    if (name === undefined && names.size < 2_000) {
+      name = `df_${names.size.toString(36)}`
+      names.set(sql, name)
+    }
+    return name
+  }
+}
+
+const run = (target: Queryable, nameOf: (sql: string) => string | undefined): Execute => (sql, params, raw) =>
+  Effect.async<unknown, unknown>((resume) => {
+    const name = nameOf(sql)
+    target.query(
+      name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> },
+      (err, result) => resume(err ? Effect.fail(err) : Effect.succeed(raw ? result : result.rows))
+    )
+  })
 
 /** Connects a pool; fails with a typed error when the server cannot be reached. */
 export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, options) =>
-  PgClient.make({
-    url: Redacted.make(url),
-    maxConnections: options.poolSize,
-    connectTimeout: options.connectTimeout,
-    idleTimeout: options.idleTimeout,
-    applicationName: "effect-dataflow"
-  }).pipe(
-    Effect.provide(Reactivity.layer),
-    Effect.mapError((e) => postgresDialect.classify(e, undefined)),
-    Effect.map((client) => ({
+  Effect.gen(function*() {
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const p = new pg.Pool({
+          connectionString: url,
+          max: options.poolSize,
+          connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
+          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
+          application_name: "effect-dataflow"
+        })
+        p.on("error", () => {}) // idle client errors surface on the next use, typed
+        return p
+      }),
+      (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption(1000))
+    )
+    const client = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: "effect-dataflow" }).pipe(
+      Effect.provide(Reactivity.layer)
+    )
+    yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: (cause) => new SqlError({ cause, message: "Failed to connect" }) })
+    const nameOf = makeNamer()
+    return {
       client,
       dialect: postgresDialect,
-      poolStats: () => {
-        const pool = (client as unknown as { config: unknown; pool?: { totalCount: number; idleCount: number; waitingCount: number } }).pool
-        return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined
-      }
-    }))
-  )
+      execute: run(pool, nameOf),
+      // @effect/sql-pg's reserved connection carries its pg client as `pg`
+      executeOn: (connection: Connection) => {
+        const raw = (connection as unknown as { pg?: Queryable }).pg
+        return raw !== undefined ? run(raw, nameOf) : fallback(connection)
+      },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
+    }
+  }).pipe(Effect.mapError((e) => postgresDialect.classify(e, undefined)))

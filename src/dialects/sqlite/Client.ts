@@ -12,6 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { Effect, Scope } from "effect"
+import type { Execute } from "../../sql/Driver.js"
 import { decimalSortKey } from "./DecimalKey.js"
 
 /** Options of the SQLite client. */
@@ -56,7 +57,11 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
 /** One serialized connection as an @effect/sql client; the raw handle is returned for fast paths. */
 export const make = (
   options: SqliteOptions
-): Effect.Effect<{ readonly client: SqlClient.SqlClient; readonly db: Sqlite.Database }, SqlError, Scope.Scope> =>
+): Effect.Effect<
+  { readonly client: SqlClient.SqlClient; readonly execute: Execute; readonly executeOn: (c: Connection) => Execute },
+  SqlError,
+  Scope.Scope
+> =>
   Effect.gen(function*() {
     const db = yield* Effect.acquireRelease(
       Effect.try({ try: () => open(options), catch: (cause) => new SqlError({ cause, message: "Failed to open database" }) }),
@@ -72,14 +77,15 @@ export const make = (
       }
       return s
     }
+    const runSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): ReadonlyArray<any> => {
+      const s = prepare(sql)
+      if (s.reader) return s.all(...params) as ReadonlyArray<any>
+      const r = s.run(...params)
+      return (raw ? r : []) as unknown as ReadonlyArray<any>
+    }
     const run = (sql: string, params: ReadonlyArray<unknown>, raw: boolean) =>
       Effect.try({
-        try: () => {
-          const s = prepare(sql)
-          if (s.reader) return s.all(...params) as ReadonlyArray<any>
-          const r = s.run(...params)
-          return (raw ? r : []) as unknown as ReadonlyArray<any>
-        },
+        try: () => runSync(sql, params, raw),
         catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
       })
     const connection: Connection = {
@@ -106,20 +112,27 @@ export const make = (
     }
     const semaphore = yield* Effect.makeSemaphore(1)
     const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
+    // while a transaction holds the one connection, statements from outside it wait their turn
+    let held = false
     const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
       Effect.as(
         Effect.zipRight(
-          restore(semaphore.take(1)),
-          Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, semaphore.release(1)))
+          Effect.zipRight(restore(semaphore.take(1)), Effect.sync(() => (held = true))),
+          Effect.tap(Effect.scope, (scope) =>
+            Scope.addFinalizer(scope, Effect.zipRight(Effect.sync(() => (held = false)), semaphore.release(1))))
         ),
         connection
       )
     )
+    // the hot path: a cached prepared statement run synchronously, no @effect/sql Statement
+    const direct: Execute = (sql, params, raw) => Effect.try({ try: () => runSync(sql, params, raw), catch: (e) => e })
+    const execute: Execute = (sql, params, raw) =>
+      Effect.suspend(() => (held ? semaphore.withPermits(1)(direct(sql, params, raw)) : direct(sql, params, raw)))
     const client = yield* SqlClient.make({
       acquirer,
       transactionAcquirer,
       compiler: Statement.makeCompilerSqlite(),
       spanAttributes: [["db.system.name", "sqlite"]]
     }).pipe(Effect.provide(Reactivity.layer))
-    return { client, db }
+    return { client, execute, executeOn: () => direct }
   })

@@ -1,0 +1,111 @@
+/**
+ * An @effect/sql client over a mysql2 pool we open ourselves (timezone UTC, big numbers as
+ * strings, found-rows semantics), so the hot path can `execute` (prepared, cached per connection)
+ * on the same pool. Transactions reserve a pool connection.
+ *
+ * @since 0.1.0
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import { makeCompiler } from "@effect/sql-mysql2/MysqlClient"
+import { Effect } from "effect"
+import mysql from "mysql2"
+import { type Execute, fallback } from "../../sql/Driver.js"
+
+/** Connection settings (the password stays out of every message). */
+export interface MysqlOptions {
+  readonly host: string
+  readonly port: number
+  readonly database: string | undefined
+  readonly user: string | undefined
+  readonly password: string | undefined
+  readonly poolSize: number
+  readonly connectTimeoutMs: number
+  readonly idleTimeoutMs: number
+}
+
+type Target = mysql.Pool | mysql.PoolConnection
+
+/** `execute` (binary protocol, prepared and cached per connection) or `query` (text protocol). */
+const send = (target: Target, method: "execute" | "query"): Execute => (sql, params, raw) =>
+  Effect.async<unknown, unknown>((resume) => {
+    ;(target[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
+      { sql, values: params },
+      (err, result) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
+    )
+  })
+
+const asSqlError = <A>(effect: Effect.Effect<A, unknown>) =>
+  Effect.mapError(effect, (cause) => new SqlError({ cause, message: "Failed to execute statement" }))
+
+/** A @effect/sql Connection over one target; `raw` exposes the driver handle to the hot path. */
+const connectionOf = (target: Target): Connection & { readonly raw: Target } => {
+  const execute = send(target, "execute")
+  const query = send(target, "query")
+  return {
+    raw: target,
+    execute: (sql, params, transform) =>
+      asSqlError(Effect.map(execute(sql, params, false), (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>)),
+    executeRaw: (sql, params) => asSqlError(execute(sql, params, true)),
+    executeValues: (sql, params) =>
+      asSqlError(Effect.async<ReadonlyArray<ReadonlyArray<unknown>>, unknown>((resume) => {
+        target.execute({ sql, values: params as Array<unknown>, rowsAsArray: true }, (err, rows) =>
+          resume(err ? Effect.fail(err) : Effect.succeed(Array.isArray(rows) ? rows as Array<Array<unknown>> : [])))
+      })),
+    executeUnprepared: (sql, params, transform) =>
+      asSqlError(Effect.map(query(sql, params ?? [], false), (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>)),
+    executeStream: () => Effect.dieMessage("executeStream is not implemented for this MySQL client") as never
+  }
+}
+
+/** Opens the pool, checks it answers, and returns the @effect/sql client and the hot path. */
+export const make = (options: MysqlOptions) =>
+  Effect.gen(function*() {
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        mysql.createPool({
+          host: options.host,
+          port: options.port,
+          ...(options.database !== undefined ? { database: options.database } : {}),
+          ...(options.user !== undefined ? { user: options.user } : {}),
+          ...(options.password !== undefined ? { password: options.password } : {}),
+          connectionLimit: options.poolSize,
+          maxIdle: options.poolSize,
+          idleTimeout: options.idleTimeoutMs,
+          connectTimeout: options.connectTimeoutMs,
+          timezone: "Z",
+          dateStrings: false,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          decimalNumbers: false,
+          charset: "utf8mb4",
+          multipleStatements: false
+        })
+      ),
+      (pool) => Effect.async<void>((resume) => pool.end(() => resume(Effect.void)))
+    )
+    const reserve = Effect.acquireRelease(
+      Effect.async<mysql.PoolConnection, SqlError>((resume) => {
+        pool.getConnection((cause, conn) =>
+          resume(cause ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
+      }),
+      (conn) => Effect.sync(() => conn.release())
+    )
+    const poolConnection = connectionOf(pool)
+    const client = yield* SqlClient.make({
+      acquirer: Effect.succeed(poolConnection),
+      transactionAcquirer: Effect.map(reserve, connectionOf),
+      compiler: makeCompiler(),
+      spanAttributes: [["db.system.name", "mysql"]]
+    }).pipe(Effect.provide(Reactivity.layer))
+    return {
+      client,
+      execute: send(pool, "execute"),
+      executeOn: (connection: Connection): Execute => {
+        const raw = (connection as { raw?: Target }).raw
+        return raw !== undefined ? send(raw, "execute") : fallback(connection)
+      }
+    }
+  })
