@@ -60,6 +60,8 @@ export interface DatabaseService {
   readonly health: Effect.Effect<{ readonly dialect: DialectName; readonly latencyMs: number }, Errors.QueryError>
   /** Pool statistics where the driver exposes them. */
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
+  /** Operation spans: "auto" (only when a tracer other than Effect's built-in one is installed), "on", "off". */
+  readonly tracing: "auto" | "on" | "off"
 }
 
 /** The Database service tag. */
@@ -76,6 +78,11 @@ export interface LayerOptions {
   readonly idleTimeout?: Duration.DurationInput
   /** Create missing tables (at start for `models`, else on first use). Default true. */
   readonly autoMigrate?: boolean
+  /**
+   * One span per operation: "auto" (default) opens them only when a tracer other than Effect's
+   * built-in one is installed (an exporter is listening); "on" always; "off" never.
+   */
+  readonly tracing?: "auto" | "on" | "off"
   /** Query cache (a later issue): refused until it exists rather than ignored. */
   readonly cache?: unknown
   /** Read replicas (a later issue): refused until they exist rather than ignored. */
@@ -156,8 +163,9 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     // or be rolled back with it (PostgreSQL) while we remember the table as created.
     const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
+    const ready = new Set<string>()
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
-      !autoMigrate ? Effect.void : Effect.suspend(() => {
+      !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
@@ -168,6 +176,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           return detached(createStatements(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
+              else ready.add(model.table)
               return Deferred.done(done, exit)
             }),
             // a fiber interrupted mid-creation must not leave others waiting forever
@@ -255,7 +264,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       ensureTable,
       transaction,
       health,
-      poolStats: driver.poolStats
+      poolStats: driver.poolStats,
+      tracing: options.tracing ?? "auto"
     } satisfies DatabaseService
   })
 

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { isEmpty } from "../query/Filter.js"
@@ -91,7 +92,7 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
       Effect.reduce(chunk(rows, per), 0, (sum, batch) => Effect.map(insertBatch(batch), (n) => sum + n))
     )
     return { inserted, skipped: rows.length - inserted }
-  }).pipe(Effect.withSpan("dataflow.bulkCreate", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("bulkCreate", model))
 
 /** Splits rows into statement-sized batches. */
 export const chunk = <A>(rows: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
@@ -131,7 +132,7 @@ export const bulkUpdate = (model: ModelInfo, params: BulkUpdateParams<unknown, u
     const sql = `UPDATE ${d.quote(model.table)} SET ${set}${whereClause(d, p, model, expr, false)}`
     const result = yield* db.write({ sql, params: p.values }, contextOf(model, "bulkUpdate"))
     return { updated: result.affected }
-  }).pipe(Effect.withSpan("dataflow.bulkUpdate", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("bulkUpdate", model))
 
 /** Deletes every matching record (soft-delete models set deleted_at). */
 export const bulkDelete = (model: ModelInfo, params: BulkDeleteParams<unknown>) =>
@@ -140,5 +141,5 @@ export const bulkDelete = (model: ModelInfo, params: BulkDeleteParams<unknown>) 
     yield* refuseEmpty(model, "bulkDelete", expr, params.confirmed)
     const deleted = yield* deleteWhere(model, params.filter, "bulkDelete")
     return { deleted }
-  }).pipe(Effect.withSpan("dataflow.bulkDelete", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("bulkDelete", model))
 

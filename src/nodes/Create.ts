@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { traced } from "./Tracing.js"
 import type { ModelInfo } from "../model/Model.js"
 import { insertRows } from "../sql/Compiler.js"
 import { contextOf, databaseFor, decodeAll, insertColumns, prepareInsert, readById, validated } from "./Shared.js"
@@ -21,4 +22,4 @@ export const create = (model: ModelInfo, input: unknown) =>
     const id = model.idKind === "auto" ? result.insertId : row["id"]
     // the row was just written in this statement's transaction scope: absent would be a bug
     return yield* readById(db, model, id, "create", true).pipe(Effect.catchTag("NotFound", Effect.die))
-  }).pipe(Effect.withSpan("dataflow.create", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("create", model))

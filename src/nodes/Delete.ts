@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { traced } from "./Tracing.js"
 import type { ModelInfo } from "../model/Model.js"
 import { Params, whereClause } from "../sql/Compiler.js"
 import { checkId, contextOf, databaseFor, filterOf } from "./Shared.js"
@@ -33,4 +34,4 @@ export const remove = (model: ModelInfo, params: DeleteParams<unknown>) =>
     const id = yield* checkId(model, params?.id)
     const affected = yield* deleteWhere(model, { id }, "delete")
     return { id, deleted: affected > 0 }
-  }).pipe(Effect.withSpan("dataflow.delete", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("delete", model))

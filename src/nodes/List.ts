@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { BigDecimal, Effect } from "effect"
+import { traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
@@ -134,7 +135,7 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
       offset,
       nextCursor
     }
-  }).pipe(Effect.withSpan("dataflow.list", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("list", model))
 
 const countWhere = (model: ModelInfo, expr: Parameters<typeof whereClause>[3], includeDeleted: boolean) =>
   Effect.gen(function*() {
@@ -154,6 +155,4 @@ export interface CountParams<Filter> {
 
 /** Counts matching records. */
 export const count = (model: ModelInfo, params: CountParams<unknown> = {}) =>
-  Effect.flatMap(filterOf(model, params.filter), (expr) => countWhere(model, expr, params.includeDeleted === true)).pipe(
-    Effect.withSpan("dataflow.count", { attributes: { model: model.name }, captureStackTrace: false })
-  )
+  Effect.flatMap(filterOf(model, params.filter), (expr) => countWhere(model, expr, params.includeDeleted === true)).pipe(traced("count", model))

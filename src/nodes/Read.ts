@@ -1,11 +1,19 @@
 /**
- * `read`: one record by id, or NotFound.
+ * `read`: one record by id, or NotFound. A hot path: the statement is compiled once per model and
+ * dialect, the id is checked without building a filter, and nothing else runs per call.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { Database } from "../Database.js"
+import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { checkId, databaseFor, readById } from "./Shared.js"
+import { checkFieldValue } from "../query/Filter.js"
+import { decodeRow, encodeValue } from "../sql/Codec.js"
+import { selectList } from "../sql/Compiler.js"
+import { planned } from "./Plans.js"
+import { traced } from "./Tracing.js"
+import { contextOf } from "./Shared.js"
 
 /** Parameters of `read`. */
 export interface ReadParams<Id> {
@@ -15,9 +23,29 @@ export interface ReadParams<Id> {
 }
 
 /** Reads one record by id. */
-export const read = (model: ModelInfo, params: ReadParams<unknown>) =>
-  Effect.gen(function*() {
-    const id = yield* checkId(model, params?.id)
-    const db = yield* databaseFor(model)
-    return yield* readById(db, model, id, "read", params.includeDeleted === true)
-  }).pipe(Effect.withSpan("dataflow.read", { attributes: { model: model.name }, captureStackTrace: false }))
+export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
+  const idField = model.columnMap.get("id")!
+  const context = contextOf(model, "read")
+  return Effect.flatMap(Database, (db) => {
+    const id = params?.id
+    if (id === undefined || id === null) {
+      return Effect.fail(new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" }))
+    }
+    try {
+      checkFieldValue(model.name, idField, id)
+    } catch (e) {
+      return Effect.fail(e as Errors.ValidationError)
+    }
+    const d = db.hooks
+    const hidden = model.softDelete && params.includeDeleted !== true
+    const sql = planned(d, model, hidden ? "read" : "read+deleted", () =>
+      `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${d.quote("id")} = ${d.placeholder(1)}${
+        hidden ? ` AND ${d.quote("deleted_at")} IS NULL` : ""
+      }`)
+    const select = Effect.flatMap(db.query({ sql, params: [encodeValue(d.codec, idField, id)] }, context), (rows) =>
+      rows.length === 0
+        ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
+        : Effect.succeed(decodeRow(d.codec, model.columns, rows[0]!)))
+    return Effect.zipRight(db.ensureTable(model), select)
+  }).pipe(traced("read", model))
+}

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { Params, whereClause } from "../sql/Compiler.js"
@@ -41,4 +42,4 @@ export const update = (model: ModelInfo, params: UpdateParams<unknown, unknown>)
     if (result.affected === 0) return yield* new Errors.NotFound({ model: model.name, id })
     if (d.returning) return decodeAll(db, model, result.rows)[0]!
     return yield* readById(db, model, id, "update")
-  }).pipe(Effect.withSpan("dataflow.update", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("update", model))

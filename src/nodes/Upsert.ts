@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { traced } from "./Tracing.js"
 import type { DatabaseService } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
@@ -162,7 +163,7 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
       const record = decodeAll(db, model, found)[0]!
       return { record, created: !existed, action: existed ? "updated" as const : "created" as const }
     }))
-  }).pipe(Effect.withSpan("dataflow.upsert", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("upsert", model))
 
 /** Creates or updates many records in one transaction; within `data`, the last row per key wins. */
 export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, string>) =>
@@ -211,4 +212,4 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
         }))
     )
     return { inserted: rows.length - updated, updated, skipped }
-  }).pipe(Effect.withSpan("dataflow.bulkUpsert", { attributes: { model: model.name }, captureStackTrace: false }))
+  }).pipe(traced("bulkUpsert", model))

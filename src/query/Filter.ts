@@ -356,6 +356,10 @@ const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Exp
   return items.length === 1 ? items[0]! : { _tag: "And", items }
 }
 
+/** Checks one value against a column's kind (as a filter would); throws ValidationError. */
+export const checkFieldValue = (model: string, field: Field, value: unknown): unknown =>
+  checkValue({ model, fields: new Map(), nodes: 0 }, field.name, "$eq", field, value)
+
 /**
  * Checks a user filter against a model's fields and returns its IR.
  * Throws ValidationError (unknown field or operator, wrong value kind); callers wrap it in an Effect.
