@@ -20,7 +20,7 @@ import type { ModelInfo } from "./model/Model.js"
 import type { Compiled } from "./sql/Compiler.js"
 import { createTable } from "./sql/Ddl.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
-import type { Driver } from "./sql/Driver.js"
+import { busy, type Driver } from "./sql/Driver.js"
 import { parseUrl } from "./Url.js"
 
 /** Anything that carries a model's runtime facts (every `DataFlow.model`). */
@@ -49,6 +49,8 @@ export interface DatabaseService {
   readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /** Runs a compiled write and returns what it affected. */
   readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
+  /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
+  readonly isReady: (model: ModelInfo) => boolean
   /** Creates the model's table once per layer (no-op when autoMigrate is off). */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, Errors.QueryError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
@@ -134,18 +136,29 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     )
     // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
     // transactions it runs on that transaction's connection
-    const { execute, executeOn } = driver
-    const run = (statement: Compiled, raw: boolean) =>
-      Effect.flatMap(Effect.serviceOption(Transaction), (tx) =>
-        Option.isSome(tx) ? executeOn(tx.value[0])(statement.sql, statement.params, raw) : execute(statement.sql, statement.params, raw))
+    const { execute, executeOn, executeSync } = driver
+    // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
+    // outside a transaction runs synchronously right here
+    const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
+      Effect.withFiberRuntime<unknown, Errors.QueryError>((fiber) => {
+        const tx = Context.getOption(fiber.currentContext, Transaction)
+        if (Option.isSome(tx)) {
+          return Effect.mapError(executeOn(tx.value[0])(statement.sql, statement.params, raw), classify(context))
+        }
+        if (executeSync !== undefined) {
+          try {
+            const result = executeSync(statement.sql, statement.params, raw)
+            if (result !== busy) return Effect.succeed(result)
+          } catch (cause) {
+            return Effect.fail(dialect.classify(cause, context))
+          }
+        }
+        return Effect.mapError(execute(statement.sql, statement.params, raw), classify(context))
+      })
 
     const query: DatabaseService["query"] = (statement, context) =>
-      Effect.mapError(run(statement, false), classify(context)) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
-    const write: DatabaseService["write"] = (statement, context) =>
-      run(statement, true).pipe(
-        Effect.map(dialect.readResult),
-        Effect.mapError(classify(context))
-      )
+      run(statement, false, context) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+    const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
     const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) =>
       effect.pipe(
         Effect.provideService(Transaction, [conn, depth] as const),
@@ -262,6 +275,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       query,
       write,
       ensureTable,
+      isReady: (model) => !autoMigrate || ready.has(model.table),
       transaction,
       health,
       poolStats: driver.poolStats,

@@ -5,14 +5,13 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { Database } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { checkFieldValue } from "../query/Filter.js"
 import { decodeRow, encodeValue } from "../sql/Codec.js"
 import { selectList } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
-import { traced } from "./Tracing.js"
+import { operation } from "./Tracing.js"
 import { contextOf } from "./Shared.js"
 
 /** Parameters of `read`. */
@@ -26,7 +25,7 @@ export interface ReadParams<Id> {
 export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
   const idField = model.columnMap.get("id")!
   const context = contextOf(model, "read")
-  return Effect.flatMap(Database, (db) => {
+  return operation("read", model, (db) => {
     const id = params?.id
     if (id === undefined || id === null) {
       return Effect.fail(new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" }))
@@ -46,6 +45,6 @@ export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
       rows.length === 0
         ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
         : Effect.succeed(decodeRow(d.codec, model.columns, rows[0]!)))
-    return Effect.zipRight(db.ensureTable(model), select)
-  }).pipe(traced("read", model))
+    return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
+  })
 }

@@ -7,20 +7,32 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import { Database } from "../Database.js"
+import { Context, Effect, Tracer } from "effect"
+import { Database, type DatabaseService } from "../Database.js"
 import type { ModelInfo } from "../model/Model.js"
 
 const builtInTracer = Effect.runSync(Effect.tracer)
 
-/** Wraps an operation in its span according to the Database's tracing mode. */
-export const traced = (operation: string, model: ModelInfo) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Database> => {
-  const name = `dataflow.${operation}`
-  const options = { attributes: { "dataflow.model": model.name, "dataflow.operation": operation }, captureStackTrace: false } as const
-  const spanned = Effect.withSpan(effect, name, options)
-  return Effect.flatMap(Database, (db) =>
-    db.tracing === "off" ? effect
-    : db.tracing === "on" ? spanned
-    : Effect.tracerWith((tracer) => (tracer === builtInTracer ? effect : spanned)))
-}
+/**
+ * Runs an operation's body with the current Database, inside its span when tracing asks for one.
+ * One fiber-runtime step: the Database and the tracer are read from the fiber directly.
+ */
+export const operation = <A, E, R>(
+  name: string,
+  model: ModelInfo,
+  body: (db: DatabaseService) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | Database> =>
+  Effect.withFiberRuntime((fiber) => {
+    const db = Context.unsafeGet(fiber.currentContext, Database)
+    const effect = body(db)
+    const tracer = Context.get(fiber.currentDefaultServices, Tracer.Tracer)
+    if (db.tracing === "off" || (db.tracing === "auto" && tracer === builtInTracer)) return effect
+    return Effect.withSpan(effect, `dataflow.${name}`, {
+      attributes: { "dataflow.model": model.name, "dataflow.operation": name },
+      captureStackTrace: false
+    })
+  })
+
+/** Wraps an operation written as one Effect in its span (see `operation`). */
+export const traced = (name: string, model: ModelInfo) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Database> => operation(name, model, () => effect)

@@ -358,7 +358,9 @@ const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Exp
 
 /** Checks one value against a column's kind (as a filter would); throws ValidationError. */
 export const checkFieldValue = (model: string, field: Field, value: unknown): unknown =>
-  checkValue({ model, fields: new Map(), nodes: 0 }, field.name, "$eq", field, value)
+  checkValue({ model, fields: noFields, nodes: 0 }, field.name, "$eq", field, value)
+
+const noFields: ReadonlyMap<string, Field> = new Map()
 
 /**
  * Checks a user filter against a model's fields and returns its IR.

@@ -32,6 +32,11 @@ export interface Driver {
   readonly dialect: Dialect
   /** Runs on the pool (outside any transaction). */
   readonly execute: Execute
+  /**
+   * Runs synchronously on the pool where the driver can (SQLite): the result, `busy` when a
+   * transaction holds the connection (use `execute`), or a thrown driver error.
+   */
+  readonly executeSync?: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
   /** Runs on a reserved connection (inside a transaction). */
   readonly executeOn: (connection: Connection) => Execute
   /** Pool statistics where the driver exposes them. */
@@ -44,3 +49,6 @@ export type Connect<Url> = (url: Url, options: DriverOptions) => Effect.Effect<D
 /** Runs through @effect/sql's Connection (for connections whose driver handle we cannot reach). */
 export const fallback = (connection: Connection): Execute => (sql, params, raw) =>
   raw ? connection.executeRaw(sql, params) : connection.execute(sql, params, undefined)
+
+/** `executeSync`'s answer when it cannot run now. */
+export const busy: unique symbol = Symbol.for("effect-dataflow/busy")

@@ -12,7 +12,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { Effect, Scope } from "effect"
-import type { Execute } from "../../sql/Driver.js"
+import { busy, type Execute } from "../../sql/Driver.js"
 import { decimalSortKey } from "./DecimalKey.js"
 
 /** Options of the SQLite client. */
@@ -58,7 +58,12 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
 export const make = (
   options: SqliteOptions
 ): Effect.Effect<
-  { readonly client: SqlClient.SqlClient; readonly execute: Execute; readonly executeOn: (c: Connection) => Execute },
+  {
+    readonly client: SqlClient.SqlClient
+    readonly execute: Execute
+    readonly executeSync: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+    readonly executeOn: (c: Connection) => Execute
+  },
   SqlError,
   Scope.Scope
 > =>
@@ -134,5 +139,7 @@ export const make = (
       compiler: Statement.makeCompilerSqlite(),
       spanAttributes: [["db.system.name", "sqlite"]]
     }).pipe(Effect.provide(Reactivity.layer))
-    return { client, execute, executeOn: () => direct }
+    const executeSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): unknown =>
+      held ? busy : runSync(sql, params, raw)
+    return { client, execute, executeSync, executeOn: () => direct }
   })
