@@ -26,10 +26,13 @@ export const makeValidator = <A>(
   schema: Schema.Schema<A, any, never>
 ): (input: unknown) => Either.Either<A, ValidationError> => {
   const validate = ParseResult.validateEither(schema, { onExcessProperty: "error", errors: "all" })
+  // the common case, valid input, is a boolean check; the full report is built only on failure
+  const is = ParseResult.is(schema, { onExcessProperty: "error", exact: true })
   return (input) => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
       return Either.left(new ValidationError({ model, path: "", reason: "input must be an object" }))
     }
+    if (is(input)) return Either.right(input as A)
     return Either.mapLeft(validate(input), (error) => {
       const issues = ParseResult.ArrayFormatter.formatIssueSync(error)
       const first = issues[0]

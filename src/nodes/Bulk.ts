@@ -9,7 +9,8 @@ import { traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { isEmpty } from "../query/Filter.js"
-import { insertRows, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
+import { encodeRows, insertSql, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
+import { planned } from "./Plans.js"
 import { deleteWhere } from "./Delete.js"
 import { contextOf, databaseFor, filterOf, insertColumns, prepareInsert, validated } from "./Shared.js"
 import { setList } from "./Update.js"
@@ -72,19 +73,24 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
     const rows = valid.map((r) => prepareInsert(model, r, now))
     const columns = insertColumns(model, rows)
     const per = rowsPerStatement(d, columns.length, batchSize)
+    const columnKey = columns.map((c) => c.name).join(",")
     const ctx = contextOf(model, "bulkCreate")
     const insertBatch = (batch: ReadonlyArray<Record<string, unknown>>) =>
       Effect.gen(function*() {
-        const values = batch.map((r) => columns.map((c) => r[c.name]))
-        if (onConflict === "error") return (yield* db.write(insertRows(d, model, columns, values, "", false), ctx)).affected
+        // one INSERT text per batch shape, compiled once; only the parameters change
+        const statement = (suffix: string) => ({
+          sql: planned(d, model, `bulk:${columnKey}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
+          params: encodeRows(d, columns, batch)
+        })
+        if (onConflict === "error") return (yield* db.write(statement(""), ctx)).affected
         if (d.name === "mysql" && batch.length === 1) {
           // MySQL reports duplicates only for multi-row inserts: try the row alone under a savepoint
-          return yield* db.transaction(db.write(insertRows(d, model, columns, values, "", false), ctx)).pipe(
+          return yield* db.transaction(db.write(statement(""), ctx)).pipe(
             Effect.map((r) => r.affected),
             Effect.catchTag("UniqueViolation", () => Effect.succeed(0))
           )
         }
-        const result = yield* db.write(insertRows(d, model, columns, values, d.skipClause, false), ctx)
+        const result = yield* db.write(statement(d.skipClause), ctx)
         const dups = duplicatesOf(result.info)
         return dups !== undefined ? batch.length - dups : result.affected
       })

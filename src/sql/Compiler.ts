@@ -149,6 +149,38 @@ export const insertRows = (
   }
 }
 
+/**
+ * The text of a multi-row INSERT with a string suffix, its placeholders numbered row by row: the
+ * same text for every batch of the same shape, so callers compile it once (see nodes/Plans.ts)
+ * and bind `encodeRows(...)`.
+ */
+export const insertSql = (
+  d: Dialect,
+  model: ModelInfo,
+  columns: ReadonlyArray<Field>,
+  rowCount: number,
+  suffix: string,
+  returning: boolean
+): string => {
+  let n = 0
+  const tuple = () => `(${columns.map(() => d.placeholder(++n)).join(", ")})`
+  const tuples = Array.from({ length: rowCount }, tuple).join(", ")
+  const ret = returning && d.returning ? ` RETURNING ${selectList(d, model.columns)}` : ""
+  return `INSERT INTO ${d.quote(model.table)} (${selectList(d, columns)}) VALUES ${tuples}${suffix}${ret}`
+}
+
+/** The bound parameters of `insertSql`: every row's columns, encoded, row by row. */
+export const encodeRows = (
+  d: Dialect,
+  columns: ReadonlyArray<Field>,
+  rows: ReadonlyArray<Record<string, unknown>>
+): Array<unknown> => {
+  const out = new Array<unknown>(rows.length * columns.length)
+  let i = 0
+  for (const row of rows) for (const c of columns) out[i++] = encodeValue(d.codec, c, row[c.name])
+  return out
+}
+
 /** How many rows of `width` columns fit under the dialect's parameter limit (capped by `batchSize`). */
 export const rowsPerStatement = (d: Dialect, width: number, batchSize: number): number =>
   Math.max(1, Math.min(batchSize, Math.floor(d.maxParams / Math.max(1, width))))
