@@ -79,9 +79,9 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields> {
     params: UpsertParams<Partial<Row<F>>, Partial<CreateInput<F>>, UpdateFields<F>>
   ) => Effect.Effect<UpsertResult<Row<F>>, Q | Errors.ConflictTargetError, Database>
   /** Inserts many records in one transaction. */
-  readonly bulkCreate: (
-    params: BulkCreateParams<CreateInput<F>>
-  ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, Q, Database>
+  readonly bulkCreate: <StreamError = never>(
+    params: BulkCreateParams<CreateInput<F>, StreamError>
+  ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, Q | StreamError, Database>
   /** Updates every matching record; an empty filter needs `confirmed: true`. */
   readonly bulkUpdate: (
     params: BulkUpdateParams<Filter<Row<F>>, UpdateFields<F>>
@@ -126,7 +126,7 @@ export const model = <const Name extends string, F extends Schema.Struct.Fields>
     list: ((params?: ListParams<unknown, string>) => list(info, params)) as any,
     count: (params) => count(info, params),
     upsert: (params) => upsert(info, params) as any,
-    bulkCreate: (params) => bulkCreate(info, params),
+    bulkCreate: (params) => bulkCreate(info, params as BulkCreateParams<unknown>) as any,
     bulkUpdate: (params) => bulkUpdate(info, params),
     bulkDelete: (params) => bulkDelete(info, params),
     bulkUpsert: (params) => bulkUpsert(info, params)

@@ -4,24 +4,32 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import { traced } from "./Tracing.js"
+import { Effect, Stream } from "effect"
+import type { DatabaseService } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { isEmpty } from "../query/Filter.js"
+import { encodeValue } from "../sql/Codec.js"
 import { encodeRows, insertSql, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
 import { deleteWhere } from "./Delete.js"
 import { contextOf, databaseFor, filterOf, insertColumns, prepareInsert, validated } from "./Shared.js"
+import { traced } from "./Tracing.js"
 import { setList } from "./Update.js"
 
 /** Parameters of `bulkCreate`. */
-export interface BulkCreateParams<Input> {
-  readonly data: Iterable<Input>
+export interface BulkCreateParams<Input, StreamError = never> {
+  /** An array or any iterable, or an Effect Stream (validated and written batch by batch). */
+  readonly data: Iterable<Input> | Stream.Stream<Input, StreamError, never>
   /** Rows per statement (lowered to fit the parameter limit). Default 1000. */
   readonly batchSize?: number
   /** "error" (default): a duplicate key fails the whole call; "skip": rows colliding on any unique key are skipped. */
   readonly onConflict?: "error" | "skip"
+  /**
+   * "all" (default): one transaction, nothing is written unless everything is. "batch": each batch
+   * commits on its own (a failure keeps the batches before it) — for loads too large for one transaction.
+   */
+  readonly commit?: "all" | "batch"
 }
 
 /** Validates every row of `data`; the first bad row fails with its index in the path. */
@@ -57,45 +65,90 @@ const duplicatesOf = (info: string | undefined) => {
   return m ? Number(m[1]) : undefined
 }
 
-/** Inserts many records in one transaction. */
+/** Writes one batch of prepared rows; returns how many were inserted. */
+const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "error" | "skip") => {
+  const d = db.hooks
+  const ctx = contextOf(model, "bulkCreate")
+  return (batch: ReadonlyArray<Record<string, unknown>>) => {
+    const columns = insertColumns(model, batch)
+    const key = columns.map((c) => c.name).join(",")
+    // one INSERT text per batch shape, compiled once; only the parameters change
+    const statement = (suffix: string) =>
+      d.insertColumnar !== undefined
+        ? {
+          sql: planned(d, model, `columnar:${key}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
+          params: columns.map((c) => batch.map((r) => encodeValue(d.codec, c, r[c.name])))
+        }
+        : {
+          sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
+          params: encodeRows(d, columns, batch)
+        }
+    if (onConflict === "error") return Effect.map(db.write(statement(""), ctx), (r) => r.affected)
+    if (d.name === "mysql" && batch.length === 1) {
+      // MySQL reports duplicates only for multi-row inserts: try the row alone under a savepoint
+      return db.transaction(db.write(statement(""), ctx)).pipe(
+        Effect.map((r) => r.affected),
+        Effect.catchTag("UniqueViolation", () => Effect.succeed(0))
+      )
+    }
+    return Effect.map(db.write(statement(d.skipClause), ctx), (result) => {
+      const dups = duplicatesOf(result.info)
+      return dups !== undefined ? batch.length - dups : result.affected
+    })
+  }
+}
+
+const rowsPerBatch = (db: DatabaseService, model: ModelInfo, batchSize: number) =>
+  db.hooks.insertColumnar !== undefined ? batchSize : rowsPerStatement(db.hooks, model.columns.length, batchSize)
+
+/** Inserts many records in one transaction (or one per batch with `commit: "batch"`). */
 export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) =>
   Effect.gen(function*() {
     const onConflict = params?.onConflict ?? "error"
     if (onConflict !== "error" && onConflict !== "skip") {
       return yield* new Errors.ValidationError({ model: model.name, path: "onConflict", reason: "must be \"error\" or \"skip\"" })
     }
+    const commit = params.commit ?? "all"
+    if (commit !== "all" && commit !== "batch") {
+      return yield* new Errors.ValidationError({ model: model.name, path: "commit", reason: "must be \"all\" or \"batch\"" })
+    }
     const batchSize = yield* batchSizeOf(model, params.batchSize)
-    const valid = yield* validateRows(model, params.data, model.validateCreate)
-    if (valid.length === 0) return { inserted: 0, skipped: 0 }
     const db = yield* databaseFor(model)
-    const d = db.hooks
+    const write = makeBatchWriter(db, model, onConflict)
+    const per = rowsPerBatch(db, model, batchSize)
+    const inOne = <A, E, R>(effect: Effect.Effect<A, E, R>) => (commit === "all" ? db.transaction(effect) : effect)
+    const inEach = <A, E, R>(effect: Effect.Effect<A, E, R>) => (commit === "batch" ? db.transaction(effect) : effect)
+
+    if (Stream.StreamTypeId in (params.data as object)) {
+      // a stream is validated and written batch by batch: memory stays flat; all-or-nothing still
+      // holds (one transaction) unless commit: "batch"
+      // the stream's own errors pass through unchanged (the caller's type has them)
+      const stream = params.data as Stream.Stream<unknown>
+      const [seen, inserted] = yield* inOne(
+        Stream.runFoldEffect(Stream.grouped(stream, per), [0, 0] as [number, number], ([seen, inserted], chunk) =>
+          Effect.gen(function*() {
+            const now = new Date()
+            const rows: Array<Record<string, unknown>> = []
+            for (const item of chunk) {
+              const r = model.validateCreate(item)
+              if (r._tag === "Left") {
+                return yield* new Errors.ValidationError({ model: model.name, path: `data[${seen + rows.length}]${r.left.path ? `.${r.left.path}` : ""}`, reason: r.left.reason })
+              }
+              rows.push(prepareInsert(model, r.right, now))
+            }
+            const n = yield* inEach(write(rows))
+            return [seen + rows.length, inserted + n] as [number, number]
+          }))
+      )
+      return { inserted, skipped: seen - inserted }
+    }
+
+    const valid = yield* validateRows(model, params.data as Iterable<unknown>, model.validateCreate)
+    if (valid.length === 0) return { inserted: 0, skipped: 0 }
     const now = new Date()
     const rows = valid.map((r) => prepareInsert(model, r, now))
-    const columns = insertColumns(model, rows)
-    const per = rowsPerStatement(d, columns.length, batchSize)
-    const columnKey = columns.map((c) => c.name).join(",")
-    const ctx = contextOf(model, "bulkCreate")
-    const insertBatch = (batch: ReadonlyArray<Record<string, unknown>>) =>
-      Effect.gen(function*() {
-        // one INSERT text per batch shape, compiled once; only the parameters change
-        const statement = (suffix: string) => ({
-          sql: planned(d, model, `bulk:${columnKey}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
-          params: encodeRows(d, columns, batch)
-        })
-        if (onConflict === "error") return (yield* db.write(statement(""), ctx)).affected
-        if (d.name === "mysql" && batch.length === 1) {
-          // MySQL reports duplicates only for multi-row inserts: try the row alone under a savepoint
-          return yield* db.transaction(db.write(statement(""), ctx)).pipe(
-            Effect.map((r) => r.affected),
-            Effect.catchTag("UniqueViolation", () => Effect.succeed(0))
-          )
-        }
-        const result = yield* db.write(statement(d.skipClause), ctx)
-        const dups = duplicatesOf(result.info)
-        return dups !== undefined ? batch.length - dups : result.affected
-      })
-    const inserted = yield* db.transaction(
-      Effect.reduce(chunk(rows, per), 0, (sum, batch) => Effect.map(insertBatch(batch), (n) => sum + n))
+    const inserted = yield* inOne(
+      Effect.reduce(chunk(rows, per), 0, (sum, batch) => Effect.map(inEach(write(batch)), (n) => sum + n))
     )
     return { inserted, skipped: rows.length - inserted }
   }).pipe(traced("bulkCreate", model))

@@ -6,6 +6,7 @@
  */
 import type { QueryError } from "../Errors.js"
 import type { Field } from "../model/Field.js"
+import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
 
 /** The SQL databases. */
@@ -85,6 +86,11 @@ export interface Dialect {
   readonly jsonHasParam: (value: string | number) => unknown
   /** ORDER BY term with NULLs last ascending and first descending (PostgreSQL's default) everywhere. */
   readonly orderTerm: (expr: string, descending: boolean) => string
+  /**
+   * A bulk INSERT taking one array parameter per column (PostgreSQL `unnest`): one statement text
+   * for every batch size, and no parameter limit. Absent: multi-row VALUES.
+   */
+  readonly insertColumnar?: (model: ModelInfo, columns: ReadonlyArray<Field>, suffix: string) => string
   /** Clause after VALUES that applies `assignments` ("col = expr, …") when `conflict` collides. */
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
   /** The value a column would have had in the row that collided (EXCLUDED.c / VALUES(c)). */

@@ -1,5 +1,5 @@
 import { expect } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import { Data, Effect, Schema, Stream } from "effect"
 import { DataFlow } from "../../src/index.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
 
@@ -72,6 +72,43 @@ forEachDialect("bulk", (it) => {
       expect(yield* Item.bulkCreate({ data: [{ id: "solo", sku: "solo", qty: 1 }], onConflict: "skip" })).toEqual({ inserted: 1, skipped: 0 })
       expect(yield* ids).toEqual(["fresh2", "i00000", "i00001", "i00002", "solo"])
       expect((yield* Item.read({ id: "fresh2" })).sku).toBe("new-b")
+    }))
+
+  it.effect("bulkCreate takes an Effect Stream, written batch by batch in one transaction", () =>
+    Effect.gen(function*() {
+      yield* reset(Item)
+      const stream = Stream.range(0, 2499).pipe(Stream.map((i) => rows(1, i)[0]!))
+      expect(yield* Item.bulkCreate({ data: stream, batchSize: 400 })).toEqual({ inserted: 2500, skipped: 0 })
+      expect(yield* Item.count()).toBe(2500)
+      expect((yield* Item.read({ id: "i01999" })).sku).toBe("s1999")
+    }))
+
+  it.effect("a bad row late in a Stream fails with its index and leaves nothing behind", () =>
+    Effect.gen(function*() {
+      yield* reset(Item)
+      const stream = Stream.range(0, 1999).pipe(Stream.map((i) => (i === 1500 ? { id: "bad", sku: "x", qty: "many" } : rows(1, i)[0]!)))
+      const error = yield* Effect.flip(Item.bulkCreate({ data: stream as never, batchSize: 300 }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "data[1500].qty" })
+      expect(yield* Item.count()).toBe(0)
+    }))
+
+  it.effect("the stream's own typed error comes out unchanged and nothing is written", () =>
+    Effect.gen(function*() {
+      yield* reset(Item)
+      class SourceDown extends Data.TaggedError("SourceDown")<{}> {}
+      const stream = Stream.concat(Stream.fromIterable(rows(700)), Stream.fail(new SourceDown()))
+      const error = yield* Effect.flip(Item.bulkCreate({ data: stream, batchSize: 100 }))
+      expect(error).toBeInstanceOf(SourceDown)
+      expect(yield* Item.count()).toBe(0)
+    }))
+
+  it.effect("commit: \"batch\" keeps the batches written before a failure", () =>
+    Effect.gen(function*() {
+      yield* reset(Item)
+      const data = [...rows(25), { id: "dup", sku: "s3", qty: 1 }]
+      const error = yield* Effect.flip(Item.bulkCreate({ data, batchSize: 10, commit: "batch" }))
+      expect(error._tag).toBe("UniqueViolation")
+      expect(yield* Item.count()).toBe(20)
     }))
 
   it.effect("bulkCreate with auto-increment ids", () =>

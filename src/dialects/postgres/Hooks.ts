@@ -35,6 +35,9 @@ const columnType = (field: Field): string => {
   }
 }
 
+/** The element type of a column's array parameter (the column type without its collation). */
+const arrayType = (field: Field) => columnType(field).replace(/ COLLATE "C"$/, "")
+
 const jsonTypes = { text: "string", number: "number", boolean: "boolean" } as const
 const casts = { text: ` COLLATE "C"`, number: "::double precision", boolean: "::boolean" } as const
 
@@ -77,6 +80,10 @@ export const postgresDialect: Dialect = {
   jsonHas: (column, param) => `${column} @> ${param}::jsonb`,
   jsonHasParam: (value) => JSON.stringify([value]),
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
+  // unnest arrays: ~100k rows/s here against ~65k for multi-row VALUES (DESIGN §8)
+  insertColumnar: (model, columns, suffix) =>
+    `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.name)).join(", ")}) ` +
+    `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
   upsertFiresOnAnyKey: false,
