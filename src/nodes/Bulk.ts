@@ -9,11 +9,10 @@ import type { DatabaseService } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { isEmpty } from "../query/Filter.js"
-import { encodeValue } from "../sql/Codec.js"
-import { encodeRows, insertSql, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
+import { insertSql, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
 import { deleteWhere } from "./Delete.js"
-import { contextOf, databaseFor, filterOf, insertColumns, prepareInsert, validated } from "./Shared.js"
+import { contextOf, databaseFor, encodeInsertColumns, encodeInserts, filterOf, insertColumns, validated } from "./Shared.js"
 import { traced } from "./Tracing.js"
 import { setList } from "./Update.js"
 
@@ -69,7 +68,7 @@ const duplicatesOf = (info: string | undefined) => {
 const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "error" | "skip") => {
   const d = db.hooks
   const ctx = contextOf(model, "bulkCreate")
-  return (batch: ReadonlyArray<Record<string, unknown>>) => {
+  return (batch: ReadonlyArray<Record<string, unknown>>, now: Date) => {
     const columns = insertColumns(model, batch)
     const key = columns.map((c) => c.name).join(",")
     // one INSERT text per batch shape, compiled once; only the parameters change
@@ -77,11 +76,11 @@ const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "err
       d.insertColumnar !== undefined
         ? {
           sql: planned(d, model, `columnar:${key}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
-          params: columns.map((c) => batch.map((r) => encodeValue(d.codec, c, r[c.name])))
+          params: encodeInsertColumns(d, model, columns, batch, now)
         }
         : {
           sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
-          params: encodeRows(d, columns, batch)
+          params: encodeInserts(d, model, columns, batch, now)
         }
     if (onConflict === "error") return Effect.map(db.write(statement(""), ctx), (r) => r.affected)
     if (d.name === "mysql" && batch.length === 1) {
@@ -134,9 +133,9 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
               if (r._tag === "Left") {
                 return yield* new Errors.ValidationError({ model: model.name, path: `data[${seen + rows.length}]${r.left.path ? `.${r.left.path}` : ""}`, reason: r.left.reason })
               }
-              rows.push(prepareInsert(model, r.right, now))
+              rows.push(r.right)
             }
-            const n = yield* inEach(write(rows))
+            const n = yield* inEach(write(rows, now))
             return [seen + rows.length, inserted + n] as [number, number]
           }))
       )
@@ -146,11 +145,10 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
     const valid = yield* validateRows(model, params.data as Iterable<unknown>, model.validateCreate)
     if (valid.length === 0) return { inserted: 0, skipped: 0 }
     const now = new Date()
-    const rows = valid.map((r) => prepareInsert(model, r, now))
     const inserted = yield* inOne(
-      Effect.reduce(chunk(rows, per), 0, (sum, batch) => Effect.map(inEach(write(batch)), (n) => sum + n))
+      Effect.reduce(chunk(valid, per), 0, (sum, batch) => Effect.map(inEach(write(batch, now)), (n) => sum + n))
     )
-    return { inserted, skipped: rows.length - inserted }
+    return { inserted, skipped: valid.length - inserted }
   }).pipe(traced("bulkCreate", model))
 
 /** Splits rows into statement-sized batches. */

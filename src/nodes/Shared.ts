@@ -9,9 +9,9 @@ import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { type Expr, toExpr } from "../query/Filter.js"
-import { decodeRow } from "../sql/Codec.js"
+import { decodeRow, encodeValue } from "../sql/Codec.js"
 import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.js"
-import type { ErrorContext } from "../sql/Dialect.js"
+import type { Dialect, ErrorContext } from "../sql/Dialect.js"
 
 /** Error context for a model's statement. */
 export const contextOf = (model: ModelInfo, operation: string): ErrorContext => ({
@@ -79,8 +79,53 @@ export const checkId = (model: ModelInfo, id: unknown): Effect.Effect<unknown, E
 /** The columns an insert writes: every column any row mentions, plus the timestamps. */
 export const insertColumns = (model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<Field> => {
   const seen = new Set<string>(["created_at", "updated_at"])
-  for (const row of rows) for (const key of Object.keys(row)) if (row[key] !== undefined) seen.add(key)
+  if (model.idKind === "uuid") seen.add("id")
+  for (const row of rows) for (const key in row) if (row[key] !== undefined) seen.add(key)
   return model.columns.filter((c) => seen.has(c.name))
+}
+
+/**
+ * Bound parameters of a multi-row insert of validated inputs, row by row, without copying rows:
+ * the timestamps are `now` (encoded once), a missing UUID id is generated.
+ */
+export const encodeInserts = (
+  d: Dialect,
+  model: ModelInfo,
+  columns: ReadonlyArray<Field>,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  now: Date
+): Array<unknown> => {
+  const stamp = encodeValue(d.codec, model.columnMap.get("created_at")!, now)
+  const out = new Array<unknown>(rows.length * columns.length)
+  let i = 0
+  for (const row of rows) {
+    for (const c of columns) {
+      const name = c.name
+      out[i++] = name === "created_at" || name === "updated_at"
+        ? stamp
+        : name === "id" && model.idKind === "uuid" && row["id"] === undefined
+        ? crypto.randomUUID()
+        : encodeValue(d.codec, c, row[name])
+    }
+  }
+  return out
+}
+
+/** The same values column by column (one array parameter per column, for columnar inserts). */
+export const encodeInsertColumns = (
+  d: Dialect,
+  model: ModelInfo,
+  columns: ReadonlyArray<Field>,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  now: Date
+): Array<Array<unknown>> => {
+  const flat = encodeInserts(d, model, columns, rows, now)
+  const width = columns.length
+  return columns.map((_, c) => {
+    const col = new Array<unknown>(rows.length)
+    for (let r = 0; r < rows.length; r++) col[r] = flat[r * width + c]
+    return col
+  })
 }
 
 /** Fills a validated create input: generated UUID, timestamps. */
