@@ -54,7 +54,8 @@ export const validateRows = (
     return Effect.succeed(rows)
   })
 
-const batchSizeOf = (model: ModelInfo, n: unknown) =>
+/** A checked batchSize (default 1000). */
+export const batchSizeOf = (model: ModelInfo, n: unknown) =>
   n === undefined ? Effect.succeed(1000)
   : typeof n === "number" && Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? Effect.succeed(n)
   : Effect.fail(new Errors.ValidationError({ model: model.name, path: "batchSize", reason: "must be an integer from 1 to 100000" }))

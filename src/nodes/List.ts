@@ -9,6 +9,7 @@ import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { keysetCondition, type OrderKey, orderClause, pageClause, Params, selectList, whereClause } from "../sql/Compiler.js"
+import { checkFieldValue } from "../query/Filter.js"
 import { contextOf, databaseFor, decodeAll, filterOf, project } from "./Shared.js"
 
 /** Parameters of `list`. */
@@ -78,7 +79,17 @@ const decodeCursor = (model: ModelInfo, keys: ReadonlyArray<OrderKey>, cursor: s
   if (parsed.o !== signature(keys) || !Array.isArray(parsed.v) || parsed.v.length !== keys.length) {
     throw bad(model, "cursor", "was made for another orderBy")
   }
-  return parsed.v.map((v, i) => fromCursorValue(keys[i]!.field, v))
+  // a cursor travels through clients: every value is checked like a filter value before use
+  return parsed.v.map((v, i) => {
+    const field = keys[i]!.field
+    try {
+      const value = fromCursorValue(field, v)
+      if (value !== null) checkFieldValue(model.name, field, value)
+      return value
+    } catch {
+      throw bad(model, "cursor", "is not a cursor this library made")
+    }
+  })
 }
 
 const checkCount = (model: ModelInfo, name: string, v: unknown, max: number) => {

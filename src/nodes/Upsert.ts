@@ -12,8 +12,9 @@ import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { type Expr } from "../query/Filter.js"
-import { insertRows, Params, rowsPerStatement } from "../sql/Compiler.js"
-import { chunk, validateRows } from "./Bulk.js"
+import { decodeRow } from "../sql/Codec.js"
+import { insertRows, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
+import { batchSizeOf, chunk, validateRows } from "./Bulk.js"
 import {
   checkConflictTarget,
   contextOf,
@@ -123,6 +124,8 @@ const alignOtherKeys = (
     return aligned
   })
 
+const insertedColumn = "df_inserted"
+
 /** Columns an upsert's update leaves alone. */
 const frozen = new Set(["id", "created_at", "updated_at", "deleted_at"])
 
@@ -154,6 +157,14 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
         ...(model.softDelete ? [`${d.quote("deleted_at")} = NULL`] : [])
       ].join(", "))
     const ctx = contextOf(model, "upsert")
+    if (d.insertedFlag !== undefined) {
+      // PostgreSQL says itself whether the row was inserted: exact under concurrency, one statement
+      const flag = d.insertedFlag
+      const statement = insertRows(d, model, columns, [columns.map((c) => row[c.name])], (p) => `${set(p)} RETURNING ${selectList(d, model.columns)}, ${flag}`, false)
+      const result = yield* db.write(statement, ctx)
+      const created = result.rows[0]?.[insertedColumn] === true
+      return { record: decodeRow(d.codec, model.columns, result.rows[0]!), created, action: created ? "created" as const : "updated" as const }
+    }
     return yield* db.transaction(Effect.gen(function*() {
       const existing = yield* existingRows(db, model, conflict, [row])
       const existed = existing.size > 0
@@ -199,11 +210,16 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
       "updated_at",
       ...(model.softDelete ? ["deleted_at"] : [])
     ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ")
-    const per = rowsPerStatement(d, columns.length, Math.min(params.batchSize ?? 1000, 10_000))
+    const per = rowsPerStatement(d, columns.length, yield* batchSizeOf(model, params.batchSize))
     const ctx = contextOf(model, "bulkUpsert")
     const updated = yield* db.transaction(
       Effect.reduce(chunk(rows, per), 0, (sum, batch) =>
         Effect.gen(function*() {
+          if (d.insertedFlag !== undefined) {
+            const statement = insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), `${d.upsertClause(conflictOn, assignments)} RETURNING ${d.insertedFlag}`, false)
+            const result = yield* db.write(statement, ctx)
+            return sum + result.rows.filter((r) => r[insertedColumn] !== true).length
+          }
           const existing = yield* existingRows(db, model, conflict, batch)
           const toWrite = yield* alignOtherKeys(db, model, conflict, batch, existing, updatedColumns)
           // an existing row keeps its created_at: it is not in the update list

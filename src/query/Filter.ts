@@ -132,6 +132,7 @@ export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c
 
 /** The range of an Int column (INTEGER / INT are 32-bit on PostgreSQL and MySQL). */
 const int32 = { min: -2_147_483_648, max: 2_147_483_647 } as const
+const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n } as const
 /** The instants every dialect stores and compares alike (0001-01-01 to 9999-12-31, UTC). */
 const dateRange = {
   min: new Date("0001-01-01T00:00:00.000Z").getTime(),
@@ -179,8 +180,11 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
         : bad(`an integer from ${int32.min} to ${int32.max}`)
     case "number":
       return typeof v === "number" && Number.isFinite(v) ? v : bad("a finite number")
-    case "bigint":
-      return typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : bad("a bigint")
+    case "bigint": {
+      // BIGINT is 64-bit everywhere; PostgreSQL and SQLite would fail the statement, MySQL would not
+      const b = typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined
+      return b !== undefined && b >= int64.min && b <= int64.max ? b : bad("a bigint from -2^63 to 2^63-1")
+    }
     case "boolean":
       return typeof v === "boolean" ? v : bad("a boolean")
     case "date":
@@ -370,5 +374,33 @@ export const toExpr = (model: string, fields: ReadonlyMap<string, Field>, filter
   filter === undefined ? { _tag: "And", items: [] } : filterExpr({ model, fields, nodes: 0 }, filter, "", 0)
 
 /** True when the filter matches every row (no conditions). */
-export const isEmpty = (expr: Expr): boolean =>
-  (expr._tag === "Const" && expr.value) || (expr._tag === "And" && expr.items.every(isEmpty))
+export const isEmpty = (expr: Expr): boolean => {
+  switch (expr._tag) {
+    case "Const":
+      return expr.value
+    case "And":
+      return expr.items.every(isEmpty)
+    case "Or":
+      return expr.items.some(isEmpty)
+    case "Not":
+      return matchesNothing(expr.item)
+    default:
+      return false
+  }
+}
+
+/** True when the filter can match no row whatever the data ({ $in: [] }, { $or: [] }, …). */
+const matchesNothing = (expr: Expr): boolean => {
+  switch (expr._tag) {
+    case "Const":
+      return !expr.value
+    case "And":
+      return expr.items.some(matchesNothing)
+    case "Or":
+      return expr.items.every(matchesNothing)
+    case "Not":
+      return isEmpty(expr.item)
+    default:
+      return false
+  }
+}

@@ -7,7 +7,7 @@
  * pattern is therefore parsed here and rewritten into a form all three read alike:
  *
  * - literals (any character; `\t \n \r \f \v \xHH \uHHHH \u{H…}` and escaped punctuation), `^`, `$`
- *   (end of the value only, also before a final newline), `.` (any character, newlines included),
+ *   (the very end of the value, never before a final newline), `.` (any character, newlines included),
  *   `\d \w \s` and their negations (ASCII only: `[0-9]`, `[A-Za-z0-9_]`, space/tab/newline/CR/FF/VT),
  *   bracket classes with ranges (code point order) and negation, groups `(…)` `(?:…)`, lookahead
  *   `(?=…)` `(?!…)`, alternation, and the quantifiers `* + ? {n} {n,} {n,m}` (m ≤ 255), lazy or not;
@@ -185,15 +185,30 @@ export const portableRegex = (pattern: string): string => {
   const repeats: Array<{ repeats: boolean; mandatory: boolean }> = [{ repeats: false, mandatory: false }]
   const isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
 
+  // the first character each branch of the innermost alternation starts with ("" when it is not a
+  // plain literal): a repeated alternation whose branches may start alike ((a|a)*, (\w|\d)+)
+  // backtracks exponentially too
+  let branchStarts: Array<string> = []
   const alternation = (depth: number): string => {
     if (depth > 32) fail("nests groups deeper than 32")
-    const branches: Array<string> = [sequence(depth)]
+    const starts: Array<string> = []
+    const branch = () => {
+      const before = i
+      const text = sequence(depth)
+      const c = cs[before]
+      starts.push(c !== undefined && !syntax.has(c) ? c : "")
+      return text
+    }
+    const branches: Array<string> = [branch()]
     while (peek() === "|") {
       i++
-      branches.push(sequence(depth))
+      branches.push(branch())
     }
+    branchStarts = starts
     return branches.join("|")
   }
+  const ambiguous = (starts: ReadonlyArray<string>) =>
+    starts.length > 1 && (starts.includes("") || new Set(starts).size < starts.length)
 
   const sequence = (depth: number): string => {
     let out = ""
@@ -233,7 +248,7 @@ export const portableRegex = (pattern: string): string => {
           repeats.push({ repeats: false, mandatory: false })
           const inner = alternation(depth + 1)
           const group = repeats.pop()!
-          innerRepeats = group.repeats && !group.mandatory
+          innerRepeats = (group.repeats && !group.mandatory) || ambiguous(branchStarts)
           if (peek() !== ")") fail("has an unclosed group")
           i++
           atom = `${open}${inner})`
@@ -265,7 +280,7 @@ export const portableRegex = (pattern: string): string => {
       if (q !== undefined && !quantifiable) fail("quantifies an anchor or a lookahead")
       const top = repeats[repeats.length - 1]!
       if (q !== undefined && isRepeat(q)) {
-        if (innerRepeats) fail("repeats a group made only of repeated parts, which can take exponential time")
+        if (innerRepeats) fail("repeats a group that can match the same text in more than one way, which can take exponential time")
         top.repeats = true
       } else if (quantifiable && (q === undefined || !/^\?|^\{0/.test(q))) {
         top.mandatory = true

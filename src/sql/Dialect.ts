@@ -93,6 +93,8 @@ export interface Dialect {
   readonly insertColumnar?: (model: ModelInfo, columns: ReadonlyArray<Field>, suffix: string) => string
   /** Clause after VALUES that applies `assignments` ("col = expr, …") when `conflict` collides. */
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
+  /** A RETURNING item `df_inserted` that is true when an upsert inserted (PostgreSQL: xmax = 0). */
+  readonly insertedFlag?: string
   /** The value a column would have had in the row that collided (EXCLUDED.c / VALUES(c)). */
   readonly excluded: (column: string) => string
   /**

@@ -140,6 +140,11 @@ forEachDialect("bulk", (it) => {
       expect(yield* Effect.flip(Item.bulkUpdate({ filter: {}, fields: { qty: 0 } }))).toMatchObject({ _tag: "EmptyFilterRefused", operation: "bulkUpdate" })
       expect(yield* Effect.flip(Item.bulkDelete({ filter: {} }))).toMatchObject({ _tag: "EmptyFilterRefused", operation: "bulkDelete" })
       expect(yield* Effect.flip(Item.bulkDelete({ filter: { $and: [] } }))).toMatchObject({ _tag: "EmptyFilterRefused" })
+      // filters that match every row whatever they look like are empty too
+      for (const filter of [{ $or: [{}] }, { $not: { $or: [] } }, { $or: [{ id: undefined }] }, { $not: { qty: { $in: [] } } }, { $and: [{}, { $or: [{ qty: 1 }, {}] }] }]) {
+        expect(yield* Effect.flip(Item.bulkDelete({ filter: filter as never }))).toMatchObject({ _tag: "EmptyFilterRefused" })
+        expect(yield* Effect.flip(Item.bulkUpdate({ filter: filter as never, fields: { qty: 0 } }))).toMatchObject({ _tag: "EmptyFilterRefused" })
+      }
       expect(yield* Item.count({ filter: { qty: 0 } })).toBe(1)
       expect(yield* Item.bulkUpdate({ filter: {}, fields: { qty: 0 }, confirmed: true })).toEqual({ updated: 4 })
       expect(yield* Item.bulkDelete({ filter: {}, confirmed: true })).toEqual({ deleted: 4 })

@@ -365,6 +365,7 @@ const itemErrors: ReadonlyArray<readonly [string, unknown, string]> = [
   ["$regex with lookbehind", { name: { $regex: "(?<=a)b" } }, "name.$regex"],
   ["$regex with a Unicode property", { name: { $regex: "\\p{L}" } }, "name.$regex"],
   ["$regex repeating a group of repeats (exponential backtracking)", { name: { $regex: "^(a+)+$" } }, "name.$regex"],
+  ["$regex repeating an alternation whose branches start alike", { name: { $regex: "^(a|a)*$" } }, "name.$regex"],
   ["$regex repeating a group of optional repeats", { name: { $regex: "(\\w+\\s?)*x" } }, "name.$regex"],
   ["$regex with a repetition over 255", { name: { $regex: "a{300}" } }, "name.$regex"],
   ["$regex with a range out of order", { name: { $regex: "[z-a]" } }, "name.$regex"],

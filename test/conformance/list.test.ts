@@ -73,6 +73,17 @@ forEachDialect("list", (it) => {
       expect(withOffset).toMatchObject({ _tag: "ValidationError", path: "cursor" })
       const garbage = yield* Effect.flip(Person.list({ cursor: "not-a-cursor" }))
       expect(garbage).toMatchObject({ _tag: "ValidationError", path: "cursor" })
+      // an edited cursor with values of the wrong kind is refused the same way, never a defect
+      const forge = (o: string, v: ReadonlyArray<unknown>) => Buffer.from(JSON.stringify({ o, v })).toString("base64url")
+      for (const [orderBy, cursor] of [
+        [["created_at"], forge("created_at,id", ["nope", "p01"])],
+        [["age"], forge("age,id", ["x", "p01"])],
+        [["age"], forge("age,id", [1.5, "p01"])],
+        [["name"], forge("name,id", [{}, "p01"])]
+      ] as const) {
+        const forged = yield* Effect.flip(Person.list({ orderBy: orderBy as never, cursor }))
+        expect(forged).toMatchObject({ _tag: "ValidationError", path: "cursor" })
+      }
     }))
 
   it.effect("the last page has nextCursor null", () =>

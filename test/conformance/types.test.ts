@@ -640,6 +640,19 @@ forEachDialect("types", (it, dialect) => {
 
 const DecimalRow = DataFlow.model("DecimalRow", { id: Schema.String, value: Schema.BigDecimal })
 
+const Counter64 = DataFlow.model("Counter64", { id: Schema.String, big: Schema.BigInt })
+
+forEachDialect("bigint_bounds", (it) => {
+  it.effect("a bigint filter bound outside 64 bits fails ValidationError on every database", () =>
+    Effect.gen(function*() {
+      yield* reset(Counter64)
+      yield* Counter64.create({ id: "a", big: 2n ** 62n })
+      const error = yield* Effect.flip(Counter64.count({ filter: { big: { $lt: 2n ** 70n } } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "big.$lt" })
+      expect(yield* Counter64.count({ filter: { big: { $lt: 2n ** 63n - 1n } } })).toBe(1)
+    }))
+})
+
 forEachDialect("decimal_order", (it) => {
   const values = ["-20", "-1", "-0.5", "0", "0.5", "2", "9.6", "10", "100", "123456789012345678901234567890.123456789"]
   const seed = Effect.zipRight(
@@ -657,6 +670,11 @@ forEachDialect("decimal_order", (it) => {
       expect(shown(gt.records)).toEqual(["10", "100", "123456789012345678901234567890.123456789"])
       const lte = yield* DecimalRow.count({ filter: { value: { $lte: BigDecimal.unsafeFromString("-0.5") } } })
       expect(lte).toBe(3)
+      // bounds with more digits than a column can hold still compare by value everywhere
+      const long = BigDecimal.unsafeFromString("9.60000000000000000000000000000000000000000001")
+      expect(yield* DecimalRow.count({ filter: { value: { $gt: long } } })).toBe(3)
+      const huge = BigDecimal.unsafeFromString("-1" + "0".repeat(60))
+      expect(yield* DecimalRow.count({ filter: { value: { $gt: huge } } })).toBe(values.length)
       const seen: Array<string> = []
       let cursor: string | null = null
       do {

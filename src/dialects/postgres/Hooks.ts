@@ -86,6 +86,7 @@ export const postgresDialect: Dialect = {
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
+  insertedFlag: `(xmax = 0) AS "df_inserted"`,
   upsertFiresOnAnyKey: false,
   skipClause: " ON CONFLICT DO NOTHING",
   ddlInTransaction: false,

@@ -1,14 +1,15 @@
 /**
- * SQLite stores BigDecimal as TEXT. `df_decimal(text)` maps a decimal to a fixed-width string whose
- * byte order is the numeric order, so comparisons, ORDER BY and keyset cursors agree with NUMERIC
- * on PostgreSQL and DECIMAL on MySQL. Exact: no floating point on the way.
+ * SQLite stores BigDecimal as TEXT. `df_decimal(text)` maps a decimal to a string whose byte order
+ * is the numeric order, so comparisons, ORDER BY and keyset cursors agree with NUMERIC on
+ * PostgreSQL and DECIMAL on MySQL — for any number of digits, exactly (no floating point).
+ *
+ * Key of a positive value: "1", the count of integer digits (5 digits), the digits without leading
+ * or trailing zeros. Negative: "0", the same parts with every digit complemented (9 - d), then ":"
+ * (which sorts after every digit) so that a shorter magnitude sorts after a longer one.
  *
  * @since 0.1.0
  */
 import { BigDecimal } from "effect"
-
-const intWidth = 40
-const fracWidth = 34
 
 const complement = (digits: string) => digits.replace(/\d/g, (c) => String(9 - Number(c)))
 
@@ -22,12 +23,11 @@ export const decimalSortKey = (value: unknown): string | null => {
     text = BigDecimal.format(parsed.value)
   }
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text)
-  if (m === null) return null
+  if (m === null || (m[2] === "" && (m[3] ?? "") === "")) return null
   const int = (m[2] ?? "").replace(/^0+/, "")
   const frac = (m[3] ?? "").replace(/0+$/, "")
-  if (int.length > intWidth || frac.length > fracWidth) return null
-  const digits = int.padStart(intWidth, "0") + frac.padEnd(fracWidth, "0")
-  const negative = m[1] === "-" && /[1-9]/.test(digits)
-  // negatives first, and among them the larger magnitude first
-  return negative ? `0${complement(digits)}` : `1${digits}`
+  if (int.length > 99_999) return null
+  const body = String(int.length).padStart(5, "0") + int + frac
+  const zero = int === "" && frac === ""
+  return m[1] === "-" && !zero ? `0${complement(body)}:` : `1${body}`
 }
