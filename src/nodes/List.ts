@@ -4,12 +4,13 @@
  * @since 0.1.0
  */
 import { BigDecimal, Effect } from "effect"
-import { traced } from "./Tracing.js"
+import { operation, traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { keysetCondition, type OrderKey, orderClause, pageClause, Params, selectList, whereClause } from "../sql/Compiler.js"
-import { checkFieldValue } from "../query/Filter.js"
+import { checkFieldValue, type Expr, toExpr } from "../query/Filter.js"
+import type { DatabaseService } from "../Database.js"
 import { contextOf, databaseFor, decodeAll, filterOf, project } from "./Shared.js"
 
 /** Parameters of `list`. */
@@ -38,6 +39,7 @@ export interface Page<A> {
 }
 
 const maxLimit = 10_000
+const totalAlias = "df_total"
 
 const bad = (model: ModelInfo, path: string, reason: string) => new Errors.ValidationError({ model: model.name, path, reason })
 
@@ -132,11 +134,23 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const columns = params.select === undefined
       ? model.columns
       : model.columns.filter((c) => c.name === "id" || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c))
-    const sql = `SELECT ${selectList(d, columns)} FROM ${d.quote(model.table)}${where}${orderClause(d, plan.keys)}${pageClause(limit + 1, offset)}`
-    const [rows, total] = yield* Effect.all([
+    // without a cursor the total rides along in the same statement (a window count is taken over
+    // every match before LIMIT applies): one round trip. A cursor narrows the rows, so its total is
+    // a second statement; so is a page past the end, which has no row to carry the total.
+    const windowTotal = plan.after === undefined
+    const totalColumn = windowTotal ? `, COUNT(*) OVER () AS ${d.quote(totalAlias)}` : ""
+    const sql = `SELECT ${selectList(d, columns)}${totalColumn} FROM ${d.quote(model.table)}${where}${orderClause(d, plan.keys)}${pageClause(limit + 1, offset)}`
+    const [rows, counted] = yield* Effect.all([
       db.query({ sql, params: p.values }, ctx),
-      countWhere(model, expr, includeDeleted)
+      windowTotal ? Effect.succeed(undefined) : countWhere(db, model, expr, includeDeleted)
     ], { concurrency: db.dialect === "sqlite" ? 1 : 2 })
+    const total = counted !== undefined
+      ? counted
+      : rows.length > 0
+      ? Number(rows[0]![totalAlias])
+      : offset === 0
+      ? 0
+      : yield* countWhere(db, model, expr, includeDeleted)
     const records = decodeAll(db, model, rows.slice(0, limit))
     const nextCursor = rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
     return {
@@ -148,15 +162,20 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     }
   }).pipe(traced("list", model))
 
-const countWhere = (model: ModelInfo, expr: Parameters<typeof whereClause>[3], includeDeleted: boolean) =>
-  Effect.gen(function*() {
-    const db = yield* databaseFor(model)
-    const d = db.hooks
-    const p = new Params(d)
-    const sql = `SELECT COUNT(*) AS ${d.quote("n")} FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, includeDeleted)}`
-    const rows = yield* db.query({ sql, params: p.values }, contextOf(model, "count"))
-    return Number(rows[0]?.["n"] ?? 0)
-  })
+const countStatement = (db: DatabaseService, model: ModelInfo, expr: Expr, includeDeleted: boolean) => {
+  const d = db.hooks
+  const p = new Params(d)
+  const sql = `SELECT COUNT(*) AS ${d.quote("n")} FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, includeDeleted)}`
+  return { sql, params: p.values }
+}
+
+const countWhere = (db: DatabaseService, model: ModelInfo, expr: Expr, includeDeleted: boolean) => {
+  const select = Effect.map(
+    db.query(countStatement(db, model, expr, includeDeleted), contextOf(model, "count")),
+    (rows) => Number(rows[0]?.["n"] ?? 0)
+  )
+  return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
+}
 
 /** Parameters of `count`. */
 export interface CountParams<Filter> {
@@ -166,4 +185,12 @@ export interface CountParams<Filter> {
 
 /** Counts matching records. */
 export const count = (model: ModelInfo, params: CountParams<unknown> = {}) =>
-  Effect.flatMap(filterOf(model, params.filter), (expr) => countWhere(model, expr, params.includeDeleted === true)).pipe(traced("count", model))
+  operation("count", model, (db) => {
+    let expr: Expr
+    try {
+      expr = toExpr(model.name, model.columnMap, params.filter)
+    } catch (e) {
+      return Effect.fail(e as Errors.ValidationError)
+    }
+    return countWhere(db, model, expr, params.includeDeleted === true)
+  })
