@@ -1,0 +1,94 @@
+/**
+ * The node registry: every model given to a Database layer contributes 11 node types named
+ * `<Model><Operation>Node` (`UserCreateNode` … `UserBulkUpsertNode`). Types resolve against the
+ * layer in use (`Database.models`), so two layers with different models of the same name stay apart.
+ *
+ * @since 0.1.0
+ */
+import type { Effect } from "effect"
+import type { AnyModel, Operation } from "../DataFlow.js"
+import { operations } from "../DataFlow.js"
+import type { Database, ModelLike } from "../Database.js"
+import type * as Errors from "../Errors.js"
+import type { ModelInfo } from "../model/Model.js"
+
+/** The two node types that are not model operations. */
+export const ConditionNode = "ConditionNode"
+export const ComputeNode = "ComputeNode"
+
+/** Errors a model operation node can fail with (its own typed error, carried by NodeFailed). */
+export type NodeError = Errors.QueryError | Errors.NotFound | Errors.ConflictTargetError | Errors.EmptyFilterRefused
+
+/** A node type resolved against a layer's models. */
+export interface ResolvedType {
+  readonly type: string
+  readonly model: ModelLike
+  readonly info: ModelInfo
+  readonly operation: Operation
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** `nodeTypeName("User", "bulkCreate")` → `"UserBulkCreateNode"`. */
+export const nodeTypeName = (model: string, operation: Operation): string => `${model}${capitalize(operation)}Node`
+
+const cache = new WeakMap<ReadonlyMap<string, ModelLike>, ReadonlyMap<string, ResolvedType>>()
+
+/** Every node type of these models. */
+export const registry = (models: ReadonlyMap<string, ModelLike>): ReadonlyMap<string, ResolvedType> => {
+  const cached = cache.get(models)
+  if (cached !== undefined) return cached
+  const types = new Map<string, ResolvedType>()
+  for (const model of models.values()) {
+    for (const operation of operations) {
+      if (typeof (model as Partial<Record<Operation, unknown>>)[operation] !== "function") continue
+      const type = nodeTypeName(model.info.name, operation)
+      types.set(type, { type, model, info: model.info, operation })
+    }
+  }
+  cache.set(models, types)
+  return types
+}
+
+/** Why a node type does not resolve, naming what the layer has instead (names only, never values). */
+export const unknownTypeReason = (type: string, models: ReadonlyMap<string, ModelLike>): string => {
+  const suffix = [...operations].sort((a, b) => b.length - a.length).find((op) => type.endsWith(`${capitalize(op)}Node`))
+  const available = [...models.keys()].sort().join(", ") || "none"
+  if (suffix === undefined) {
+    return `unknown node type ${type.slice(0, 80)}: a node type is <Model><Operation>Node, ConditionNode or ComputeNode`
+  }
+  const model = type.slice(0, type.length - `${capitalize(suffix)}Node`.length)
+  return `unknown node type ${type.slice(0, 80)}: no model ${model.slice(0, 64)} in this Database layer (its models: ${available})`
+}
+
+/** Runs a resolved node's operation with its parameters. */
+export const invoke = (resolved: ResolvedType, params: unknown): Effect.Effect<unknown, NodeError, Database> =>
+  ((resolved.model as unknown as AnyModel)[resolved.operation] as (p: unknown) => Effect.Effect<unknown, NodeError, Database>)(params)
+
+const count = (v: unknown) => (typeof v === "number" ? v : 0)
+
+/** How many rows an operation's result covers (for spans; never a value). */
+export const rowsOf = (operation: Operation, out: unknown): number => {
+  const o = (out ?? {}) as Record<string, unknown>
+  switch (operation) {
+    case "create":
+    case "read":
+    case "update":
+    case "upsert":
+      return 1
+    case "delete":
+      return o["deleted"] === true ? 1 : 0
+    case "list":
+      return Array.isArray(o["records"]) ? o["records"].length : 0
+    case "count":
+      return count(out)
+    case "bulkCreate":
+      return count(o["inserted"])
+    case "bulkUpdate":
+      return count(o["updated"])
+    case "bulkDelete":
+      return count(o["deleted"])
+    case "bulkUpsert":
+      return count(o["inserted"]) + count(o["updated"])
+  }
+}
