@@ -4,19 +4,8 @@
 // The same checkout as a declarative workflow: examples/checkout-workflow.ts.
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "effect-dataflow"
+import { Order, Product } from "./shop/Models.js"
 
-const Product = DataFlow.model("Product", {
-  id: Schema.String,
-  name: Schema.String,
-  stock: Schema.Int.pipe(Schema.nonNegative())
-}, { table: "checkout_products" })
-
-const Order = DataFlow.model("Order", {
-  id: Schema.UUID,
-  productId: Schema.String,
-  quantity: Schema.Int.pipe(Schema.positive()),
-  status: Schema.Literal("pending", "paid")
-}, { table: "checkout_orders", indexes: [["productId"]] })
 
 /** Read stock, create the order, update stock: all or nothing. Fails with the operations' own typed errors. */
 const checkout = (productId: string, quantity: number) =>

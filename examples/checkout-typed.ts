@@ -3,19 +3,8 @@
 // A condition routes: out of stock, the order and stock update are skipped instead of failing.
 import { Effect, Schema } from "effect"
 import { DataFlow, Database, Workflow } from "effect-dataflow"
+import { Order, Product } from "./shop/Models.js"
 
-const Product = DataFlow.model("Product", {
-  id: Schema.String,
-  name: Schema.String,
-  stock: Schema.Int.pipe(Schema.nonNegative())
-}, { table: "checkout_products" })
-
-const Order = DataFlow.model("Order", {
-  id: Schema.UUID,
-  productId: Schema.String,
-  quantity: Schema.Int.pipe(Schema.positive()),
-  status: Schema.Literal("pending", "paid")
-}, { table: "checkout_orders", indexes: [["productId"]] })
 
 const checkout = Workflow.typed("checkout", {
   models: [Product, Order],

@@ -5,19 +5,8 @@
 import { Effect, Schema } from "effect"
 import { DataFlow, Database, Workflow } from "effect-dataflow"
 import { readFileSync } from "node:fs"
+import { Order, Product } from "./shop/Models.js"
 
-const Product = DataFlow.model("Product", {
-  id: Schema.String,
-  name: Schema.String,
-  stock: Schema.Int.pipe(Schema.nonNegative())
-}, { table: "checkout_products" })
-
-const Order = DataFlow.model("Order", {
-  id: Schema.UUID,
-  productId: Schema.String,
-  quantity: Schema.Int.pipe(Schema.positive()),
-  status: Schema.Literal("pending", "paid")
-}, { table: "checkout_orders", indexes: [["productId"]] })
 
 const checkout = Workflow.make("checkout")
   .addNode("ProductReadNode", "check_stock", { id: "{productId}" })
