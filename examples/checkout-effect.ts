@@ -2,7 +2,7 @@
 // update stock — in one transaction. Asking for more than is in stock fails at the last step (stock
 // may not go negative), and the order created before it is rolled back with it.
 // The same checkout as a declarative workflow: examples/checkout-workflow.ts.
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { DataFlow, Database } from "effect-dataflow"
 import { Order, Product } from "./shop/Models.js"
 
