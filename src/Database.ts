@@ -18,7 +18,7 @@ import { connectSqlite } from "./dialects/sqlite/Layer.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
 import type { Compiled } from "./sql/Compiler.js"
-import { createTable } from "./sql/Ddl.js"
+import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
 import { busy, type Driver } from "./sql/Driver.js"
 import { parseUrl } from "./Url.js"
@@ -64,6 +64,14 @@ export interface DatabaseService {
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
   /** Operation spans: "auto" (only when a tracer other than Effect's built-in one is installed), "on", "off". */
   readonly tracing: "auto" | "on" | "off"
+  /** Plans (and unless `dryRun`, applies under the migration lock) the changes that bring the schema to the models. */
+  readonly migrate: (options?: Migrations.MigrateOptions) => Effect.Effect<Migrations.MigrationResult, Migrations.MigrateError>
+  /** Runs the down SQL of the newest ledger entries. */
+  readonly rollback: (options?: Migrations.RollbackOptions) => Effect.Effect<Migrations.RollbackResult, Migrations.MigrateError>
+  /** The migration ledger, oldest first (empty when no migration ever ran). */
+  readonly migrations: Effect.Effect<ReadonlyArray<Migrations.LedgerEntry>, Errors.QueryError>
+  /** Introspects the database's tables into model descriptions. */
+  readonly discover: () => Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError>
 }
 
 /** The Database service tag. */
@@ -168,14 +176,32 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const autoMigrate = options.autoMigrate !== false
     const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
-    const createStatements = (model: ModelInfo) => {
-      const context: ErrorContext = { model: model.name, table: model.table, constraints: model.constraints, operation: "createTable" }
-      return Effect.forEach(createTable(dialect, model), (sql) => write({ sql, params: [] }, context), { discard: true })
-    }
+    // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
+    const migrationDb = () => ({
+      dialect: dialect.name,
+      hooks: dialect,
+      query,
+      write,
+      transaction,
+      sql: client,
+      models,
+      // MySQL's lock holds a reserved connection: the migration's statements run on it (a pool of one must not deadlock)
+      onConnection: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => inTransaction(effect, conn, 0)
+    })
+    // autoMigrate: create the table or add what the model gained, under the migration lock, with a ledger entry
+    const createStatements = (...infos: ReadonlyArray<ModelInfo>): Effect.Effect<void, Errors.QueryError> =>
+      Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true }).pipe(
+        Effect.asVoid,
+        Effect.catchIf(
+          Migrations.isMigrationError,
+          (e) => Effect.fail(new Errors.DatabaseError({ dialect: dialect.name, code: e._tag, operation: "autoMigrate", cause: e }))
+        )
+      )
     // DDL never runs inside the caller's transaction where it would end it (MySQL commits implicitly)
     // or be rolled back with it (PostgreSQL) while we remember the table as created.
     const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
+    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.ddlInTransaction ? effect : detached(effect))
     const ready = new Set<string>()
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
@@ -265,7 +291,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const models = new Map<string, ModelLike>()
     for (const m of options.models ?? []) models.set(m.info.name, m)
-    if (autoMigrate) yield* Effect.forEach(models.values(), (m) => ensureTable(m.info), { discard: true })
+    if (autoMigrate && models.size > 0) {
+      // one migration (one ledger entry) for every model given to the layer
+      yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
+      for (const m of models.values()) ready.add(m.info.table)
+    }
 
     return {
       dialect: dialect.name,
@@ -279,7 +309,12 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       transaction,
       health,
       poolStats: driver.poolStats,
-      tracing: options.tracing ?? "auto"
+      tracing: options.tracing ?? "auto",
+      // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
+      migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
+      rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
+      migrations: outside(Migrations.status(migrationDb())),
+      discover: () => outside(Migrations.discover(migrationDb()))
     } satisfies DatabaseService
   })
 
@@ -316,3 +351,32 @@ export const transaction = <A, E, R>(
 
 /** Health check of the current Database. */
 export const health = Effect.flatMap(Database, (db) => db.health)
+
+/**
+ * Migrates the current Database to its models (or `options.models`): see docs/migrations.md.
+ *
+ * ```ts
+ * const { plan } = yield* Database.migrate({ dryRun: true })
+ * yield* Database.migrate({ allowDestructive: true })
+ * ```
+ */
+export const migrate = (
+  options?: Migrations.MigrateOptions
+): Effect.Effect<Migrations.MigrationResult, Migrations.MigrateError, Database> =>
+  Effect.flatMap(Database, (db) => db.migrate(options))
+
+/** Undoes the newest `steps` migrations of the current Database. */
+export const rollback = (
+  options?: Migrations.RollbackOptions
+): Effect.Effect<Migrations.RollbackResult, Migrations.MigrateError, Database> =>
+  Effect.flatMap(Database, (db) => db.rollback(options))
+
+/**
+ * Introspects the current Database into model descriptions (`Migrations.renderModels` prints them as TypeScript).
+ *
+ * ```ts
+ * const models = yield* Database.discover()
+ * ```
+ */
+export const discover = (): Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError, Database> =>
+  Effect.flatMap(Database, (db) => db.discover())

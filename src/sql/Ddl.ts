@@ -11,15 +11,17 @@ import type { Dialect } from "./Dialect.js"
  * A SQL string literal from a model's own literal values (DDL cannot bind parameters). Quotes are
  * doubled everywhere; a backslash is an escape character only in MySQL's string literals.
  */
-const literal = (d: Dialect, value: string): string => {
+export const literal = (d: Dialect, value: string): string => {
   const quoted = value.replace(/'/g, "''")
   return `'${d.name === "mysql" ? quoted.replace(/\\/g, "\\\\") : quoted}'`
 }
 
-const keyedFields = (model: ModelInfo): Set<string> =>
+/** Fields that are the id or part of a unique key or index (VARCHAR(255) on MySQL). */
+export const keyedFields = (model: ModelInfo): Set<string> =>
   new Set(["id", ...model.unique.flat(), ...model.indexes.flat()])
 
-const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean): string => {
+/** One column's definition inside CREATE TABLE (or after ADD COLUMN). */
+export const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean): string => {
   const name = d.quote(field.name)
   if (field.name === "id") {
     return model.idKind === "auto" ? `${name} ${d.autoIdColumn}` : `${name} ${d.columnType(field, true)} NOT NULL PRIMARY KEY`

@@ -100,7 +100,9 @@ forEachDialect("upsert", (it) => {
         yield* reset(Member)
         const results = yield* Effect.all(
           Array.from({ length: 4 }, (_, i) =>
-            Effect.either(Member.upsert({ where: { email: "race@x.io" }, create: { ...m("race"), email: "race@x.io" }, update: { visits: i } }))),
+            // each racer proposes its own id: with one shared id the racers would also collide on
+            // the primary key, which is not the target (PostgreSQL then rightly says UniqueViolation)
+            Effect.either(Member.upsert({ where: { email: "race@x.io" }, create: { ...m(`race${i}`), email: "race@x.io" }, update: { visits: i } }))),
           { concurrency: "unbounded" }
         )
         const created = results.filter((r) => r._tag === "Right" && r.right.created).length

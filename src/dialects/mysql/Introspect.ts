@@ -1,0 +1,84 @@
+/**
+ * MySQL/MariaDB introspection: the current database's tables from information_schema.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+
+const columnsSql = `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type,
+  IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`
+
+const indexesSql = `SELECT TABLE_NAME AS table_name, INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
+
+// MariaDB stores JSON as LONGTEXT with CHECK (json_valid(col)); literal unions as CHECK (col in (...))
+const checksSql = `SELECT TABLE_NAME AS table_name, CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()`
+
+const text = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v))
+
+/** MySQL/MariaDB introspection. */
+export const mysqlIntrospector: Introspector = {
+  normalizeType: (declared) =>
+    declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
+      .replace(/\s+unsigned$/, " unsigned"),
+  tables: (query, only) =>
+    Effect.gen(function*() {
+      const columns = yield* query(columnsSql)
+      const indexes = yield* query(indexesSql)
+      const checks = yield* query(checksSql)
+      const json = new Set<string>()
+      const literals = new Map<string, Array<string>>()
+      for (const c of checks) {
+        const clause = text(c["clause"])
+        const j = /^json_valid\(`([^`]+)`\)$/i.exec(clause)
+        if (j !== null) json.add(`${text(c["table_name"])}.${j[1]}`)
+        const l = /^`([^`]+)` in \((.*)\)$/i.exec(clause)
+        if (l !== null) {
+          literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
+        }
+      }
+      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey> }>()
+      const entry = (t: string) => {
+        let e = byTable.get(t)
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [] })
+        return e
+      }
+      for (const c of columns) {
+        const table = text(c["table_name"])
+        const name = text(c["name"])
+        const isJson = json.has(`${table}.${name}`) || text(c["data_type"]).toLowerCase() === "json"
+        const lits = literals.get(`${table}.${name}`)
+        entry(table).columns.push({
+          name,
+          type: isJson ? "json" : mysqlIntrospector.normalizeType(text(c["type"])),
+          nullable: text(c["nullable"]) === "YES",
+          primaryKey: text(c["column_key"]) === "PRI",
+          autoIncrement: /auto_increment/i.test(text(c["extra"])),
+          ...(isJson ? { json: true } : {}),
+          ...(lits !== undefined ? { literals: lits } : {})
+        })
+      }
+      const keys = new Map<string, { table: string; name: string; unique: boolean; columns: Array<string> }>()
+      for (const i of indexes) {
+        const table = text(i["table_name"])
+        const name = text(i["name"])
+        if (name === "PRIMARY") continue
+        const id = `${table}\u0000${name}`
+        let k = keys.get(id)
+        if (k === undefined) keys.set(id, k = { table, name, unique: Number(i["non_unique"]) === 0, columns: [] })
+        k.columns.push(text(i["col"]))
+      }
+      for (const k of keys.values()) {
+        const e = entry(k.table)
+        ;(k.unique ? e.unique : e.indexes).push({ name: k.name, columns: k.columns })
+      }
+      const tables: Array<LiveTable> = []
+      for (const [name, e] of byTable) {
+        if (only === undefined || only.includes(name)) tables.push({ name, ...e })
+      }
+      return tables
+    })
+}

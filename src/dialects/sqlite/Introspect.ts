@@ -1,0 +1,58 @@
+/**
+ * SQLite introspection: sqlite_master and the table_info / index_list pragmas.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+
+/** `"status" TEXT NOT NULL CHECK ("status" IN ('a', 'b'))` inside the stored CREATE TABLE. */
+const literalsIn = (sql: string, column: string): Array<string> | undefined => {
+  const re = new RegExp(`CHECK \\("?${column}"? IN \\(((?:'(?:[^']|'')*'(?:, )?)+)\\)\\)`)
+  const m = re.exec(sql)
+  return m === null ? undefined : [...m[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((v) => v[1]!.replace(/''/g, "'"))
+}
+
+/** SQLite introspection. */
+export const sqliteIntrospector: Introspector = {
+  normalizeType: (declared) => declared.trim().toLowerCase(),
+  tables: (query, only) =>
+    Effect.gen(function*() {
+      const masters = yield* query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+      )
+      const tables: Array<LiveTable> = []
+      for (const m of masters) {
+        const name = String(m["name"])
+        if (only !== undefined && !only.includes(name)) continue
+        const sql = String(m["sql"])
+        const info = yield* query("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info(?) ORDER BY cid", [name])
+        const autoinc = /\bAUTOINCREMENT\b/i.test(sql)
+        const columns: Array<LiveColumn> = info.map((c) => {
+          const pk = Number(c["pk"]) > 0
+          const lits = literalsIn(sql, String(c["name"]))
+          return {
+            name: String(c["name"]),
+            type: String(c["type"]).toLowerCase(),
+            nullable: !pk && Number(c["nn"]) === 0,
+            primaryKey: pk,
+            autoIncrement: pk && autoinc && String(c["type"]).toUpperCase() === "INTEGER",
+            ...(lits !== undefined ? { literals: lits } : {})
+          }
+        })
+        const list = yield* query("SELECT name, \"unique\" AS u, origin FROM pragma_index_list(?) ORDER BY name", [name])
+        const unique: Array<LiveKey> = []
+        const indexes: Array<LiveKey> = []
+        for (const i of list) {
+          const origin = String(i["origin"])
+          if (origin === "pk") continue
+          const cols = yield* query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [String(i["name"])])
+          const key: LiveKey = { name: String(i["name"]), columns: cols.map((c) => String(c["name"])), constraint: origin === "u" }
+          ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
+        }
+        const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
+        tables.push({ name, columns, unique, indexes, sql, indexSql: indexSql.map((r) => String(r["sql"])) })
+      }
+      return tables
+    })
+}

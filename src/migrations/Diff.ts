@@ -1,0 +1,216 @@
+/**
+ * Diff: the models against the live schema, as a list of operations with up and down SQL.
+ *
+ * @since 0.1.0
+ */
+import type { Field } from "../model/Field.js"
+import { constraintName, type ModelInfo } from "../model/Model.js"
+import { createTable, keyedFields } from "../sql/Ddl.js"
+import type { Dialect } from "../sql/Dialect.js"
+import { type Introspector, keyOf, ledgerTable, type LiveColumn, type LiveKey, type LiveTable } from "./LiveSchema.js"
+import type { Operation } from "./Operation.js"
+import { rebuildTable } from "./SqliteRebuild.js"
+import * as S from "./Statements.js"
+
+/** Options of the diff. */
+export interface DiffOptions {
+  /** Drop tables no model describes (destructive). Default false: other tables are left alone. */
+  readonly prune?: boolean
+  /** Values existing rows get when a required column is added, by "table.column". */
+  readonly defaults?: Readonly<Record<string, S.DefaultValue>>
+}
+
+const base = (t: string) => /^([a-z ]+?)\s*(?:\((.*)\))?$/.exec(t)
+const integers = ["smallint", "int", "integer", "bigint", "mediumint"]
+const rank = (b: string) => integers.indexOf(b) === -1 ? -1 : ["smallint", "mediumint", "int", "integer", "bigint"].indexOf(b) >= 3 ? (b === "bigint" ? 3 : 2) : 1
+const texts = ["text", "longtext", "mediumtext"]
+const strings = ["varchar", "character varying", "char", "character"]
+const floats = ["double", "double precision", "real", "numeric", "decimal"]
+
+/** Whether changing `from` to `to` can lose or reject stored values (normalized live spellings). */
+export const isNarrowing = (from: string, to: string): boolean => {
+  if (from === to) return false
+  const f = base(from)
+  const t = base(to)
+  if (f === null || t === null) return true
+  const [, fb, fa] = f
+  const [, tb, ta] = t
+  if (integers.includes(fb!) && integers.includes(tb!)) return rank(tb!) < rank(fb!)
+  if (integers.includes(fb!) && floats.includes(tb!)) return fb === "bigint" && (tb === "double" || tb === "double precision" || tb === "real")
+  if (strings.includes(fb!) && texts.includes(tb!)) return false
+  if (fb === "text" && tb === "longtext") return false
+  if (fb === tb && fa !== undefined && ta !== undefined && !fa.includes(",")) return Number(ta) < Number(fa)
+  return true
+}
+
+const describeType = (type: string, nullable: boolean) => `${type}${nullable ? ", nullable" : ", not null"}`
+
+/** The operations that bring the live tables to the models. */
+export const diff = (
+  d: Dialect,
+  introspector: Introspector,
+  models: ReadonlyArray<ModelInfo>,
+  live: ReadonlyArray<LiveTable>,
+  options: DiffOptions = {}
+): ReadonlyArray<Operation> => {
+  const ops: Array<Operation> = []
+  const liveByName = new Map(live.map((t) => [t.name, t] as const))
+  const norm = (declared: string, field: Field) =>
+    d.name === "mysql" && field.kind === "json" ? "json" : introspector.normalizeType(declared)
+  for (const model of models) {
+    const table = liveByName.get(model.table)
+    if (table === undefined) {
+      ops.push({
+        kind: "createTable",
+        table: model.table,
+        description: `create table ${model.table} (${model.columns.map((c) => c.name).join(", ")})`,
+        up: createTable(d, model),
+        down: [`DROP TABLE ${d.quote(model.table)}`],
+        destructive: false,
+        additive: true
+      })
+      continue
+    }
+    ops.push(...diffTable(d, model, table, norm, options))
+  }
+  if (options.prune) {
+    const modelTables = new Set(models.map((m) => m.table))
+    for (const t of live) {
+      if (modelTables.has(t.name) || t.name === ledgerTable) continue
+      ops.push({
+        kind: "dropTable",
+        table: t.name,
+        description: `drop table ${t.name}`,
+        up: [`DROP TABLE ${d.quote(t.name)}`],
+        down: S.createFromLive(d, t),
+        destructive: true,
+        additive: false
+      })
+    }
+  }
+  return ops
+}
+
+const diffTable = (
+  d: Dialect,
+  model: ModelInfo,
+  table: LiveTable,
+  norm: (declared: string, field: Field) => string,
+  options: DiffOptions
+): ReadonlyArray<Operation> => {
+  const ops: Array<Operation> = []
+  const keyed = keyedFields(model)
+  const liveColumns = new Map(table.columns.map((c) => [c.name, c] as const))
+  const t = model.table
+  // SQLite cannot ALTER a column's type or nullability, nor drop a UNIQUE constraint: those go
+  // into one table rebuild
+  const rebuildReasons: Array<{ description: string; destructive: boolean }> = []
+  for (const field of model.columns) {
+    const lc = liveColumns.get(field.name)
+    const expected = S.expectedColumn(d, model, field, keyed.has(field.name))
+    if (lc === undefined) {
+      const value = options.defaults?.[`${t}.${field.name}`]
+      const def = S.addColumnSql(d, field, expected.type, value)
+      const required = !expected.nullable
+      ops.push({
+        kind: "addColumn",
+        table: t,
+        description: `add column ${t}.${field.name} (${describeType(expected.type, expected.nullable)}` +
+          `${required ? `, existing rows get ${def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")}` : ""})`,
+        up: [S.alterTable(d, t, `ADD COLUMN ${def}`)],
+        down: [S.dropColumnSql(d, t, field.name)],
+        destructive: false,
+        additive: true
+      })
+      continue
+    }
+    if (field.name === "id") continue
+    const want = norm(expected.type, field)
+    const typeChanged = want !== lc.type
+    const nullChanged = expected.nullable !== lc.nullable
+    if (!typeChanged && !nullChanged) continue
+    const narrowing = typeChanged && isNarrowing(lc.type, want)
+    const description = `alter column ${t}.${field.name}: ` +
+      [typeChanged ? `type ${lc.type} -> ${want}${narrowing ? " (narrowing)" : ""}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
+        .filter((s) => s !== "").join(", ")
+    if (d.name === "sqlite") {
+      rebuildReasons.push({ description, destructive: narrowing })
+      continue
+    }
+    ops.push({
+      kind: "alterColumn",
+      table: t,
+      description,
+      up: S.alterColumnSql(d, t, field.name, expected.type, expected.nullable, typeChanged, nullChanged),
+      down: S.alterColumnSql(d, t, field.name, lc.type, lc.nullable, typeChanged, nullChanged),
+      destructive: narrowing,
+      additive: false
+    })
+  }
+  const modelColumns = new Set(model.columns.map((c) => c.name))
+  for (const lc of table.columns) {
+    if (modelColumns.has(lc.name)) continue
+    const description = `drop column ${t}.${lc.name}`
+    if (d.name === "sqlite") {
+      rebuildReasons.push({ description, destructive: true })
+      continue
+    }
+    ops.push({
+      kind: "dropColumn",
+      table: t,
+      description,
+      up: [S.dropColumnSql(d, t, lc.name)],
+      down: [S.alterTable(d, t, `ADD COLUMN ${S.liveColumnDef(d, lc as LiveColumn, false)}`)],
+      destructive: true,
+      additive: false
+    })
+  }
+  const keyOps = (kind: "Unique" | "Index", wanted: ReadonlyArray<ReadonlyArray<string>>, have: ReadonlyArray<LiveKey>) => {
+    const haveKeys = new Map(have.map((k) => [keyOf(k.columns), k] as const))
+    const wantKeys = new Set(wanted.map(keyOf))
+    const noun = kind === "Unique" ? "unique key" : "index"
+    for (const w of wanted) {
+      if (haveKeys.has(keyOf(w))) continue
+      const key: LiveKey = { name: constraintName(t, w, kind === "Unique" ? "key" : "idx"), columns: w }
+      ops.push({
+        kind: kind === "Unique" ? "addUnique" : "addIndex",
+        table: t,
+        ...(kind === "Unique" ? { key } : {}),
+        description: `add ${noun} ${key.name} on ${t} (${w.join(", ")})`,
+        up: [kind === "Unique" ? S.addUniqueSql(d, t, key) : S.createIndexSql(d, t, key, false)],
+        down: [kind === "Unique" ? S.dropUniqueSql(d, t, { ...key, constraint: d.name !== "sqlite" }) : S.dropIndexSql(d, t, key.name)],
+        destructive: false,
+        additive: true
+      })
+    }
+    for (const h of have) {
+      if (wantKeys.has(keyOf(h.columns))) continue
+      // a key over a column that is being dropped goes with the column
+      if (h.columns.some((c) => !modelColumns.has(c))) continue
+      const description = `drop ${noun} ${h.name} on ${t} (${h.columns.join(", ")})`
+      if (d.name === "sqlite" && h.constraint) {
+        rebuildReasons.push({ description, destructive: false })
+        continue
+      }
+      ops.push({
+        kind: kind === "Unique" ? "dropUnique" : "dropIndex",
+        table: t,
+        description,
+        up: [kind === "Unique" ? S.dropUniqueSql(d, t, h) : S.dropIndexSql(d, t, h.name)],
+        down: [kind === "Unique" ? S.addUniqueSql(d, t, h) : S.createIndexSql(d, t, h, false)],
+        destructive: false,
+        additive: false
+      })
+    }
+  }
+  keyOps("Unique", model.unique, table.unique)
+  keyOps("Index", model.indexes, table.indexes)
+  // keys go before the columns they cover change or go; new keys after their columns exist
+  const order: Record<string, number> = { dropUnique: 0, dropIndex: 0, dropColumn: 1, alterColumn: 2, addColumn: 3, addUnique: 4, addIndex: 4 }
+  ops.sort((a, b) => (order[a.kind] ?? 5) - (order[b.kind] ?? 5))
+  if (rebuildReasons.length > 0) {
+    // the rebuild creates the model's whole table (its keys and indexes too): other ops on it are folded in
+    return [rebuildTable(d, model, table, [...ops.map((o) => ({ description: o.description, destructive: o.destructive })), ...rebuildReasons], options)]
+  }
+  return ops
+}

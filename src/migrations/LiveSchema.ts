@@ -1,0 +1,60 @@
+/**
+ * What introspection reads from a live database: tables, columns, keys and indexes, in one shape
+ * for every dialect. Types are normalized by the dialect (`normalizeType`) so that a model's
+ * column type and the live one compare as plain strings.
+ *
+ * @since 0.1.0
+ */
+import type { Effect } from "effect"
+import type { QueryError } from "../Errors.js"
+
+/** One live column. */
+export interface LiveColumn {
+  readonly name: string
+  /** The type as the database reports it, normalized (lower case, no collation, no display width). */
+  readonly type: string
+  readonly nullable: boolean
+  readonly primaryKey: boolean
+  /** An identity / AUTO_INCREMENT / AUTOINCREMENT column. */
+  readonly autoIncrement: boolean
+  /** A CHECK (col IN (...)) list found on the column, when the dialect reports one. */
+  readonly literals?: ReadonlyArray<string>
+  /** A JSON column (MariaDB reports JSON as longtext with a json_valid check). */
+  readonly json?: boolean
+}
+
+/** A unique key or secondary index. */
+export interface LiveKey {
+  readonly name: string
+  readonly columns: ReadonlyArray<string>
+  /** SQLite: a UNIQUE table constraint (an automatic index that only a table rebuild can drop). */
+  readonly constraint?: boolean
+}
+
+/** One live table. */
+export interface LiveTable {
+  readonly name: string
+  readonly columns: ReadonlyArray<LiveColumn>
+  readonly unique: ReadonlyArray<LiveKey>
+  readonly indexes: ReadonlyArray<LiveKey>
+  /** SQLite: the CREATE TABLE text and index statements as stored (used to rebuild it back). */
+  readonly sql?: string
+  readonly indexSql?: ReadonlyArray<string>
+}
+
+/** Runs a read-only catalog query. */
+export type Query = (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, QueryError>
+
+/** A dialect's introspection. */
+export interface Introspector {
+  /** Tables of the current schema/database (`only`: just these names). */
+  readonly tables: (query: Query, only?: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<LiveTable>, QueryError>
+  /** The live spelling of a type our hooks write (`TEXT COLLATE "C"` → `text`). */
+  readonly normalizeType: (declared: string) => string
+}
+
+/** The ledger table's name: never diffed, never discovered. */
+export const ledgerTable = "dataflow_migrations"
+
+/** `a,b` — a key's identity for comparison (names may differ; SQLite's are generated). */
+export const keyOf = (columns: ReadonlyArray<string>): string => columns.join(",")

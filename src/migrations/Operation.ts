@@ -1,0 +1,76 @@
+/**
+ * A migration plan: operations, each with the SQL that applies it and the SQL that undoes it.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from "node:crypto"
+
+/** What an operation does. */
+export type OperationKind =
+  | "createTable"
+  | "dropTable"
+  | "addColumn"
+  | "dropColumn"
+  | "alterColumn"
+  | "addIndex"
+  | "dropIndex"
+  | "addUnique"
+  | "dropUnique"
+  | "rebuildTable"
+
+/** One step of a plan. */
+export interface Operation {
+  readonly kind: OperationKind
+  readonly table: string
+  /** `add column users.age (INTEGER, nullable)` — also what DestructiveChangeRefused names. */
+  readonly description: string
+  readonly up: ReadonlyArray<string>
+  readonly down: ReadonlyArray<string>
+  /** Loses data (drop column/table, narrowing a type): refused unless `allowDestructive`. */
+  readonly destructive: boolean
+  /** The destructive parts of a table rebuild, each named (else `description`). */
+  readonly destructiveChanges?: ReadonlyArray<string>
+  /** The key an addUnique creates (names the fields when existing rows violate it). */
+  readonly key?: { readonly name: string; readonly columns: ReadonlyArray<string> }
+  /** Only adds (tables, columns, keys): what autoMigrate applies on its own. */
+  readonly additive: boolean
+}
+
+/** A plan: what `migrate` would do, in order. */
+export interface Plan {
+  readonly dialect: string
+  readonly operations: ReadonlyArray<Operation>
+  /** sha256 of the up and down SQL. */
+  readonly checksum: string
+}
+
+/** The checksum the ledger stores for these statements. */
+export const checksumOf = (up: ReadonlyArray<string>, down: ReadonlyArray<string>): string =>
+  createHash("sha256").update(JSON.stringify({ up, down })).digest("hex")
+
+/** What DestructiveChangeRefused names: each destructive change of the plan. */
+export const destructiveChanges = (plan: Plan): ReadonlyArray<string> =>
+  plan.operations.flatMap((o) => (o.destructive ? o.destructiveChanges ?? [o.description] : []))
+
+/** Every up statement of the plan, in order. */
+export const upStatements = (plan: Plan): ReadonlyArray<string> => plan.operations.flatMap((o) => o.up)
+
+/** Every down statement of the plan, in the order that undoes it (last operation first). */
+export const downStatements = (plan: Plan): ReadonlyArray<string> => [...plan.operations].reverse().flatMap((o) => o.down)
+
+/** Builds a plan from its operations. */
+export const makePlan = (dialect: string, operations: ReadonlyArray<Operation>): Plan => ({
+  dialect,
+  operations,
+  checksum: checksumOf(operations.flatMap((o) => o.up), [...operations].reverse().flatMap((o) => o.down))
+})
+
+/** The plan as text: one operation a line, its SQL indented under it. */
+export const render = (plan: Plan, withDown = true): string =>
+  plan.operations.length === 0
+    ? "schema is up to date: nothing to do\n"
+    : plan.operations.map((o, i) =>
+      `${i + 1}. ${o.description}${o.destructive ? "  [destructive]" : ""}\n` +
+      o.up.map((s) => `   up:   ${s.replace(/\n\s*/g, " ")}\n`).join("") +
+      (withDown ? o.down.map((s) => `   down: ${s.replace(/\n\s*/g, " ")}\n`).join("") : "")
+    ).join("")

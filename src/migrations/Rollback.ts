@@ -1,0 +1,79 @@
+/**
+ * `rollback(steps)`: runs the down SQL of the newest ledger entries, newest first, under the
+ * migration lock, and removes each entry once its down SQL ran.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect } from "effect"
+import * as Errors from "../Errors.js"
+import type { MigrateError } from "./Apply.js"
+import * as Ledger from "./Ledger.js"
+import { withLock } from "./Lock.js"
+import type { LockDb } from "./LockTypes.js"
+
+/** Options of `rollback`. */
+export interface RollbackOptions {
+  /** How many of the newest entries to undo (default 1). */
+  readonly steps?: number
+  /** Undo entries whose down SQL drops tables or columns (a created table, an added column). */
+  readonly allowDestructive?: boolean
+  readonly lockTimeout?: Duration.DurationInput
+  /** List what would be undone without running it. */
+  readonly dryRun?: boolean
+}
+
+/** What rollback undid (or would undo). */
+export interface RollbackResult {
+  readonly entries: ReadonlyArray<Ledger.LedgerEntry>
+  readonly applied: boolean
+}
+
+/** Undoes the newest `steps` ledger entries. */
+export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effect<RollbackResult, MigrateError> => {
+  const steps = Math.max(0, Math.floor(options.steps ?? 1))
+  const timeoutMs = Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds"))
+  return withLock(
+    db,
+    timeoutMs,
+    Effect.gen(function*() {
+      yield* Ledger.ensure(db)
+      const all = yield* Ledger.list(db)
+      yield* Ledger.verify(all)
+      const entries = all.slice(Math.max(0, all.length - steps)).reverse()
+      if (options.dryRun) return { entries, applied: false }
+      const refused = entries.flatMap((e) => e.destructiveDown.map((d) => `undo ${e.id}: ${d}`))
+      if (refused.length > 0 && options.allowDestructive !== true) {
+        return yield* new Errors.DestructiveChangeRefused({ changes: refused })
+      }
+      const context = { model: "Migration", table: "", constraints: new Map(), operation: "rollback" }
+      for (const e of entries) {
+        for (const sql of e.down) yield* db.write({ sql, params: [] }, context)
+        yield* Ledger.remove(db, e.id)
+      }
+      return { entries, applied: true }
+    })
+  ) as Effect.Effect<RollbackResult, MigrateError>
+}
+
+/** The ledger (read only: an absent ledger is an empty list). */
+export const status = (db: LockDb): Effect.Effect<ReadonlyArray<Ledger.LedgerEntry>, Errors.QueryError> =>
+  Effect.flatMap(Ledger.exists(db), (exists) => (exists ? Ledger.list(db) : Effect.succeed([])))
+
+/**
+ * Removes a dirty entry after its partial changes were repaired by hand (MySQL: the steps before
+ * the failed one stay applied). Refuses an entry that is not dirty: that is what rollback is for.
+ */
+export const resolve = (db: LockDb, id: string, options: { readonly lockTimeout?: Duration.DurationInput } = {}) =>
+  withLock(
+    db,
+    Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds")),
+    Effect.gen(function*() {
+      yield* Ledger.ensure(db)
+      const entry = (yield* Ledger.list(db)).find((e) => e.id === id)
+      if (entry === undefined || (entry.success && entry.finishedAt !== null)) {
+        return yield* new Errors.ValidationError({ path: "id", reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback" })
+      }
+      yield* Ledger.remove(db, id)
+      return entry
+    })
+  )
