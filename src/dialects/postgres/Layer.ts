@@ -17,26 +17,45 @@ interface Queryable {
   query(config: pg.QueryConfig, callback: (err: Error | null, result: pg.QueryResult) => void): void
 }
 
-/** Statement names by SQL text: each pooled connection prepares a text once, then reuses it. */
+/**
+ * Statement names by SQL text: each pooled connection prepares a text once, then reuses it. After a
+ * migration changes a column's type, a statement prepared before it fails with 0A000 ("cached plan
+ * must not change result type"); the text then gets a fresh name, prepared anew on every connection.
+ */
 const makeNamer = () => {
   const names = new Map<string, string>()
-  return (sql: string): string | undefined => {
+  let next = 0
+  const nameOf = (sql: string): string | undefined => {
     let name = names.get(sql)
     if (name === undefined && names.size < 2_000) {
-      name = `df_${names.size.toString(36)}`
+      name = `df_${(next++).toString(36)}`
       names.set(sql, name)
     }
     return name
   }
+  const rename = (sql: string) => {
+    names.delete(sql)
+    return nameOf(sql)
+  }
+  return { nameOf, rename }
 }
 
-const run = (target: Queryable, nameOf: (sql: string) => string | undefined): Execute => (sql, params, raw) =>
+type Namer = ReturnType<typeof makeNamer>
+
+const isStalePlan = (err: unknown) => (err as { code?: unknown } | null)?.code === "0A000"
+
+// only outside a transaction: inside one, the failed statement has already aborted it
+const run = (target: Queryable, namer: Namer, retryStale: boolean): Execute => (sql, params, raw) =>
   Effect.async<unknown, unknown>((resume) => {
-    const name = nameOf(sql)
-    target.query(
-      name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> },
-      (err, result) => resume(err ? Effect.fail(err) : Effect.succeed(raw ? result : result.rows))
-    )
+    const send = (name: string | undefined, retried: boolean) =>
+      target.query(
+        name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> },
+        (err, result) => {
+          if (err && retryStale && !retried && name !== undefined && isStalePlan(err)) return send(namer.rename(sql), true)
+          resume(err ? Effect.fail(err) : Effect.succeed(raw ? result : result.rows))
+        }
+      )
+    send(namer.nameOf(sql), false)
   })
 
 /** Connects a pool; fails with a typed error when the server cannot be reached. */
@@ -60,15 +79,15 @@ export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, opti
       Effect.provide(Reactivity.layer)
     )
     yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: (cause) => new SqlError({ cause, message: "Failed to connect" }) })
-    const nameOf = makeNamer()
+    const namer = makeNamer()
     return {
       client,
       dialect: postgresDialect,
-      execute: run(pool, nameOf),
+      execute: run(pool, namer, true),
       // @effect/sql-pg's reserved connection carries its pg client as `pg`
       executeOn: (connection: Connection) => {
         const raw = (connection as unknown as { pg?: Queryable }).pg
-        return raw !== undefined ? run(raw, nameOf) : fallback(connection)
+        return raw !== undefined ? run(raw, namer, false) : fallback(connection)
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }
