@@ -1,0 +1,56 @@
+/**
+ * effect-dataflow: the model's own operations, each run with `runtime.runPromise` on one
+ * ManagedRuntime built once from `Database.layer({ url })` (the layer is never rebuilt per call).
+ */
+import { Effect, ManagedRuntime } from "effect"
+import { Database } from "../../src/index.js"
+import { connection, type DialectName } from "../config.js"
+import type { Contender } from "../contender.js"
+import { BulkItem, bulkUpdateFilter, Item, listFilter, listLimit } from "../model.js"
+
+export const urlFor = (dialect: DialectName): string =>
+  dialect === "postgres" ? connection.pgUrl : dialect === "mysql" ? connection.mysqlUrl : connection.sqliteUrl
+
+/** Our runtime: the Database layer with both bench models (their tables are created at start). */
+export const makeRuntime = (dialect: DialectName) =>
+  ManagedRuntime.make(Database.layer({ url: urlFor(dialect), models: [Item, BulkItem] }))
+
+export type OursRuntime = ReturnType<typeof makeRuntime>
+
+export const oursName = "effect-dataflow"
+
+export const oursContender = (runtime: OursRuntime): Contender => {
+  const run = runtime.runPromise
+  return {
+    name: oursName,
+    family: "ours",
+    ops: {
+      read: (id) => run(Item.read({ id })),
+      list: () =>
+        run(Item.list({ filter: listFilter, orderBy: ["age"], limit: listLimit })).then((page) => ({
+          rows: page.records,
+          total: page.total
+        })),
+      count: () => run(Item.count({ filter: listFilter })),
+      insert: (row) => run(Item.create(row)),
+      update: (id, score) => run(Item.update({ filter: { id }, fields: { score } })),
+      transaction: (readId, updateId, score, row) =>
+        run(Database.transaction(Effect.gen(function*() {
+          yield* Item.read({ id: readId })
+          yield* Item.update({ filter: { id: updateId }, fields: { score } })
+          return yield* Item.create(row)
+        }))),
+      bulkInsert: (rows) => run(BulkItem.bulkCreate({ data: rows })),
+      bulkUpsert: (rows) => run(BulkItem.bulkUpsert({ data: rows })),
+      bulkUpdate: (score) => run(BulkItem.bulkUpdate({ filter: bulkUpdateFilter, fields: { score } }))
+    },
+    notes: {
+      list: "returns the page and the total (two statements, concurrent on a pool)",
+      insert: "returns the stored record",
+      update: "returns the updated record",
+      "bulk-upsert-10k": "counts inserted vs updated exactly (reads keys under lock first)"
+    },
+    // the runtime is shared with setup; main.ts disposes it
+    close: async () => {}
+  }
+}
