@@ -140,10 +140,10 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const windowTotal = plan.after === undefined
     const totalColumn = windowTotal ? `, COUNT(*) OVER () AS ${d.quote(totalAlias)}` : ""
     const sql = `SELECT ${selectList(d, columns)}${totalColumn} FROM ${d.quote(model.table)}${where}${orderClause(d, plan.keys)}${pageClause(limit + 1, offset)}`
-    const [rows, counted] = yield* Effect.all([
-      db.query({ sql, params: p.values }, ctx),
-      windowTotal ? Effect.succeed(undefined) : countWhere(db, model, expr, includeDeleted)
-    ], { concurrency: db.dialect === "sqlite" ? 1 : 2 })
+    const page = db.query({ sql, params: p.values }, ctx)
+    const [rows, counted] = windowTotal
+      ? [yield* page, undefined]
+      : yield* Effect.all([page, countWhere(db, model, expr, includeDeleted)], { concurrency: db.dialect === "sqlite" ? 1 : 2 })
     const total = counted !== undefined
       ? counted
       : rows.length > 0
