@@ -45,7 +45,7 @@ export const oursContender = (runtime: OursRuntime): Contender => {
       bulkUpdate: (score) => run(BulkItem.bulkUpdate({ filter: bulkUpdateFilter, fields: { score } }))
     },
     notes: {
-      list: "returns the page and the total (two statements, concurrent on a pool)",
+      list: "returns the page and the total (a window count in the same statement)",
       insert: "returns the stored record",
       update: "returns the updated record",
       "bulk-upsert-10k": "counts inserted vs updated exactly (reads keys under lock first)"

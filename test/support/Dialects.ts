@@ -11,17 +11,12 @@
 import { layer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import mysql from "mysql2/promise"
-import { rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import pg from "pg"
 import { Database } from "../../src/index.js"
+import { type DialectName, namespaceUrl, resetNamespace } from "./Namespaces.js"
 import type { LayerOptions } from "../../src/Database.js"
 
-export type DialectName = "sqlite" | "postgres" | "mysql"
+export type { DialectName } from "./Namespaces.js"
 
-const pgBase = process.env["DATAFLOW_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test"
-const mysqlBase = process.env["DATAFLOW_TEST_MYSQL"] ?? "mysql://root@127.0.0.1:3306"
 
 /** The dialects this run covers. */
 export const dialectNames: ReadonlyArray<DialectName> = (process.env["DATAFLOW_TEST_DIALECTS"] ?? "sqlite,postgres,mysql")
@@ -34,54 +29,10 @@ if (process.env["CI"] && dialectNames.length < 3) {
 }
 
 /** The URL of a namespace (without resetting it); SQLite namespaces are files under the OS temp dir. */
-export const urlFor = (dialect: DialectName, namespace: string): string => {
-  switch (dialect) {
-    case "sqlite":
-      return `sqlite:${tmpdir()}/${namespace}.db`
-    case "postgres":
-      return `${pgBase}${pgBase.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${namespace}`)}`
-    case "mysql":
-      return `${mysqlBase.replace(/\/+$/, "")}/${namespace}`
-  }
-}
+export const urlFor: (dialect: DialectName, namespace: string) => string = namespaceUrl
 
 /** Creates an empty namespace for a test file and returns its URL. */
-export const freshUrl = async (dialect: DialectName, namespace: string): Promise<string> => {
-  switch (dialect) {
-    case "sqlite": {
-      const file = `${tmpdir()}/${namespace}.db`
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
-      return urlFor(dialect, namespace)
-    }
-    case "postgres": {
-      const client = new pg.Client({ connectionString: pgBase })
-      await client.connect()
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`)
-        await client.query(`CREATE SCHEMA "${namespace}"`)
-      } finally {
-        await client.end()
-      }
-      return urlFor(dialect, namespace)
-    }
-    case "mysql": {
-      const u = new URL(mysqlBase)
-      const conn = await mysql.createConnection({
-        host: u.hostname,
-        port: Number(u.port || 3306),
-        user: decodeURIComponent(u.username || "root"),
-        password: decodeURIComponent(u.password)
-      })
-      try {
-        await conn.query(`DROP DATABASE IF EXISTS \`${namespace}\``)
-        await conn.query(`CREATE DATABASE \`${namespace}\``)
-      } finally {
-        await conn.end()
-      }
-      return urlFor(dialect, namespace)
-    }
-  }
-}
+export const freshUrl: (dialect: DialectName, namespace: string) => Promise<string> = resetNamespace
 
 /** A Database layer over a fresh namespace. */
 export const freshLayer = (dialect: DialectName, namespace: string, options: Omit<LayerOptions, "url"> = {}) =>
