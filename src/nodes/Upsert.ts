@@ -15,8 +15,10 @@ import { type Expr } from "../query/Filter.js"
 import { decodeRow } from "../sql/Codec.js"
 import { insertRows, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
 import { batchSizeOf, chunk, validateRows } from "./Bulk.js"
+import { planned } from "./Plans.js"
 import {
   checkConflictTarget,
+  encodeInsertColumns,
   contextOf,
   databaseFor,
   decodeAll,
@@ -216,7 +218,14 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
       Effect.reduce(chunk(rows, per), 0, (sum, batch) =>
         Effect.gen(function*() {
           if (d.insertedFlag !== undefined) {
-            const statement = insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), `${d.upsertClause(conflictOn, assignments)} RETURNING ${d.insertedFlag}`, false)
+            // PostgreSQL: one array per column (unnest), and the server says which rows it inserted
+            const suffix = `${d.upsertClause(conflictOn, assignments)} RETURNING ${d.insertedFlag}`
+            const statement = d.insertColumnar !== undefined
+              ? {
+                sql: planned(d, model, `upsert:${columns.map((c) => c.name).join(",")}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
+                params: encodeInsertColumns(d, model, columns, batch, now)
+              }
+              : insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), suffix, false)
             const result = yield* db.write(statement, ctx)
             return sum + result.rows.filter((r) => r[insertedColumn] !== true).length
           }
