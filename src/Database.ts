@@ -201,7 +201,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     // or be rolled back with it (PostgreSQL) while we remember the table as created.
     const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
-    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.ddlInTransaction ? effect : detached(effect))
+    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
@@ -209,7 +209,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
-          if (Option.isSome(tx) && dialect.ddlInTransaction) return createStatements(model)
+          if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
           return detached(createStatements(model)).pipe(

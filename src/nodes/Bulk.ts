@@ -84,8 +84,8 @@ const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "err
           params: encodeInserts(d, model, columns, batch, now)
         }
     if (onConflict === "error") return Effect.map(db.write(statement(""), ctx), (r) => r.affected)
-    if (d.name === "mysql" && batch.length === 1) {
-      // MySQL reports duplicates only for multi-row inserts: try the row alone under a savepoint
+    if (d.skipCountNeedsManyRows && batch.length === 1) {
+      // duplicates are reported only for multi-row inserts: try the row alone under a savepoint
       return db.transaction(db.write(statement(""), ctx)).pipe(
         Effect.map((r) => r.affected),
         Effect.catchTag("UniqueViolation", () => Effect.succeed(0))

@@ -143,7 +143,7 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const page = db.query({ sql, params: p.values }, ctx)
     const [rows, counted] = windowTotal
       ? [yield* page, undefined]
-      : yield* Effect.all([page, countWhere(db, model, expr, includeDeleted)], { concurrency: db.dialect === "sqlite" ? 1 : 2 })
+      : yield* Effect.all([page, countWhere(db, model, expr, includeDeleted)], { concurrency: db.hooks.oneConnection ? 1 : 2 })
     const total = counted !== undefined
       ? counted
       : rows.length > 0

@@ -7,14 +7,12 @@ import type { Field } from "../model/Field.js"
 import { constraintName, type ModelInfo } from "../model/Model.js"
 import type { Dialect } from "./Dialect.js"
 
-/**
- * A SQL string literal from a model's own literal values (DDL cannot bind parameters). Quotes are
- * doubled everywhere; a backslash is an escape character only in MySQL's string literals.
- */
-export const literal = (d: Dialect, value: string): string => {
-  const quoted = value.replace(/'/g, "''")
-  return `'${d.name === "mysql" ? quoted.replace(/\\/g, "\\\\") : quoted}'`
-}
+/** A SQL string literal from a model's own literal values (DDL cannot bind parameters). */
+export const literal = (d: Dialect, value: string): string => d.stringLiteral(value)
+
+/** ` CHECK (col IN ('a', 'b'))` for a literal union's values, or "" when there are none. */
+export const checkIn = (d: Dialect, column: string, values: ReadonlyArray<string> | undefined): string =>
+  values && values.length > 0 ? ` CHECK (${d.quote(column)} IN (${values.map(d.stringLiteral).join(", ")}))` : ""
 
 /** Fields that are the id or part of a unique key or index (VARCHAR(255) on MySQL). */
 export const keyedFields = (model: ModelInfo): Set<string> =>
@@ -27,9 +25,7 @@ export const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boo
     return model.idKind === "auto" ? `${name} ${d.autoIdColumn}` : `${name} ${d.columnType(field, true)} NOT NULL PRIMARY KEY`
   }
   const notNull = field.optional || field.nullable ? "" : " NOT NULL"
-  const check = field.kind === "literal" && field.literals
-    ? ` CHECK (${name} IN (${field.literals.map((v) => literal(d, v)).join(", ")}))`
-    : ""
+  const check = field.kind === "literal" ? checkIn(d, field.name, field.literals) : ""
   return `${name} ${d.columnType(field, keyed)}${notNull}${check}`
 }
 

@@ -57,6 +57,8 @@ export interface Dialect {
   readonly columnType: (field: Field, keyed: boolean) => string
   /** Column definition of an auto-increment `id` primary key. */
   readonly autoIdColumn: string
+  /** A SQL string literal (DDL cannot bind parameters): quotes doubled; MySQL also escapes `\`. */
+  readonly stringLiteral: (value: string) => string
   /** Appended to CREATE TABLE (engine, charset). */
   readonly tableOptions: string
   /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
@@ -102,12 +104,20 @@ export interface Dialect {
    * ON DUPLICATE KEY): the caller must check the other keys first to keep one meaning.
    */
   readonly upsertFiresOnAnyKey: boolean
+  /**
+   * The skip clause's duplicates are only reported for multi-row inserts (MySQL's info line):
+   * a one-row batch must be tried alone under a savepoint instead.
+   */
+  readonly skipCountNeedsManyRows: boolean
   /** Clause after VALUES that skips rows colliding on any unique key. */
   readonly skipClause: string
   /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */
   readonly forUpdate: string
-  /** Tables must be created on the transaction's own connection (SQLite: there is only one). */
-  readonly ddlInTransaction: boolean
+  /**
+   * One connection serves everything (SQLite): a transaction holds it, so tables are created inside
+   * it, and statements cannot run side by side.
+   */
+  readonly oneConnection: boolean
   /** Statements that open a transaction at this isolation level. */
   readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
   /** Reads a driver's raw write result. */

@@ -53,6 +53,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   codec: { booleanAsInt: true, dateAsText: false, jsonParsedByDriver: false, bigintNative: false },
   columnType,
   autoIdColumn: "INT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+  stringLiteral: (value) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`,
   tableOptions: ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`,
   inlineIndexes: true,
   orderedValue: (expr) => expr,
@@ -94,8 +95,9 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
   excluded: (column) => `VALUES(${quote(column)})`,
   upsertFiresOnAnyKey: true,
+  skipCountNeedsManyRows: true,
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
-  ddlInTransaction: false,
+  oneConnection: false,
   forUpdate: " FOR UPDATE",
   begin: (isolation) => [
     ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),

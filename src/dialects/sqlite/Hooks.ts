@@ -43,6 +43,7 @@ export const sqliteDialect: Dialect = {
   codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true },
   columnType,
   autoIdColumn: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  stringLiteral: (value) => `'${value.replace(/'/g, "''")}'`,
   tableOptions: "",
   inlineIndexes: false,
   // decimals are TEXT here: compare and sort them through a registered order-preserving key
@@ -66,8 +67,9 @@ export const sqliteDialect: Dialect = {
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
   upsertFiresOnAnyKey: false,
+  skipCountNeedsManyRows: false,
   skipClause: " ON CONFLICT DO NOTHING",
-  ddlInTransaction: true,
+  oneConnection: true,
   forUpdate: "",
   // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.
   // SQLite transactions are serializable; a weaker requested level is honestly upgraded (see docs).
