@@ -12,8 +12,12 @@ export type DialectName = "sqlite" | "postgres" | "mysql"
 const pgBase = process.env["DATAFLOW_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test"
 const mysqlBase = process.env["DATAFLOW_TEST_MYSQL"] ?? "mysql://root@127.0.0.1:3306"
 
+/** DATAFLOW_TEST_NS prefixes every namespace, so that two checkouts can run the suite at once. */
+const prefixed = (namespace: string) => `${process.env["DATAFLOW_TEST_NS"] ?? ""}${namespace}`
+
 /** The URL of a namespace, as Dialects.urlFor gives it. */
-export const namespaceUrl = (dialect: DialectName, namespace: string): string => {
+export const namespaceUrl = (dialect: DialectName, name: string): string => {
+  const namespace = prefixed(name)
   switch (dialect) {
     case "sqlite":
       return `sqlite:${tmpdir()}/${namespace}.db`
@@ -25,7 +29,8 @@ export const namespaceUrl = (dialect: DialectName, namespace: string): string =>
 }
 
 /** Drops and creates a namespace; returns its URL. */
-export const resetNamespace = async (dialect: DialectName, namespace: string): Promise<string> => {
+export const resetNamespace = async (dialect: DialectName, name: string): Promise<string> => {
+  const namespace = prefixed(name)
   if (dialect === "sqlite") {
     const file = `${tmpdir()}/${namespace}.db`
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
@@ -53,5 +58,5 @@ export const resetNamespace = async (dialect: DialectName, namespace: string): P
       await conn.end()
     }
   }
-  return namespaceUrl(dialect, namespace)
+  return namespaceUrl(dialect, name)
 }
