@@ -49,6 +49,11 @@ export interface DatabaseService {
   readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /** Runs a compiled write and returns what it affected. */
   readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
+  /**
+   * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
+   * current transaction when there is one. Succeeds with the rows copied.
+   */
+  readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
   /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
   /** Creates the model's table once per layer (no-op when autoMigrate is off). */
@@ -167,6 +172,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const query: DatabaseService["query"] = (statement, context) =>
       run(statement, false, context) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
     const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
+    const copyIn: DatabaseService["copyIn"] = driver.copyIn === undefined ? undefined : (sql, data, context) =>
+      Effect.withFiberRuntime<number, Errors.QueryError>((fiber) => {
+        const tx = Context.getOption(fiber.currentContext, Transaction)
+        return Effect.mapError(driver.copyIn!(Option.isSome(tx) ? tx.value[0] : undefined)(sql, data), classify(context))
+      })
     const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) =>
       effect.pipe(
         Effect.provideService(Transaction, [conn, depth] as const),
@@ -304,6 +314,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       models,
       query,
       write,
+      ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
       isReady: (model) => !autoMigrate || ready.has(model.table),
       transaction,

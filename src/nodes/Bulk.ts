@@ -83,7 +83,14 @@ const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "err
           sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
           params: encodeInserts(d, model, columns, batch, now)
         }
-    if (onConflict === "error") return Effect.map(db.write(statement(""), ctx), (r) => r.affected)
+    if (onConflict === "error") {
+      if (d.copy !== undefined && db.copyIn !== undefined) {
+        // COPY: the fastest way in; nothing to skip, so nothing it cannot do
+        const sql = planned(d, model, `copy:${key}`, () => d.copy!.statement(model, columns))
+        return db.copyIn(sql, [d.copy.data(encodeInserts(d, model, columns, batch, now), columns.length)], ctx)
+      }
+      return Effect.map(db.write(statement(""), ctx), (r) => r.affected)
+    }
     if (d.skipCountNeedsManyRows && batch.length === 1) {
       // duplicates are reported only for multi-row inserts: try the row alone under a savepoint
       return db.transaction(db.write(statement(""), ctx)).pipe(
@@ -146,6 +153,18 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
     const valid = yield* validateRows(model, params.data as Iterable<unknown>, model.validateCreate)
     if (valid.length === 0) return { inserted: 0, skipped: 0 }
     const now = new Date()
+    const d = db.hooks
+    if (onConflict === "error" && commit === "all" && d.copy !== undefined && db.copyIn !== undefined) {
+      // one COPY for every row (atomic on its own), its data sent batch by batch as it is encoded
+      const columns = insertColumns(model, valid)
+      const sql = planned(d, model, `copy:${columns.map((c) => c.name).join(",")}`, () => d.copy!.statement(model, columns))
+      const copy = d.copy
+      const pieces = function*() {
+        for (const batch of chunk(valid, per)) yield copy.data(encodeInserts(d, model, columns, batch, now), columns.length)
+      }
+      const inserted = yield* db.copyIn(sql, pieces(), contextOf(model, "bulkCreate"))
+      return { inserted, skipped: valid.length - inserted }
+    }
     const inserted = yield* inOne(
       Effect.reduce(chunk(valid, per), 0, (sum, batch) => Effect.map(inEach(write(batch, now)), (n) => sum + n))
     )

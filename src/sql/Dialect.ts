@@ -93,6 +93,14 @@ export interface Dialect {
    * for every batch size, and no parameter limit. Absent: multi-row VALUES.
    */
   readonly insertColumnar?: (model: ModelInfo, columns: ReadonlyArray<Field>, suffix: string) => string
+  /**
+   * Bulk inserts through COPY (PostgreSQL): the statement, and a batch's bound values (row after
+   * row, `width` per row) as COPY data. Used when the driver can copy and no row may be skipped.
+   */
+  readonly copy?: {
+    readonly statement: (model: ModelInfo, columns: ReadonlyArray<Field>) => string
+    readonly data: (values: ReadonlyArray<unknown>, width: number) => string
+  }
   /** Clause after VALUES that applies `assignments` ("col = expr, …") when `conflict` collides. */
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
   /** A RETURNING item `df_inserted` that is true when an upsert inserted (PostgreSQL: xmax = 0). */

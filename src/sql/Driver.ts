@@ -39,6 +39,11 @@ export interface Driver {
   readonly executeSync?: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
   /** Runs on a reserved connection (inside a transaction). */
   readonly executeOn: (connection: Connection) => Execute
+  /**
+   * `COPY … FROM STDIN` with `data` (PostgreSQL), on `connection` (a transaction's) or else on a
+   * pooled one; succeeds with the rows copied.
+   */
+  readonly copyIn?: (connection: Connection | undefined) => (sql: string, data: Iterable<string>) => Effect.Effect<number, unknown>
   /** Pool statistics where the driver exposes them. */
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
 }

@@ -6,6 +6,7 @@
 import type { Field } from "../../model/Field.js"
 import type { Dialect } from "../../sql/Dialect.js"
 import { classifyPostgresError } from "./Errors.js"
+import { copyData, copyStatement } from "./Copy.js"
 
 const columnType = (field: Field): string => {
   switch (field.kind) {
@@ -85,6 +86,7 @@ export const postgresDialect: Dialect = {
   insertColumnar: (model, columns, suffix) =>
     `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.name)).join(", ")}) ` +
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,
+  copy: { statement: (model, columns) => copyStatement(postgresQuote, model, columns), data: copyData },
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
   insertedFlag: `(xmax = 0) AS "df_inserted"`,

@@ -11,6 +11,7 @@ import type { Connection } from "@effect/sql/SqlConnection"
 import { Duration, Effect } from "effect"
 import pg from "pg"
 import { type Connect, type Execute, fallback } from "../../sql/Driver.js"
+import { copyIn, type Submits } from "./Copy.js"
 import { postgresDialect } from "./Hooks.js"
 
 interface Queryable {
@@ -88,6 +89,17 @@ export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, opti
       executeOn: (connection: Connection) => {
         const raw = (connection as unknown as { pg?: Queryable }).pg
         return raw !== undefined ? run(raw, namer, false) : fallback(connection)
+      },
+      copyIn: (connection: Connection | undefined) => {
+        const client = (connection as unknown as { pg?: Submits } | undefined)?.pg
+        if (client !== undefined) return (sql: string, data: Iterable<string>) => copyIn(client, sql, data)
+        // outside a transaction: a pooled client for the one statement
+        return (sql: string, data: Iterable<string>) =>
+          Effect.acquireUseRelease(
+            Effect.tryPromise({ try: () => pool.connect(), catch: (e) => e }),
+            (c) => copyIn(c, sql, data),
+            (c, exit) => Effect.sync(() => c.release(exit._tag === "Failure" ? true : undefined))
+          )
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }
