@@ -5,6 +5,7 @@
  */
 import { Either, ParseResult, Schema } from "effect"
 import { ValidationError } from "../Errors.js"
+import { compileIs } from "./FastCheck.js"
 
 const describe = (issue: ParseResult.ArrayFormatterIssue, model: string): string => {
   switch (issue._tag) {
@@ -27,7 +28,7 @@ export const makeValidator = <A>(
 ): (input: unknown) => Either.Either<A, ValidationError> => {
   const validate = ParseResult.validateEither(schema, { onExcessProperty: "error", errors: "all" })
   // the common case, valid input, is a boolean check; the full report is built only on failure
-  const is = ParseResult.is(schema, { onExcessProperty: "error", exact: true })
+  const is = compileIs(schema)
   return (input) => {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
       return Either.left(new ValidationError({ model, path: "", reason: "input must be an object" }))
