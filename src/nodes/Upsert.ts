@@ -1,7 +1,9 @@
 /**
  * `upsert` and `bulkUpsert` with each database's native statement (ON CONFLICT / ON DUPLICATE KEY).
- * The conflict target must be `id` or a declared unique key. Whether a row was created is read
- * inside the same transaction, before the write, under a row lock where the database has one.
+ * The conflict target must be `id` or a declared unique key. Whether a row was created comes from
+ * the statement itself where it can say (PostgreSQL's xmax, MySQL's duplicates count, SQLite's rowids
+ * above the highest before the call); otherwise it is read inside the same transaction, before the
+ * write, under a row lock where the database has one.
  *
  * @since 0.1.0
  */
