@@ -1,7 +1,9 @@
 /**
  * `upsert` and `bulkUpsert` with each database's native statement (ON CONFLICT / ON DUPLICATE KEY).
- * The conflict target must be `id` or a declared unique key. Whether a row was created is read
- * inside the same transaction, before the write, under a row lock where the database has one.
+ * The conflict target must be `id` or a declared unique key. Whether a row was created comes from
+ * the statement itself where it can say (PostgreSQL's xmax, MySQL's duplicates count, SQLite's rowids
+ * above the highest before the call); otherwise it is read inside the same transaction, before the
+ * write, under a row lock where the database has one.
  *
  * @since 0.1.0
  */
@@ -13,12 +15,13 @@ import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { type Expr } from "../query/Filter.js"
 import { decodeRow } from "../sql/Codec.js"
-import { insertRows, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
+import { insertRows, insertSql, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
 import { batchSizeOf, chunk, validateRows } from "./Bulk.js"
 import { planned } from "./Plans.js"
 import {
   checkConflictTarget,
   encodeInsertColumns,
+  encodeInserts,
   contextOf,
   databaseFor,
   decodeAll,
@@ -59,8 +62,14 @@ const keyExpr = (conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<stri
     ? { [conflict[0]!.name]: { $in: rows.map((r) => r[conflict[0]!.name]) } }
     : { $or: rows.map((r) => Object.fromEntries(conflict.map((c) => [c.name, r[c.name]]))) }
 
-const keyOf = (conflict: ReadonlyArray<Field>, r: Record<string, unknown>) =>
-  JSON.stringify(conflict.map((c) => { const v = r[c.name]; return v instanceof Date ? v.toISOString() : typeof v === "bigint" ? String(v) : v }))
+/** A Map key for a row's conflict key: the value itself for one string or number field (the common case). */
+const keyOf = (conflict: ReadonlyArray<Field>, r: Record<string, unknown>): unknown => {
+  if (conflict.length === 1) {
+    const v = r[conflict[0]!.name]
+    if (typeof v === "string" || typeof v === "number") return v
+  }
+  return JSON.stringify(conflict.map((c) => { const v = r[c.name]; return v instanceof Date ? v.toISOString() : typeof v === "bigint" ? String(v) : v }))
+}
 
 /** Existing rows (id, target and unique columns) whose target key is among `rows`, read under a row lock. */
 const existingRows = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>) =>
@@ -87,7 +96,7 @@ const alignOtherKeys = (
   model: ModelInfo,
   conflict: ReadonlyArray<Field>,
   rows: ReadonlyArray<Record<string, unknown>>,
-  existing: ReadonlyMap<string, Record<string, unknown>>,
+  existing: ReadonlyMap<unknown, Record<string, unknown>>,
   updated: ReadonlySet<string>
 ) =>
   Effect.gen(function*() {
@@ -105,7 +114,7 @@ const alignOtherKeys = (
       const fields = key.map((k) => model.columnMap.get(k)!)
       const keyed = aligned.filter((r) => fields.every((f) => r[f.name] !== undefined && r[f.name] !== null))
       if (keyed.length === 0) continue
-      const targetOf = new Map<string, string>()
+      const targetOf = new Map<unknown, unknown>()
       for (const r of keyed) {
         const k = keyOf(fields, r)
         const t = keyOf(conflict, r)
@@ -178,6 +187,14 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
     }))
   }).pipe(traced("upsert", model))
 
+const minRowid = -(2n ** 63n)
+const maxRowid = 2n ** 63n - 1n
+
+const duplicatesOf = (info: string | undefined) => {
+  const m = info ? /Duplicates:\s*(\d+)/.exec(info) : null
+  return m ? Number(m[1]) : undefined
+}
+
 /** Creates or updates many records in one transaction; within `data`, the last row per key wins. */
 export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, string>) =>
   Effect.gen(function*() {
@@ -193,7 +210,7 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
       if (missing) return yield* bad(model, `data[${i}].${missing.name}`, "is part of the conflict key and is required")
     }
     // last row per key wins
-    const byKey = new Map<string, Record<string, unknown>>()
+    const byKey = new Map<unknown, Record<string, unknown>>()
     for (const r of valid) {
       const k = keyOf(conflict, r)
       byKey.delete(k)
@@ -204,37 +221,90 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
     const db = yield* databaseFor(model)
     const d = db.hooks
     const now = new Date()
-    const rows = [...byKey.values()].map((r) => prepareInsert(model, r, now))
+    // validated inputs as they are: the statements stamp the timestamps and generate missing UUIDs
+    const rows = [...byKey.values()]
     const columns = insertColumns(model, rows)
+    const names = columns.map((c) => c.name).join(",")
     const updatedColumns = new Set(columns.filter((c) => !frozen.has(c.name) && !conflictOn.includes(c.name)).map((c) => c.name))
     const assignments = [
       ...updatedColumns,
       "updated_at",
       ...(model.softDelete ? ["deleted_at"] : [])
     ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ")
-    const per = rowsPerStatement(d, columns.length, yield* batchSizeOf(model, params.batchSize))
+    // an existing row keeps its created_at: it is not in the update list
+    const clause = d.upsertClause(conflictOn, assignments)
+    const per = d.insertColumnar !== undefined ? yield* batchSizeOf(model, params.batchSize) : rowsPerStatement(d, columns.length, yield* batchSizeOf(model, params.batchSize))
     const ctx = contextOf(model, "bulkUpsert")
-    const updated = yield* db.transaction(
-      Effect.reduce(chunk(rows, per), 0, (sum, batch) =>
-        Effect.gen(function*() {
-          if (d.insertedFlag !== undefined) {
-            // PostgreSQL: one array per column (unnest), and the server says which rows it inserted
-            const suffix = `${d.upsertClause(conflictOn, assignments)} RETURNING ${d.insertedFlag}`
-            const statement = d.insertColumnar !== undefined
-              ? {
-                sql: planned(d, model, `upsert:${columns.map((c) => c.name).join(",")}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
-                params: encodeInsertColumns(d, model, columns, batch, now)
-              }
-              : insertRows(d, model, columns, batch.map((r) => columns.map((c) => r[c.name])), suffix, false)
-            const result = yield* db.write(statement, ctx)
-            return sum + result.rows.filter((r) => r[insertedColumn] !== true).length
-          }
-          const existing = yield* existingRows(db, model, conflict, batch)
-          const toWrite = yield* alignOtherKeys(db, model, conflict, batch, existing, updatedColumns)
-          // an existing row keeps its created_at: it is not in the update list
-          yield* db.write(insertRows(d, model, columns, toWrite.map((r) => columns.map((c) => r[c.name])), d.upsertClause(conflictOn, assignments), false), ctx)
-          return sum + batch.filter((r) => existing.has(keyOf(conflict, r))).length
-        }))
-    )
+    // one statement text per batch shape, compiled once; only the parameters change
+    const statement = (batch: ReadonlyArray<Record<string, unknown>>, suffix: string) =>
+      d.insertColumnar !== undefined
+        ? {
+          sql: planned(d, model, `upsert:${names}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
+          params: encodeInsertColumns(d, model, columns, batch, now)
+        }
+        : {
+          sql: planned(d, model, `upsert:${names}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
+          params: encodeInserts(d, model, columns, batch, now)
+        }
+    /** Reads the batch's keys under lock first: exact wherever the database says nothing itself. Returns the updated count. */
+    const checked = (batch: ReadonlyArray<Record<string, unknown>>) =>
+      Effect.gen(function*() {
+        const existing = yield* existingRows(db, model, conflict, batch)
+        const toWrite = yield* alignOtherKeys(db, model, conflict, batch, existing, updatedColumns)
+        yield* db.write(statement(toWrite, clause), ctx)
+        let n = 0
+        for (const r of batch) if (existing.has(keyOf(conflict, r))) n++
+        return n
+      })
+    const batches = chunk(rows, per)
+    const table = d.quote(model.table)
+
+    const updated: number = yield* db.transaction(Effect.gen(function*() {
+      if (d.insertedFlag !== undefined) {
+        // PostgreSQL: the server says which rows it inserted
+        let n = 0
+        for (const batch of batches) {
+          const result = yield* db.write(statement(batch, `${clause} RETURNING ${d.insertedFlag}`), ctx)
+          for (const r of result.rows) if (r[insertedColumn] !== true) n++
+        }
+        return n
+      }
+      const rowid = d.upsertCount === "rowid" ? ["rowid", "_rowid_", "oid"].find((a) => !model.columnMap.has(a)) : undefined
+      if (rowid !== undefined) {
+        // the only writer: rows this call inserts are exactly those numbered above today's highest
+        const [top] = yield* db.query({ sql: `SELECT max(${rowid}) AS n FROM ${table}`, params: [] }, ctx)
+        const before = top?.["n"] === null || top?.["n"] === undefined ? minRowid : BigInt(top["n"] as bigint)
+        if (before < maxRowid) {
+          for (const batch of batches) yield* db.write(statement(batch, clause), ctx)
+          const [after] = yield* db.query({ sql: `SELECT count(*) AS n FROM ${table} WHERE ${rowid} > ?`, params: [before] }, ctx)
+          return rows.length - Number(after!["n"])
+        }
+      }
+      const guard = d.upsertCount === "duplicates" ? d.upsertGuard : undefined
+      let n = 0
+      for (const batch of batches) {
+        if (guard === undefined || batch.length === 1) {
+          // one-row statements carry no info line
+          n += yield* checked(batch)
+          continue
+        }
+        // the statement counts the rows that met an existing row; the guard fails it (undone) when a
+        // collision on another key points at another row, or an update moves a key onto one: that batch
+        // then takes the checked path, which aligns such rows or names the violated key
+        n += yield* db.write(statement(batch, `${clause}, ${guard.assignment(conflictOn)}`), ctx).pipe(
+          Effect.flatMap((result) => {
+            const dups = duplicatesOf(result.info)
+            return dups === undefined
+              ? Effect.fail(new Errors.DatabaseError({ dialect: d.name, operation: "bulkUpsert: no duplicates count" }))
+              : Effect.succeed(dups)
+          }),
+          Effect.catchIf(
+            (e) => e._tag === "UniqueViolation" || (e._tag === "DatabaseError" && e.code === guard.code),
+            () => checked(batch)
+          )
+        )
+      }
+      return n
+    }))
     return { inserted: rows.length - updated, updated, skipped }
   }).pipe(traced("bulkUpsert", model))

@@ -105,6 +105,19 @@ export interface Dialect {
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
   /** A RETURNING item `df_inserted` that is true when an upsert inserted (PostgreSQL: xmax = 0). */
   readonly insertedFlag?: string
+  /**
+   * How bulkUpsert counts its inserts without reading the keys first (absent: it reads them under lock).
+   * "rowid": a new row's rowid is above every rowid before it, and the write transaction is the only
+   * writer (SQLite). "duplicates": a multi-row upsert reports how many rows met an existing row (MySQL's
+   * info line; with CLIENT_FOUND_ROWS, mysql2's default, rows set to their own values count too), and
+   * `upsertGuard` stops a collision on another key from updating a row other than the target's.
+   */
+  readonly upsertCount?: "rowid" | "duplicates"
+  /**
+   * An assignment for the upsert clause that fails the statement (DatabaseError `code`) when the row
+   * that collided does not hold the incoming row's target key; the database undoes the statement.
+   */
+  readonly upsertGuard?: { readonly assignment: (conflict: ReadonlyArray<string>) => string; readonly code: string }
   /** The value a column would have had in the row that collided (EXCLUDED.c / VALUES(c)). */
   readonly excluded: (column: string) => string
   /**

@@ -95,6 +95,13 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
   excluded: (column) => `VALUES(${quote(column)})`,
   upsertFiresOnAnyKey: true,
+  upsertCount: "duplicates",
+  // IF evaluates only the branch it takes: the two-row subquery fails (1242) only for a foreign row
+  upsertGuard: {
+    assignment: (conflict) =>
+      `${quote(conflict[0]!)} = IF(${conflict.map((c) => `${quote(c)} <=> VALUES(${quote(c)})`).join(" AND ")}, ${quote(conflict[0]!)}, (SELECT 1 UNION ALL SELECT 2))`,
+    code: "1242"
+  },
   skipCountNeedsManyRows: true,
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
   oneConnection: false,

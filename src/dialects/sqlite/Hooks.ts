@@ -67,6 +67,8 @@ export const sqliteDialect: Dialect = {
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
   upsertFiresOnAnyKey: false,
+  // tables are rowid tables (never WITHOUT ROWID) and BEGIN IMMEDIATE makes us the only writer
+  upsertCount: "rowid",
   skipCountNeedsManyRows: false,
   skipClause: " ON CONFLICT DO NOTHING",
   oneConnection: true,
