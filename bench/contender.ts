@@ -32,7 +32,8 @@ export interface Ops {
   readonly bulkUpdate?: (score: number) => Promise<unknown>
 }
 
-export type Family = "ours" | "raw" | "effect-sql" | "peer"
+/** "reference": not a contender — a measure of a floor (see contenders/effectFloor.ts); never a baseline or a peer. */
+export type Family = "ours" | "raw" | "reference" | "effect-sql" | "peer"
 
 export interface Contender {
   readonly name: string

@@ -21,6 +21,7 @@ import type { Cell, DialectResult, StreamRun } from "./results.js"
 import { baselineOf, measure, rateOf, ratioOf } from "./runner.js"
 import { type Context, scenarios, scenarioTitle } from "./scenarios.js"
 import type { StreamResult } from "./stream.js"
+import { effectFloor } from "./contenders/effectFloor.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, "..")
@@ -55,7 +56,8 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
     const ours = oursContender(runtime)
     await runtime.runPromise(Item.bulkCreate({ data: makeRows(seedPrefix, options.sizes.seedRows) }))
     const { contenders: others, failed } = await openAll(dialect)
-    const contenders = [ours, ...others]
+    const firstRaw = others.find((c) => c.family === "raw")
+    const contenders = [ours, ...others, ...(firstRaw !== undefined ? [effectFloor(firstRaw)] : [])]
     ;(result as { contenders: DialectResult["contenders"] }).contenders = [
       ...contenders.map((c) => ({ name: c.name, family: c.family })),
       ...failed.map((f) => ({ name: f.name, family: f.family }))
@@ -119,7 +121,7 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
   return result
 }
 
-const order = (family: Contender["family"]) => ({ ours: 0, raw: 1, "effect-sql": 2, peer: 3 })[family]
+const order = (family: Contender["family"]) => ({ ours: 0, raw: 1, reference: 2, "effect-sql": 3, peer: 4 })[family]
 
 const runChild = (dialect: DialectName, rows: number, contender: "ours" | "raw"): Promise<StreamRun> =>
   new Promise((resolve) => {

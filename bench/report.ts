@@ -150,6 +150,9 @@ export const renderReport = (
       "has a pool); hand-written SQL binds every value as a parameter, as ours does.",
     "- Single-row calls run one after another (latency, not concurrency). Bulk calls are all-or-nothing " +
       "(one transaction) in every contender; the table is emptied (and for upserts half-seeded) untimed before each call.",
+    "- `… in Effect.runPromise` rows are a reference, not a contender: the raw driver's fastest form with each call " +
+      "wrapped in `Effect.runPromise(Effect.promise(…))` — what running any Effect per call costs on top of the " +
+      "driver, the floor for operations that are Effects (ours are run the same way: `runtime.runPromise` per call).",
     "- `·`: the contender has no such operation (COPY and unnest are bulk-insert forms only). ¹ n/a: see below.",
     "",
     "Per contender:",

@@ -48,7 +48,8 @@ export const oursContender = (runtime: OursRuntime): Contender => {
       list: "returns the page and the total (a window count in the same statement)",
       insert: "returns the stored record",
       update: "returns the updated record",
-      "bulk-upsert-10k": "counts inserted vs updated exactly (reads keys under lock first)"
+      "bulk-insert-100k": "validates every row first; PostgreSQL: one COPY FROM STDIN per call",
+      "bulk-upsert-10k": "counts inserted vs updated exactly (PostgreSQL: xmax = 0; MariaDB: the info line's Duplicates; SQLite: rowids above the max before)"
     },
     // the runtime is shared with setup; main.ts disposes it
     close: async () => {}
