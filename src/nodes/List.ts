@@ -136,14 +136,17 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
       : model.columns.filter((c) => c.name === "id" || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c))
     // without a cursor the total rides along in the same statement (a window count is taken over
     // every match before LIMIT applies): one round trip. A cursor narrows the rows, so its total is
-    // a second statement; so is a page past the end, which has no row to carry the total.
-    const windowTotal = plan.after === undefined
+    // a second statement; so is a page past the end, which has no row to carry the total; so is
+    // every total where the dialect's window count is slow (a COUNT beside the page, at once).
+    const windowTotal = plan.after === undefined && d.windowTotal
     const totalColumn = windowTotal ? `, COUNT(*) OVER () AS ${d.quote(totalAlias)}` : ""
     const sql = `SELECT ${selectList(d, columns)}${totalColumn} FROM ${d.quote(model.table)}${where}${orderClause(d, plan.keys)}${pageClause(limit + 1, offset)}`
-    const page = db.query({ sql, params: p.values }, ctx)
     const [rows, counted] = windowTotal
-      ? [yield* page, undefined]
-      : yield* Effect.all([page, countWhere(db, model, expr, includeDeleted)], { concurrency: db.hooks.oneConnection ? 1 : 2 })
+      ? [yield* db.query({ sql, params: p.values }, ctx), undefined]
+      : yield* Effect.map(
+        db.queryAll([{ sql, params: p.values }, countStatement(db, model, expr, includeDeleted)], ctx),
+        ([page, count]) => [page!, Number(count![0]?.["n"] ?? 0)] as const
+      )
     const total = counted !== undefined
       ? counted
       : rows.length > 0

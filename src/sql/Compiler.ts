@@ -92,7 +92,7 @@ export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => 
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.name), k.field), k.descending)).join(", ")}`
+  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.name), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are

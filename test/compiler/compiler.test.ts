@@ -260,10 +260,15 @@ describe("keyset condition", () => {
 })
 
 describe("ORDER BY", () => {
-  perDialect("NULLs last ascending, first descending, on every dialect", (d) => [orderClause(d, [key("age"), key("name", true)]), []], {
-    postgres: [` ORDER BY "age" ASC NULLS LAST, "name" DESC NULLS FIRST`, []],
-    mysql: [" ORDER BY `age` IS NULL, `age` ASC, `name` IS NULL DESC, `name` DESC", []],
-    sqlite: [` ORDER BY "age" ASC NULLS LAST, "name" DESC NULLS FIRST`, []]
+  perDialect("NULLs last ascending, first descending, on every dialect", (d) => [orderClause(d, [key("age"), key("age", true)]), []], {
+    postgres: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []],
+    mysql: [" ORDER BY `age` IS NULL, `age` ASC, `age` IS NULL DESC, `age` DESC", []],
+    sqlite: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []]
+  })
+  perDialect("a NOT NULL column gets the plain term (an index can serve the order)", (d) => [orderClause(d, [key("name", true), key("id")]), []], {
+    postgres: [` ORDER BY "name" DESC NULLS FIRST, "id" ASC NULLS LAST`, []],
+    mysql: [" ORDER BY `name` DESC, `id` ASC", []],
+    sqlite: [` ORDER BY "name" DESC, "id" ASC`, []]
   })
 })
 

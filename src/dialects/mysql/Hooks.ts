@@ -90,7 +90,8 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   // JSON_CONTAINS would also find "x" inside a nested array [["x"]]; JSON_OVERLAPS compares elements
   jsonHas: (column, param) => `JSON_OVERLAPS(${column}, ${param})`,
   jsonHasParam: (value) => JSON.stringify([value]),
-  orderTerm: (expr, desc) => (desc ? `${expr} IS NULL DESC, ${expr} DESC` : `${expr} IS NULL, ${expr} ASC`),
+  orderTerm: (expr, desc, nullable) =>
+    !nullable ? `${expr} ${desc ? "DESC" : "ASC"}` : desc ? `${expr} IS NULL DESC, ${expr} DESC` : `${expr} IS NULL, ${expr} ASC`,
   // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
   upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
   excluded: (column) => `VALUES(${quote(column)})`,
@@ -106,6 +107,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
   oneConnection: false,
   forUpdate: " FOR UPDATE",
+  windowTotal: false,
   begin: (isolation) => [
     ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),
     "START TRANSACTION"

@@ -63,7 +63,7 @@ export const sqliteDialect: Dialect = {
   jsonHas: (column, param) =>
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.type IN ('text','integer','real') AND json_each.value = ${param})`,
   jsonHasParam: (value) => value,
-  orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
+  orderTerm: (expr, desc, nullable) => (!nullable ? `${expr} ${desc ? "DESC" : "ASC"}` : desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
   upsertFiresOnAnyKey: false,
@@ -75,6 +75,7 @@ export const sqliteDialect: Dialect = {
   forUpdate: "",
   // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.
   // SQLite transactions are serializable; a weaker requested level is honestly upgraded (see docs).
+  windowTotal: true,
   begin: () => ["BEGIN IMMEDIATE"],
   readResult: (raw) => {
     if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
