@@ -11,7 +11,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
+import { type Cause, Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
 import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
@@ -167,12 +167,12 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const query: DatabaseService["query"] = (statement, context) =>
       run(statement, false, context) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
     const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
-    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) =>
-      effect.pipe(
-        Effect.provideService(Transaction, [conn, depth] as const),
-        // the escape hatch (db.sql) joins our transaction too
-        Effect.provideService(SqlClient.TransactionConnection, [conn, depth] as const)
-      )
+    // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too
+    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
+      const value = [conn, depth] as const
+      return Effect.mapInputContext(effect as Effect.Effect<A, E, never>, (context: Context.Context<never>) =>
+        Context.add(Context.add(context, Transaction, value), SqlClient.TransactionConnection, value)) as Effect.Effect<A, E, R>
+    }
 
     const autoMigrate = options.autoMigrate !== false
     const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
@@ -224,53 +224,74 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         })
       })
 
-    const begin = (conn: Connection, isolation: IsolationLevel | undefined) =>
-      Effect.forEach(dialect.begin(isolation), (sql) => conn.executeUnprepared(sql, [], undefined), { discard: true })
+    // A connection for a transaction and the effect that gives it back: the driver's own when it has
+    // one (no Scope per transaction), else @effect/sql's reserve inside a Scope of our own.
+    const acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown> = driver.acquire ??
+      Effect.flatMap(Scope.make(), (scope) =>
+        Effect.matchCauseEffect(Scope.extend(client.reserve, scope), {
+          onFailure: (cause) => Effect.zipRight(Scope.close(scope, Exit.failCause(cause)), Effect.failCause(cause)),
+          onSuccess: (conn) => Effect.succeed([conn, Scope.close(scope, Exit.void)] as const)
+        }))
+    // BEGIN, COMMIT, SAVEPOINT …: through the driver's cached path where it has one
+    const control: (conn: Connection, sql: string) => Effect.Effect<unknown, unknown> = driver.control ??
+      ((conn, sql) => conn.executeUnprepared(sql, [], undefined))
+    // a failure of our own statement (or of the acquisition) as a typed QueryError, as before: the
+    // driver's error when there is one, else the whole cause
+    const failTyped = (cause: Cause.Cause<unknown>) =>
+      Effect.fail(dialect.classify(cause._tag === "Fail" ? cause.error : cause, undefined))
+    const beginDefault = dialect.begin(undefined)
+    const begin = (conn: Connection, isolation: IsolationLevel | undefined) => {
+      const statements = isolation === undefined ? beginDefault : dialect.begin(isolation)
+      return statements.length === 1
+        ? control(conn, statements[0]!)
+        : Effect.forEach(statements, (sql) => control(conn, sql), { discard: true })
+    }
 
+    // Open, run, commit or roll back, release: one chain of steps, uninterruptible except the
+    // caller's effect (an interruption there rolls back and releases like any failure).
     const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined) =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          const scope = yield* Scope.make()
-          const opened = yield* Effect.exit(
-            Effect.tap(Scope.extend(client.reserve, scope), (conn) => begin(conn, isolation))
-          )
-          if (Exit.isFailure(opened)) {
-            yield* Scope.close(scope, opened)
-            return yield* Effect.fail(classify(undefined)(opened.cause._tag === "Fail" ? opened.cause.error : opened.cause))
+        Effect.matchCauseEffect(acquire, {
+          onFailure: failTyped,
+          onSuccess: ([conn, release]) => {
+            const rollback = Effect.ensuring(Effect.ignore(control(conn, "ROLLBACK")), release)
+            return Effect.matchCauseEffect(begin(conn, isolation), {
+              onFailure: (cause) => Effect.zipRight(release, failTyped(cause)),
+              onSuccess: () =>
+                Effect.matchCauseEffect(restore(inTransaction(effect, conn, 0)), {
+                  onFailure: (cause) => Effect.zipRight(rollback, Effect.failCause(cause)),
+                  onSuccess: (value) =>
+                    Effect.matchCauseEffect(control(conn, "COMMIT"), {
+                      onFailure: (cause) => Effect.zipRight(rollback, failTyped(cause)),
+                      onSuccess: () => Effect.as(release, value)
+                    })
+                })
+            })
           }
-          const conn = opened.value
-          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, 0)))
-          if (Exit.isSuccess(exit)) {
-            const committed = yield* Effect.exit(conn.executeUnprepared("COMMIT", [], undefined))
-            if (Exit.isFailure(committed)) {
-              yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
-              yield* Scope.close(scope, committed)
-              return yield* Effect.fail(classify(undefined)(committed.cause._tag === "Fail" ? committed.cause.error : committed.cause))
-            }
-          } else {
-            yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
-          }
-          yield* Scope.close(scope, exit)
-          return yield* exit
         })
       )
 
     const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
       const name = `df_sp_${depth}`
-      const run = (sql: string) => Effect.mapError(conn.executeUnprepared(sql, [], undefined), classify(undefined))
       return Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          yield* run(`SAVEPOINT ${name}`)
-          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, depth)))
-          if (Exit.isSuccess(exit)) yield* run(`RELEASE SAVEPOINT ${name}`)
-          else yield* Effect.ignore(run(`ROLLBACK TO SAVEPOINT ${name}`))
-          return yield* exit
+        Effect.matchCauseEffect(control(conn, `SAVEPOINT ${name}`), {
+          onFailure: failTyped,
+          onSuccess: () =>
+            Effect.matchCauseEffect(restore(inTransaction(effect, conn, depth)), {
+              onFailure: (cause) => Effect.zipRight(Effect.ignore(control(conn, `ROLLBACK TO SAVEPOINT ${name}`)), Effect.failCause(cause)),
+              onSuccess: (value) =>
+                Effect.matchCauseEffect(control(conn, `RELEASE SAVEPOINT ${name}`), {
+                  onFailure: failTyped,
+                  onSuccess: () => Effect.succeed(value)
+                })
+            })
         })
       )
     }
 
     const transaction: DatabaseService["transaction"] = (effect, options = {}) => {
-      const once = Effect.flatMap(Effect.serviceOption(Transaction), (current) => {
+      const once = Effect.withFiberRuntime<any, any, any>((fiber) => {
+        const current = Context.getOption(fiber.currentContext, Transaction)
         if (Option.isNone(current)) return outer(effect, options.isolation)
         if (options.isolation !== undefined) {
           return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))

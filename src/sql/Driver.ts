@@ -39,6 +39,13 @@ export interface Driver {
   readonly executeSync?: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
   /** Runs on a reserved connection (inside a transaction). */
   readonly executeOn: (connection: Connection) => Execute
+  /**
+   * Transactions' fast path: a connection of their own and the effect that gives it back, without
+   * a Scope (run uninterruptibly). Absent: `client.reserve` inside a Scope.
+   */
+  readonly acquire?: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown>
+  /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
+  readonly control?: (connection: Connection, sql: string) => Effect.Effect<unknown, unknown>
   /** Pool statistics where the driver exposes them. */
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
 }

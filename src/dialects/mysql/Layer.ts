@@ -20,7 +20,7 @@ export const connectMysql: Connect<{
   readonly password: string | undefined
 }> = (url, options) =>
   Effect.gen(function*() {
-    const { client, execute, executeOn } = yield* Client.make({
+    const { acquire, client, control, execute, executeOn } = yield* Client.make({
       ...url,
       poolSize: options.poolSize,
       connectTimeoutMs: Duration.toMillis(options.connectTimeout),
@@ -33,6 +33,8 @@ export const connectMysql: Connect<{
       dialect: makeMysqlDialect(mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin"),
       execute,
       executeOn,
+      acquire,
+      control,
       poolStats: () => undefined
     }
   }).pipe(Effect.mapError((e) => probe.classify(e, undefined)))

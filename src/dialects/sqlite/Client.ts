@@ -63,6 +63,8 @@ export const make = (
     readonly execute: Execute
     readonly executeSync: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
     readonly executeOn: (c: Connection) => Execute
+    readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>]>
+    readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
   },
   SqlError,
   Scope.Scope
@@ -141,5 +143,11 @@ export const make = (
     }).pipe(Effect.provide(Reactivity.layer))
     const executeSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): unknown =>
       held ? busy : runSync(sql, params, raw)
-    return { client, execute, executeSync, executeOn: () => direct }
+    // transactions without a Scope: take the one connection (run uninterruptibly by the caller)
+    const release = Effect.zipRight(Effect.sync(() => (held = false)), semaphore.release(1))
+    const taken = [connection, release] as const
+    const acquire = Effect.as(Effect.zipRight(semaphore.take(1), Effect.sync(() => (held = true))), taken)
+    // BEGIN IMMEDIATE, COMMIT, SAVEPOINT …: cached prepared statements like any other
+    const control = (_: Connection, sql: string) => direct(sql, [], false)
+    return { client, execute, executeSync, executeOn: () => direct, acquire, control }
   })
