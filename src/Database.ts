@@ -144,13 +144,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     )
     // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
     // transactions it runs on that transaction's connection
-    const { execute, executeOn, executeSync } = driver
+    const { execute, executeOn, executeOnSync, executeSync } = driver
     // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
     // outside a transaction runs synchronously right here
     const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
       Effect.withFiberRuntime<unknown, Errors.QueryError>((fiber) => {
         const tx = Context.getOption(fiber.currentContext, Transaction)
         if (Option.isSome(tx)) {
+          if (executeOnSync !== undefined) {
+            try {
+              return Effect.succeed(executeOnSync(tx.value[0], statement.sql, statement.params, raw))
+            } catch (cause) {
+              return Effect.fail(dialect.classify(cause, context))
+            }
+          }
           return Effect.mapError(executeOn(tx.value[0])(statement.sql, statement.params, raw), classify(context))
         }
         if (executeSync !== undefined) {
@@ -247,9 +254,25 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         : Effect.forEach(statements, (sql) => control(conn, sql), { discard: true })
     }
 
+    // The caller's effect with our transaction in its context: the fiber's context is set here and
+    // set back (`leave`) by the uninterruptible step after it, which always runs — cheaper than
+    // Effect.provideService's acquire/release per transaction.
+    const enter = <A, E, R>(
+      effect: Effect.Effect<A, E, R>,
+      restore: <X, Y, Z>(effect: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>,
+      before: Context.Context<never>,
+      conn: Connection,
+      depth: number
+    ) => {
+      const value = [conn, depth] as const
+      const inside = Context.add(Context.add(before, Transaction, value), SqlClient.TransactionConnection, value)
+      return Effect.zipRight(FiberRef.set(FiberRef.currentContext, inside), restore(effect))
+    }
+    const leave = (before: Context.Context<never>) => FiberRef.set(FiberRef.currentContext, before)
+
     // Open, run, commit or roll back, release: one chain of steps, uninterruptible except the
     // caller's effect (an interruption there rolls back and releases like any failure).
-    const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined) =>
+    const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined, before: Context.Context<never>) =>
       Effect.uninterruptibleMask((restore) =>
         Effect.matchCauseEffect(acquire, {
           onFailure: failTyped,
@@ -258,32 +281,42 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
             return Effect.matchCauseEffect(begin(conn, isolation), {
               onFailure: (cause) => Effect.zipRight(release, failTyped(cause)),
               onSuccess: () =>
-                Effect.matchCauseEffect(restore(inTransaction(effect, conn, 0)), {
-                  onFailure: (cause) => Effect.zipRight(rollback, Effect.failCause(cause)),
+                Effect.matchCauseEffect(enter(effect, restore, before, conn, 0), {
+                  onFailure: (cause) => Effect.zipRight(Effect.zipRight(leave(before), rollback), Effect.failCause(cause)),
                   onSuccess: (value) =>
-                    Effect.matchCauseEffect(control(conn, "COMMIT"), {
-                      onFailure: (cause) => Effect.zipRight(rollback, failTyped(cause)),
-                      onSuccess: () => Effect.as(release, value)
-                    })
+                    Effect.zipRight(
+                      leave(before),
+                      Effect.matchCauseEffect(control(conn, "COMMIT"), {
+                        onFailure: (cause) => Effect.zipRight(rollback, failTyped(cause)),
+                        onSuccess: () => Effect.as(release, value)
+                      })
+                    )
                 })
             })
           }
         })
       )
 
-    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
+    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number, before: Context.Context<never>) => {
       const name = `df_sp_${depth}`
       return Effect.uninterruptibleMask((restore) =>
         Effect.matchCauseEffect(control(conn, `SAVEPOINT ${name}`), {
           onFailure: failTyped,
           onSuccess: () =>
-            Effect.matchCauseEffect(restore(inTransaction(effect, conn, depth)), {
-              onFailure: (cause) => Effect.zipRight(Effect.ignore(control(conn, `ROLLBACK TO SAVEPOINT ${name}`)), Effect.failCause(cause)),
+            Effect.matchCauseEffect(enter(effect, restore, before, conn, depth), {
+              onFailure: (cause) =>
+                Effect.zipRight(
+                  Effect.zipRight(leave(before), Effect.ignore(control(conn, `ROLLBACK TO SAVEPOINT ${name}`))),
+                  Effect.failCause(cause)
+                ),
               onSuccess: (value) =>
-                Effect.matchCauseEffect(control(conn, `RELEASE SAVEPOINT ${name}`), {
-                  onFailure: failTyped,
-                  onSuccess: () => Effect.succeed(value)
-                })
+                Effect.zipRight(
+                  leave(before),
+                  Effect.matchCauseEffect(control(conn, `RELEASE SAVEPOINT ${name}`), {
+                    onFailure: failTyped,
+                    onSuccess: () => Effect.succeed(value)
+                  })
+                )
             })
         })
       )
@@ -291,12 +324,13 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const transaction: DatabaseService["transaction"] = (effect, options = {}) => {
       const once = Effect.withFiberRuntime<any, any, any>((fiber) => {
-        const current = Context.getOption(fiber.currentContext, Transaction)
-        if (Option.isNone(current)) return outer(effect, options.isolation)
+        const before = fiber.currentContext
+        const current = Context.getOption(before, Transaction)
+        if (Option.isNone(current)) return outer(effect, options.isolation, before)
         if (options.isolation !== undefined) {
           return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))
         }
-        return nested(effect, current.value[0], current.value[1] + 1)
+        return nested(effect, current.value[0], current.value[1] + 1, before)
       })
       const retries = options.retries ?? 0
       return retries > 0

@@ -44,6 +44,8 @@ export interface Driver {
    * a Scope (run uninterruptibly). Absent: `client.reserve` inside a Scope.
    */
   readonly acquire?: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown>
+  /** Runs synchronously on a transaction's connection where the driver can (SQLite), or throws the driver's error. */
+  readonly executeOnSync?: (connection: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
   /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
   readonly control?: (connection: Connection, sql: string) => Effect.Effect<unknown, unknown>
   /** Pool statistics where the driver exposes them. */

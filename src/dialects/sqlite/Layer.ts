@@ -12,12 +12,13 @@ import { sqliteDialect } from "./Hooks.js"
 export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename }, options) =>
   Client.make({ filename, busyTimeoutMs: Duration.toMillis(options.connectTimeout) }).pipe(
     Effect.mapError((e) => sqliteDialect.classify(e, undefined)),
-    Effect.map(({ acquire, client, control, execute, executeOn, executeSync }) => ({
+    Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync }) => ({
       client,
       dialect: sqliteDialect,
       execute,
       executeSync,
       executeOn,
+      executeOnSync,
       acquire,
       control,
       poolStats: () => ({ total: 1, idle: 1, waiting: 0 })
