@@ -16,7 +16,9 @@ import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
 import * as Errors from "./Errors.js"
+import type { Field } from "./model/Field.js"
 import type { ModelInfo } from "./model/Model.js"
+import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
@@ -47,6 +49,15 @@ export interface DatabaseService {
   readonly models: ReadonlyMap<string, ModelLike>
   /** Runs a compiled query and returns its rows. */
   readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+  /**
+   * Runs a statement whose select list is exactly `fields` (a SELECT, or a write with RETURNING) and
+   * decodes its first row; undefined when there is none.
+   */
+  readonly queryOne: (
+    statement: Compiled,
+    fields: ReadonlyArray<Field>,
+    context?: ErrorContext
+  ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
   /** Runs a compiled write and returns what it affected. */
   readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
   /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
@@ -144,7 +155,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     )
     // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
     // transactions it runs on that transaction's connection
-    const { execute, executeOn, executeOnSync, executeSync } = driver
+    const { execute, executeOn, executeOnSync, executeSync, firstRowSync } = driver
     // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
     // outside a transaction runs synchronously right here
     const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
@@ -173,6 +184,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const query: DatabaseService["query"] = (statement, context) =>
       run(statement, false, context) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+    // SQLite: the row as an array of values, decoded straight into the record
+    const queryOne: DatabaseService["queryOne"] = (statement, fields, context) =>
+      Effect.withFiberRuntime((fiber) => {
+        if (firstRowSync !== undefined) {
+          try {
+            const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
+            const values = firstRowSync(statement.sql, statement.params, inTransaction)
+            if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values))
+          } catch (cause) {
+            return Effect.fail(dialect.classify(cause, context))
+          }
+        }
+        return Effect.map(query(statement, context), (rows) => (rows.length === 0 ? undefined : decodeRow(dialect.codec, fields, rows[0]!)))
+      })
     const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
     // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too
     const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
@@ -358,6 +383,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       sql: client,
       models,
       query,
+      queryOne,
       write,
       ensureTable,
       isReady: (model) => !autoMigrate || ready.has(model.table),

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { checkFieldValue } from "../query/Filter.js"
-import { decodeRow, encodeValue } from "../sql/Codec.js"
+import { encodeValue } from "../sql/Codec.js"
 import { contextOf, readByIdSql } from "./Shared.js"
 import { operation } from "./Tracing.js"
 
@@ -35,10 +35,8 @@ export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
     }
     const d = db.hooks
     const sql = readByIdSql(d, model, params.includeDeleted === true)
-    const select = Effect.flatMap(db.query({ sql, params: [encodeValue(d.codec, idField, id)] }, context), (rows) =>
-      rows.length === 0
-        ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
-        : Effect.succeed(decodeRow(d.codec, model.columns, rows[0]!)))
+    const select = Effect.flatMap(db.queryOne({ sql, params: [encodeValue(d.codec, idField, id)] }, model.columns, context), (record) =>
+      record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
     return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
   })
 }

@@ -76,10 +76,8 @@ export const readById = (
 ): Effect.Effect<Record<string, unknown>, Errors.QueryError | Errors.NotFound> => {
   const d = db.hooks
   const statement = { sql: readByIdSql(d, model, includeDeleted), params: [encodeValue(d.codec, model.columnMap.get("id")!, id)] }
-  return Effect.flatMap(db.query(statement, contextOf(model, operation)), (rows) =>
-    rows.length === 0
-      ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
-      : Effect.succeed(decodeRow(d.codec, model.columns, rows[0]!)))
+  return Effect.flatMap(db.queryOne(statement, model.columns, contextOf(model, operation)), (record) =>
+    record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
 }
 
 /** The id check of `checkId`, without an Effect: the error, or undefined when the id is fine. */

@@ -7,7 +7,7 @@ import { Effect, Either } from "effect"
 import { operation } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { decodeRow, encodeValue } from "../sql/Codec.js"
+import { encodeValue } from "../sql/Codec.js"
 import { type Params, selectList } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
 import { contextOf, idError, readById } from "./Shared.js"
@@ -51,11 +51,11 @@ export const update = (model: ModelInfo, params: UpdateParams<unknown, unknown>)
     const now = new Date()
     const values = names.map((k) => encodeValue(d.codec, model.columnMap.get(k)!, k === "updated_at" ? now : fields[k]))
     values.push(encodeValue(d.codec, idField, id))
-    const write = Effect.flatMap(db.write({ sql, params: values }, context), (result) => {
-      if (result.affected === 0) return Effect.fail(new Errors.NotFound({ model: model.name, id }))
-      if (d.returning) return Effect.succeed(decodeRow(d.codec, model.columns, result.rows[0]!))
-      return readById(db, model, id, "update")
-    })
+    const write = d.returning
+      ? Effect.flatMap(db.queryOne({ sql, params: values }, model.columns, context), (record) =>
+        record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
+      : Effect.flatMap(db.write({ sql, params: values }, context), (result) =>
+        result.affected === 0 ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : readById(db, model, id, "update"))
     return db.isReady(model) ? write : Effect.zipRight(db.ensureTable(model), write)
   })
 }

@@ -46,6 +46,12 @@ export interface Driver {
   readonly acquire?: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown>
   /** Runs synchronously on a transaction's connection where the driver can (SQLite), or throws the driver's error. */
   readonly executeOnSync?: (connection: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+  /**
+   * The first row of a statement with a select list (SELECT, or a write with RETURNING) as an array
+   * of values, synchronously where the driver can (SQLite): undefined when there is none, `busy`
+   * when a transaction other than the caller's holds the connection, or a thrown driver error.
+   */
+  readonly firstRowSync?: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
   /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
   readonly control?: (connection: Connection, sql: string) => Effect.Effect<unknown, unknown>
   /** Pool statistics where the driver exposes them. */

@@ -77,6 +77,27 @@ forEachDialect("txctl", (it, dialect) => {
       expect(yield* soon(balances)).toEqual([["b", 2]])
     }))
 
+  it.effect("a read from outside an open transaction waits for it and never sees its uncommitted writes", () =>
+    Effect.gen(function*() {
+      yield* reset(Account)
+      yield* Account.create({ id: "a", balance: 1 })
+      const opened = yield* Deferred.make<void>()
+      const proceed = yield* Deferred.make<void>()
+      const tx = yield* Effect.fork(Database.transaction(Effect.gen(function*() {
+        yield* Account.update({ filter: { id: "a" }, fields: { balance: 2 } })
+        yield* Deferred.succeed(opened, undefined)
+        yield* Deferred.await(proceed)
+        return yield* Effect.fail("roll back" as const)
+      })))
+      yield* Deferred.await(opened)
+      // a pool of one (SQLite: its one connection): the read queues behind the transaction
+      const reader = yield* Effect.fork(Account.read({ id: "a" }))
+      yield* Effect.sleep("50 millis")
+      yield* Deferred.succeed(proceed, undefined)
+      expect(yield* Effect.flip(Fiber.join(tx))).toBe("roll back")
+      expect((yield* soon(Fiber.join(reader))).balance).toBe(1)
+    }))
+
   if (dialect !== "mysql") {
     // a deferred foreign key is checked at COMMIT (MySQL has no deferred constraints)
     it.effect("a failing COMMIT is a typed error, rolls back and gives the connection back", () =>

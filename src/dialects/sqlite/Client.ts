@@ -66,6 +66,7 @@ export const make = (
     readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>]>
     readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
     readonly executeOnSync: (c: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+    readonly firstRowSync: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
   },
   SqlError,
   Scope.Scope
@@ -85,6 +86,22 @@ export const make = (
       }
       return s
     }
+    // statements that return rows as arrays (`.raw(true)` is a statement's mode: a cache of their own)
+    const arrays = new Map<string, Sqlite.Statement>()
+    const prepareArrays = (sql: string) => {
+      let s = arrays.get(sql)
+      if (s === undefined) {
+        s = db.prepare(sql)
+        if (!s.reader) throw new Error("firstRowSync needs a statement that returns rows")
+        s.raw(true)
+        if (arrays.size > 500) arrays.clear()
+        arrays.set(sql, s)
+      }
+      return s
+    }
+    // `.get` steps once: a write with RETURNING makes all its changes in that first step (SQLite's rule)
+    const firstRowSync = (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) =>
+      held && !inTransaction ? busy : (prepareArrays(sql).get(...params) as ReadonlyArray<unknown> | undefined)
     const runSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): ReadonlyArray<any> => {
       const s = prepare(sql)
       if (s.reader) return s.all(...params) as ReadonlyArray<any>
@@ -170,5 +187,5 @@ export const make = (
     const control = (_: Connection, sql: string) => direct(sql, [], false)
     // inside a transaction the connection is ours: run right away
     const executeOnSync = (_: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => runSync(sql, params, raw)
-    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, acquire, control }
+    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, firstRowSync, acquire, control }
   })
