@@ -47,6 +47,8 @@ export interface DatabaseService {
   readonly sql: SqlClient.SqlClient
   /** Models this layer was given, by name (node types resolve against these). */
   readonly models: ReadonlyMap<string, ModelLike>
+  /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
+  readonly insertReturning: boolean
   /** Runs a compiled query and returns its rows. */
   readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /**
@@ -382,6 +384,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       hooks: dialect,
       sql: client,
       models,
+      insertReturning: dialect.returning || driver.insertReturning === true,
       query,
       queryOne,
       write,

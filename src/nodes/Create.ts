@@ -6,7 +6,7 @@
  */
 import { Effect, Either } from "effect"
 import type { ModelInfo } from "../model/Model.js"
-import { insertSql } from "../sql/Compiler.js"
+import { insertSql, selectList } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
 import { contextOf, encodeInserts, insertColumns, readById } from "./Shared.js"
 import { operation } from "./Tracing.js"
@@ -20,10 +20,15 @@ export const create = (model: ModelInfo, input: unknown) => {
     const d = db.hooks
     const rows = [valid.right]
     const columns = insertColumns(model, rows)
-    const sql = planned(d, model, `create:${columns.map((c) => c.name).join(",")}`, () => insertSql(d, model, columns, 1, "", true))
+    // the stored record comes back with the INSERT where the database can (MariaDB too), else by id
+    const returning = db.insertReturning
+    const sql = planned(d, model, `create:${returning ? "returning:" : ""}${columns.map((c) => c.name).join(",")}`, () =>
+      d.returning || !returning
+        ? insertSql(d, model, columns, 1, "", true)
+        : `${insertSql(d, model, columns, 1, "", false)} RETURNING ${selectList(d, model.columns)}`)
     // timestamps encoded once, a missing UUID generated, no copy of the input
     const params = encodeInserts(d, model, columns, rows, new Date())
-    const insert = d.returning
+    const insert = returning
       ? Effect.flatMap(db.queryOne({ sql, params }, model.columns, context), (record) =>
         record === undefined ? Effect.die(new Error("INSERT … RETURNING returned no row")) : Effect.succeed(record))
       : Effect.flatMap(db.write({ sql, params }, context), (result) => {

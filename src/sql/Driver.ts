@@ -52,6 +52,8 @@ export interface Driver {
    * when a transaction other than the caller's holds the connection, or a thrown driver error.
    */
   readonly firstRowSync?: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
+  /** INSERT … RETURNING works although the dialect has no RETURNING in general (MariaDB ≥ 10.5). */
+  readonly insertReturning?: boolean
   /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
   readonly control?: (connection: Connection, sql: string) => Effect.Effect<unknown, unknown>
   /** Pool statistics where the driver exposes them. */
