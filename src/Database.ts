@@ -11,12 +11,14 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
+import { type Cause, Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
 import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
 import * as Errors from "./Errors.js"
+import type { Field } from "./model/Field.js"
 import type { ModelInfo } from "./model/Model.js"
+import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
@@ -45,6 +47,8 @@ export interface DatabaseService {
   readonly sql: SqlClient.SqlClient
   /** Models this layer was given, by name (node types resolve against these). */
   readonly models: ReadonlyMap<string, ModelLike>
+  /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
+  readonly insertReturning: boolean
   /** Runs a compiled query and returns its rows. */
   readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /**
@@ -55,6 +59,15 @@ export interface DatabaseService {
     statements: ReadonlyArray<Compiled>,
     context?: ErrorContext
   ) => Effect.Effect<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>
+  /**
+   * Runs a statement whose select list is exactly `fields` (a SELECT, or a write with RETURNING) and
+   * decodes its first row; undefined when there is none.
+   */
+  readonly queryOne: (
+    statement: Compiled,
+    fields: ReadonlyArray<Field>,
+    context?: ErrorContext
+  ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
   /** Runs a compiled write and returns what it affected. */
   readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
   /**
@@ -157,13 +170,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     )
     // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
     // transactions it runs on that transaction's connection
-    const { execute, executeOn, executeSync } = driver
+    const { execute, executeOn, executeOnSync, executeSync, firstRowSync } = driver
     // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
     // outside a transaction runs synchronously right here
     const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
       Effect.withFiberRuntime<unknown, Errors.QueryError>((fiber) => {
         const tx = Context.getOption(fiber.currentContext, Transaction)
         if (Option.isSome(tx)) {
+          if (executeOnSync !== undefined) {
+            try {
+              return Effect.succeed(executeOnSync(tx.value[0], statement.sql, statement.params, raw))
+            } catch (cause) {
+              return Effect.fail(dialect.classify(cause, context))
+            }
+          }
           return Effect.mapError(executeOn(tx.value[0])(statement.sql, statement.params, raw), classify(context))
         }
         if (executeSync !== undefined) {
@@ -208,18 +228,32 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           })
         })
       })
+    // SQLite: the row as an array of values, decoded straight into the record
+    const queryOne: DatabaseService["queryOne"] = (statement, fields, context) =>
+      Effect.withFiberRuntime((fiber) => {
+        if (firstRowSync !== undefined) {
+          try {
+            const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
+            const values = firstRowSync(statement.sql, statement.params, inTransaction)
+            if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values))
+          } catch (cause) {
+            return Effect.fail(dialect.classify(cause, context))
+          }
+        }
+        return Effect.map(query(statement, context), (rows) => (rows.length === 0 ? undefined : decodeRow(dialect.codec, fields, rows[0]!)))
+      })
     const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
+    // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too
+    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
+      const value = [conn, depth] as const
+      return Effect.mapInputContext(effect as Effect.Effect<A, E, never>, (context: Context.Context<never>) =>
+        Context.add(Context.add(context, Transaction, value), SqlClient.TransactionConnection, value)) as Effect.Effect<A, E, R>
+    }
     const copyIn: DatabaseService["copyIn"] = driver.copyIn === undefined ? undefined : (sql, data, context) =>
       Effect.withFiberRuntime<number, Errors.QueryError>((fiber) => {
         const tx = Context.getOption(fiber.currentContext, Transaction)
         return Effect.mapError(driver.copyIn!(Option.isSome(tx) ? tx.value[0] : undefined)(sql, data), classify(context))
       })
-    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) =>
-      effect.pipe(
-        Effect.provideService(Transaction, [conn, depth] as const),
-        // the escape hatch (db.sql) joins our transaction too
-        Effect.provideService(SqlClient.TransactionConnection, [conn, depth] as const)
-      )
 
     const autoMigrate = options.autoMigrate !== false
     const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
@@ -271,58 +305,106 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         })
       })
 
-    const begin = (conn: Connection, isolation: IsolationLevel | undefined) =>
-      Effect.forEach(dialect.begin(isolation), (sql) => conn.executeUnprepared(sql, [], undefined), { discard: true })
+    // A connection for a transaction and the effect that gives it back: the driver's own when it has
+    // one (no Scope per transaction), else @effect/sql's reserve inside a Scope of our own.
+    const acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown> = driver.acquire ??
+      Effect.flatMap(Scope.make(), (scope) =>
+        Effect.matchCauseEffect(Scope.extend(client.reserve, scope), {
+          onFailure: (cause) => Effect.zipRight(Scope.close(scope, Exit.failCause(cause)), Effect.failCause(cause)),
+          onSuccess: (conn) => Effect.succeed([conn, Scope.close(scope, Exit.void)] as const)
+        }))
+    // BEGIN, COMMIT, SAVEPOINT …: through the driver's cached path where it has one
+    const control: (conn: Connection, sql: string) => Effect.Effect<unknown, unknown> = driver.control ??
+      ((conn, sql) => conn.executeUnprepared(sql, [], undefined))
+    // a failure of our own statement (or of the acquisition) as a typed QueryError, as before: the
+    // driver's error when there is one, else the whole cause
+    const failTyped = (cause: Cause.Cause<unknown>) =>
+      Effect.fail(dialect.classify(cause._tag === "Fail" ? cause.error : cause, undefined))
+    const beginDefault = dialect.begin(undefined)
+    const begin = (conn: Connection, isolation: IsolationLevel | undefined) => {
+      const statements = isolation === undefined ? beginDefault : dialect.begin(isolation)
+      return statements.length === 1
+        ? control(conn, statements[0]!)
+        : Effect.forEach(statements, (sql) => control(conn, sql), { discard: true })
+    }
 
-    const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined) =>
+    // The caller's effect with our transaction in its context: the fiber's context is set here and
+    // set back (`leave`) by the uninterruptible step after it, which always runs — cheaper than
+    // Effect.provideService's acquire/release per transaction.
+    const enter = <A, E, R>(
+      effect: Effect.Effect<A, E, R>,
+      restore: <X, Y, Z>(effect: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>,
+      before: Context.Context<never>,
+      conn: Connection,
+      depth: number
+    ) => {
+      const value = [conn, depth] as const
+      const inside = Context.add(Context.add(before, Transaction, value), SqlClient.TransactionConnection, value)
+      return Effect.zipRight(FiberRef.set(FiberRef.currentContext, inside), restore(effect))
+    }
+    const leave = (before: Context.Context<never>) => FiberRef.set(FiberRef.currentContext, before)
+
+    // Open, run, commit or roll back, release: one chain of steps, uninterruptible except the
+    // caller's effect (an interruption there rolls back and releases like any failure).
+    const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined, before: Context.Context<never>) =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          const scope = yield* Scope.make()
-          const opened = yield* Effect.exit(
-            Effect.tap(Scope.extend(client.reserve, scope), (conn) => begin(conn, isolation))
-          )
-          if (Exit.isFailure(opened)) {
-            yield* Scope.close(scope, opened)
-            return yield* Effect.fail(classify(undefined)(opened.cause._tag === "Fail" ? opened.cause.error : opened.cause))
+        Effect.matchCauseEffect(acquire, {
+          onFailure: failTyped,
+          onSuccess: ([conn, release]) => {
+            const rollback = Effect.ensuring(Effect.ignore(control(conn, "ROLLBACK")), release)
+            return Effect.matchCauseEffect(begin(conn, isolation), {
+              onFailure: (cause) => Effect.zipRight(release, failTyped(cause)),
+              onSuccess: () =>
+                Effect.matchCauseEffect(enter(effect, restore, before, conn, 0), {
+                  onFailure: (cause) => Effect.zipRight(Effect.zipRight(leave(before), rollback), Effect.failCause(cause)),
+                  onSuccess: (value) =>
+                    Effect.zipRight(
+                      leave(before),
+                      Effect.matchCauseEffect(control(conn, "COMMIT"), {
+                        onFailure: (cause) => Effect.zipRight(rollback, failTyped(cause)),
+                        onSuccess: () => Effect.as(release, value)
+                      })
+                    )
+                })
+            })
           }
-          const conn = opened.value
-          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, 0)))
-          if (Exit.isSuccess(exit)) {
-            const committed = yield* Effect.exit(conn.executeUnprepared("COMMIT", [], undefined))
-            if (Exit.isFailure(committed)) {
-              yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
-              yield* Scope.close(scope, committed)
-              return yield* Effect.fail(classify(undefined)(committed.cause._tag === "Fail" ? committed.cause.error : committed.cause))
-            }
-          } else {
-            yield* Effect.ignore(conn.executeUnprepared("ROLLBACK", [], undefined))
-          }
-          yield* Scope.close(scope, exit)
-          return yield* exit
         })
       )
 
-    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
+    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number, before: Context.Context<never>) => {
       const name = `df_sp_${depth}`
-      const run = (sql: string) => Effect.mapError(conn.executeUnprepared(sql, [], undefined), classify(undefined))
       return Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          yield* run(`SAVEPOINT ${name}`)
-          const exit = yield* Effect.exit(restore(inTransaction(effect, conn, depth)))
-          if (Exit.isSuccess(exit)) yield* run(`RELEASE SAVEPOINT ${name}`)
-          else yield* Effect.ignore(run(`ROLLBACK TO SAVEPOINT ${name}`))
-          return yield* exit
+        Effect.matchCauseEffect(control(conn, `SAVEPOINT ${name}`), {
+          onFailure: failTyped,
+          onSuccess: () =>
+            Effect.matchCauseEffect(enter(effect, restore, before, conn, depth), {
+              onFailure: (cause) =>
+                Effect.zipRight(
+                  Effect.zipRight(leave(before), Effect.ignore(control(conn, `ROLLBACK TO SAVEPOINT ${name}`))),
+                  Effect.failCause(cause)
+                ),
+              onSuccess: (value) =>
+                Effect.zipRight(
+                  leave(before),
+                  Effect.matchCauseEffect(control(conn, `RELEASE SAVEPOINT ${name}`), {
+                    onFailure: failTyped,
+                    onSuccess: () => Effect.succeed(value)
+                  })
+                )
+            })
         })
       )
     }
 
     const transaction: DatabaseService["transaction"] = (effect, options = {}) => {
-      const once = Effect.flatMap(Effect.serviceOption(Transaction), (current) => {
-        if (Option.isNone(current)) return outer(effect, options.isolation)
+      const once = Effect.withFiberRuntime<any, any, any>((fiber) => {
+        const before = fiber.currentContext
+        const current = Context.getOption(before, Transaction)
+        if (Option.isNone(current)) return outer(effect, options.isolation, before)
         if (options.isolation !== undefined) {
           return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))
         }
-        return nested(effect, current.value[0], current.value[1] + 1)
+        return nested(effect, current.value[0], current.value[1] + 1, before)
       })
       const retries = options.retries ?? 0
       return retries > 0
@@ -349,8 +431,10 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       hooks: dialect,
       sql: client,
       models,
+      insertReturning: dialect.returning || driver.insertReturning === true,
       query,
       queryAll,
+      queryOne,
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,

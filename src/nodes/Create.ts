@@ -6,10 +6,9 @@
  */
 import { Effect, Either } from "effect"
 import type { ModelInfo } from "../model/Model.js"
-import { decodeRow } from "../sql/Codec.js"
-import { encodeRows, insertSql } from "../sql/Compiler.js"
+import { insertSql, selectList } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
-import { contextOf, insertColumns, prepareInsert, readById } from "./Shared.js"
+import { contextOf, encodeInserts, insertColumns, readById } from "./Shared.js"
 import { operation } from "./Tracing.js"
 
 /** Inserts one record. */
@@ -19,16 +18,24 @@ export const create = (model: ModelInfo, input: unknown) => {
     const valid = model.validateCreate(input)
     if (Either.isLeft(valid)) return Effect.fail(valid.left)
     const d = db.hooks
-    const row = prepareInsert(model, valid.right, new Date())
-    const columns = insertColumns(model, [row])
-    const sql = planned(d, model, `create:${columns.map((c) => c.name).join(",")}`, () => insertSql(d, model, columns, 1, "", true))
-    const insert = Effect.flatMap(db.write({ sql, params: encodeRows(d, columns, [row]) }, context), (result) => {
-      if (d.returning) return Effect.succeed(decodeRow(d.codec, model.columns, result.rows[0]!))
-      const id = model.idKind === "auto" ? result.insertId : row["id"]
-      // the row was just written in this statement's transaction scope: absent would be a bug
-      return readById(db, model, id, "create", true).pipe(Effect.catchTag("NotFound", Effect.die))
-    })
+    const rows = [valid.right]
+    const columns = insertColumns(model, rows)
+    // the stored record comes back with the INSERT where the database can (MariaDB too), else by id
+    const returning = db.insertReturning
+    const sql = planned(d, model, `create:${returning ? "returning:" : ""}${columns.map((c) => c.name).join(",")}`, () =>
+      d.returning || !returning
+        ? insertSql(d, model, columns, 1, "", true)
+        : `${insertSql(d, model, columns, 1, "", false)} RETURNING ${selectList(d, model.columns)}`)
+    // timestamps encoded once, a missing UUID generated, no copy of the input
+    const params = encodeInserts(d, model, columns, rows, new Date())
+    const insert = returning
+      ? Effect.flatMap(db.queryOne({ sql, params }, model.columns, context), (record) =>
+        record === undefined ? Effect.die(new Error("INSERT … RETURNING returned no row")) : Effect.succeed(record))
+      : Effect.flatMap(db.write({ sql, params }, context), (result) => {
+        const id = model.idKind === "auto" ? result.insertId : params[columns.findIndex((c) => c.name === "id")]
+        // the row was just written in this statement's transaction scope: absent would be a bug
+        return readById(db, model, id, "create", true).pipe(Effect.catchTag("NotFound", Effect.die))
+      })
     return db.isReady(model) ? insert : Effect.zipRight(db.ensureTable(model), insert)
   })
 }
-

@@ -8,11 +8,9 @@ import { Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { checkFieldValue } from "../query/Filter.js"
-import { decodeRow, encodeValue } from "../sql/Codec.js"
-import { selectList } from "../sql/Compiler.js"
-import { planned } from "./Plans.js"
+import { encodeValue } from "../sql/Codec.js"
+import { contextOf, readByIdSql } from "./Shared.js"
 import { operation } from "./Tracing.js"
-import { contextOf } from "./Shared.js"
 
 /** Parameters of `read`. */
 export interface ReadParams<Id> {
@@ -36,15 +34,9 @@ export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
       return Effect.fail(e as Errors.ValidationError)
     }
     const d = db.hooks
-    const hidden = model.softDelete && params.includeDeleted !== true
-    const sql = planned(d, model, hidden ? "read" : "read+deleted", () =>
-      `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${d.quote("id")} = ${d.placeholder(1)}${
-        hidden ? ` AND ${d.quote("deleted_at")} IS NULL` : ""
-      }`)
-    const select = Effect.flatMap(db.query({ sql, params: [encodeValue(d.codec, idField, id)] }, context), (rows) =>
-      rows.length === 0
-        ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
-        : Effect.succeed(decodeRow(d.codec, model.columns, rows[0]!)))
+    const sql = readByIdSql(d, model, params.includeDeleted === true)
+    const select = Effect.flatMap(db.queryOne({ sql, params: [encodeValue(d.codec, idField, id)] }, model.columns, context), (record) =>
+      record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
     return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
   })
 }

@@ -12,6 +12,7 @@ import { type Expr, toExpr } from "../query/Filter.js"
 import { decodeRow, encodeValue } from "../sql/Codec.js"
 import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.js"
 import type { Dialect, ErrorContext } from "../sql/Dialect.js"
+import { planned } from "./Plans.js"
 
 /** Error context for a model's statement. */
 export const contextOf = (model: ModelInfo, operation: string): ErrorContext => ({
@@ -56,19 +57,39 @@ export const selectWhere = (
   }
 }
 
-/** Reads one record by id, or fails NotFound. */
+/** The SELECT of one record by id, compiled once per model and dialect (soft-deleted rows hidden unless asked). */
+export const readByIdSql = (d: Dialect, model: ModelInfo, includeDeleted: boolean): string => {
+  const hidden = model.softDelete && !includeDeleted
+  return planned(d, model, hidden ? "read" : "read+deleted", () =>
+    `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${d.quote("id")} = ${d.placeholder(1)}${
+      hidden ? ` AND ${d.quote("deleted_at")} IS NULL` : ""
+    }`)
+}
+
+/** Reads one record by a checked id, or fails NotFound. */
 export const readById = (
   db: DatabaseService,
   model: ModelInfo,
   id: unknown,
   operation: string,
   includeDeleted = false
-): Effect.Effect<Record<string, unknown>, Errors.QueryError | Errors.NotFound | Errors.ValidationError> =>
-  Effect.flatMap(filterOf(model, { id }), (expr) =>
-    Effect.flatMap(db.query(selectWhere(db, model, expr, { includeDeleted }), contextOf(model, operation)), (rows) =>
-      rows.length === 0
-        ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
-        : Effect.succeed(decodeAll(db, model, rows)[0]!)))
+): Effect.Effect<Record<string, unknown>, Errors.QueryError | Errors.NotFound> => {
+  const d = db.hooks
+  const statement = { sql: readByIdSql(d, model, includeDeleted), params: [encodeValue(d.codec, model.columnMap.get("id")!, id)] }
+  return Effect.flatMap(db.queryOne(statement, model.columns, contextOf(model, operation)), (record) =>
+    record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
+}
+
+/** The id check of `checkId`, without an Effect: the error, or undefined when the id is fine. */
+export const idError = (model: ModelInfo, id: unknown): Errors.ValidationError | undefined => {
+  if (id === undefined || id === null) return new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" })
+  try {
+    toExpr(model.name, model.columnMap, { id })
+    return undefined
+  } catch (e) {
+    return e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "filter", reason: "is not a valid filter" })
+  }
+}
 
 /** A checked id value (the id column's kind), or ValidationError. */
 export const checkId = (model: ModelInfo, id: unknown): Effect.Effect<unknown, Errors.ValidationError> =>

@@ -95,3 +95,25 @@ export const decodeRow = (
   }
   return out
 }
+
+/**
+ * A row of values in `fields` order (a driver's array row) → a record, with `decodeRow`'s rules:
+ * no intermediate object per row.
+ */
+export const decodeValues = (
+  flags: CodecFlags,
+  fields: ReadonlyArray<Field>,
+  values: ReadonlyArray<unknown>
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!
+    const raw = values[i]
+    if (raw === null || raw === undefined) {
+      if (field.nullable || !field.optional) out[field.name] = null
+      continue
+    }
+    out[field.name] = decodeValue(flags, field, raw)
+  }
+  return out
+}

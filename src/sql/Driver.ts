@@ -44,6 +44,23 @@ export interface Driver {
    * pooled one; succeeds with the rows copied.
    */
   readonly copyIn?: (connection: Connection | undefined) => (sql: string, data: Iterable<string>) => Effect.Effect<number, unknown>
+  /**
+   * Transactions' fast path: a connection of their own and the effect that gives it back, without
+   * a Scope (run uninterruptibly). Absent: `client.reserve` inside a Scope.
+   */
+  readonly acquire?: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown>
+  /** Runs synchronously on a transaction's connection where the driver can (SQLite), or throws the driver's error. */
+  readonly executeOnSync?: (connection: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+  /**
+   * The first row of a statement with a select list (SELECT, or a write with RETURNING) as an array
+   * of values, synchronously where the driver can (SQLite): undefined when there is none, `busy`
+   * when a transaction other than the caller's holds the connection, or a thrown driver error.
+   */
+  readonly firstRowSync?: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
+  /** INSERT … RETURNING works although the dialect has no RETURNING in general (MariaDB ≥ 10.5). */
+  readonly insertReturning?: boolean
+  /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
+  readonly control?: (connection: Connection, sql: string) => Effect.Effect<unknown, unknown>
   /** Pool statistics where the driver exposes them. */
   readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
 }

@@ -8,7 +8,6 @@ import { DataFlow, Database } from "../../src/index.js"
 import * as Migrations from "../../src/migrations/Migrations.js"
 import Sqlite from "better-sqlite3"
 import mysql from "mysql2/promise"
-import { tmpdir } from "node:os"
 import pg from "pg"
 import { forEachDialect, urlFor } from "../support/Dialects.js"
 
@@ -313,7 +312,7 @@ forEachDialect("migrations", (it, dialect) => {
               await c.query("SELECT GET_LOCK(CONCAT('dataflow_migrations:', LEFT(DATABASE(), 40)), 0)")
               return async () => void (await c.end())
             }
-            const c = new Sqlite(`${tmpdir()}/df_migrations.db`)
+            const c = new Sqlite(url.slice("sqlite:".length))
             c.exec("BEGIN IMMEDIATE")
             return async () => {
               c.exec("ROLLBACK")

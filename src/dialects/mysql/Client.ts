@@ -100,8 +100,24 @@ export const make = (options: MysqlOptions) =>
       compiler: makeCompiler(),
       spanAttributes: [["db.system.name", "mysql"]]
     }).pipe(Effect.provide(Reactivity.layer))
+    // transactions without a Scope: a pool connection and the effect that gives it back
+    const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], SqlError>((resume) => {
+      pool.getConnection((cause, conn) =>
+        resume(
+          cause
+            ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
+            : Effect.succeed([connectionOf(conn), Effect.sync(() => conn.release())] as const)
+        ))
+    })
+    // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver
+    const control = (connection: Connection, sql: string) => {
+      const raw = (connection as { raw?: Target }).raw
+      return raw !== undefined ? send(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
+    }
     return {
       client,
+      acquire,
+      control,
       execute: send(pool, "execute"),
       executeOn: (connection: Connection): Execute => {
         const raw = (connection as { raw?: Target }).raw

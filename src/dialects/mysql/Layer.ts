@@ -20,7 +20,7 @@ export const connectMysql: Connect<{
   readonly password: string | undefined
 }> = (url, options) =>
   Effect.gen(function*() {
-    const { client, execute, executeOn } = yield* Client.make({
+    const { acquire, client, control, execute, executeOn } = yield* Client.make({
       ...url,
       poolSize: options.poolSize,
       connectTimeoutMs: Duration.toMillis(options.connectTimeout),
@@ -28,11 +28,16 @@ export const connectMysql: Connect<{
     })
     const rows = (yield* execute("SELECT VERSION() AS v", [], false)) as Array<{ v: string }>
     const mariadb = /mariadb/i.test(rows[0]?.v ?? "")
+    const [major = 0, minor = 0] = (rows[0]?.v ?? "").split(/[.-]/).map(Number)
     return {
       client,
       dialect: makeMysqlDialect(mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin"),
       execute,
       executeOn,
+      // MariaDB has INSERT … RETURNING since 10.5 (not UPDATE … RETURNING)
+      insertReturning: mariadb && (major > 10 || (major === 10 && minor >= 5)),
+      acquire,
+      control,
       poolStats: () => undefined
     }
   }).pipe(Effect.mapError((e) => probe.classify(e, undefined)))

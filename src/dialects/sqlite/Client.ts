@@ -63,6 +63,10 @@ export const make = (
     readonly execute: Execute
     readonly executeSync: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
     readonly executeOn: (c: Connection) => Execute
+    readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>]>
+    readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
+    readonly executeOnSync: (c: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+    readonly firstRowSync: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
   },
   SqlError,
   Scope.Scope
@@ -82,6 +86,22 @@ export const make = (
       }
       return s
     }
+    // statements that return rows as arrays (`.raw(true)` is a statement's mode: a cache of their own)
+    const arrays = new Map<string, Sqlite.Statement>()
+    const prepareArrays = (sql: string) => {
+      let s = arrays.get(sql)
+      if (s === undefined) {
+        s = db.prepare(sql)
+        if (!s.reader) throw new Error("firstRowSync needs a statement that returns rows")
+        s.raw(true)
+        if (arrays.size > 500) arrays.clear()
+        arrays.set(sql, s)
+      }
+      return s
+    }
+    // `.get` steps once: a write with RETURNING makes all its changes in that first step (SQLite's rule)
+    const firstRowSync = (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) =>
+      held && !inTransaction ? busy : (prepareArrays(sql).get(...params) as ReadonlyArray<unknown> | undefined)
     const runSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): ReadonlyArray<any> => {
       const s = prepare(sql)
       if (s.reader) return s.all(...params) as ReadonlyArray<any>
@@ -115,24 +135,43 @@ export const make = (
         }),
       executeStream: () => Effect.dieMessage("executeStream is not implemented for SQLite") as never
     }
-    const semaphore = yield* Effect.makeSemaphore(1)
-    const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
-    // while a transaction holds the one connection, statements from outside it wait their turn
+    // The one connection has one holder at a time (a transaction); statements from outside it wait
+    // their turn. A lock of our own: taken and given back synchronously when nobody waits (an
+    // Effect Semaphore costs a suspension per take); a release wakes every waiter, each tries again.
     let held = false
-    const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
-      Effect.as(
-        Effect.zipRight(
-          Effect.zipRight(restore(semaphore.take(1)), Effect.sync(() => (held = true))),
-          Effect.tap(Effect.scope, (scope) =>
-            Scope.addFinalizer(scope, Effect.zipRight(Effect.sync(() => (held = false)), semaphore.release(1))))
-        ),
-        connection
+    const waiters = new Set<() => void>()
+    const take: Effect.Effect<void> = Effect.suspend(() => {
+      if (!held) {
+        held = true
+        return Effect.void
+      }
+      return Effect.flatMap(
+        Effect.async<void>((resume) => {
+          const wake = () => resume(Effect.void)
+          waiters.add(wake)
+          return Effect.sync(() => waiters.delete(wake))
+        }),
+        () => take
       )
+    })
+    const release = Effect.sync(() => {
+      held = false
+      if (waiters.size > 0) {
+        const woken = [...waiters]
+        waiters.clear()
+        for (const wake of woken) wake()
+      }
+    })
+    const withLock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.uninterruptibleMask((restore) => Effect.zipRight(restore(take), Effect.ensuring(restore(effect), release)))
+    const acquirer = withLock(Effect.succeed(connection))
+    const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
+      Effect.as(Effect.zipRight(restore(take), Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))), connection)
     )
     // the hot path: a cached prepared statement run synchronously, no @effect/sql Statement
     const direct: Execute = (sql, params, raw) => Effect.try({ try: () => runSync(sql, params, raw), catch: (e) => e })
     const execute: Execute = (sql, params, raw) =>
-      Effect.suspend(() => (held ? semaphore.withPermits(1)(direct(sql, params, raw)) : direct(sql, params, raw)))
+      Effect.suspend(() => (held ? withLock(direct(sql, params, raw)) : direct(sql, params, raw)))
     const client = yield* SqlClient.make({
       acquirer,
       transactionAcquirer,
@@ -141,5 +180,12 @@ export const make = (
     }).pipe(Effect.provide(Reactivity.layer))
     const executeSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): unknown =>
       held ? busy : runSync(sql, params, raw)
-    return { client, execute, executeSync, executeOn: () => direct }
+    // transactions without a Scope: take the one connection (run uninterruptibly by the caller)
+    const taken = [connection, release] as const
+    const acquire = Effect.as(take, taken)
+    // BEGIN IMMEDIATE, COMMIT, SAVEPOINT …: cached prepared statements like any other
+    const control = (_: Connection, sql: string) => direct(sql, [], false)
+    // inside a transaction the connection is ours: run right away
+    const executeOnSync = (_: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => runSync(sql, params, raw)
+    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, firstRowSync, acquire, control }
   })

@@ -12,12 +12,16 @@ import { sqliteDialect } from "./Hooks.js"
 export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename }, options) =>
   Client.make({ filename, busyTimeoutMs: Duration.toMillis(options.connectTimeout) }).pipe(
     Effect.mapError((e) => sqliteDialect.classify(e, undefined)),
-    Effect.map(({ client, execute, executeOn, executeSync }) => ({
+    Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync }) => ({
       client,
       dialect: sqliteDialect,
       execute,
       executeSync,
       executeOn,
+      executeOnSync,
+      firstRowSync,
+      acquire,
+      control,
       poolStats: () => ({ total: 1, idle: 1, waiting: 0 })
     }))
   )
