@@ -81,7 +81,37 @@ export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, opti
     )
     yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: (cause) => new SqlError({ cause, message: "Failed to connect" }) })
     const namer = makeNamer()
+    // Transactions without a Scope: a pooled pg client wrapped in @effect/sql-pg's own connection
+    // class (so that db.sql joins the transaction), and the effect that gives it back. The class is
+    // not exported: it is taken from one reserved connection, and used only if it wraps a client as
+    // `pg` the way this version does; otherwise transactions reserve through @effect/sql.
+    const probe = yield* Effect.scoped(client.reserve)
+    const Wrap = probe.constructor as new (client: pg.PoolClient) => Connection
+    const wraps = (probe as unknown as { pg?: unknown }).pg !== undefined
+    const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], unknown>((resume) => {
+      pool.connect((err, c, release) => {
+        if (err || c === undefined) return resume(Effect.fail(err ?? new Error("no client")))
+        // a client that broke while we held it is destroyed, not returned to the pool
+        let broken: Error | undefined
+        const onError = (e: Error) => void (broken = e)
+        c.on("error", onError)
+        resume(Effect.succeed([new Wrap(c), Effect.sync(() => {
+          c.off("error", onError)
+          release(broken)
+        })] as const))
+      })
+    })
+    // BEGIN, COMMIT, SAVEPOINT …: one simple-protocol query on the transaction's client
+    const control = (connection: Connection, sql: string) => {
+      const raw = (connection as unknown as { pg?: pg.PoolClient }).pg
+      return raw === undefined
+        ? connection.executeUnprepared(sql, [], undefined)
+        : Effect.async<unknown, unknown>((resume) => {
+          raw.query(sql, (err: Error | null) => resume(err ? Effect.fail(err) : Effect.void))
+        })
+    }
     return {
+      ...(wraps ? { acquire, control } : {}),
       client,
       dialect: postgresDialect,
       execute: run(pool, namer, true),
