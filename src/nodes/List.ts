@@ -62,9 +62,18 @@ const orderKeys = (model: ModelInfo, orderBy: ReadonlyArray<string> | undefined)
 const toCursorValue = (field: Field, v: unknown): unknown =>
   v === null || v === undefined ? null : field.kind === "date" ? (v as Date).toISOString()
   : field.kind === "bigint" ? String(v) : field.kind === "decimal" ? BigDecimal.format(v as BigDecimal.BigDecimal) : v
-const fromCursorValue = (field: Field, v: unknown): unknown =>
-  v === null ? null : field.kind === "date" ? new Date(v as string)
-  : field.kind === "bigint" ? BigInt(v as string) : field.kind === "decimal" ? BigDecimal.unsafeFromString(v as string) : v
+/** A cursor's value back to the field's type; anything a cursor of ours cannot hold throws. */
+const fromCursorValue = (field: Field, v: unknown): unknown => {
+  if (v === null) return null
+  const text = (): string => {
+    if (typeof v !== "string") throw new TypeError("not text")
+    return v
+  }
+  return field.kind === "date" ? new Date(text())
+    : field.kind === "bigint" ? BigInt(text())
+    : field.kind === "decimal" ? BigDecimal.unsafeFromString(text())
+    : v
+}
 
 const signature = (keys: ReadonlyArray<OrderKey>) => keys.map((k) => `${k.descending ? "-" : ""}${k.field.name}`).join(",")
 
@@ -78,6 +87,7 @@ const decodeCursor = (model: ModelInfo, keys: ReadonlyArray<OrderKey>, cursor: s
   } catch {
     throw bad(model, "cursor", "is not a cursor this library made")
   }
+  if (typeof parsed !== "object" || parsed === null) throw bad(model, "cursor", "is not a cursor this library made")
   if (parsed.o !== signature(keys) || !Array.isArray(parsed.v) || parsed.v.length !== keys.length) {
     throw bad(model, "cursor", "was made for another orderBy")
   }

@@ -79,7 +79,12 @@ forEachDialect("list", (it) => {
         [["created_at"], forge("created_at,id", ["nope", "p01"])],
         [["age"], forge("age,id", ["x", "p01"])],
         [["age"], forge("age,id", [1.5, "p01"])],
-        [["name"], forge("name,id", [{}, "p01"])]
+        [["name"], forge("name,id", [{}, "p01"])],
+        [["created_at"], forge("created_at,id", [1700000000000, "p01"])],
+        [["created_at"], forge("created_at,id", [true, "p01"])],
+        [["name"], Buffer.from("null").toString("base64url")],
+        [["name"], Buffer.from("[1,2]").toString("base64url")],
+        [["name"], Buffer.from("\"text\"").toString("base64url")]
       ] as const) {
         const forged = yield* Effect.flip(Person.list({ orderBy: orderBy as never, cursor }))
         expect(forged).toMatchObject({ _tag: "ValidationError", path: "cursor" })
