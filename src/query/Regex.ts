@@ -182,7 +182,9 @@ export const portableRegex = (pattern: string): string => {
   // a repeated group made only of repeated or optional parts ((a+)+, (a*b?)*, (\w+\s?)*) can
   // backtrack exponentially; SQLite would run it synchronously in the process and MariaDB silently
   // gives up: refuse it everywhere. A group with a part that must match once ((\.[a-z]+)*) is fine.
-  const repeats: Array<{ repeats: boolean; mandatory: boolean }> = [{ repeats: false, mandatory: false }]
+  // `ambiguous`: the group holds, at any depth, an alternation whose branches may start alike — each
+  // repetition of the group then has two ways to match, whatever else it must match ((x(a|a))*)
+  const repeats: Array<{ repeats: boolean; mandatory: boolean; ambiguous: boolean }> = [{ repeats: false, mandatory: false, ambiguous: false }]
   const isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
 
   // the first character each branch of the innermost alternation starts with ("" when it is not a
@@ -219,6 +221,7 @@ export const portableRegex = (pattern: string): string => {
       let atom: string
       let quantifiable = true
       let innerRepeats = false
+      let innerAmbiguous = false
       switch (c) {
         case "^":
           atom = "^"
@@ -245,10 +248,11 @@ export const portableRegex = (pattern: string): string => {
               fail("uses inline flags or another (? construct, which is not portable")
             }
           }
-          repeats.push({ repeats: false, mandatory: false })
+          repeats.push({ repeats: false, mandatory: false, ambiguous: false })
           const inner = alternation(depth + 1)
           const group = repeats.pop()!
-          innerRepeats = (group.repeats && !group.mandatory) || ambiguous(branchStarts)
+          innerAmbiguous = group.ambiguous || ambiguous(branchStarts)
+          innerRepeats = (group.repeats && !group.mandatory) || innerAmbiguous
           if (peek() !== ")") fail("has an unclosed group")
           i++
           atom = `${open}${inner})`
@@ -286,6 +290,7 @@ export const portableRegex = (pattern: string): string => {
         top.mandatory = true
       }
       if (innerRepeats) top.repeats = true
+      if (innerAmbiguous) top.ambiguous = true
       out += q === undefined ? atom : `${atom}${q}`
     }
   }
