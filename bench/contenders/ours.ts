@@ -45,7 +45,7 @@ export const oursContender = (runtime: OursRuntime): Contender => {
       bulkUpdate: (score) => run(BulkItem.bulkUpdate({ filter: bulkUpdateFilter, fields: { score } }))
     },
     notes: {
-      list: "returns the page and the total (PostgreSQL, SQLite: a window count in the same statement; MariaDB: a COUNT sent beside the page)",
+      list: "returns the page and the total (PostgreSQL: a window count in the same statement; MariaDB, SQLite: a COUNT beside the page)",
       insert: "returns the stored record",
       update: "returns the updated record",
       "bulk-insert-100k": "validates every row first; PostgreSQL: one COPY FROM STDIN per call",
