@@ -205,9 +205,23 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const queryAll: DatabaseService["queryAll"] = (statements, context) =>
       Effect.withFiberRuntime((fiber) => {
         const sequential = Effect.forEach(statements, (statement) => query(statement, context))
-        if (statements.length < 2 || dialect.oneConnection || Option.isSome(Context.getOption(fiber.currentContext, Transaction))) {
-          return sequential
+        const inTransaction = Option.isSome(Context.getOption(fiber.currentContext, Transaction))
+        if (executeSync !== undefined && !inTransaction) {
+          // SQLite: all of them in this one step, nothing of ours in between (or, when a
+          // transaction holds the connection, one after the other once it is free)
+          try {
+            const out: Array<ReadonlyArray<Record<string, unknown>>> = []
+            for (const statement of statements) {
+              const rows = executeSync(statement.sql, statement.params, false)
+              if (rows === busy) return sequential
+              out.push(rows as ReadonlyArray<Record<string, unknown>>)
+            }
+            return Effect.succeed(out)
+          } catch (cause) {
+            return Effect.fail(dialect.classify(cause, context))
+          }
         }
+        if (statements.length < 2 || dialect.oneConnection || inTransaction) return sequential
         return Effect.async<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>((resume) => {
           const out = new Array<ReadonlyArray<Record<string, unknown>>>(statements.length)
           let pending = statements.length
