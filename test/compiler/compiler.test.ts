@@ -59,28 +59,28 @@ describe("filters", () => {
   })
   perDialect("$like binds the pattern as given, with \\ as escape", (d) => filterSql(d, { name: { $like: "A_%" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["A_%"]],
-    mysql: ["`name` LIKE ? ESCAPE '\\\\'", ["A_%"]],
+    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["A_%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["A_%"]]
   })
   perDialect("$ilike", (d) => filterSql(d, { name: { $ilike: "a%" } }), {
     postgres: [`"name" COLLATE "default" ILIKE $1 ESCAPE '\\'`, ["a%"]],
-    mysql: ["LOWER(`name`) LIKE LOWER(?) ESCAPE '\\\\'", ["a%"]],
+    mysql: ["LOWER(`name`) LIKE LOWER(?) ESCAPE CHAR(92 USING utf8mb4)", ["a%"]],
     sqlite: [`df_lower("name") LIKE df_lower(?) ESCAPE '\\'`, ["a%"]]
   })
   // the value 50%_a\b must match literally: each of % _ \ gets a \ before it
   perDialect("$contains on a string escapes % _ \\", (d) => filterSql(d, { name: { $contains: "50%_a\\b" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["%50\\%\\_a\\\\b%"]],
-    mysql: ["`name` LIKE ? ESCAPE '\\\\'", ["%50\\%\\_a\\\\b%"]],
+    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["%50\\%\\_a\\\\b%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["%50\\%\\_a\\\\b%"]]
   })
   perDialect("$startsWith escapes % _ \\", (d) => filterSql(d, { name: { $startsWith: "x_%\\" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["x\\_\\%\\\\%"]],
-    mysql: ["`name` LIKE ? ESCAPE '\\\\'", ["x\\_\\%\\\\%"]],
+    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["x\\_\\%\\\\%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["x\\_\\%\\\\%"]]
   })
   perDialect("LIKE on a UUID column compares its text", (d) => filterSql(d, { token: { $like: "ab%" } }), {
     postgres: [`"token"::text LIKE $1 ESCAPE '\\'`, ["ab%"]],
-    mysql: ["`token` LIKE ? ESCAPE '\\\\'", ["ab%"]],
+    mysql: ["`token` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["ab%"]],
     sqlite: [`"token" LIKE ? ESCAPE '\\'`, ["ab%"]]
   })
   perDialect("$regex", (d) => filterSql(d, { name: { $regex: "^A[a-z]{1,3}" } }), {
@@ -198,7 +198,7 @@ describe("JSON", () => {
       [["city"], ["city"], "O%"]
     ],
     mysql: [
-      "(CASE WHEN JSON_TYPE(JSON_EXTRACT(`profile`, ?)) = 'STRING' THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`profile`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) LIKE ? ESCAPE '\\\\'",
+      "(CASE WHEN JSON_TYPE(JSON_EXTRACT(`profile`, ?)) = 'STRING' THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`profile`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) LIKE ? ESCAPE CHAR(92 USING utf8mb4)",
       ["$.city", "$.city", "O%"]
     ],
     sqlite: [

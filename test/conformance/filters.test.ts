@@ -10,6 +10,7 @@ import { DataFlow, Database } from "../../src/index.js"
 import type { Filter } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
 import { compileExpr, Params } from "../../src/sql/Compiler.js"
+import { withoutBackslashEscapes } from "../../src/dialects/mysql/Client.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -405,7 +406,28 @@ const docErrors: ReadonlyArray<readonly [string, unknown, string]> = [
 
 // ---------------------------------------------------------------------------------------------
 
-forEachDialect("filters", (it) => {
+forEachDialect("filters", (it, dialect) => {
+  if (dialect === "mysql") {
+    it.effect("every Item case selects the same rows in a session with sql_mode NO_BACKSLASH_ESCAPES", () =>
+      Effect.gen(function*() {
+        yield* seedItems
+        const db = yield* Database.Database
+        const modeHas = Effect.map(db.sql.unsafe<{ m: string }>("SELECT @@SESSION.sql_mode AS m"), ([row]) => String(row?.m).includes("NO_BACKSLASH_ESCAPES"))
+        // one transaction: one connection, whose session gets the mode; our statements run on it
+        yield* Database.transaction(Effect.gen(function*() {
+          yield* db.sql.unsafe("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')")
+          expect(yield* modeHas).toBe(true)
+          for (const [, filter, expected] of itemCases) {
+            expect(yield* itemIds(filter), JSON.stringify(filter)).toEqual(sorted(expected))
+          }
+          // what the pool runs on every new connection takes the mode away again
+          yield* db.sql.unsafe(withoutBackslashEscapes)
+          expect(yield* modeHas).toBe(false)
+          // the connection goes back to the pool without the mode, whatever happened above
+        }).pipe(Effect.ensuring(Effect.orDie(db.sql.unsafe(withoutBackslashEscapes)))))
+      }).pipe(Effect.orDie))
+  }
+
   for (const [title, filter, expected] of itemCases) {
     it.effect(`Item: ${title}`, () =>
       Effect.gen(function*() {

@@ -28,6 +28,14 @@ export interface MysqlOptions {
 
 type Target = mysql.Pool | mysql.PoolConnection
 
+/**
+ * Run on every new pool connection: the session's sql_mode without NO_BACKSLASH_ESCAPES, so that
+ * the string literals of our DDL (the CHECK of a literal union, defaults) mean the same whatever
+ * the server's default mode. (LIKE's escape character does not depend on it: `CHAR(92)`.)
+ */
+export const withoutBackslashEscapes =
+  "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))"
+
 /** `execute` (binary protocol, prepared and cached per connection) or `query` (text protocol). */
 const send = (target: Target, method: "execute" | "query"): Execute => (sql, params, raw) =>
   Effect.async<unknown, unknown>((resume) => {
@@ -86,6 +94,8 @@ export const make = (options: MysqlOptions) =>
       ),
       (pool) => Effect.async<void>((resume) => pool.end(() => resume(Effect.void)))
     )
+    // queued on the new connection before anything else runs on it; a failure surfaces there
+    pool.on("connection", (conn) => void conn.query(withoutBackslashEscapes, () => {}))
     const reserve = Effect.acquireRelease(
       Effect.async<mysql.PoolConnection, SqlError>((resume) => {
         pool.getConnection((cause, conn) =>

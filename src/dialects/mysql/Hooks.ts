@@ -41,6 +41,10 @@ const columnType = (field: Field, keyed: boolean): string => {
   }
 }
 
+// LIKE's escape character, the backslash, as CHAR(92): a literal '\\' would be two characters
+// under sql_mode NO_BACKSLASH_ESCAPES
+const likeEscape = "CHAR(92 USING utf8mb4)"
+
 const numericJson = "('INTEGER','DOUBLE','DECIMAL','UNSIGNED INTEGER')"
 
 /** MySQL/MariaDB dialect hooks for a server whose binary NO PAD collation is `collation`. */
@@ -59,7 +63,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   orderedValue: (expr) => expr,
   textOf: (expr) => expr,
   like: (expr, param, ci) =>
-    ci ? `LOWER(${expr}) LIKE LOWER(${param}) ESCAPE '\\\\'` : `${expr} LIKE ${param} ESCAPE '\\\\'`,
+    ci ? `LOWER(${expr}) LIKE LOWER(${param}) ESCAPE ${likeEscape}` : `${expr} LIKE ${param} ESCAPE ${likeEscape}`,
   regex: (expr, param) => `${expr} REGEXP ${param}`,
   // `$.a[0]` on a non-array yields the value itself ("auto-wrap"): the guards keep [n] to arrays.
   // Placeholders are positional: parameters are bound in the order the text reads.
