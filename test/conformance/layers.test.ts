@@ -106,11 +106,18 @@ forEachDialect("layers", (it, dialect) => {
       expect(error.message).toContain("Missing.count")
     }))
 
-  it.effect("pool statistics and health are available", () =>
+  it.effect("pool statistics and health are available; a transaction's connection is not idle", () =>
     Effect.gen(function*() {
       const db = yield* Database.Database
       expect((yield* db.health).dialect).toBe(db.dialect)
-      const stats = db.poolStats()
-      if (stats !== undefined) expect(stats.total).toBeGreaterThanOrEqual(0)
+      const before = db.poolStats()
+      expect(before).toBeDefined()
+      expect(before!.total).toBeGreaterThanOrEqual(1)
+      expect(before!.idle).toBe(before!.total)
+      expect(before!.waiting).toBe(0)
+      const inside = yield* Database.transaction(Effect.sync(() => db.poolStats()))
+      expect(inside!.total).toBeGreaterThanOrEqual(1)
+      expect(inside!.idle).toBe(inside!.total - 1)
+      expect(db.poolStats()!.idle).toBe(db.poolStats()!.total)
     }))
 })

@@ -124,10 +124,24 @@ export const make = (options: MysqlOptions) =>
       const raw = (connection as { raw?: Target }).raw
       return raw !== undefined ? send(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
     }
+    // mysql2 keeps its counts in fields it does not document (queues with a length): read them
+    // where they have that shape, else report nothing
+    const internals = pool as unknown as Record<string, { readonly length?: unknown } | undefined>
+    const lengthOf = (field: string) => {
+      const n = internals[field]?.length
+      return typeof n === "number" ? n : undefined
+    }
+    const poolStats = () => {
+      const total = lengthOf("_allConnections")
+      const idle = lengthOf("_freeConnections")
+      const waiting = lengthOf("_connectionQueue")
+      return total === undefined || idle === undefined || waiting === undefined ? undefined : { total, idle, waiting }
+    }
     return {
       client,
       acquire,
       control,
+      poolStats,
       execute: send(pool, "execute"),
       executeOn: (connection: Connection): Execute => {
         const raw = (connection as { raw?: Target }).raw

@@ -20,7 +20,7 @@ export const connectMysql: Connect<{
   readonly password: string | undefined
 }> = (url, options) =>
   Effect.gen(function*() {
-    const { acquire, client, control, execute, executeOn } = yield* Client.make({
+    const { acquire, client, control, execute, executeOn, poolStats } = yield* Client.make({
       ...url,
       poolSize: options.poolSize,
       connectTimeoutMs: Duration.toMillis(options.connectTimeout),
@@ -38,6 +38,6 @@ export const connectMysql: Connect<{
       insertReturning: mariadb && (major > 10 || (major === 10 && minor >= 5)),
       acquire,
       control,
-      poolStats: () => undefined
+      poolStats
     }
   }).pipe(Effect.mapError((e) => probe.classify(e, undefined)))

@@ -67,6 +67,7 @@ export const make = (
     readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
     readonly executeOnSync: (c: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
     readonly firstRowSync: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
+    readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number }
   },
   SqlError,
   Scope.Scope
@@ -193,5 +194,8 @@ export const make = (
     const control = (_: Connection, sql: string) => direct(sql, [], false)
     // inside a transaction the connection is ours: run right away
     const executeOnSync = (_: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => runSync(sql, params, raw)
-    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, firstRowSync, acquire, control }
+    // the one connection: idle unless a transaction holds it; waiters are statements and
+    // transactions waiting for it
+    const poolStats = () => ({ total: 1, idle: held ? 0 : 1, waiting: waiters.size })
+    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, firstRowSync, acquire, control, poolStats }
   })

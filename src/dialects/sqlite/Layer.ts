@@ -12,7 +12,7 @@ import { sqliteDialect } from "./Hooks.js"
 export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename }, options) =>
   Client.make({ filename, busyTimeoutMs: Duration.toMillis(options.connectTimeout) }).pipe(
     Effect.mapError((e) => sqliteDialect.classify(e, undefined)),
-    Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync }) => ({
+    Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync, poolStats }) => ({
       client,
       dialect: sqliteDialect,
       execute,
@@ -22,6 +22,6 @@ export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename
       firstRowSync,
       acquire,
       control,
-      poolStats: () => ({ total: 1, idle: 1, waiting: 0 })
+      poolStats
     }))
   )
