@@ -96,34 +96,6 @@ export const make = (options: MysqlOptions) =>
     )
     // queued on the new connection before anything else runs on it; a failure surfaces there
     pool.on("connection", (conn) => void conn.query(withoutBackslashEscapes, () => {}))
-    const reserve = Effect.acquireRelease(
-      Effect.async<mysql.PoolConnection, SqlError>((resume) => {
-        pool.getConnection((cause, conn) =>
-          resume(cause ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
-      }),
-      (conn) => Effect.sync(() => conn.release())
-    )
-    const poolConnection = connectionOf(pool)
-    const client = yield* SqlClient.make({
-      acquirer: Effect.succeed(poolConnection),
-      transactionAcquirer: Effect.map(reserve, connectionOf),
-      compiler: makeCompiler(),
-      spanAttributes: [["db.system.name", "mysql"]]
-    }).pipe(Effect.provide(Reactivity.layer))
-    // transactions without a Scope: a pool connection and the effect that gives it back
-    const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], SqlError>((resume) => {
-      pool.getConnection((cause, conn) =>
-        resume(
-          cause
-            ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
-            : Effect.succeed([connectionOf(conn), Effect.sync(() => conn.release())] as const)
-        ))
-    })
-    // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver
-    const control = (connection: Connection, sql: string) => {
-      const raw = (connection as { raw?: Target }).raw
-      return raw !== undefined ? send(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
-    }
     // mysql2 keeps its counts in fields it does not document (queues with a length): read them
     // where they have that shape, else report nothing
     const internals = pool as unknown as Record<string, { readonly length?: unknown } | undefined>
@@ -137,12 +109,71 @@ export const make = (options: MysqlOptions) =>
       const waiting = lengthOf("_connectionQueue")
       return total === undefined || idle === undefined || waiting === undefined ? undefined : { total, idle, waiting }
     }
+    // mysql2's pool queues a caller without a limit when every connection is in use. Such a caller
+    // (and only such a caller: no timer otherwise) waits connectTimeout at most, then fails
+    // "Timeout acquiring …" (PoolTimeout); a connection handed over after that goes straight back.
+    const mustWait = () => lengthOf("_freeConnections") === 0 && (lengthOf("_allConnections") ?? 0) >= options.poolSize
+    const getConnection = (cb: (err: unknown, conn: mysql.PoolConnection | undefined) => void) => {
+      if (!mustWait()) return pool.getConnection((err, conn) => cb(err, conn))
+      let settled = false
+      const timer = setTimeout(() => {
+        settled = true
+        cb(new Error("Timeout acquiring a pooled connection"), undefined)
+      }, options.connectTimeoutMs)
+      pool.getConnection((err, conn) => {
+        if (settled) return void (err ? undefined : conn.release())
+        settled = true
+        clearTimeout(timer)
+        cb(err, conn)
+      })
+    }
+    // the hot path outside transactions: mysql2's pool.execute, or our bounded wait when it would queue
+    const poolExecute: Execute = (sql, params, raw) =>
+      Effect.async<unknown, unknown>((resume) => {
+        const done = (err: unknown, result: unknown) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
+        if (!mustWait()) return void pool.execute({ sql, values: params as Array<unknown> }, done)
+        getConnection((err, conn) => {
+          if (err || conn === undefined) return done(err ?? new Error("no connection"), undefined)
+          conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
+            conn.release()
+            done(e, result)
+          })
+        })
+      })
+    const reserve = Effect.acquireRelease(
+      Effect.async<mysql.PoolConnection, SqlError>((resume) => {
+        getConnection((cause, conn) =>
+          resume(cause || conn === undefined ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
+      }),
+      (conn) => Effect.sync(() => conn.release())
+    )
+    const poolConnection = connectionOf(pool)
+    const client = yield* SqlClient.make({
+      acquirer: Effect.succeed(poolConnection),
+      transactionAcquirer: Effect.map(reserve, connectionOf),
+      compiler: makeCompiler(),
+      spanAttributes: [["db.system.name", "mysql"]]
+    }).pipe(Effect.provide(Reactivity.layer))
+    // transactions without a Scope: a pool connection and the effect that gives it back
+    const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], SqlError>((resume) => {
+      getConnection((cause, conn) =>
+        resume(
+          cause || conn === undefined
+            ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
+            : Effect.succeed([connectionOf(conn), Effect.sync(() => conn.release())] as const)
+        ))
+    })
+    // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver
+    const control = (connection: Connection, sql: string) => {
+      const raw = (connection as { raw?: Target }).raw
+      return raw !== undefined ? send(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
+    }
     return {
       client,
       acquire,
       control,
       poolStats,
-      execute: send(pool, "execute"),
+      execute: poolExecute,
       executeOn: (connection: Connection): Execute => {
         const raw = (connection as { raw?: Target }).raw
         return raw !== undefined ? send(raw, "execute") : fallback(connection)
