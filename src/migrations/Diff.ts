@@ -56,7 +56,7 @@ export const diff = (
   const ops: Array<Operation> = []
   const liveByName = new Map(live.map((t) => [t.name, t] as const))
   const norm = (declared: string, field: Field) =>
-    d.name === "mysql" && field.kind === "json" ? "json" : introspector.normalizeType(declared)
+    field.kind === "json" && d.migration.liveJsonType !== undefined ? d.migration.liveJsonType : introspector.normalizeType(declared)
   for (const model of models) {
     const table = liveByName.get(model.table)
     if (table === undefined) {
@@ -133,7 +133,7 @@ const diffTable = (
     const description = `alter column ${t}.${field.name}: ` +
       [typeChanged ? `type ${lc.type} -> ${want}${narrowing ? " (narrowing)" : ""}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
         .filter((s) => s !== "").join(", ")
-    if (d.name === "sqlite") {
+    if (d.migration.rebuildsTables) {
       rebuildReasons.push({ description, destructive: narrowing })
       continue
     }
@@ -151,7 +151,7 @@ const diffTable = (
   for (const lc of table.columns) {
     if (modelColumns.has(lc.name)) continue
     const description = `drop column ${t}.${lc.name}`
-    if (d.name === "sqlite") {
+    if (d.migration.rebuildsTables) {
       rebuildReasons.push({ description, destructive: true })
       continue
     }
@@ -178,7 +178,7 @@ const diffTable = (
         ...(kind === "Unique" ? { key } : {}),
         description: `add ${noun} ${key.name} on ${t} (${w.join(", ")})`,
         up: [kind === "Unique" ? S.addUniqueSql(d, t, key) : S.createIndexSql(d, t, key, false)],
-        down: [kind === "Unique" ? S.dropUniqueSql(d, t, { ...key, constraint: d.name !== "sqlite" }) : S.dropIndexSql(d, t, key.name)],
+        down: [kind === "Unique" ? S.dropUniqueSql(d, t, { ...key, constraint: !d.migration.rebuildsTables }) : S.dropIndexSql(d, t, key.name)],
         destructive: false,
         additive: true
       })
@@ -188,7 +188,7 @@ const diffTable = (
       // a key over a column that is being dropped goes with the column
       if (h.columns.some((c) => !modelColumns.has(c))) continue
       const description = `drop ${noun} ${h.name} on ${t} (${h.columns.join(", ")})`
-      if (d.name === "sqlite" && h.constraint) {
+      if (d.migration.rebuildsTables && h.constraint) {
         rebuildReasons.push({ description, destructive: false })
         continue
       }

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import type { QueryError } from "../Errors.js"
 import type { FieldKind } from "../model/Field.js"
 import type { DialectName } from "../sql/Dialect.js"
-import { introspect, queryThrough } from "./Introspect.js"
+import { introspect, introspectorFor, queryThrough } from "./Introspect.js"
 import type { LockDb } from "./LockTypes.js"
 import type { LiveColumn, LiveTable } from "./LiveSchema.js"
 
@@ -46,20 +46,21 @@ const managed = new Set(["created_at", "updated_at", "deleted_at"])
 
 const kindOf = (dialect: DialectName, c: LiveColumn): { kind: FieldKind; maxLength?: number } => {
   if (c.literals !== undefined && c.literals.length > 0) return { kind: "literal" }
+  if (c.json) return { kind: "json" }
   const t = c.type
+  const own = introspectorFor(dialect).discoveredKind(t)
+  if (own !== undefined) return own
   const length = /\((\d+)\)/.exec(t)?.[1]
   const varchar = /^(character varying|varchar)\(/.test(t)
-  if (varchar && length !== undefined && !(dialect === "mysql" && length === "255")) return { kind: "string", maxLength: Number(length) }
-  if (c.json || /^jsonb?$/.test(t)) return { kind: "json" }
-  if (dialect === "mysql" && t === "tinyint(1)") return { kind: "boolean" }
-  if (dialect === "mysql" && t === "char(36)") return { kind: "uuid" }
+  if (varchar && length !== undefined) return { kind: "string", maxLength: Number(length) }
+  if (/^jsonb?$/.test(t)) return { kind: "json" }
   if (/^(text|longtext|mediumtext|tinytext|character varying|varchar|character|char|clob)\b/.test(t)) return { kind: "string" }
   if (t === "uuid") return { kind: "uuid" }
   if (/^bigint/.test(t)) return { kind: "bigint" }
   if (/^(integer|int|smallint|mediumint|tinyint)\b/.test(t)) return { kind: "int" }
   if (/^(double|real|float)/.test(t)) return { kind: "number" }
   if (t === "boolean") return { kind: "boolean" }
-  if (/^(timestamp|datetime|date)\b/.test(t)) return { kind: dialect === "sqlite" ? "string" : "date" }
+  if (/^(timestamp|datetime|date)\b/.test(t)) return { kind: "date" }
   if (/^(bytea|blob|longblob|mediumblob|binary|varbinary)/.test(t)) return { kind: "bytes" }
   if (/^(numeric|decimal)/.test(t)) return { kind: "decimal" }
   return { kind: "string" }

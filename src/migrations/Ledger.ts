@@ -70,12 +70,7 @@ export const ensure = (db: LedgerDb) => run(db, createLedgerSql(db))
 
 /** Whether the ledger table exists (without creating it). */
 export const exists = (db: LedgerDb): Effect.Effect<boolean, Errors.QueryError> => {
-  const sql = db.dialect === "sqlite"
-    ? "SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?"
-    : db.dialect === "postgres"
-    ? "SELECT 1 AS ok FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = $1"
-    : "SELECT 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-  return Effect.map(db.query({ sql, params: [ledgerTable] }), (rows) => rows.length > 0)
+  return Effect.map(db.query({ sql: db.hooks.migration.tableExistsSql, params: [ledgerTable] }), (rows) => rows.length > 0)
 }
 
 const parseList = (v: unknown): ReadonlyArray<string> => JSON.parse(String(v)) as ReadonlyArray<string>

@@ -7,6 +7,7 @@
  */
 import type { Effect } from "effect"
 import type { QueryError } from "../Errors.js"
+import type { FieldKind } from "../model/Field.js"
 
 /** One live column. */
 export interface LiveColumn {
@@ -51,6 +52,12 @@ export interface Introspector {
   readonly tables: (query: Query, only?: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<LiveTable>, QueryError>
   /** The live spelling of a type our hooks write (`TEXT COLLATE "C"` → `text`). */
   readonly normalizeType: (declared: string) => string
+  /**
+   * What a live column type is as a model field, where this database's answer differs from the
+   * shared rules of discovery (MySQL: `tinyint(1)` is a boolean, `char(36)` a UUID, `varchar(255)`
+   * our unbounded keyed string; SQLite: dates are text). Undefined: the shared rules decide.
+   */
+  readonly discoveredKind: (type: string) => { readonly kind: FieldKind; readonly maxLength?: number } | undefined
 }
 
 /** The ledger table's name: never diffed, never discovered. */

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { QueryError } from "../Errors.js"
+import type { MigrationHooks } from "../migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
@@ -150,6 +151,8 @@ export interface Dialect {
    * the COUNT one after the other, measured).
    */
   readonly windowTotal: boolean
+  /** The DDL of migrations that differs per database. */
+  readonly migration: MigrationHooks
   /** Statements that open a transaction at this isolation level. */
   readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
   /** Reads a driver's raw write result. */

@@ -8,6 +8,7 @@
 import type { Field } from "../../model/Field.js"
 import type { Dialect } from "../../sql/Dialect.js"
 import { classifyMysqlError } from "./Errors.js"
+import { mysqlMigration } from "./Migration.js"
 
 const quote = (id: string) => `\`${id.replace(/`/g, "``")}\``
 
@@ -111,6 +112,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
   skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
   oneConnection: false,
   forUpdate: " FOR UPDATE",
+  migration: mysqlMigration(quote),
   windowTotal: false,
   begin: (isolation) => [
     ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),

@@ -21,6 +21,10 @@ const text = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : 
 
 /** MySQL/MariaDB introspection. */
 export const mysqlIntrospector: Introspector = {
+  // tinyint(1) and char(36) are how our own DDL writes booleans and UUIDs here; varchar(255) is our
+  // keyed string without a declared bound
+  discoveredKind: (t) =>
+    t === "tinyint(1)" ? { kind: "boolean" } : t === "char(36)" ? { kind: "uuid" } : /^(character varying|varchar)\(255\)/.test(t) ? { kind: "string" } : undefined,
   normalizeType: (declared) =>
     declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
       .replace(/\s+unsigned$/, " unsigned"),

@@ -7,6 +7,9 @@ import type { Field } from "../../model/Field.js"
 import type { Dialect } from "../../sql/Dialect.js"
 import { classifyPostgresError } from "./Errors.js"
 import { copyData, copyStatement } from "./Copy.js"
+import { postgresMigration } from "./Migration.js"
+
+const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
 
 const columnType = (field: Field): string => {
   switch (field.kind) {
@@ -49,7 +52,7 @@ const arrayGuards = (segments: ReadonlyArray<string>, isArray: (n: number) => st
 /** PostgreSQL dialect hooks. */
 export const postgresDialect: Dialect = {
   name: "postgres",
-  quote: (id) => `"${id.replace(/"/g, "\"\"")}"`,
+  quote,
   placeholder: (i) => `$${i}`,
   maxParams: 65_535,
   returning: true,
@@ -96,6 +99,7 @@ export const postgresDialect: Dialect = {
   skipClause: " ON CONFLICT DO NOTHING",
   oneConnection: false,
   forUpdate: " FOR UPDATE",
+  migration: postgresMigration(quote),
   windowTotal: true,
   begin: (isolation) => [isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : "BEGIN"],
   readResult: (raw) => {

@@ -45,6 +45,7 @@ const typeNames: Record<string, string> = { varchar: "character varying", timest
 
 /** PostgreSQL introspection. */
 export const postgresIntrospector: Introspector = {
+  discoveredKind: () => undefined,
   normalizeType: (declared) => {
     const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()
     const m = /^([a-z ]+?)(\(.*\))?$/.exec(t)

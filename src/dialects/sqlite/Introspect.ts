@@ -15,6 +15,8 @@ const literalsIn = (sql: string, column: string): Array<string> | undefined => {
 
 /** SQLite introspection. */
 export const sqliteIntrospector: Introspector = {
+  // our dates are ISO text here: a column declared as a date holds strings
+  discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "string" } : undefined),
   normalizeType: (declared) => declared.trim().toLowerCase(),
   tables: (query, only) =>
     Effect.gen(function*() {

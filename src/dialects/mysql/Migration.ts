@@ -1,0 +1,30 @@
+/**
+ * MySQL/MariaDB's migration hooks: MODIFY COLUMN, DROP INDEX … ON, defaults of TEXT/BLOB/JSON
+ * columns as expressions, dates without `T` and `Z`.
+ *
+ * @since 0.1.0
+ */
+import type { MigrationHooks } from "../../migrations/Hooks.js"
+
+export const mysqlMigration = (quote: (id: string) => string): MigrationHooks => {
+  const alterTable = (table: string, rest: string) => `ALTER TABLE ${quote(table)} ${rest}`
+  return {
+    rebuildsTables: false,
+    booleanDefault: (v) => (v ? "1" : "0"),
+    emptyBytesDefault: "('')",
+    // TEXT, BLOB and JSON columns take a default only as an expression
+    textDefault: (field, literal) => (field.kind === "json" || field.kind === "string" || field.kind === "bytes" ? `(${literal})` : literal),
+    dateDefault: (literal) => literal.replace(/T(\d\d:\d\d:\d\d)(\.\d+)?Z'/, " $1$2'"),
+    alterColumn: (table, column, type, nullable) => [
+      alterTable(table, `MODIFY COLUMN ${quote(column)} ${type}${nullable ? " NULL" : " NOT NULL"}`)
+    ],
+    dropIndex: (table, name) => `DROP INDEX ${quote(name)} ON ${quote(table)}`,
+    addUnique: (table, key) => alterTable(table, `ADD CONSTRAINT ${quote(key.name)} UNIQUE (${key.columns.map(quote).join(", ")})`),
+    dropUnique: (table, key) => alterTable(table, `DROP INDEX ${quote(key.name)}`),
+    autoIncrementColumn: (name, type) => `${quote(name)} ${type} NOT NULL AUTO_INCREMENT PRIMARY KEY`,
+    storedCreate: () => undefined,
+    // MariaDB reports a JSON column as longtext (with a json_valid check)
+    liveJsonType: "json",
+    tableExistsSql: "SELECT 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * SQLite's migration hooks: ALTER TABLE adds and renames only, so altering or dropping a column
+ * and dropping a unique constraint rebuild the table (src/migrations/SqliteRebuild.ts); unique keys
+ * are unique indexes; a dropped table comes back from its own stored CREATE text.
+ *
+ * @since 0.1.0
+ */
+import type { MigrationHooks } from "../../migrations/Hooks.js"
+
+export const sqliteMigration = (quote: (id: string) => string): MigrationHooks => {
+  const dropIndex = (_table: string, name: string) => `DROP INDEX ${quote(name)}`
+  return {
+    rebuildsTables: true,
+    booleanDefault: (v) => (v ? "1" : "0"),
+    emptyBytesDefault: "X''",
+    textDefault: (_field, literal) => literal,
+    dateDefault: (literal) => literal,
+    // never asked for: these changes rebuild the table
+    alterColumn: () => {
+      throw new Error("SQLite alters a column by rebuilding its table")
+    },
+    dropIndex,
+    addUnique: (table, key) => `CREATE UNIQUE INDEX ${quote(key.name)} ON ${quote(table)} (${key.columns.map(quote).join(", ")})`,
+    dropUnique: (table, key) => dropIndex(table, key.name),
+    autoIncrementColumn: (name) => `${quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT`,
+    storedCreate: (table) => (table.sql !== undefined ? [table.sql, ...(table.indexSql ?? [])] : undefined),
+    liveJsonType: undefined,
+    tableExistsSql: "SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?"
+  }
+}
