@@ -9,7 +9,7 @@
  */
 import { BigDecimal } from "effect"
 import { ValidationError } from "../Errors.js"
-import type { Field } from "../model/Field.js"
+import { type Field, storageLimits } from "../model/Field.js"
 import { portableRegex, RegexError } from "./Regex.js"
 
 type Scalar<T> = Exclude<T, null | undefined>
@@ -193,13 +193,21 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
         ? v
         : bad("a valid Date from year 1 to 9999")
     case "decimal":
-      return BigDecimal.isBigDecimal(v) ? v : bad("a BigDecimal")
+      return BigDecimal.isBigDecimal(v) ? withinStorable(v) : bad("a BigDecimal")
     case "bytes":
       return v instanceof Uint8Array ? v : bad("a Uint8Array")
     case "json":
       return fail(ctx, path, `${op} cannot compare a whole JSON field; filter on a path such as "${field.name}.key"`)
   }
 }
+
+// A stored decimal has at most 35 digits before the point (storageLimits), so it lies strictly
+// between -10^35 and 10^35: a bound beyond that compares with every stored value as ±10^35 does,
+// for every operator. Clamping it keeps numbers no database reads back (MySQL truncated a
+// 100,001-digit bound to nonsense, SQLite's sort key had no room for it) out of the SQL.
+const storableEdge = BigDecimal.make(10n ** BigInt(storageLimits.decimal.integerDigits), 0)
+const withinStorable = (v: BigDecimal.BigDecimal): BigDecimal.BigDecimal =>
+  BigDecimal.greaterThan(BigDecimal.abs(v), storableEdge) ? (BigDecimal.isNegative(v) ? BigDecimal.negate(storableEdge) : storableEdge) : v
 
 /** PostgreSQL text cannot hold U+0000 (the statement would fail there and run elsewhere). */
 const noNul = (ctx: Ctx, path: string, op: string, v: string): string =>

@@ -691,6 +691,12 @@ forEachDialect("decimal_order", (it) => {
       expect(yield* DecimalRow.count({ filter: { value: { $gt: long } } })).toBe(3)
       const huge = BigDecimal.unsafeFromString("-1" + "0".repeat(60))
       expect(yield* DecimalRow.count({ filter: { value: { $gt: huge } } })).toBe(values.length)
+      // and beyond 99,999 integer digits (SQLite's sort key once held the digit count in 5 places)
+      const vast = BigDecimal.unsafeFromString("1" + "0".repeat(100_000))
+      expect(yield* DecimalRow.count({ filter: { value: { $lt: vast } } })).toBe(values.length)
+      expect(yield* DecimalRow.count({ filter: { value: { $gt: vast } } })).toBe(0)
+      expect(yield* DecimalRow.count({ filter: { value: { $gt: BigDecimal.negate(vast) } } })).toBe(values.length)
+      expect(yield* DecimalRow.count({ filter: { value: { $lt: BigDecimal.negate(vast) } } })).toBe(0)
       const seen: Array<string> = []
       let cursor: string | null = null
       do {
