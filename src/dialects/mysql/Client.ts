@@ -94,7 +94,8 @@ export const make = (options: MysqlOptions) =>
       ),
       (pool) => Effect.async<void>((resume) => pool.end(() => resume(Effect.void)))
     )
-    // queued on the new connection before anything else runs on it; a failure surfaces there
+    // queued on the new connection before anything else runs on it (SET SESSION needs no privilege;
+    // were it to fail, the session would keep the server's mode, and LIKE would still work)
     pool.on("connection", (conn) => void conn.query(withoutBackslashEscapes, () => {}))
     // mysql2 keeps its counts in fields it does not document (queues with a length): read them
     // where they have that shape, else report nothing
