@@ -141,8 +141,8 @@ const diffTable = (
       kind: "alterColumn",
       table: t,
       description,
-      up: S.alterColumnSql(d, t, field.name, expected.type, expected.nullable, typeChanged, nullChanged),
-      down: S.alterColumnSql(d, t, field.name, lc.type, lc.nullable, typeChanged, nullChanged),
+      up: d.migration.alterColumn(t, field.name, expected.type, expected.nullable, typeChanged, nullChanged),
+      down: d.migration.alterColumn(t, field.name, lc.type, lc.nullable, typeChanged, nullChanged),
       destructive: narrowing,
       additive: false
     })
@@ -177,8 +177,8 @@ const diffTable = (
         table: t,
         ...(kind === "Unique" ? { key } : {}),
         description: `add ${noun} ${key.name} on ${t} (${w.join(", ")})`,
-        up: [kind === "Unique" ? S.addUniqueSql(d, t, key) : S.createIndexSql(d, t, key, false)],
-        down: [kind === "Unique" ? S.dropUniqueSql(d, t, { ...key, constraint: !d.migration.rebuildsTables }) : S.dropIndexSql(d, t, key.name)],
+        up: [kind === "Unique" ? d.migration.addUnique(t, key) : S.createIndexSql(d, t, key, false)],
+        down: [kind === "Unique" ? d.migration.dropUnique(t, { ...key, constraint: !d.migration.rebuildsTables }) : d.migration.dropIndex(t, key.name)],
         destructive: false,
         additive: true
       })
@@ -196,8 +196,8 @@ const diffTable = (
         kind: kind === "Unique" ? "dropUnique" : "dropIndex",
         table: t,
         description,
-        up: [kind === "Unique" ? S.dropUniqueSql(d, t, h) : S.dropIndexSql(d, t, h.name)],
-        down: [kind === "Unique" ? S.addUniqueSql(d, t, h) : S.createIndexSql(d, t, h, false)],
+        up: [kind === "Unique" ? d.migration.dropUnique(t, h) : d.migration.dropIndex(t, h.name)],
+        down: [kind === "Unique" ? d.migration.addUnique(t, h) : S.createIndexSql(d, t, h, false)],
         destructive: false,
         additive: false
       })

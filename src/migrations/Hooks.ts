@@ -19,7 +19,7 @@ export interface MigrationHooks {
   readonly booleanDefault: (value: boolean) => string
   /** The empty byte string as a column default. */
   readonly emptyBytesDefault: string
-  /** A string literal as the default of `field` (MySQL: TEXT, BLOB and JSON defaults are expressions, in parentheses). */
+  /** A string literal as the default of `field` (MySQL: TEXT and JSON defaults are expressions, in parentheses). */
   readonly textDefault: (field: Field, literal: string) => string
   /** An ISO timestamp literal (`'…T…Z'`) as a date column's default. */
   readonly dateDefault: (literal: string) => string

@@ -1,6 +1,6 @@
 /**
- * The SQL of each operation, built from the dialect's hooks (`d.migration` for the DDL that
- * differs per database) and src/sql/Ddl.ts.
+ * The SQL of each operation that is the same on every database, built from the dialect's hooks and
+ * src/sql/Ddl.ts; what differs per database is asked of `d.migration` directly.
  *
  * @since 0.1.0
  */
@@ -62,26 +62,8 @@ export const alterTable = (d: Dialect, table: string, rest: string) => `ALTER TA
 
 export const dropColumnSql = (d: Dialect, table: string, column: string) => alterTable(d, table, `DROP COLUMN ${d.quote(column)}`)
 
-/** Changes a column's type and/or nullability; `type` in the dialect's own spelling. */
-export const alterColumnSql = (
-  d: Dialect,
-  table: string,
-  column: string,
-  type: string,
-  nullable: boolean,
-  typeChanged: boolean,
-  nullChanged: boolean
-): ReadonlyArray<string> => d.migration.alterColumn(table, column, type, nullable, typeChanged, nullChanged)
-
 export const createIndexSql = (d: Dialect, table: string, key: LiveKey, unique: boolean) =>
   `CREATE ${unique ? "UNIQUE " : ""}INDEX ${d.quote(key.name)} ON ${d.quote(table)} (${key.columns.map(d.quote).join(", ")})`
-
-export const dropIndexSql = (d: Dialect, table: string, name: string) => d.migration.dropIndex(table, name)
-
-/** A unique key: a table constraint on PostgreSQL and MySQL, a unique index on SQLite. */
-export const addUniqueSql = (d: Dialect, table: string, key: LiveKey) => d.migration.addUnique(table, key)
-
-export const dropUniqueSql = (d: Dialect, table: string, key: LiveKey) => d.migration.dropUnique(table, key)
 
 /** A live column's definition, to add it back (nullable: the dropped values are gone). */
 export const liveColumnDef = (d: Dialect, c: LiveColumn, forCreate: boolean): string => {

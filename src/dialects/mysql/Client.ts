@@ -114,8 +114,8 @@ export const make = (options: MysqlOptions) =>
     // (and only such a caller: no timer otherwise) waits connectTimeout at most, then fails
     // "Timeout acquiring …" (PoolTimeout); a connection handed over after that goes straight back.
     const mustWait = () => lengthOf("_freeConnections") === 0 && (lengthOf("_allConnections") ?? 0) >= options.poolSize
-    const getConnection = (cb: (err: unknown, conn: mysql.PoolConnection | undefined) => void) => {
-      if (!mustWait()) return pool.getConnection((err, conn) => cb(err, conn))
+    type Handover = (err: unknown, conn: mysql.PoolConnection | undefined) => void
+    const waitForConnection = (cb: Handover) => {
       let settled = false
       const timer = setTimeout(() => {
         settled = true
@@ -128,12 +128,13 @@ export const make = (options: MysqlOptions) =>
         cb(err, conn)
       })
     }
+    const getConnection = (cb: Handover) => (mustWait() ? waitForConnection(cb) : pool.getConnection((err, conn) => cb(err, conn)))
     // the hot path outside transactions: mysql2's pool.execute, or our bounded wait when it would queue
     const poolExecute: Execute = (sql, params, raw) =>
       Effect.async<unknown, unknown>((resume) => {
         const done = (err: unknown, result: unknown) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
         if (!mustWait()) return void pool.execute({ sql, values: params as Array<unknown> }, done)
-        getConnection((err, conn) => {
+        waitForConnection((err, conn) => {
           if (err || conn === undefined) return done(err ?? new Error("no connection"), undefined)
           conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
             conn.release()
