@@ -181,6 +181,38 @@ export class DestructiveChangeRefused extends Data.TaggedError("DestructiveChang
   }
 }
 
+/**
+ * A model and an existing table disagree in a way autoMigrate will not paper over (a key or field
+ * with no column, a column that keeps less than the model, a second table beside the one the
+ * model obviously means). `reason` says what to do; names only, never values.
+ */
+export class SchemaMismatch extends Data.TaggedError("SchemaMismatch")<{
+  readonly model: string
+  readonly table: string
+  readonly field?: string
+  readonly column?: string
+  readonly reason: string
+}> {
+  override get message() {
+    const at = this.field !== undefined ? ` field ${this.field}` : ""
+    const col = this.column !== undefined ? ` (column ${this.table}.${this.column})` : ""
+    return `model ${this.model} over table ${this.table}:${at}${col}: ${this.reason}`
+  }
+}
+
+/**
+ * Existing rows would make a migration step fail (NULLs before SET NOT NULL, duplicates before a
+ * unique key, values that do not fit a narrower type, an index a foreign key needs): found before
+ * the first DDL statement, so nothing ran. Each problem is counted: `12 rows have NULL in genre.name`.
+ */
+export class MigrationPrecheckFailed extends Data.TaggedError("MigrationPrecheckFailed")<{
+  readonly problems: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `the migration would fail on existing data, nothing was changed: ${this.problems.join("; ")}`
+  }
+}
+
 /** A workflow definition is invalid; every problem is listed. */
 export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitionError")<{
   readonly workflow: string
@@ -212,6 +244,15 @@ export type QueryError =
   | TransactionConflict
   | DatabaseError
 
+/** What autoMigrate refuses with (on a layer's start or a model's first use), each under its own tag. */
+export type AutoMigrateError =
+  | SchemaMismatch
+  | MigrationPrecheckFailed
+  | MigrationLockTimeout
+  | DirtyMigration
+  | ChecksumMismatch
+  | DestructiveChangeRefused
+
 /** Errors a write can fail with. */
 export type WriteError = QueryError
 
@@ -227,5 +268,7 @@ export type DataflowError =
   | DirtyMigration
   | ChecksumMismatch
   | DestructiveChangeRefused
+  | SchemaMismatch
+  | MigrationPrecheckFailed
   | WorkflowDefinitionError
   | NodeFailed

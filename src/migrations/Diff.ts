@@ -8,9 +8,10 @@ import { constraintName, type ModelInfo } from "../model/Model.js"
 import { createTable, keyedFields } from "../sql/Ddl.js"
 import type { Dialect } from "../sql/Dialect.js"
 import { type Introspector, keyOf, ledgerTable, type LiveColumn, type LiveKey, type LiveTable } from "./LiveSchema.js"
-import type { Operation } from "./Operation.js"
+import type { Operation, Precheck } from "./Operation.js"
 import { rebuildTable } from "./SqliteRebuild.js"
 import * as S from "./Statements.js"
+import { misfitCondition, typeChange } from "./TypeChange.js"
 
 /** Options of the diff. */
 export interface DiffOptions {
@@ -20,28 +21,7 @@ export interface DiffOptions {
   readonly defaults?: Readonly<Record<string, S.DefaultValue>>
 }
 
-const base = (t: string) => /^([a-z ]+?)\s*(?:\((.*)\))?$/.exec(t)
-const integers = ["smallint", "int", "integer", "bigint", "mediumint"]
-const rank = (b: string) => integers.indexOf(b) === -1 ? -1 : ["smallint", "mediumint", "int", "integer", "bigint"].indexOf(b) >= 3 ? (b === "bigint" ? 3 : 2) : 1
-const texts = ["text", "longtext", "mediumtext"]
-const strings = ["varchar", "character varying", "char", "character"]
-const floats = ["double", "double precision", "real", "numeric", "decimal"]
-
-/** Whether changing `from` to `to` can lose or reject stored values (normalized live spellings). */
-export const isNarrowing = (from: string, to: string): boolean => {
-  if (from === to) return false
-  const f = base(from)
-  const t = base(to)
-  if (f === null || t === null) return true
-  const [, fb, fa] = f
-  const [, tb, ta] = t
-  if (integers.includes(fb!) && integers.includes(tb!)) return rank(tb!) < rank(fb!)
-  if (integers.includes(fb!) && floats.includes(tb!)) return fb === "bigint" && (tb === "double" || tb === "double precision" || tb === "real")
-  if (strings.includes(fb!) && texts.includes(tb!)) return false
-  if (fb === "text" && tb === "longtext") return false
-  if (fb === tb && fa !== undefined && ta !== undefined && !fa.includes(",")) return Number(ta) < Number(fa)
-  return true
-}
+export { isNarrowing } from "./TypeChange.js"
 
 const describeType = (type: string, nullable: boolean) => `${type}${nullable ? ", nullable" : ", not null"}`
 
@@ -104,7 +84,7 @@ const diffTable = (
   const t = model.table
   // SQLite cannot ALTER a column's type or nullability, nor drop a UNIQUE constraint: those go
   // into one table rebuild
-  const rebuildReasons: Array<{ description: string; destructive: boolean }> = []
+  const rebuildReasons: Array<{ description: string; destructive: boolean; prechecks?: ReadonlyArray<Precheck> }> = []
   for (const field of model.columns) {
     const lc = liveColumns.get(field.column)
     const expected = S.expectedColumn(d, model, field, keyed.has(field.name))
@@ -129,12 +109,18 @@ const diffTable = (
     const typeChanged = want !== lc.type
     const nullChanged = expected.nullable !== lc.nullable
     if (!typeChanged && !nullChanged) continue
-    const narrowing = typeChanged && isNarrowing(lc.type, want)
+    const change = typeChanged ? typeChange(lc.type, want) : "same"
+    const narrowing = change === "narrowing"
     const description = `alter column ${t}.${field.column}: ` +
-      [typeChanged ? `type ${lc.type} -> ${want}${narrowing ? " (narrowing)" : ""}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
+      [typeChanged ? `type ${lc.type} -> ${want}${change === "same" ? "" : ` (${change})`}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
         .filter((s) => s !== "").join(", ")
+    const misfit = narrowing ? misfitCondition(d.quote(field.column), want, d.migration.charLength) : undefined
+    const prechecks: Array<Precheck> = [
+      ...(nullChanged && !expected.nullable ? [{ kind: "notNull" as const, table: t, column: field.column }] : []),
+      ...(misfit !== undefined ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }] : [])
+    ]
     if (d.migration.rebuildsTables) {
-      rebuildReasons.push({ description, destructive: narrowing })
+      rebuildReasons.push({ description, destructive: narrowing, prechecks })
       continue
     }
     ops.push({
@@ -144,7 +130,8 @@ const diffTable = (
       up: d.migration.alterColumn(t, field.column, expected.type, expected.nullable, typeChanged, nullChanged),
       down: d.migration.alterColumn(t, field.column, lc.type, lc.nullable, typeChanged, nullChanged),
       destructive: narrowing,
-      additive: false
+      additive: false,
+      prechecks
     })
   }
   const modelColumns = new Set(model.columns.map((c) => c.column))
@@ -166,6 +153,15 @@ const diffTable = (
       additive: false
     })
   }
+  const wantedKeys = new Set([...model.unique, ...model.indexes].map((k) => keyOf(toColumns(k))))
+  // every key this plan drops, known before any is checked against the foreign keys
+  const dropped = new Set([...table.unique, ...table.indexes].filter((k) => !wantedKeys.has(keyOf(k.columns))).map((k) => k.name))
+  // a new column takes one value in every existing row (its default) or NULL: duplicates come from the others
+  const uniquePrecheck = (t: string, w: ReadonlyArray<string>): ReadonlyArray<Precheck> => {
+    const added = model.columns.filter((c) => w.includes(c.column) && !liveColumns.has(c.column))
+    if (added.some((c) => c.optional || c.nullable)) return []
+    return [{ kind: "unique", table: t, columns: w.filter((c) => liveColumns.has(c)) }]
+  }
   const keyOps = (kind: "Unique" | "Index", wanted: ReadonlyArray<ReadonlyArray<string>>, have: ReadonlyArray<LiveKey>) => {
     const haveKeys = new Map(have.map((k) => [keyOf(k.columns), k] as const))
     const wantKeys = new Set(wanted.map(keyOf))
@@ -181,7 +177,8 @@ const diffTable = (
         up: [kind === "Unique" ? d.migration.addUnique(t, key) : S.createIndexSql(d, t, key, false)],
         down: [kind === "Unique" ? d.migration.dropUnique(t, { ...key, constraint: !d.migration.rebuildsTables }) : d.migration.dropIndex(t, key.name)],
         destructive: false,
-        additive: true
+        additive: true,
+        ...(kind === "Unique" ? { prechecks: uniquePrecheck(t, w) } : {})
       })
     }
     for (const h of have) {
@@ -189,8 +186,9 @@ const diffTable = (
       // a key over a column that is being dropped goes with the column
       if (h.columns.some((c) => !modelColumns.has(c))) continue
       const description = `drop ${noun} ${h.name} on ${t} (${h.columns.join(", ")})`
+      // a dropped key or index takes away what the database enforced or what a foreign key used
       if (d.migration.rebuildsTables && h.constraint) {
-        rebuildReasons.push({ description, destructive: false })
+        rebuildReasons.push({ description, destructive: true })
         continue
       }
       ops.push({
@@ -199,8 +197,9 @@ const diffTable = (
         description,
         up: [kind === "Unique" ? d.migration.dropUnique(t, h) : d.migration.dropIndex(t, h.name)],
         down: [kind === "Unique" ? d.migration.addUnique(t, h) : S.createIndexSql(d, t, h, false)],
-        destructive: false,
-        additive: false
+        destructive: true,
+        additive: false,
+        prechecks: foreignKeyNeeds(table, h, dropped, modelColumns)
       })
     }
   }
@@ -211,7 +210,42 @@ const diffTable = (
   ops.sort((a, b) => (order[a.kind] ?? 5) - (order[b.kind] ?? 5))
   if (rebuildReasons.length > 0) {
     // the rebuild creates the model's whole table (its keys and indexes too): other ops on it are folded in
-    return [rebuildTable(d, model, table, [...ops.map((o) => ({ description: o.description, destructive: o.destructive })), ...rebuildReasons], options)]
+    const folded = ops.map((o) => ({ description: o.description, destructive: o.destructive, prechecks: o.prechecks ?? [] }))
+    return [rebuildTable(d, model, table, [...folded, ...rebuildReasons], options)]
   }
   return ops
+}
+
+/**
+ * The foreign keys of `table` that would be left without an index once `key` goes (MySQL refuses
+ * the drop with 1553 after earlier steps ran; elsewhere joins and cascades lose their index).
+ */
+const foreignKeyNeeds = (
+  table: LiveTable,
+  key: LiveKey,
+  dropped: ReadonlySet<string>,
+  kept: ReadonlySet<string>
+): ReadonlyArray<Precheck> => {
+  const covers = (k: ReadonlyArray<string>, fk: ReadonlyArray<string>) => fk.every((c, i) => k[i] === c)
+  const primary = table.columns.filter((c) => c.primaryKey).map((c) => c.name)
+  const others = [primary, ...[...table.unique, ...table.indexes].filter((k) => !dropped.has(k.name) && k.name !== key.name).map((k) => k.columns)]
+  return (table.foreignKeys ?? [])
+    .filter((fk) => fk.columns.every((c) => kept.has(c)) && covers(key.columns, fk.columns) && !others.some((k) => covers(k, fk.columns)))
+    .map((fk) => ({
+      kind: "problem" as const,
+      table: table.name,
+      problem: `foreign key ${fk.name} on ${table.name} (${fk.columns.join(", ")}) needs index ${key.name}: ` +
+        `declare the index in the model, or drop the foreign key first`
+    }))
+}
+
+/** Notes for `migrate plan` about the live columns of the models' tables (collations that ignore case or accents). */
+export const notesFor = (d: Dialect, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>): ReadonlyArray<string> => {
+  const byName = new Map(live.map((t) => [t.name, t] as const))
+  return models.flatMap((m) => {
+    const t = byName.get(m.table)
+    if (t === undefined) return []
+    const mine = new Set(m.columns.map((c) => c.column))
+    return t.columns.filter((c) => mine.has(c.name)).flatMap((c) => d.migration.collationNote(t.name, c) ?? [])
+  })
 }

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../model/Field.js"
-import type { LiveKey, LiveTable } from "./LiveSchema.js"
+import type { LiveColumn, LiveKey, LiveTable } from "./LiveSchema.js"
 
 /** A dialect's migration hooks. */
 export interface MigrationHooks {
@@ -42,6 +42,17 @@ export interface MigrationHooks {
   readonly storedCreate: (table: LiveTable) => ReadonlyArray<string> | undefined
   /** The live type a JSON field reads back as, whatever its declared spelling (MariaDB: `json`). */
   readonly liveJsonType: string | undefined
+  /** The number of characters of a text expression (a narrowing's precheck). */
+  readonly charLength: (expr: string) => string
+  /**
+   * A note for `migrate plan` about a live column whose collation compares case- or
+   * accent-insensitively, with the ALTER that would make it binary; undefined when there is none.
+   */
+  readonly collationNote: (table: string, column: LiveColumn) => string | undefined
+  /** Every table name of the current schema/database: a query without parameters, column `name`. */
+  readonly tableNamesSql: string
+  /** Whether a column exists: a query with two placeholders, the table's and the column's names. */
+  readonly columnExistsSql: string
   /** Whether the ledger table exists: a query with one placeholder, the table's name. */
   readonly tableExistsSql: string
 }

@@ -22,6 +22,16 @@ export interface LiveColumn {
   readonly literals?: ReadonlyArray<string>
   /** A JSON column (MariaDB reports JSON as longtext with a json_valid check). */
   readonly json?: boolean
+  /** The column's collation where the database reports one per column (MySQL/MariaDB). */
+  readonly collation?: string
+}
+
+/** A foreign key of a live table (its columns, and what they reference). */
+export interface LiveForeignKey {
+  readonly name: string
+  readonly columns: ReadonlyArray<string>
+  readonly refTable: string
+  readonly refColumns: ReadonlyArray<string>
 }
 
 /** A unique key or secondary index. */
@@ -38,6 +48,8 @@ export interface LiveTable {
   readonly columns: ReadonlyArray<LiveColumn>
   readonly unique: ReadonlyArray<LiveKey>
   readonly indexes: ReadonlyArray<LiveKey>
+  /** Foreign keys declared on this table. */
+  readonly foreignKeys?: ReadonlyArray<LiveForeignKey>
   /** SQLite: the CREATE TABLE text and index statements as stored (used to rebuild it back). */
   readonly sql?: string
   readonly indexSql?: ReadonlyArray<string>

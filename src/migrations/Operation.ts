@@ -18,6 +18,18 @@ export type OperationKind =
   | "dropUnique"
   | "rebuildTable"
 
+/**
+ * A question about existing rows asked before the first DDL statement of a plan runs: the rows it
+ * counts would make a step fail half-way.
+ */
+export type Precheck =
+  | { readonly kind: "notNull"; readonly table: string; readonly column: string }
+  | { readonly kind: "unique"; readonly table: string; readonly columns: ReadonlyArray<string> }
+  /** `condition` (SQL over the quoted column) finds the values that do not fit `type`. */
+  | { readonly kind: "fits"; readonly table: string; readonly column: string; readonly type: string; readonly condition: string }
+  /** Known from the catalog alone (an index a foreign key needs). */
+  | { readonly kind: "problem"; readonly table: string; readonly problem: string }
+
 /** One step of a plan. */
 export interface Operation {
   readonly kind: OperationKind
@@ -34,6 +46,8 @@ export interface Operation {
   readonly key?: { readonly name: string; readonly columns: ReadonlyArray<string> }
   /** Only adds (tables, columns, keys): what autoMigrate applies on its own. */
   readonly additive: boolean
+  /** What existing rows must satisfy for the step to succeed, checked before any DDL. */
+  readonly prechecks?: ReadonlyArray<Precheck>
 }
 
 /** A plan: what `migrate` would do, in order. */
@@ -42,6 +56,8 @@ export interface Plan {
   readonly operations: ReadonlyArray<Operation>
   /** sha256 of the up and down SQL. */
   readonly checksum: string
+  /** Things a person should know that the plan does not change (a case-insensitive collation, …). */
+  readonly notes?: ReadonlyArray<string>
 }
 
 /** The checksum the ledger stores for these statements. */
@@ -59,14 +75,18 @@ export const upStatements = (plan: Plan): ReadonlyArray<string> => plan.operatio
 export const downStatements = (plan: Plan): ReadonlyArray<string> => [...plan.operations].reverse().flatMap((o) => o.down)
 
 /** Builds a plan from its operations. */
-export const makePlan = (dialect: string, operations: ReadonlyArray<Operation>): Plan => ({
+export const makePlan = (dialect: string, operations: ReadonlyArray<Operation>, notes: ReadonlyArray<string> = []): Plan => ({
   dialect,
   operations,
+  ...(notes.length > 0 ? { notes } : {}),
   checksum: checksumOf(operations.flatMap((o) => o.up), [...operations].reverse().flatMap((o) => o.down))
 })
 
 /** The plan as text: one operation a line, its SQL indented under it. */
 export const render = (plan: Plan, withDown = true): string =>
+  (plan.notes ?? []).map((n) => `note: ${n}\n`).join("") + renderOperations(plan, withDown)
+
+const renderOperations = (plan: Plan, withDown: boolean): string =>
   plan.operations.length === 0
     ? "schema is up to date: nothing to do\n"
     : plan.operations.map((o, i) =>

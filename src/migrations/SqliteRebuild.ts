@@ -10,7 +10,7 @@ import type { ModelInfo } from "../model/Model.js"
 import { createTable } from "../sql/Ddl.js"
 import type { Dialect } from "../sql/Dialect.js"
 import type { LiveTable } from "./LiveSchema.js"
-import type { Operation } from "./Operation.js"
+import type { Operation, Precheck } from "./Operation.js"
 import * as S from "./Statements.js"
 
 const createHead = /^CREATE TABLE\s+(?:IF NOT EXISTS\s+)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\S+)/i
@@ -41,7 +41,7 @@ export const rebuildTable = (
   d: Dialect,
   model: ModelInfo,
   live: LiveTable,
-  reasons: ReadonlyArray<{ readonly description: string; readonly destructive: boolean }>,
+  reasons: ReadonlyArray<{ readonly description: string; readonly destructive: boolean; readonly prechecks?: ReadonlyArray<Precheck> }>,
   options: { readonly defaults?: Readonly<Record<string, S.DefaultValue>> }
 ): Operation => {
   const liveNames = new Set(live.columns.map((c) => c.name))
@@ -61,6 +61,7 @@ export const rebuildTable = (
     down: steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),
-    additive: false
+    additive: false,
+    prechecks: reasons.flatMap((r) => r.prechecks ?? [])
   }
 }

@@ -4,14 +4,19 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type,
-  IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra
+  IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra, COLLATION_NAME AS collation
 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`
 
 const indexesSql = `SELECT TABLE_NAME AS table_name, INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
+
+const foreignKeysSql = `SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, COLUMN_NAME AS col,
+  REFERENCED_TABLE_NAME AS ref_table, REFERENCED_COLUMN_NAME AS ref_col
+FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`
 
 // MariaDB stores JSON as LONGTEXT with CHECK (json_valid(col)); literal unions as CHECK (col in (...))
 const checksSql = `SELECT TABLE_NAME AS table_name, CHECK_CLAUSE AS clause
@@ -33,6 +38,7 @@ export const mysqlIntrospector: Introspector = {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
+      const foreign = yield* query(foreignKeysSql)
       const json = new Set<string>()
       const literals = new Map<string, Array<string>>()
       for (const c of checks) {
@@ -44,10 +50,10 @@ export const mysqlIntrospector: Introspector = {
           literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
         }
       }
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey> }>()
+      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey>; foreignKeys: Array<LiveForeignKey> }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], foreignKeys: [] })
         return e
       }
       for (const c of columns) {
@@ -62,6 +68,7 @@ export const mysqlIntrospector: Introspector = {
           primaryKey: text(c["column_key"]) === "PRI",
           autoIncrement: /auto_increment/i.test(text(c["extra"])),
           ...(isJson ? { json: true } : {}),
+          ...(c["collation"] !== null && c["collation"] !== undefined ? { collation: text(c["collation"]) } : {}),
           ...(lits !== undefined ? { literals: lits } : {})
         })
       }
@@ -79,6 +86,15 @@ export const mysqlIntrospector: Introspector = {
         const e = entry(k.table)
         ;(k.unique ? e.unique : e.indexes).push({ name: k.name, columns: k.columns })
       }
+      const fks = new Map<string, { table: string; key: { name: string; columns: Array<string>; refTable: string; refColumns: Array<string> } }>()
+      for (const f of foreign) {
+        const id = `${text(f["table_name"])}\u0000${text(f["name"])}`
+        let k = fks.get(id)
+        if (k === undefined) fks.set(id, k = { table: text(f["table_name"]), key: { name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] } })
+        k.key.columns.push(text(f["col"]))
+        k.key.refColumns.push(text(f["ref_col"]))
+      }
+      for (const k of fks.values()) entry(k.table).foreignKeys.push(k.key)
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {
         if (only === undefined || only.includes(name)) tables.push({ name, ...e })

@@ -6,6 +6,9 @@
  */
 import type { MigrationHooks } from "../../migrations/Hooks.js"
 
+/** The binary collation of a collation's character set (`utf8mb4_general_ci` → `utf8mb4_bin`). */
+const binaryCollation = (collation: string) => `${collation.split("_")[0]}_bin`
+
 export const mysqlMigration = (quote: (id: string) => string): MigrationHooks => {
   const alterTable = (table: string, rest: string) => `ALTER TABLE ${quote(table)} ${rest}`
   return {
@@ -25,6 +28,14 @@ export const mysqlMigration = (quote: (id: string) => string): MigrationHooks =>
     storedCreate: () => undefined,
     // MariaDB reports a JSON column as longtext (with a json_valid check)
     liveJsonType: "json",
+    charLength: (expr) => `CHAR_LENGTH(${expr})`,
+    collationNote: (table, column) =>
+      column.collation !== undefined && /_(ci|ai)(_|$)/.test(column.collation)
+        ? `${table}.${column.name} has collation ${column.collation}, which compares case- or accent-insensitively; ` +
+          `to make it binary: ${alterTable(table, `MODIFY COLUMN ${quote(column.name)} ${column.type}${column.nullable ? " NULL" : " NOT NULL"} COLLATE ${binaryCollation(column.collation)}`)}`
+        : undefined,
+    tableNamesSql: "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+    columnExistsSql: "SELECT 1 AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
     tableExistsSql: "SELECT 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
   }
 }

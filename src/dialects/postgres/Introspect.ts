@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   NOT a.attnotnull AS nullable, a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS auto
@@ -33,6 +33,18 @@ JOIN pg_class t ON t.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND con.contype = 'c'`
 
+const foreignKeysSql = `SELECT t.relname AS table_name, con.conname AS name, r.relname AS ref_table,
+  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS columns,
+  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS ref_columns
+FROM pg_constraint con
+JOIN pg_class t ON t.oid = con.conrelid
+JOIN pg_class r ON r.oid = con.confrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+WHERE n.nspname = current_schema() AND con.contype = 'f'
+ORDER BY t.relname, con.conname`
+
 /** `CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))` → ["status", ["a", "b"]] */
 const parseCheck = (def: string): readonly [string, Array<string>] | undefined => {
   const m = /^CHECK \(\(?"?([A-Za-z_][A-Za-z0-9_]*)"?\)? = ANY \(\(?ARRAY\[(.*)\]\)?(?:::text\[\])?\)\)$/.exec(def)
@@ -57,10 +69,11 @@ export const postgresIntrospector: Introspector = {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey> }>()
+      const foreign = yield* query(foreignKeysSql)
+      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey>; foreignKeys: Array<LiveForeignKey> }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], foreignKeys: [] })
         return e
       }
       const literals = new Map<string, Array<string>>()
@@ -91,6 +104,14 @@ export const postgresIntrospector: Introspector = {
         const e = entry(String(i["table_name"]))
         if (i["is_unique"] === true) e.unique.push(key)
         else e.indexes.push(key)
+      }
+      for (const f of foreign) {
+        entry(String(f["table_name"])).foreignKeys.push({
+          name: String(f["name"]),
+          columns: String(f["columns"]).split(","),
+          refTable: String(f["ref_table"]),
+          refColumns: String(f["ref_columns"]).split(",")
+        })
       }
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {

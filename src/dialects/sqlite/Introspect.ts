@@ -53,7 +53,16 @@ export const sqliteIntrospector: Introspector = {
           ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
         }
         const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
-        tables.push({ name, columns, unique, indexes, sql, indexSql: indexSql.map((r) => String(r["sql"])) })
+        const fkRows = yield* query("SELECT id, \"table\" AS ref_table, \"from\" AS col, \"to\" AS ref_col FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name])
+        const foreignKeys = new Map<number, { name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }>()
+        for (const f of fkRows) {
+          const id = Number(f["id"])
+          let k = foreignKeys.get(id)
+          if (k === undefined) foreignKeys.set(id, k = { name: `fk_${name}_${id}`, columns: [], refTable: String(f["ref_table"]), refColumns: [] })
+          k.columns.push(String(f["col"]))
+          k.refColumns.push(f["ref_col"] === null ? "" : String(f["ref_col"]))
+        }
+        tables.push({ name, columns, unique, indexes, foreignKeys: [...foreignKeys.values()], sql, indexSql: indexSql.map((r) => String(r["sql"])) })
       }
       return tables
     })

@@ -25,6 +25,10 @@ export const sqliteMigration = (quote: (id: string) => string): MigrationHooks =
     autoIncrementColumn: (name) => `${quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT`,
     storedCreate: (table) => (table.sql !== undefined ? [table.sql, ...(table.indexSql ?? [])] : undefined),
     liveJsonType: undefined,
+    charLength: (expr) => `length(${expr})`,
+    collationNote: () => undefined,
+    tableNamesSql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    columnExistsSql: "SELECT 1 AS ok FROM pragma_table_info(?) WHERE name = ?",
     tableExistsSql: "SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?"
   }
 }
