@@ -20,6 +20,7 @@ export const contextOf = (model: ModelInfo, operation: string): ErrorContext => 
   table: model.table,
   constraints: model.constraints,
   fieldOfColumn: fieldOfColumn(model),
+  key: keyNames(model),
   operation
 })
 
@@ -45,9 +46,22 @@ export const filterOf = (model: ModelInfo, filter: unknown): Effect.Effect<Expr,
 export const validated = <A>(result: Either.Either<A, Errors.ValidationError>): Effect.Effect<A, Errors.ValidationError> =>
   Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
 
-/** Rows → records. */
-export const decodeAll = (db: DatabaseService, model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>) =>
-  rows.map((row) => decodeRow(db.hooks.codec, model.columns, row))
+/** Rows → records; a row that does not fit the model fails InvalidRow. */
+export const decodeAll = (
+  db: DatabaseService,
+  model: ModelInfo,
+  rows: ReadonlyArray<Record<string, unknown>>
+): Effect.Effect<Array<Record<string, unknown>>, Errors.InvalidRow> =>
+  Effect.try({
+    try: () => {
+      const owner = { model: model.name, key: keyNames(model) }
+      return rows.map((row) => decodeRow(db.hooks.codec, model.columns, row, owner))
+    },
+    catch: (e) => {
+      if (e instanceof Errors.InvalidRow) return e
+      throw e
+    }
+  })
 
 /** SELECT of chosen columns under a filter. */
 export const selectWhere = (
