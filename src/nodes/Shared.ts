@@ -14,21 +14,25 @@ import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.
 import type { Dialect, ErrorContext } from "../sql/Dialect.js"
 import { planned } from "./Plans.js"
 
-/** Error context for a model's statement. */
-export const contextOf = (model: ModelInfo, operation: string): ErrorContext => ({
-  model: model.name,
-  table: model.table,
-  constraints: model.constraints,
-  fieldOfColumn: fieldOfColumn(model),
-  key: keyNames(model),
-  operation
-})
+const contexts = new WeakMap<ModelInfo, Map<string, ErrorContext>>()
 
-const columnMaps = new WeakMap<ModelInfo, ReadonlyMap<string, string>>()
-const fieldOfColumn = (model: ModelInfo): ReadonlyMap<string, string> => {
-  let map = columnMaps.get(model)
-  if (map === undefined) columnMaps.set(model, (map = new Map(model.columns.map((c) => [c.column, c.name]))))
-  return map
+/** Error context for a model's statement (built once per model and operation: it is on every hot path). */
+export const contextOf = (model: ModelInfo, operation: string): ErrorContext => {
+  let byOperation = contexts.get(model)
+  if (byOperation === undefined) contexts.set(model, (byOperation = new Map()))
+  let context = byOperation.get(operation)
+  if (context === undefined) {
+    context = {
+      model: model.name,
+      table: model.table,
+      constraints: model.constraints,
+      fieldOfColumn: new Map(model.columns.map((c) => [c.column, c.name])),
+      key: keyNames(model),
+      operation
+    }
+    byOperation.set(operation, context)
+  }
+  return context
 }
 
 /** The Database with the model's table ready. */
