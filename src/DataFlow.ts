@@ -39,7 +39,8 @@ export type { Filter } from "./query/Filter.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
 
-type Q = Errors.QueryError
+// a model's first use may run autoMigrate, whose refusals keep their own tags
+type Q = Errors.QueryError | Errors.AutoMigrateError
 
 /** The 11 operation names, as used in node types (`UserCreateNode`, …). */
 export const operations = [

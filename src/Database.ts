@@ -77,8 +77,11 @@ export interface DatabaseService {
   readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
   /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
-  /** Creates the model's table once per layer (no-op when autoMigrate is off). */
-  readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, Errors.QueryError>
+  /**
+   * Creates the model's table, or adds what it gained to a table this library created, once per
+   * layer (no-op when autoMigrate is off); refusals keep their own tags (SchemaMismatch, …).
+   */
+  readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, EnsureError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
   readonly transaction: <A, E, R>(
     effect: Effect.Effect<A, E, R>,
@@ -99,6 +102,9 @@ export interface DatabaseService {
   /** Introspects the database's tables into model descriptions. */
   readonly discover: () => Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError>
 }
+
+/** What making a model's table ready can fail with: a statement's errors, or autoMigrate's refusals. */
+export type EnsureError = Errors.QueryError | Errors.AutoMigrateError
 
 /** The Database service tag. */
 export class Database extends Context.Tag("effect-dataflow/Database")<Database, DatabaseService>() {}
@@ -278,7 +284,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       })
 
     const autoMigrate = options.autoMigrate !== false
-    const tables = new Map<string, Deferred.Deferred<void, Errors.QueryError>>()
+    const tables = new Map<string, Deferred.Deferred<void, EnsureError>>()
     // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
     const migrationDb = () => ({
       dialect: dialect.name,
@@ -292,28 +298,22 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       onConnection: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => inTransaction(effect, conn, 0)
     })
     // autoMigrate: create the table or add what the model gained, under the migration lock, with a ledger entry
-    const createStatements = (...infos: ReadonlyArray<ModelInfo>): Effect.Effect<void, Errors.QueryError> =>
-      Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true }).pipe(
-        Effect.asVoid,
-        Effect.catchIf(
-          Migrations.isMigrationError,
-          (e) => Effect.fail(new Errors.DatabaseError({ dialect: dialect.name, code: e._tag, operation: "autoMigrate", cause: e }))
-        )
-      )
+    const createStatements = (...infos: ReadonlyArray<ModelInfo>): Effect.Effect<void, EnsureError> =>
+      Effect.asVoid(Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true }))
     // DDL never runs inside the caller's transaction where it would end it (MySQL commits implicitly)
     // or be rolled back with it (PostgreSQL) while we remember the table as created.
     const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
-    const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
+    const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
           if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
-          const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
+          const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
           tables.set(model.table, done)
           return detached(createStatements(model)).pipe(
             Effect.onExit((exit) => {

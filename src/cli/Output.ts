@@ -6,7 +6,7 @@
  * | 0 | done (or nothing to do) |
  * | 1 | the database failed (connection, SQL error, a workflow node failed) |
  * | 2 | usage: bad arguments, no --url, a --models module that does not load, an invalid workflow |
- * | 3 | refused: DestructiveChangeRefused, DirtyMigration, ChecksumMismatch |
+ * | 3 | refused: DestructiveChangeRefused, DirtyMigration, ChecksumMismatch, SchemaMismatch, MigrationPrecheckFailed |
  * | 4 | MigrationLockTimeout: another process is migrating |
  *
  * @since 0.1.0
@@ -38,6 +38,8 @@ export const exitCodeOf = (e: unknown): number => {
     case "DestructiveChangeRefused":
     case "DirtyMigration":
     case "ChecksumMismatch":
+    case "SchemaMismatch":
+    case "MigrationPrecheckFailed":
       return 3
     case "MigrationLockTimeout":
       return 4

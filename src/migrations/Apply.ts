@@ -9,12 +9,16 @@ import { Duration, Effect } from "effect"
 import type { DatabaseService, ModelLike } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { diff, type DiffOptions } from "./Diff.js"
+import { adoptionMismatch, keyMismatch, nearTable, nearTableMismatch } from "./Adopt.js"
+import { diff, type DiffOptions, notesFor } from "./Diff.js"
 import { introspect, introspectorFor, queryThrough } from "./Introspect.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
+import type { LiveTable } from "./LiveSchema.js"
 import type { LockDb } from "./LockTypes.js"
-import { destructiveChanges, downStatements, makePlan, type Plan, upStatements } from "./Operation.js"
+import { precheck } from "./Precheck.js"
+import * as Rollback from "./Rollback.js"
+import { destructiveChanges, downStatements, makePlan, type Operation, type Plan, upStatements } from "./Operation.js"
 
 /** Options of `Database.migrate`. */
 export interface MigrateOptions extends DiffOptions {
@@ -46,20 +50,74 @@ export type MigrateError =
   | Errors.DirtyMigration
   | Errors.ChecksumMismatch
   | Errors.DestructiveChangeRefused
+  | Errors.SchemaMismatch
+  | Errors.MigrationPrecheckFailed
 
 type MigrateDb = LockDb & Pick<DatabaseService, "models">
 
 /** The plan that brings the live tables of `models` to them, as of now. */
-export const plan = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, options: MigrateOptions) =>
+export const plan = (
+  db: MigrateDb,
+  models: ReadonlyArray<ModelInfo>,
+  options: MigrateOptions
+): Effect.Effect<Plan, Errors.QueryError | Errors.SchemaMismatch> =>
   Effect.gen(function*() {
     // one table's introspection is enough when only additions to known models are wanted
     const live = yield* introspect(db.dialect, queryThrough(db), options.prune ? undefined : models.map((m) => m.table))
-    const ops = diff(db.hooks, introspectorFor(db.dialect), models, live, options)
-    return makePlan(db.dialect, options.additiveOnly ? ops.filter((o) => o.additive) : ops)
+    const liveByName = new Map(live.map((t) => [t.name, t] as const))
+    for (const m of models) {
+      const t = liveByName.get(m.table)
+      const refused = t !== undefined ? keyMismatch(m, t) : undefined
+      if (refused !== undefined) return yield* refused
+    }
+    if (!options.additiveOnly) {
+      return makePlan(db.dialect, diff(db.hooks, introspectorFor(db.dialect), models, live, options), notesFor(db.hooks, models, live))
+    }
+    return makePlan(db.dialect, yield* autoOperations(db, models, live))
+  })
+
+/**
+ * autoMigrate's operations: a missing table is created (unless one the model obviously means
+ * exists under another spelling); a table the ledger says this library created gets the additions
+ * its model gained; any other table is only checked against the model, never altered.
+ */
+const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>) =>
+  Effect.gen(function*() {
+    const liveByName = new Map(live.map((t) => [t.name, t] as const))
+    const missing = models.filter((m) => !liveByName.has(m.table))
+    const names = missing.length === 0 ? [] : (yield* db.query({ sql: db.hooks.migration.tableNamesSql, params: [] })).map((r) => String(r["name"]))
+    for (const m of missing) {
+      const other = nearTable(m, names)
+      if (other !== undefined) return yield* nearTableMismatch(m, other)
+    }
+    const foreign = models.filter((m) => liveByName.has(m.table))
+    const owned = foreign.length === 0 ? new Set<string>() : Ledger.ownedTables(yield* Rollback.status(db))
+    const ops: Array<Operation> = []
+    for (const m of models) {
+      const t = liveByName.get(m.table)
+      const additions = diff(db.hooks, introspectorFor(db.dialect), [m], t === undefined ? [] : [t], {}).filter((o) => o.additive)
+      if (t === undefined || owned.has(m.table)) {
+        ops.push(...additions)
+        continue
+      }
+      const refused = adoptionMismatch(m, t)
+      if (refused !== undefined) return yield* refused
+      if (additions.length > 0) {
+        yield* Effect.logWarning(
+          `autoMigrate leaves ${m.table} alone (this library did not create it): ${additions.map((o) => o.description).join("; ")} ` +
+            "— run dataflow migrate plan to apply them"
+        )
+      }
+    }
+    return ops
   })
 
 const modelsOf = (db: MigrateDb, options: MigrateOptions): ReadonlyArray<ModelInfo> =>
   (options.models ?? [...db.models.values()]).map((m) => m.info)
+
+/** The tables a plan is about: its models' and its operations'. */
+const scopeOf = (models: ReadonlyArray<ModelInfo>, p: Plan): ReadonlySet<string> =>
+  new Set([...models.map((m) => m.table), ...p.operations.map((o) => o.table)])
 
 /** Plans and (unless `dryRun`) applies, under the lock, with a ledger entry. */
 export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Effect<MigrationResult, MigrateError> => {
@@ -71,13 +129,17 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
     timeoutMs,
     Effect.gen(function*() {
       yield* Ledger.ensure(db)
-      yield* Ledger.verify(yield* Ledger.list(db))
+      const entries = yield* Ledger.list(db)
       const p = yield* plan(db, models, options)
+      // a dirty entry blocks only the tables it touched
+      yield* Ledger.verify(entries, scopeOf(models, p))
       if (p.operations.length === 0) return { plan: p, applied: false }
       const refused = destructiveChanges(p)
       if (refused.length > 0 && options.allowDestructive !== true) {
         return yield* new Errors.DestructiveChangeRefused({ changes: refused })
       }
+      // every foreseeable failure before the first DDL statement: nothing half-happens
+      yield* precheck(db, p)
       const id = Ledger.newId(p.checksum)
       yield* applyPlan(db, id, p)
       return { plan: p, id, applied: true }
@@ -99,6 +161,8 @@ export const applyPlan = (db: LockDb, id: string, p: Plan) =>
       up: upStatements(p),
       down: downStatements(p),
       destructiveDown: p.operations.filter((o) => o.kind === "createTable" || o.kind === "addColumn").map((o) => o.description),
+      tables: [...new Set(p.operations.map((o) => o.table))],
+      createdTables: p.operations.filter((o) => o.kind === "createTable").map((o) => o.table),
       startedAt: new Date().toISOString()
     })
     const steps = p.operations.flatMap((o) => o.up.map((sql) => ({ sql, op: o })))

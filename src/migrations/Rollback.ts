@@ -38,8 +38,9 @@ export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effe
     Effect.gen(function*() {
       yield* Ledger.ensure(db)
       const all = yield* Ledger.list(db)
-      yield* Ledger.verify(all)
       const entries = all.slice(Math.max(0, all.length - steps)).reverse()
+      // a dirty entry blocks only a rollback of the tables it touched
+      yield* Ledger.verify(all, new Set(entries.flatMap((e) => e.tables)))
       if (options.dryRun) return { entries, applied: false }
       const refused = entries.flatMap((e) => e.destructiveDown.map((d) => `undo ${e.id}: ${d}`))
       if (refused.length > 0 && options.allowDestructive !== true) {

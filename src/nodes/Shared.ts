@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect, Either } from "effect"
-import { Database, type DatabaseService } from "../Database.js"
+import { Database, type DatabaseService, type EnsureError } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
@@ -36,7 +36,7 @@ export const contextOf = (model: ModelInfo, operation: string): ErrorContext => 
 }
 
 /** The Database with the model's table ready. */
-export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, Errors.QueryError, Database> =>
+export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, EnsureError, Database> =>
   Effect.flatMap(Database, (db) => Effect.as(db.ensureTable(model), db))
 
 /** Checks a filter; unknown fields and operators fail before any SQL exists. */

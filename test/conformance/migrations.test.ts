@@ -119,7 +119,10 @@ forEachDialect("migrations", (it, dialect) => {
       }, { table: "people", indexes: [["score"]] }) // nickname dropped; unique on email dropped
       const refused = yield* Effect.flip(Database.migrate({ models: [Narrow] }))
       expect(refused._tag).toBe("DestructiveChangeRefused")
-      expect((refused as { changes: ReadonlyArray<string> }).changes).toEqual(["drop column people.nickname"])
+      // dropping a unique key is destructive too (the database stops enforcing it)
+      const first = (refused as { changes: ReadonlyArray<string> }).changes
+      expect(first).toContain("drop column people.nickname")
+      expect(first.some((c) => /^drop unique key \S+ on people \(email\)$/.test(c))).toBe(true)
       const { plan } = yield* Database.migrate({ models: [Narrow], dryRun: true })
       expect(plan.operations.some((o) => o.kind === (dialect === "sqlite" ? "rebuildTable" : "dropColumn"))).toBe(true)
       yield* Database.migrate({ models: [Narrow], allowDestructive: true })
@@ -192,9 +195,14 @@ forEachDialect("migrations", (it, dialect) => {
       }
       if (dialect === "mysql") {
         const refused = yield* Effect.flip(Database.migrate({ models: [K2] }))
-        expect((refused as { changes: ReadonlyArray<string> }).changes).toEqual(["alter column keyed.b: type longtext -> varchar(255) (narrowing)"])
+        expect((refused as { changes: ReadonlyArray<string> }).changes).toEqual([
+          "drop unique key keyed_a_key on keyed (a)",
+          "alter column keyed.b: type longtext -> varchar(255) (narrowing)"
+        ])
       }
-      yield* Database.migrate({ models: [K2], allowDestructive: dialect === "mysql" })
+      // dropping the unique key on a is destructive on every database
+      expect((yield* Effect.flip(Database.migrate({ models: [K2] })))._tag).toBe("DestructiveChangeRefused")
+      yield* Database.migrate({ models: [K2], allowDestructive: true })
       const db = yield* Database.Database
       const keyed = (yield* db.discover()).find((m) => m.table === "keyed")!
       expect(keyed.unique).toEqual([["b"]])
@@ -215,12 +223,16 @@ forEachDialect("migrations", (it, dialect) => {
       expect(rb._tag).toBe("ChecksumMismatch")
       yield* db.sql.unsafe(`UPDATE ${t} SET down_sql = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(last.down), last.id])
       yield* db.sql.unsafe(`UPDATE ${t} SET finished_at = NULL, success = 0, failed_step = 'step 1 of 1 (x)' WHERE id = ${p(1)}`, [last.id])
-      const dirty = yield* Effect.flip(Database.migrate({ models: [V1] }))
+      // the dirty entry touched keyed: it blocks a plan for keyed, not one for people
+      const Keyed = DataFlow.model("Key", { id: Schema.String, a: Schema.String, b: Schema.String }, { table: "keyed", unique: [["b"]], indexes: [["a"]] })
+      expect(last.tables).toEqual(["keyed"])
+      const dirty = yield* Effect.flip(Database.migrate({ models: [Keyed] }))
       expect(dirty).toMatchObject({ _tag: "DirtyMigration", id: last.id, step: "step 1 of 1 (x)" })
+      expect((yield* Effect.flip(Database.migrate({ models: [V1] })))._tag).not.toBe("DirtyMigration")
       yield* db.sql.unsafe(`UPDATE ${t} SET finished_at = started_at, success = 1, failed_step = NULL WHERE id = ${p(1)}`, [last.id])
     }))
 
-  it.effect("a failure mid-plan: MySQL leaves a dirty entry naming the failed step; PostgreSQL and SQLite roll it all back", () =>
+  it.effect("duplicates before a new unique key: refused with a count before any DDL, on every database (MySQL no longer goes dirty)", () =>
     Effect.gen(function*() {
       const Email = Schema.String.pipe(Schema.maxLength(100))
       const D1 = DataFlow.model("Dup", { id: Schema.String, email: Email }, { table: "dups" })
@@ -230,30 +242,16 @@ forEachDialect("migrations", (it, dialect) => {
       yield* D1.create({ id: "2", email: "same" })
       const before = (yield* ledger).length
       const error = yield* Effect.flip(Database.migrate({ models: [D2] }))
-      expect(["UniqueViolation", "DatabaseError", "ValidationError"]).toContain(error._tag)
+      expect(error).toMatchObject({ _tag: "MigrationPrecheckFailed", problems: ["2 rows of dups share their (email) with another row"] })
       const db = yield* Database.Database
       const dups = (yield* db.discover()).find((m) => m.table === "dups")!
+      expect(dups.columns.map((c) => c.name)).not.toContain("extra")
       const entries = yield* ledger
-      if (dialect === "mysql") {
-        expect(dups.columns.map((c) => c.name)).toContain("extra")
-        expect(entries.length).toBe(before + 1)
-        const dirty = entries[entries.length - 1]!
-        expect(dirty.success).toBe(false)
-        expect(dirty.failedStep).toMatch(/^step 2 of 2 \(add unique key dups_email_key on dups \(email\)\): ALTER TABLE `dups` ADD CONSTRAINT/)
-        const next = yield* Effect.flip(Database.migrate({ models: [D1] }))
-        expect(next).toMatchObject({ _tag: "DirtyMigration", id: dirty.id })
-        expect(next.message).toContain("step 2 of 2")
-        expect(error).toMatchObject({ _tag: "UniqueViolation", model: "dups", fields: ["email"] })
-        // resolve refuses an entry that is not dirty
-        const clean = yield* Effect.flip(Migrations.resolve(db, entries[0]!.id))
-        expect(clean._tag).toBe("ValidationError")
-        // repaired by hand: undo step 1, then resolve removes the entry
-        yield* db.sql.unsafe("ALTER TABLE `dups` DROP COLUMN `extra`")
-        expect((yield* Migrations.resolve(db, dirty.id)).id).toBe(dirty.id)
-      } else {
-        expect(dups.columns.map((c) => c.name)).not.toContain("extra")
-        expect(entries.length).toBe(before)
-      }
+      expect(entries.length).toBe(before)
+      expect(entries.every((e) => e.success)).toBe(true)
+      // resolve refuses an entry that is not dirty
+      const clean = yield* Effect.flip(Migrations.resolve(db, entries[0]!.id))
+      expect(clean._tag).toBe("ValidationError")
       expect((yield* Database.migrate({ models: [D1] })).applied).toBe(false)
     }))
 

@@ -167,10 +167,10 @@ describe("results", () => {
   })
 
   test("error channels", () => {
-    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<Errors.QueryError | Errors.NotFound>()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound>()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.read>>>()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.update>>>()
-    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<Errors.QueryError | Errors.EmptyFilterRefused>()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<Errors.QueryError | Errors.AutoMigrateError | Errors.EmptyFilterRefused>()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkUpdate>>>()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkDelete>>>()
     expectTypeOf<Errors.NotFound>().not.toExtend<ErrorOf<ReturnType<typeof User.create>>>()

@@ -59,7 +59,7 @@ describe("migrations (no database)", () => {
     const ops = Migrations.diff(postgresDialect, postgresIntrospector, [User.info], [live])
     expect(ops.map((o) => [o.kind, o.description, o.destructive])).toEqual([
       ["dropColumn", "drop column users.legacy", true],
-      ["alterColumn", "alter column users.name: type character varying(20) -> text, set not null", false],
+      ["alterColumn", "alter column users.name: type character varying(20) -> text (widening), set not null", false],
       ["addColumn", "add column users.age (INTEGER, nullable)", false],
       ["addIndex", "add index users_age_idx on users (age)", false]
     ])

@@ -1,0 +1,119 @@
+/**
+ * Adoption: what autoMigrate checks before it uses a model over a table it did not create (one the
+ * ledger does not record as created), and what it refuses rather than change. Such a table is
+ * never altered automatically; a model that disagrees with it fails `SchemaMismatch` naming the
+ * model, field and column (never a value) and saying what to do.
+ *
+ * @since 0.1.0
+ */
+import * as Errors from "../Errors.js"
+import type { Field } from "../model/Field.js"
+import type { ModelInfo } from "../model/Model.js"
+import { tableNameFor } from "../model/TableName.js"
+import type { LiveColumn, LiveTable } from "./LiveSchema.js"
+
+/** The column a field is stored in. */
+export const columnOf = (field: Field): string => field.column
+
+/** Decimal places a decimal field keeps (`DataFlow.decimal(p, s)`); undefined: any number of them. */
+const scaleOf = (field: Field): number | undefined => (field as { readonly scale?: number }).scale
+
+/** Fractional second digits a date field keeps (`DataFlow.dateTime({ precision })`); a plain date keeps milliseconds. */
+const fractionalDigitsOf = (field: Field): number =>
+  (field as { readonly fractionalDigits?: number }).fractionalDigits ?? (field as { readonly precision?: number }).precision ?? 3
+
+const liveScale = (c: LiveColumn): number | undefined => {
+  const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(c.type)
+  return m === null ? undefined : Number(m[2] ?? 0)
+}
+
+const liveFraction = (c: LiveColumn): number | undefined => {
+  const m = /^(timestamp|datetime)\s*(?:\((\d+)\))?/.exec(c.type)
+  if (m === null) return undefined
+  return m[2] !== undefined ? Number(m[2]) : m[1] === "timestamp" ? 6 : 0
+}
+
+const mismatch = (model: ModelInfo, field: Field | undefined, reason: string) =>
+  new Errors.SchemaMismatch({
+    model: model.name,
+    table: model.table,
+    ...(field !== undefined ? { field: field.name, column: columnOf(field) } : {}),
+    reason
+  })
+
+/** The model's key fields that have no column: adding a key column to a live table is never planned. */
+export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMismatch | undefined => {
+  const names = new Set(live.columns.map((c) => c.name))
+  const missing = model.key.find((f) => !names.has(columnOf(f)))
+  if (missing === undefined) return undefined
+  const pk = live.columns.filter((c) => c.primaryKey).map((c) => c.name)
+  const hint = pk.length === 1
+    ? `map the key with Schema.fromKey("${pk[0]}")`
+    : pk.length > 1
+    ? `list the key's fields in primaryKey (the table's key is ${pk.join(", ")})`
+    : "map the key to an existing column with Schema.fromKey"
+  return mismatch(model, missing, `the table has no column ${columnOf(missing)} for the primary key: ${hint}`)
+}
+
+/** Why the model cannot be used over a table it did not create, if it cannot. */
+export const adoptionMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMismatch | undefined => {
+  const key = keyMismatch(model, live)
+  if (key !== undefined) return key
+  const columns = new Map(live.columns.map((c) => [c.name, c] as const))
+  for (const field of model.columns) {
+    const c = columns.get(columnOf(field))
+    if (c === undefined) {
+      return mismatch(
+        model,
+        field,
+        field.managed
+          ? `the table has no column ${columnOf(field)}: set timestamps: false (or name its columns in timestamps), or run dataflow migrate plan`
+          : `the table has no column ${columnOf(field)}: map the field to its column with Schema.fromKey("<column>"), or run dataflow migrate plan and apply the added column`
+      )
+    }
+    if (field.kind === "decimal") {
+      const scale = liveScale(c)
+      const wanted = scaleOf(field)
+      if (scale !== undefined && (wanted === undefined || scale < wanted)) {
+        const p = /\((\d+)/.exec(c.type)?.[1]
+        return mismatch(model, field, `the column keeps ${scale} decimal places and the field more: declare it DataFlow.decimal(${p}, ${scale})`)
+      }
+    }
+    if (field.kind === "date") {
+      const fraction = liveFraction(c)
+      if (fraction !== undefined && fraction < fractionalDigitsOf(field)) {
+        return mismatch(
+          model,
+          field,
+          `the column keeps ${fraction} fractional second digits and the field ${fractionalDigitsOf(field)}: ` +
+            `declare it DataFlow.dateTime({ precision: ${fraction} })`
+        )
+      }
+    }
+  }
+  return undefined
+}
+
+const singular = (word: string) =>
+  /ies$/.test(word) ? `${word.slice(0, -3)}y` : /(ss|us|is)$/.test(word) ? word : /(x|ch|sh|ss)es$/.test(word) ? word.slice(0, -2) : /s$/.test(word) ? word.slice(0, -1) : word
+
+/**
+ * A table the model obviously means when its default table is missing: the same name up to case
+ * and plural (model `Track`, default `tracks`, while `Track` or `track` exists). Undefined when the
+ * model names its table itself or nothing is that close.
+ */
+export const nearTable = (model: ModelInfo, tableNames: ReadonlyArray<string>): string | undefined => {
+  if (model.table !== tableNameFor(model.name)) return undefined
+  const same = (n: string) => singular(n.toLowerCase().replace(/_/g, ""))
+  const wanted = new Set([same(model.table), same(model.name)])
+  return tableNames.find((n) => n !== model.table && wanted.has(same(n)))
+}
+
+/** The refusal for creating a second table beside `other`. */
+export const nearTableMismatch = (model: ModelInfo, other: string) =>
+  mismatch(
+    model,
+    undefined,
+    `table ${other} exists and looks like this model's, while ${model.table} does not: set table: "${other}" ` +
+      `to use it, or create ${model.table} beside it with dataflow migrate apply`
+  )
