@@ -10,7 +10,7 @@ import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { tableNameFor } from "../model/TableName.js"
-import type { LiveColumn, LiveTable } from "./LiveSchema.js"
+import type { Introspector, LiveTable } from "./LiveSchema.js"
 
 /** The column a field is stored in. */
 export const columnOf = (field: Field): string => field.column
@@ -21,17 +21,6 @@ const scaleOf = (field: Field): number | undefined => (field as { readonly scale
 /** Fractional second digits a date field keeps (`DataFlow.dateTime({ precision })`); a plain date keeps milliseconds. */
 const fractionalDigitsOf = (field: Field): number =>
   (field as { readonly fractionalDigits?: number }).fractionalDigits ?? (field as { readonly precision?: number }).precision ?? 3
-
-const liveScale = (c: LiveColumn): number | undefined => {
-  const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(c.type)
-  return m === null ? undefined : Number(m[2] ?? 0)
-}
-
-const liveFraction = (c: LiveColumn): number | undefined => {
-  const m = /^(timestamp|datetime)\s*(?:\((\d+)\))?/.exec(c.type)
-  if (m === null) return undefined
-  return m[2] !== undefined ? Number(m[2]) : m[1] === "timestamp" ? 6 : 0
-}
 
 const mismatch = (model: ModelInfo, field: Field | undefined, reason: string) =>
   new Errors.SchemaMismatch({
@@ -56,7 +45,11 @@ export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMis
 }
 
 /** Why the model cannot be used over a table it did not create, if it cannot. */
-export const adoptionMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMismatch | undefined => {
+export const adoptionMismatch = (
+  introspector: Introspector,
+  model: ModelInfo,
+  live: LiveTable
+): Errors.SchemaMismatch | undefined => {
   const key = keyMismatch(model, live)
   if (key !== undefined) return key
   const columns = new Map(live.columns.map((c) => [c.name, c] as const))
@@ -72,7 +65,7 @@ export const adoptionMismatch = (model: ModelInfo, live: LiveTable): Errors.Sche
       )
     }
     if (field.kind === "decimal") {
-      const scale = liveScale(c)
+      const scale = introspector.decimalScale(c.type)
       const wanted = scaleOf(field)
       if (scale !== undefined && (wanted === undefined || scale < wanted)) {
         const p = /\((\d+)/.exec(c.type)?.[1]
@@ -80,7 +73,7 @@ export const adoptionMismatch = (model: ModelInfo, live: LiveTable): Errors.Sche
       }
     }
     if (field.kind === "date") {
-      const fraction = liveFraction(c)
+      const fraction = introspector.fractionalDigits(c.type)
       if (fraction !== undefined && fraction < fractionalDigitsOf(field)) {
         return mismatch(
           model,

@@ -100,7 +100,7 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
         ops.push(...additions)
         continue
       }
-      const refused = adoptionMismatch(m, t)
+      const refused = adoptionMismatch(introspectorFor(db.dialect), m, t)
       if (refused !== undefined) return yield* refused
       if (additions.length > 0) {
         yield* Effect.logWarning(

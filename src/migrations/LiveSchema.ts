@@ -31,7 +31,11 @@ export interface LiveForeignKey {
   readonly name: string
   readonly columns: ReadonlyArray<string>
   readonly refTable: string
+  /** Referenced columns ("" each when the key references the other table's primary key implicitly). */
   readonly refColumns: ReadonlyArray<string>
+  /** `CASCADE`, `SET NULL`, … where the catalog reports it (SQLite). */
+  readonly onUpdate?: string
+  readonly onDelete?: string
 }
 
 /** A unique key or secondary index. */
@@ -69,6 +73,10 @@ export interface Introspector {
    * shared rules of discovery (MySQL: `tinyint(1)` is a boolean, `char(36)` a UUID, `varchar(255)`
    * our unbounded keyed string; SQLite: dates are text). Undefined: the shared rules decide.
    */
+  /** Decimal places a live decimal column keeps; undefined when the database keeps what it is given (SQLite). */
+  readonly decimalScale: (type: string) => number | undefined
+  /** Fractional second digits a live timestamp column keeps; undefined when not a timestamp the database rounds. */
+  readonly fractionalDigits: (type: string) => number | undefined
   readonly discoveredKind: (type: string) => { readonly kind: FieldKind; readonly maxLength?: number } | undefined
 }
 

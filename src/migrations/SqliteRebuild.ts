@@ -6,10 +6,11 @@
  *
  * @since 0.1.0
  */
-import type { ModelInfo } from "../model/Model.js"
+import { constraintName, type ModelInfo } from "../model/Model.js"
 import { createTable } from "../sql/Ddl.js"
 import type { Dialect } from "../sql/Dialect.js"
-import type { LiveTable } from "./LiveSchema.js"
+import * as T from "./CreateText.js"
+import { keyOf, type LiveTable } from "./LiveSchema.js"
 import type { Operation, Precheck } from "./Operation.js"
 import * as S from "./Statements.js"
 
@@ -36,7 +37,56 @@ const steps = (
   ]
 }
 
-/** One operation that rebuilds `live` into the model's table, keeping every row. */
+const indexName = (sql: string): string | undefined => {
+  const m = /INDEX\s+(?:IF NOT EXISTS\s+)?("(?:[^"]|"")*"|\S+)\s+ON\b/i.exec(sql)
+  return m === null ? undefined : m[1]!.replace(/^"(.*)"$/, "$1").replace(/""/g, "\"")
+}
+
+/**
+ * The new table's CREATE text and index statements: the model's definition, carrying over what the
+ * live table declared beyond it — each kept column's collation and CHECKs, table CHECKs, foreign
+ * keys (from the catalog) — and the live indexes the model still wants.
+ */
+const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
+  const [modelCreate, ...modelIndexes] = createTable(d, model)
+  const columns = new Set(model.columns.map((c) => c.column))
+  const dropped = live.columns.map((c) => c.name).filter((c) => !columns.has(c))
+  const liveItems = T.definitions(live.sql ?? "")
+  const liveColumn = new Map(liveItems.flatMap((i) => (T.definedColumn(i) !== undefined ? [[T.definedColumn(i)!, i] as const] : [])))
+  const keyColumns = (k: ReadonlyArray<string>) => keyOf(k.map((n) => model.columnMap.get(n)?.column ?? n))
+  const liveKeys = new Map([...live.indexes, ...live.unique].map((k) => [k.name, keyOf(k.columns)] as const))
+  const liveIndexSql = (live.indexSql ?? []).map((sql) => ({ sql, key: liveKeys.get(indexName(sql) ?? "") }))
+  const wanted = new Set([...model.indexes, ...model.unique].map(keyColumns))
+  const keptIndexes = liveIndexSql.filter((i) => i.key !== undefined && wanted.has(i.key))
+  const kept = new Set(keptIndexes.map((i) => i.key))
+  const uniqueByName = new Map(model.unique.map((k) => [constraintName(model.table, k, "key"), keyColumns(k)] as const))
+  const items = T.definitions(modelCreate!).filter((item) => {
+    const name = /^CONSTRAINT\s+"((?:[^"]|"")*)"\s+UNIQUE/i.exec(item)?.[1]
+    return name === undefined || !kept.has(uniqueByName.get(name) ?? "")
+  }).map((item) => {
+    const liveDef = liveColumn.get(T.definedColumn(item) ?? "")
+    if (liveDef === undefined) return item
+    const collate = T.collateClause(liveDef)
+    const checks = T.checkClauses(liveDef).filter((c) => !item.includes(c))
+    return [item, ...(collate !== undefined && T.collateClause(item) === undefined ? [collate] : []), ...checks].join(" ")
+  })
+  const tableChecks = liveItems.filter((i) => T.isTableConstraint(i) && /^(CONSTRAINT\s+\S+\s+)?CHECK\b/i.test(i) && !T.mentions(i, dropped))
+  const foreignKeys = (live.foreignKeys ?? []).filter((fk) => fk.columns.every((c) => columns.has(c))).map((fk) =>
+    `FOREIGN KEY (${fk.columns.map(d.quote).join(", ")}) REFERENCES ${d.quote(fk.refTable)}` +
+    `${fk.refColumns.some((c) => c === "") ? "" : ` (${fk.refColumns.map(d.quote).join(", ")})`}` +
+    `${fk.onUpdate && fk.onUpdate !== "NO ACTION" ? ` ON UPDATE ${fk.onUpdate}` : ""}${fk.onDelete && fk.onDelete !== "NO ACTION" ? ` ON DELETE ${fk.onDelete}` : ""}`
+  )
+  const head = modelCreate!.slice(0, modelCreate!.indexOf("("))
+  const tail = modelCreate!.slice(modelCreate!.lastIndexOf(")") + 1)
+  const create = `${head}(\n  ${[...items, ...tableChecks, ...foreignKeys].join(",\n  ")}\n)${tail}`
+  const indexes = [
+    ...keptIndexes.map((i) => i.sql),
+    ...modelIndexes.filter((_, i) => !kept.has(keyColumns(model.indexes[i]!))).map((s) => s.replace("IF NOT EXISTS ", ""))
+  ]
+  return { create, indexes }
+}
+
+/** One operation that rebuilds `live` into the model's table, keeping every row and what the live table declared. */
 export const rebuildTable = (
   d: Dialect,
   model: ModelInfo,
@@ -45,7 +95,7 @@ export const rebuildTable = (
   options: { readonly defaults?: Readonly<Record<string, S.DefaultValue>> }
 ): Operation => {
   const liveNames = new Set(live.columns.map((c) => c.name))
-  const [create, ...indexes] = createTable(d, model)
+  const { create, indexes } = rebuiltDefinition(d, model, live)
   // new required columns take their default in the copy
   const upColumns = model.columns.filter((c) => liveNames.has(c.column) || !(c.optional || c.nullable))
   const upValues = upColumns.map((c) =>
@@ -57,7 +107,7 @@ export const rebuildTable = (
     kind: "rebuildTable",
     table: model.table,
     description: `rebuild table ${model.table} (${reasons.map((r) => r.description).join("; ")})`,
-    up: steps(d, model.table, create!, indexes.map((s) => s.replace("IF NOT EXISTS ", "")), upColumns.map((c) => c.column), upValues),
+    up: steps(d, model.table, create, indexes, upColumns.map((c) => c.column), upValues),
     down: steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),

@@ -24,8 +24,18 @@ FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()`
 
 const text = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v))
 
+const decimalScale = (type: string): number | undefined => {
+  const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(type)
+  return m === null ? undefined : Number(m[2] ?? 0)
+}
+
 /** MySQL/MariaDB introspection. */
 export const mysqlIntrospector: Introspector = {
+  decimalScale,
+  fractionalDigits: (t) => {
+    const m = /^(?:datetime|timestamp)(?:\((\d+)\))?/.exec(t)
+    return m === null ? undefined : Number(m[1] ?? 0)
+  },
   // tinyint(1) and char(36) are how our own DDL writes booleans and UUIDs here; varchar(255) is our
   // keyed string without a declared bound
   discoveredKind: (t) =>

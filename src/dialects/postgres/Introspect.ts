@@ -55,8 +55,18 @@ const parseCheck = (def: string): readonly [string, Array<string>] | undefined =
 
 const typeNames: Record<string, string> = { varchar: "character varying", timestamptz: "timestamp with time zone", int: "integer" }
 
+const decimalScale = (type: string): number | undefined => {
+  const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(type)
+  return m === null ? undefined : Number(m[2] ?? 0)
+}
+
 /** PostgreSQL introspection. */
 export const postgresIntrospector: Introspector = {
+  decimalScale,
+  fractionalDigits: (t) => {
+    const m = /^timestamp(?:\((\d+)\))?/.exec(t)
+    return m === null ? undefined : Number(m[1] ?? 6)
+  },
   discoveredKind: () => undefined,
   normalizeType: (declared) => {
     const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()

@@ -15,6 +15,9 @@ const literalsIn = (sql: string, column: string): Array<string> | undefined => {
 
 /** SQLite introspection. */
 export const sqliteIntrospector: Introspector = {
+  // declared precisions are not kept here: decimals and dates are stored as given
+  decimalScale: () => undefined,
+  fractionalDigits: () => undefined,
   // our dates are ISO text here: a column declared as a date holds strings
   discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "string" } : undefined),
   normalizeType: (declared) => declared.trim().toLowerCase(),
@@ -53,12 +56,19 @@ export const sqliteIntrospector: Introspector = {
           ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
         }
         const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
-        const fkRows = yield* query("SELECT id, \"table\" AS ref_table, \"from\" AS col, \"to\" AS ref_col FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name])
-        const foreignKeys = new Map<number, { name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }>()
+        const fkRows = yield* query("SELECT id, \"table\" AS ref_table, \"from\" AS col, \"to\" AS ref_col, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name])
+        const foreignKeys = new Map<number, { name: string; columns: Array<string>; refTable: string; refColumns: Array<string>; onUpdate: string; onDelete: string }>()
         for (const f of fkRows) {
           const id = Number(f["id"])
           let k = foreignKeys.get(id)
-          if (k === undefined) foreignKeys.set(id, k = { name: `fk_${name}_${id}`, columns: [], refTable: String(f["ref_table"]), refColumns: [] })
+          if (k === undefined) foreignKeys.set(id, k = {
+            name: `fk_${name}_${id}`,
+            columns: [],
+            refTable: String(f["ref_table"]),
+            refColumns: [],
+            onUpdate: String(f["on_update"]),
+            onDelete: String(f["on_delete"])
+          })
           k.columns.push(String(f["col"]))
           k.refColumns.push(f["ref_col"] === null ? "" : String(f["ref_col"]))
         }
