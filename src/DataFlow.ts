@@ -37,6 +37,7 @@ export type { CreateInput, Id, ModelOptions, Row, UpdateFields } from "./model/M
 export type { Filter } from "./query/Filter.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
+export { dateTime, decimal } from "./model/Columns.js"
 
 type Q = Errors.QueryError
 

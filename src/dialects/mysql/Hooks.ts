@@ -32,13 +32,13 @@ const columnType = (field: Field, keyed: boolean): string => {
     case "boolean":
       return "TINYINT(1)"
     case "date":
-      return "DATETIME(6)"
+      return `DATETIME(${field.fractionalDigits ?? 6})`
     case "json":
       return "JSON"
     case "bytes":
       return "LONGBLOB"
     case "decimal":
-      return "DECIMAL(65,30)"
+      return field.scale !== undefined ? `DECIMAL(${field.precision},${field.scale})` : "DECIMAL(65,30)"
   }
 }
 

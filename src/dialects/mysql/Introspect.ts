@@ -27,7 +27,7 @@ export const mysqlIntrospector: Introspector = {
     t === "tinyint(1)" ? { kind: "boolean" } : t === "char(36)" ? { kind: "uuid" } : /^(character varying|varchar)\(255\)/.test(t) ? { kind: "string" } : undefined,
   normalizeType: (declared) =>
     declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
-      .replace(/\s+unsigned$/, " unsigned"),
+      .replace(/\s+unsigned$/, " unsigned").replace(/^datetime\(0\)$/, "datetime"),
   tables: (query, only) =>
     Effect.gen(function*() {
       const columns = yield* query(columnsSql)

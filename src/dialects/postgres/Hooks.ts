@@ -29,13 +29,13 @@ const columnType = (field: Field): string => {
     case "boolean":
       return "BOOLEAN"
     case "date":
-      return "TIMESTAMPTZ"
+      return field.fractionalDigits !== undefined ? `TIMESTAMPTZ(${field.fractionalDigits})` : "TIMESTAMPTZ"
     case "json":
       return "JSONB"
     case "bytes":
       return "BYTEA"
     case "decimal":
-      return "NUMERIC"
+      return field.scale !== undefined ? `NUMERIC(${field.precision},${field.scale})` : "NUMERIC"
   }
 }
 

@@ -50,6 +50,8 @@ export const postgresIntrospector: Introspector = {
     const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()
     const m = /^([a-z ]+?)(\(.*\))?$/.exec(t)
     if (m === null) return t
+    // TIMESTAMPTZ(3) reads back as "timestamp(3) with time zone"
+    if (m[1] === "timestamptz" && m[2] !== undefined) return `timestamp${m[2]} with time zone`
     return `${typeNames[m[1]!] ?? m[1]}${m[2] ?? ""}`
   },
   tables: (query, only) =>
