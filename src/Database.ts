@@ -298,6 +298,14 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
+    // what the dialect learns of a table once it is ready (MySQL: its binary text columns)
+    const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
+      const inspection = dialect.inspectTable?.(model)
+      return inspection === undefined ? Effect.void : Effect.map(
+        run({ sql: inspection.sql, params: inspection.params }, false, undefined),
+        (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
+      )
+    }
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
@@ -307,7 +315,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(createStatements(model)).pipe(
+          return detached(Effect.zipRight(createStatements(model), inspect(model))).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
@@ -437,7 +445,10 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     if (autoMigrate && models.size > 0) {
       // one migration (one ledger entry) for every model given to the layer
       yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
-      for (const m of models.values()) ready.add(m.info.table)
+      for (const m of models.values()) {
+        yield* inspect(m.info)
+        ready.add(m.info.table)
+      }
     }
 
     return {

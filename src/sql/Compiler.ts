@@ -35,6 +35,9 @@ export interface OrderKey {
   readonly descending: boolean
 }
 
+/** A LIKE or REGEXP pattern: text, compared as text is (MySQL: under the binary collation). */
+const textPattern: Field = { name: "", column: "", kind: "string", optional: false, nullable: false, managed: false }
+
 const encodeAs = (d: Dialect, as: PathAs, v: unknown) => (as === "boolean" && d.codec.booleanAsInt ? (v ? 1 : 0) : v)
 
 const targetSql = (d: Dialect, p: Params, t: Target, as: PathAs | "present" | "raw"): string => {
@@ -61,18 +64,19 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
     case "Cmp": {
       if (e.as !== undefined) return `${targetSql(d, p, e.target, e.as)} ${e.op} ${p.bind(encodeAs(d, e.as, e.value))}`
       const f = e.target.field
-      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedValue(p.field(f, e.value), f)}`
+      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedParam(p.field(f, e.value), f)}`
     }
     case "In": {
       const as = e.as
+      const f = e.target.field
       const lhs = targetSql(d, p, e.target, as ?? "raw")
-      const values = e.values.map((v) => (as !== undefined ? p.bind(encodeAs(d, as, v)) : p.field(e.target.field, v)))
-      return `${lhs} IN (${values.join(", ")})`
+      if (as !== undefined) return `${lhs} IN (${e.values.map((v) => p.bind(encodeAs(d, as, v))).join(", ")})`
+      return `${d.orderedValue(lhs, f)} IN (${e.values.map((v) => d.orderedParam(p.field(f, v), f)).join(", ")})`
     }
     case "Like":
-      return d.like(targetSql(d, p, e.target, "text"), p.bind(e.pattern), e.caseInsensitive)
+      return d.like(targetSql(d, p, e.target, "text"), d.orderedParam(p.bind(e.pattern), textPattern), e.caseInsensitive)
     case "Regex":
-      return d.regex(targetSql(d, p, e.target, "text"), p.bind(e.pattern))
+      return d.regex(targetSql(d, p, e.target, "text"), d.orderedParam(p.bind(e.pattern), textPattern))
     case "JsonHas":
       return d.jsonHas(d.quote(e.target.field.column), p.bind(d.jsonHasParam(e.value)))
   }
@@ -92,7 +96,7 @@ export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => 
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
+  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.sortKey(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are
@@ -112,11 +116,11 @@ export const keysetCondition = (
   values: ReadonlyArray<unknown>
 ): string => {
   const same = (k: OrderKey, v: unknown) =>
-    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.quote(k.field.column)} = ${p.field(k.field, v)}`
+    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.orderedValue(d.quote(k.field.column), k.field)} = ${d.orderedParam(p.field(k.field, v), k.field)}`
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
     const col = d.quote(k.field.column)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined
-    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedValue(p.field(k.field, v), k.field)}`
+    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedParam(p.field(k.field, v), k.field)}`
     return k.descending ? cmp : `(${cmp} OR ${col} IS NULL)`
   }
   const ors: Array<string> = []
