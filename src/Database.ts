@@ -22,8 +22,10 @@ import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
-import { busy, type Driver } from "./sql/Driver.js"
+import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
 import { parseUrl } from "./Url.js"
+
+export type { JournalMode } from "./sql/Driver.js"
 
 /** Anything that carries a model's runtime facts (every `DataFlow.model`). */
 export interface ModelLike {
@@ -119,6 +121,12 @@ export interface LayerOptions {
    * built-in one is installed (an exporter is listening); "on" always; "off" never.
    */
   readonly tracing?: "auto" | "on" | "off"
+  /**
+   * SQLite only (other databases have nothing to set): `journalMode` sets `PRAGMA journal_mode` when
+   * the layer opens the file, e.g. `"wal"` (readers never wait for the writer; the file stays in WAL
+   * mode, as SQLite keeps it). Absent: the file keeps the mode it has (a new file: rollback journal).
+   */
+  readonly sqlite?: { readonly journalMode?: JournalMode }
   /** Query cache (a later issue): refused until it exists rather than ignored. */
   readonly cache?: unknown
   /** Read replicas (a later issue): refused until they exist rather than ignored. */
@@ -129,7 +137,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
   const driverOptions = {
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds")
+    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {})
   }
   return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
     const parsed = parseUrl(url)

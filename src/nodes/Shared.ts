@@ -19,6 +19,7 @@ export const contextOf = (model: ModelInfo, operation: string): ErrorContext => 
   model: model.name,
   table: model.table,
   constraints: model.constraints,
+  columns: model.columns,
   operation
 })
 

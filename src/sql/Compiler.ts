@@ -35,9 +35,6 @@ export interface OrderKey {
   readonly descending: boolean
 }
 
-/** A LIKE or REGEXP pattern: text, compared as text is (MySQL: under the binary collation). */
-const textPattern: Field = { name: "", column: "", kind: "string", optional: false, nullable: false, managed: false }
-
 const encodeAs = (d: Dialect, as: PathAs, v: unknown) => (as === "boolean" && d.codec.booleanAsInt ? (v ? 1 : 0) : v)
 
 const targetSql = (d: Dialect, p: Params, t: Target, as: PathAs | "present" | "raw"): string => {
@@ -74,9 +71,9 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
       return `${d.orderedValue(lhs, f)} IN (${e.values.map((v) => d.orderedParam(p.field(f, v), f)).join(", ")})`
     }
     case "Like":
-      return d.like(targetSql(d, p, e.target, "text"), d.orderedParam(p.bind(e.pattern), textPattern), e.caseInsensitive)
+      return d.like(targetSql(d, p, e.target, "text"), p.bind(e.pattern), e.caseInsensitive)
     case "Regex":
-      return d.regex(targetSql(d, p, e.target, "text"), d.orderedParam(p.bind(e.pattern), textPattern))
+      return d.regex(targetSql(d, p, e.target, "text"), p.bind(e.pattern))
     case "JsonHas":
       return d.jsonHas(d.quote(e.target.field.column), p.bind(d.jsonHasParam(e.value)))
   }

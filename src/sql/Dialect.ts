@@ -41,6 +41,8 @@ export interface ErrorContext {
   readonly table: string
   /** constraint/index name → fields */
   readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
+  /** The model's columns (to name the field of a column a driver names). */
+  readonly columns?: ReadonlyArray<Field>
   readonly operation: string
 }
 

@@ -16,7 +16,7 @@ describe("filters", () => {
   perDialect("bare value is equality", (d) => filterSql(d, { name: "Alice" }), {
     postgres: [`"name" = $1`, ["Alice"]],
     mysql: ["`name` = ? COLLATE utf8mb4_nopad_bin", ["Alice"]],
-    sqlite: [`"name" = ?`, ["Alice"]]
+    sqlite: [`"name" COLLATE BINARY = ?`, ["Alice"]]
   })
   perDialect("booleans bind as the dialect stores them", (d) => filterSql(d, { active: true }), {
     postgres: [`"active" = $1`, [true]],
@@ -36,7 +36,7 @@ describe("filters", () => {
   perDialect("several conditions are AND, parameters numbered in text order", (d) => filterSql(d, { name: "A", age: { $gte: 18, $lt: 65 } }), {
     postgres: [`("name" = $1 AND ("age" >= $2 AND "age" < $3))`, ["A", 18, 65]],
     mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin AND (`age` >= ? AND `age` < ?))", ["A", 18, 65]],
-    sqlite: [`("name" = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
+    sqlite: [`("name" COLLATE BINARY = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
   })
   perDialect("$in", (d) => filterSql(d, { age: { $in: [1, 2, 3] } }), {
     postgres: [`"age" IN ($1, $2, $3)`, [1, 2, 3]],
@@ -104,7 +104,7 @@ describe("filters", () => {
   perDialect("$or", (d) => filterSql(d, { $or: [{ name: "A" }, { age: { $gte: 18 } }] }), {
     postgres: [`("name" = $1 OR "age" >= $2)`, ["A", 18]],
     mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin OR `age` >= ?)", ["A", 18]],
-    sqlite: [`("name" = ? OR "age" >= ?)`, ["A", 18]]
+    sqlite: [`("name" COLLATE BINARY = ? OR "age" >= ?)`, ["A", 18]]
   })
   perDialect("$or [] matches nothing, $and [] everything", (d) => filterSql(d, { $or: [], $and: [] }), {
     postgres: ["(1=0 AND 1=1)", []],
@@ -121,7 +121,7 @@ describe("$ne", () => {
       const expected: PerDialect = {
         postgres: [`NOT COALESCE("name" = $1, FALSE)`, ["A"]],
         mysql: ["NOT COALESCE(`name` = ? COLLATE utf8mb4_nopad_bin, FALSE)", ["A"]],
-        sqlite: [`NOT COALESCE("name" = ?, FALSE)`, ["A"]]
+        sqlite: [`NOT COALESCE("name" COLLATE BINARY = ?, FALSE)`, ["A"]]
       }
       expect(filterSql(d, { name: { $ne: "A" } })).toEqual(expected[name])
     })
@@ -222,7 +222,7 @@ describe("keyset condition", () => {
   perDialect("one key", keyset([key("id")], ["u1"]), {
     postgres: [`(("id" > $1 OR "id" IS NULL))`, ["u1"]],
     mysql: ["((`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL))", ["u1"]],
-    sqlite: [`(("id" > ? OR "id" IS NULL))`, ["u1"]]
+    sqlite: [`(("id" COLLATE BINARY > ? OR "id" IS NULL))`, ["u1"]]
   })
   // "?" is positional: each value must be bound where its placeholder stands in the text
   perDialect("several keys, mixed directions, values bound in text order", keyset([key("age"), key("name", true), key("id")], [30, "Bob", "u1"]), {
@@ -235,26 +235,26 @@ describe("keyset condition", () => {
       [30, 30, "Bob", 30, "Bob", "u1"]
     ],
     sqlite: [
-      `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" < ?) OR ("age" = ? AND "name" = ? AND ("id" > ? OR "id" IS NULL)))`,
+      `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" COLLATE BINARY < ?) OR ("age" = ? AND "name" COLLATE BINARY = ? AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
       [30, 30, "Bob", 30, "Bob", "u1"]
     ]
   })
   perDialect("NULL ascending sorts last: only NULL rows with a later id follow", keyset([key("age"), key("id")], [null, "u1"]), {
     postgres: [`(("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
     mysql: ["((`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`(("age" IS NULL AND ("id" > ? OR "id" IS NULL)))`, ["u1"]]
+    sqlite: [`(("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   perDialect("NULL descending sorts first: every non-NULL row follows", keyset([key("age", true), key("id")], [null, "u1"]), {
     postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
     mysql: ["(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" > ? OR "id" IS NULL)))`, ["u1"]]
+    sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   const at = new Date("2024-01-02T03:04:05.006Z")
   perDialect("a Date key binds as the dialect stores dates", keyset([key("created_at", true), key("id")], [at, "u1"]), {
     postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
     mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", [at, at, "u1"]],
     sqlite: [
-      `(strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") < strftime('%Y-%m-%dT%H:%M:%fZ', ?) OR (strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") = strftime('%Y-%m-%dT%H:%M:%fZ', ?) AND ("id" > ? OR "id" IS NULL)))`,
+      `(strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") < strftime('%Y-%m-%dT%H:%M:%fZ', ?) OR (strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") = strftime('%Y-%m-%dT%H:%M:%fZ', ?) AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
       ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]
     ]
   })
@@ -269,7 +269,7 @@ describe("ORDER BY", () => {
   perDialect("a NOT NULL column gets the plain term (an index can serve the order)", (d) => [orderClause(d, [key("name", true), key("id")]), []], {
     postgres: [` ORDER BY "name" DESC NULLS FIRST, "id" ASC NULLS LAST`, []],
     mysql: [" ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, CONVERT(`id` USING utf8mb4) COLLATE utf8mb4_nopad_bin ASC", []],
-    sqlite: [` ORDER BY "name" DESC, "id" ASC`, []]
+    sqlite: [` ORDER BY "name" COLLATE BINARY DESC, "id" COLLATE BINARY ASC`, []]
   })
 })
 
@@ -288,10 +288,10 @@ describe("columns of tables we did not create", () => {
     mysql: ["`created_at` >= ?", [new Date("2024-01-02T03:04:05.006Z")]],
     sqlite: [`strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") >= strftime('%Y-%m-%dT%H:%M:%fZ', ?)`, ["2024-01-02T03:04:05.006Z"]]
   })
-  perDialect("$in on text compares under the binary collation (MySQL)", (d) => filterSql(d, { name: { $in: ["a", "b"] } }), {
+  perDialect("$in on text compares under the binary collation (MySQL, SQLite)", (d) => filterSql(d, { name: { $in: ["a", "b"] } }), {
     postgres: [`"name" IN ($1, $2)`, ["a", "b"]],
     mysql: ["`name` IN (? COLLATE utf8mb4_nopad_bin, ? COLLATE utf8mb4_nopad_bin)", ["a", "b"]],
-    sqlite: [`"name" IN (?, ?)`, ["a", "b"]]
+    sqlite: [`"name" COLLATE BINARY IN (?, ?)`, ["a", "b"]]
   })
 })
 
@@ -302,7 +302,7 @@ describe("WHERE", () => {
   }, {
     postgres: [` WHERE "deleted_at" IS NULL AND "title" = $1`, ["x"]],
     mysql: [" WHERE `deleted_at` IS NULL AND `title` = ? COLLATE utf8mb4_nopad_bin", ["x"]],
-    sqlite: [` WHERE "deleted_at" IS NULL AND "title" = ?`, ["x"]]
+    sqlite: [` WHERE "deleted_at" IS NULL AND "title" COLLATE BINARY = ?`, ["x"]]
   })
   perDialect("an empty filter with includeDeleted has no WHERE", (d) => {
     const p = new Params(d)

@@ -87,9 +87,12 @@ export const makeMysqlDialect = (collation: string): Dialect => {
       }
     }),
     textOf: (expr) => expr,
+    // the pattern under the binary collation: a _ci column would make LIKE and REGEXP ignore case
     like: (expr, param, ci) =>
-      ci ? `LOWER(${expr}) LIKE LOWER(${param}) ESCAPE ${likeEscape}` : `${expr} LIKE ${param} ESCAPE ${likeEscape}`,
-    regex: (expr, param) => `${expr} REGEXP ${param}`,
+      ci
+        ? `LOWER(${expr}) LIKE LOWER(${param} COLLATE ${collation}) ESCAPE ${likeEscape}`
+        : `${expr} LIKE ${param} COLLATE ${collation} ESCAPE ${likeEscape}`,
+    regex: (expr, param) => `${expr} REGEXP ${param} COLLATE ${collation}`,
     // `$.a[0]` on a non-array yields the value itself ("auto-wrap"): the guards keep [n] to arrays.
     // Placeholders are positional: parameters are bound in the order the text reads.
     jsonValue: (column, path, as, segments) => {
