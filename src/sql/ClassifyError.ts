@@ -23,10 +23,9 @@ export const driverCause = (cause: unknown): Record<string, unknown> => {
 export const requiredColumnNull = (ctx: ErrorContext | undefined, column: string | undefined): Errors.ValidationError => {
   const model = ctx?.model ?? "?"
   if (column === undefined) return new Errors.ValidationError({ model, path: "", reason: "a required column was null" })
-  const field = ctx?.columns?.find((f) => f.column === column)
   return new Errors.ValidationError({
     model,
-    path: field?.name ?? column,
+    path: ctx?.fieldOfColumn?.get(column) ?? column,
     reason: `column ${column} has no default and was not given a value (the database requires one)`
   })
 }
@@ -41,7 +40,7 @@ export const uniqueFields = (
     const known = ctx.constraints.get(constraint) ?? ctx.constraints.get(constraint.split(".").pop() ?? "")
     if (known) return known
   }
-  return listed ?? []
+  return (listed ?? []).map((c) => ctx?.fieldOfColumn?.get(c) ?? c)
 }
 
 const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"])

@@ -41,8 +41,10 @@ export interface ErrorContext {
   readonly table: string
   /** constraint/index name → fields */
   readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
-  /** The model's columns (to name the field of a column a driver names). */
-  readonly columns?: ReadonlyArray<Field>
+  /** column → field name, for errors that list columns */
+  readonly fieldOfColumn?: ReadonlyMap<string, string>
+  /** the primary key's field names, to name a row that does not fit the model */
+  readonly key?: ReadonlyArray<string>
   readonly operation: string
 }
 
