@@ -131,6 +131,18 @@ const migrate = Command.make("migrate").pipe(
   Command.withSubcommands([status, plan, apply, rollback, resolve])
 )
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
+/** `wrote 10 models, skipped 1 table: audit_log (no primary key)` */
+const discoverSummary = (found: ReadonlyArray<Migrations.ModelDescription>) => {
+  const skipped = found.filter((m) => m.problem !== undefined)
+  const written = `wrote ${plural(found.length - skipped.length, "model")}`
+  return {
+    skipped: skipped.length > 0,
+    line: skipped.length === 0 ? written : `${written}, skipped ${plural(skipped.length, "table")}: ${skipped.map((m) => `${m.table} (${m.problem})`).join(", ")}`
+  }
+}
+
 const discover = Command.make("discover", {
   url,
   out: Options.text("out").pipe(Options.withDescription("write the source to this file instead of stdout"), Options.optional),
@@ -144,12 +156,13 @@ const discover = Command.make("discover", {
     Effect.gen(function*() {
       const found = yield* Database.discover()
       const source = Migrations.renderModels(found, { importFrom: o.importFrom })
+      const summary = discoverSummary(found)
       yield* Option.match(o.out, {
-        onNone: () => Console.log(source.trimEnd()),
+        onNone: () => Effect.zipRight(Console.log(source.trimEnd()), summary.skipped ? Console.error(summary.line.replace(/^wrote/, "printed")) : Effect.void),
         onSome: (file) =>
           Effect.zipRight(
             Effect.try({ try: () => writeFileSync(file, source), catch: (e) => new UsageError({ message: `cannot write ${file}: ${String(e)}` }) }),
-            Console.error(`wrote ${found.length} model${found.length === 1 ? "" : "s"} to ${file}`)
+            Console.error(summary.line.replace(/^(wrote \d+ models?)/, `$1 to ${file}`))
           )
       })
     })
