@@ -106,31 +106,31 @@ const diffTable = (
   // into one table rebuild
   const rebuildReasons: Array<{ description: string; destructive: boolean }> = []
   for (const field of model.columns) {
-    const lc = liveColumns.get(field.name)
+    const lc = liveColumns.get(field.column)
     const expected = S.expectedColumn(d, model, field, keyed.has(field.name))
     if (lc === undefined) {
-      const value = options.defaults?.[`${t}.${field.name}`]
+      const value = options.defaults?.[`${t}.${field.column}`]
       const def = S.addColumnSql(d, field, expected.type, value)
       const required = !expected.nullable
       ops.push({
         kind: "addColumn",
         table: t,
-        description: `add column ${t}.${field.name} (${describeType(expected.type, expected.nullable)}` +
+        description: `add column ${t}.${field.column} (${describeType(expected.type, expected.nullable)}` +
           `${required ? `, existing rows get ${def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")}` : ""})`,
         up: [S.alterTable(d, t, `ADD COLUMN ${def}`)],
-        down: [S.dropColumnSql(d, t, field.name)],
+        down: [S.dropColumnSql(d, t, field.column)],
         destructive: false,
         additive: true
       })
       continue
     }
-    if (field.name === "id") continue
+    if (model.key.includes(field)) continue
     const want = norm(expected.type, field)
     const typeChanged = want !== lc.type
     const nullChanged = expected.nullable !== lc.nullable
     if (!typeChanged && !nullChanged) continue
     const narrowing = typeChanged && isNarrowing(lc.type, want)
-    const description = `alter column ${t}.${field.name}: ` +
+    const description = `alter column ${t}.${field.column}: ` +
       [typeChanged ? `type ${lc.type} -> ${want}${narrowing ? " (narrowing)" : ""}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
         .filter((s) => s !== "").join(", ")
     if (d.migration.rebuildsTables) {
@@ -141,13 +141,14 @@ const diffTable = (
       kind: "alterColumn",
       table: t,
       description,
-      up: d.migration.alterColumn(t, field.name, expected.type, expected.nullable, typeChanged, nullChanged),
-      down: d.migration.alterColumn(t, field.name, lc.type, lc.nullable, typeChanged, nullChanged),
+      up: d.migration.alterColumn(t, field.column, expected.type, expected.nullable, typeChanged, nullChanged),
+      down: d.migration.alterColumn(t, field.column, lc.type, lc.nullable, typeChanged, nullChanged),
       destructive: narrowing,
       additive: false
     })
   }
-  const modelColumns = new Set(model.columns.map((c) => c.name))
+  const modelColumns = new Set(model.columns.map((c) => c.column))
+  const toColumns = (names: ReadonlyArray<string>) => names.map((n) => model.columnMap.get(n)?.column ?? n)
   for (const lc of table.columns) {
     if (modelColumns.has(lc.name)) continue
     const description = `drop column ${t}.${lc.name}`
@@ -203,8 +204,8 @@ const diffTable = (
       })
     }
   }
-  keyOps("Unique", model.unique, table.unique)
-  keyOps("Index", model.indexes, table.indexes)
+  keyOps("Unique", model.unique.map(toColumns), table.unique)
+  keyOps("Index", model.indexes.map(toColumns), table.indexes)
   // keys go before the columns they cover change or go; new keys after their columns exist
   const order: Record<string, number> = { dropUnique: 0, dropIndex: 0, dropColumn: 1, alterColumn: 2, addColumn: 3, addUnique: 4, addIndex: 4 }
   ops.sort((a, b) => (order[a.kind] ?? 5) - (order[b.kind] ?? 5))

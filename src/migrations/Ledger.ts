@@ -33,6 +33,7 @@ export interface LedgerEntry {
 
 const text = (name: string, maxLength?: number): Field => ({
   name,
+  column: name,
   kind: "string",
   optional: false,
   nullable: false,

@@ -47,17 +47,17 @@ export const rebuildTable = (
   const liveNames = new Set(live.columns.map((c) => c.name))
   const [create, ...indexes] = createTable(d, model)
   // new required columns take their default in the copy
-  const upColumns = model.columns.filter((c) => liveNames.has(c.name) || !(c.optional || c.nullable))
+  const upColumns = model.columns.filter((c) => liveNames.has(c.column) || !(c.optional || c.nullable))
   const upValues = upColumns.map((c) =>
-    liveNames.has(c.name) ? d.quote(c.name) : S.defaultLiteral(d, c, options.defaults?.[`${model.table}.${c.name}`])
+    liveNames.has(c.column) ? d.quote(c.column) : S.defaultLiteral(d, c, options.defaults?.[`${model.table}.${c.column}`])
   )
-  const modelNames = new Set(model.columns.map((c) => c.name))
+  const modelNames = new Set(model.columns.map((c) => c.column))
   const downColumns = live.columns.filter((c) => modelNames.has(c.name)).map((c) => c.name)
   return {
     kind: "rebuildTable",
     table: model.table,
     description: `rebuild table ${model.table} (${reasons.map((r) => r.description).join("; ")})`,
-    up: steps(d, model.table, create!, indexes.map((s) => s.replace("IF NOT EXISTS ", "")), upColumns.map((c) => c.name), upValues),
+    up: steps(d, model.table, create!, indexes.map((s) => s.replace("IF NOT EXISTS ", "")), upColumns.map((c) => c.column), upValues),
     down: steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),

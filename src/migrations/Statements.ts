@@ -51,10 +51,10 @@ const neutral = (field: Field): DefaultValue => {
 
 /** `"age" INTEGER DEFAULT 0 NOT NULL CHECK (...)` */
 export const addColumnSql = (d: Dialect, field: Field, type: string, value: DefaultValue | undefined): string => {
-  const name = d.quote(field.name)
+  const name = d.quote(field.column)
   const required = !(field.optional || field.nullable)
   const dflt = required ? ` DEFAULT ${field.kind === "date" ? d.migration.dateDefault(defaultLiteral(d, field, value)) : defaultLiteral(d, field, value)}` : ""
-  const check = field.kind === "literal" ? checkIn(d, field.name, field.literals) : ""
+  const check = field.kind === "literal" ? checkIn(d, field.column, field.literals) : ""
   return `${name} ${type}${dflt}${required ? " NOT NULL" : ""}${check}`
 }
 
@@ -88,6 +88,6 @@ export const createFromLive = (d: Dialect, t: LiveTable): ReadonlyArray<string> 
 
 /** The model's column definition type, and whether the model lets it be null. */
 export const expectedColumn = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean) => ({
-  type: d.columnType(field, keyed || field.name === "id"),
-  nullable: field.name !== "id" && (field.optional || field.nullable)
+  type: d.columnType(field, keyed || model.key.includes(field)),
+  nullable: !model.key.includes(field) && (field.optional || field.nullable)
 })

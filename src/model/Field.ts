@@ -22,7 +22,10 @@ export type FieldKind =
 
 /** One column of a model, as the compiler and codecs see it. */
 export interface Field {
+  /** The record's property name. */
   readonly name: string
+  /** The database column (the property name unless mapped with `Schema.fromKey("column")`). */
+  readonly column: string
   readonly kind: FieldKind
   /** The property may be omitted on create. */
   readonly optional: boolean
@@ -166,8 +169,16 @@ export const classify = (
   model: string,
   name: string,
   ast: AST.AST,
-  isOptional: boolean
+  isOptional: boolean,
+  column: string = name
 ): Field => {
+  const field = (
+    name: string,
+    kind: FieldKind,
+    optional: boolean,
+    nullable: boolean,
+    extra: { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean }
+  ): Field => ({ name, column, kind, optional, nullable, managed: false, ...extra })
   const json = (jsonArray: boolean | undefined): Field => {
     const bad = nonJson(core, name, new Set())
     if (bad !== undefined) {
@@ -246,23 +257,20 @@ export const classify = (
   })
 }
 
-const field = (
-  name: string,
-  kind: FieldKind,
-  optional: boolean,
-  nullable: boolean,
-  extra: { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean }
-): Field => ({ name, kind, optional, nullable, managed: false, ...extra })
-
-/** The managed timestamp columns every model gets. */
-export const timestampFields: ReadonlyArray<Field> = [
-  { name: "created_at", kind: "date", optional: false, nullable: false, managed: true },
-  { name: "updated_at", kind: "date", optional: false, nullable: false, managed: true }
-]
+/** A managed timestamp (`created_at`, `updated_at`) stored in `column`. */
+export const timestampField = (name: "created_at" | "updated_at", column: string = name): Field => ({
+  name,
+  column,
+  kind: "date",
+  optional: false,
+  nullable: false,
+  managed: true
+})
 
 /** The soft-delete marker column. */
 export const deletedAtField: Field = {
   name: "deleted_at",
+  column: "deleted_at",
   kind: "date",
   optional: true,
   nullable: true,

@@ -11,7 +11,7 @@
  */
 import { Either, Schema, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
-import { assertIdentifier, checkStorable, classify, deletedAtField, type Field, timestampFields } from "./Field.js"
+import { assertIdentifier, checkStorable, classify, deletedAtField, type Field, timestampField } from "./Field.js"
 import { tableNameFor } from "./TableName.js"
 import { makeValidator } from "./Validate.js"
 
@@ -19,7 +19,7 @@ import { makeValidator } from "./Validate.js"
 export interface ModelOptions<F extends Schema.Struct.Fields> {
   /** Table name; default: snake_case plural of the model name. */
   readonly table?: string
-  /** Unique keys besides `id`, each a list of fields. */
+  /** Unique keys besides the primary key, each a list of fields. */
   readonly unique?: ReadonlyArray<ReadonlyArray<Exclude<keyof F, "id"> & string>>
   /** Secondary indexes, each a list of fields. */
   readonly indexes?: ReadonlyArray<ReadonlyArray<keyof F & string>>
@@ -27,6 +27,21 @@ export interface ModelOptions<F extends Schema.Struct.Fields> {
   readonly softDelete?: boolean
   /** Reserved for the multi-tenancy issue; `true` is refused until then. */
   readonly multiTenant?: boolean
+  /**
+   * Managed `created_at` / `updated_at`: `true` (default), `false` (the table has none: records
+   * carry none), or the columns that hold them (`{ createdAt: "CreatedOn", updatedAt: "ModifiedOn" }`).
+   */
+  readonly timestamps?: boolean | { readonly createdAt: string; readonly updatedAt: string }
+  /**
+   * A primary key of several fields (an existing table's composite key). The model then has no
+   * `id` field; `read`/`update`/`delete` take `{ id: { <key fields> } }`.
+   */
+  readonly primaryKey?: ReadonlyArray<keyof F & string>
+  /**
+   * Int ids: `true` (default) the database generates them; `false` the column has no generator
+   * (an existing table's plain INT key): `create` takes the id.
+   */
+  readonly autoIncrement?: boolean
 }
 
 /** How `id` gets its value. */
@@ -40,17 +55,31 @@ export interface Timestamps {
   readonly deleted_at?: Date | null
 }
 
+/** What a record of a `timestamps: false` model carries besides its fields. */
+export interface NoTimestamps {
+  /** Present on soft-delete models: when the row was deleted, or null. */
+  readonly deleted_at?: Date | null
+}
+
 type Simplify<A> = { [K in keyof A]: A[K] } & {}
 type IdSchema<F> = F extends { readonly id: infer S } ? S : never
+type Composite<O> = O extends { readonly primaryKey: ReadonlyArray<infer K extends string> } ? K : never
+type Stamps<O> = O extends { readonly timestamps: false } ? NoTimestamps : Timestamps
 
 /** A model's stored record. */
-export type Row<F extends Schema.Struct.Fields> = Simplify<Schema.Struct.Type<F> & Timestamps>
-/** The type of `id`. */
-export type Id<F extends Schema.Struct.Fields> = Schema.Schema.Type<IdSchema<F>>
+export type Row<F extends Schema.Struct.Fields, O = {}> = Simplify<Schema.Struct.Type<F> & Stamps<O>>
+/** The type of `id`: the key field's type, or an object of the key fields for a composite key. */
+export type Id<F extends Schema.Struct.Fields, O = {}> = [Composite<O>] extends [never]
+  ? Schema.Struct.Type<F> extends { readonly id: infer I } ? I : never
+  : { readonly [K in Composite<O> & keyof Schema.Struct.Type<F>]: Schema.Struct.Type<F>[K] }
+/** The names of the primary key's fields (`"id"` unless `primaryKey` says otherwise). */
+export type KeyName<O> = [Composite<O>] extends [never] ? "id" : Composite<O>
 
-type IdInput<F extends Schema.Struct.Fields> = IdSchema<F> extends typeof Schema.UUID ? { readonly id?: Id<F> }
-  : Id<F> extends number ? { readonly id?: never }
-  : { readonly id: Id<F> }
+type IdInput<F extends Schema.Struct.Fields, O> = [Composite<O>] extends [never]
+  ? IdSchema<F> extends typeof Schema.UUID ? { readonly id?: Id<F, O> }
+  : Id<F, O> extends number ? O extends { readonly autoIncrement: false } ? { readonly id: Id<F, O> } : { readonly id?: never }
+  : { readonly id: Id<F, O> }
+  : {}
 
 /**
  * Managed columns are never input. Declared `?: never` so that an object carrying them is refused
@@ -60,11 +89,13 @@ type IdInput<F extends Schema.Struct.Fields> = IdSchema<F> extends typeof Schema
 type NoManaged = { readonly created_at?: never; readonly updated_at?: never; readonly deleted_at?: never }
 
 /** What `create` accepts: the schema's fields; `id` required (string), optional (UUID) or absent (Int). */
-export type CreateInput<F extends Schema.Struct.Fields> = Simplify<IdInput<F> & Schema.Struct.Type<Omit<F, "id">> & NoManaged>
+export type CreateInput<F extends Schema.Struct.Fields, O = {}> = Simplify<
+  IdInput<F, O> & Schema.Struct.Type<Omit<F, "id">> & NoManaged
+>
 
-/** What `update` may change: any schema field but `id`. */
-export type UpdateFields<F extends Schema.Struct.Fields> = Simplify<
-  Partial<Schema.Struct.Type<Omit<F, "id">>> & { readonly id?: never } & NoManaged
+/** What `update` may change: any schema field but the key. */
+export type UpdateFields<F extends Schema.Struct.Fields, O = {}> = Simplify<
+  Partial<Schema.Struct.Type<Omit<F, "id" | Composite<O>>>> & { readonly id?: never } & NoManaged
 >
 
 /** The runtime facts the compiler and nodes read. */
@@ -72,11 +103,18 @@ export interface ModelInfo {
   readonly name: string
   readonly table: string
   readonly idKind: IdKind
-  /** The schema's fields, `id` first. */
+  /** The primary key's fields (one field named `id`, or the fields of `primaryKey`). */
+  readonly key: ReadonlyArray<Field>
+  /** The schema's fields, the key first. */
   readonly fields: ReadonlyArray<Field>
-  /** Every column: schema fields, then created_at, updated_at (and deleted_at). */
+  /** Every column: schema fields, then created_at, updated_at (unless `timestamps: false`) and deleted_at. */
   readonly columns: ReadonlyArray<Field>
+  /** Fields and managed columns by record property name. */
   readonly columnMap: ReadonlyMap<string, Field>
+  /** The managed columns this model has. */
+  readonly createdAt: Field | undefined
+  readonly updatedAt: Field | undefined
+  readonly deletedAt: Field | undefined
   readonly unique: ReadonlyArray<ReadonlyArray<string>>
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   readonly softDelete: boolean
@@ -97,13 +135,73 @@ export const constraintName = (table: string, fields: ReadonlyArray<string>, suf
   return `${name.slice(0, 50)}_${(h >>> 0).toString(36)}_${suffix}`
 }
 
+/** The column a struct field is stored in: its `Schema.fromKey` key, else its own name. */
+const columnOfField = (key: string, value: unknown): string => {
+  if (Schema.isPropertySignature(value)) {
+    const ast = value.ast
+    if (ast._tag === "PropertySignatureTransformation" && ast.from.fromKey !== undefined) {
+      if (typeof ast.from.fromKey !== "string") {
+        throw new ValidationError({ path: key, reason: "Schema.fromKey must name a column (a string)" })
+      }
+      return ast.from.fromKey
+    }
+  }
+  return key
+}
+
+type Bad = (path: string, reason: string) => ValidationError
+
+const keyFields = (
+  bad: Bad,
+  fields: ReadonlyArray<Field>,
+  primaryKey: ReadonlyArray<string> | undefined,
+  autoIncrement: boolean | undefined
+): { key: ReadonlyArray<Field>; idKind: IdKind } => {
+  const id = fields.find((f) => f.name === "id")
+  if (primaryKey !== undefined) {
+    if (id !== undefined) throw bad("id", "a model with `primaryKey` has no `id` field: name the key's fields in primaryKey")
+    if (primaryKey.length < 2) throw bad("primaryKey", "lists two or more fields; a one-field key is the field `id` (map its column with Schema.fromKey)")
+    const key = primaryKey.map((name) => {
+      const f = fields.find((x) => x.name === name)
+      if (f === undefined) throw bad("primaryKey", `${name.slice(0, 64)} is not a field of the model`)
+      if (f.optional || f.nullable) throw bad(name, "a primary key field cannot be optional or nullable")
+      if (f.kind === "json" || f.kind === "bytes") throw bad(name, `${f.kind} cannot be part of a primary key`)
+      return f
+    })
+    if (new Set(primaryKey).size !== primaryKey.length) throw bad("primaryKey", "lists a field twice")
+    return { key, idKind: "client" }
+  }
+  if (id === undefined) {
+    const guess = fields.find((f) => /^(?:[a-z]+_?id|pk|key)$/i.test(f.name))
+    throw bad(
+      guess?.name ?? "id",
+      `the primary key must be a field named \`id\`${guess ? ` — rename \`${guess.name}\` to \`id\` and keep its column with Schema.fromKey("${guess.column}")` : ""} ` +
+        "(Schema.String: client-given, Schema.Int: auto-increment, Schema.UUID: generated when omitted), or list a composite key in `primaryKey`"
+    )
+  }
+  if (id.optional || id.nullable) throw bad("id", "the primary key cannot be optional or nullable")
+  const idKind: IdKind | undefined = id.kind === "string" ? "client" : id.kind === "int" ? (autoIncrement === false ? "client" : "auto") : id.kind === "uuid" ? "uuid" : undefined
+  if (idKind === undefined) throw bad("id", "the primary key must be Schema.String, Schema.Int or Schema.UUID")
+  if (autoIncrement !== undefined && id.kind !== "int") throw bad("autoIncrement", "applies to Int ids only")
+  return { key: [id], idKind }
+}
+
+const managedColumns = (bad: Bad, timestamps: ModelOptions<any>["timestamps"]): ReadonlyArray<Field> => {
+  if (timestamps === false) return []
+  if (timestamps === undefined || timestamps === true) return [timestampField("created_at"), timestampField("updated_at")]
+  assertIdentifier(timestamps.createdAt, "timestamps.createdAt")
+  assertIdentifier(timestamps.updatedAt, "timestamps.updatedAt")
+  if (timestamps.createdAt === timestamps.updatedAt) throw bad("timestamps", "createdAt and updatedAt must be two columns")
+  return [timestampField("created_at", timestamps.createdAt), timestampField("updated_at", timestamps.updatedAt)]
+}
+
 /** Builds the runtime facts of a model; throws ValidationError for a definition we cannot store. */
 export const describeModel = <F extends Schema.Struct.Fields>(
   name: string,
   schemaFields: F,
   options: ModelOptions<F>
 ): ModelInfo => {
-  const bad = (path: string, reason: string) => new ValidationError({ model: name, path, reason })
+  const bad: Bad = (path, reason) => new ValidationError({ model: name, path, reason })
   if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw bad("", "a model name is PascalCase letters and digits")
   const struct = Schema.Struct(schemaFields)
   const ast = AST.typeAST(struct.ast) as AST.TypeLiteral
@@ -112,29 +210,20 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     const key = String(ps.name)
     assertIdentifier(key, "a field name")
     if (reserved.has(key)) throw bad(key, "is managed by effect-dataflow; remove it from the model")
-    fields.push(classify(name, key, ps.type, ps.isOptional))
+    const column = columnOfField(key, schemaFields[key])
+    assertIdentifier(column, "a column name")
+    fields.push(classify(name, key, ps.type, ps.isOptional, column))
   }
-  const id = fields.find((f) => f.name === "id")
-  if (id === undefined) {
-    const guess = fields.find((f) => /^(?:[a-z]+_?id|pk|key)$/i.test(f.name))
-    throw bad(
-      guess?.name ?? "id",
-      `the primary key must be a field named \`id\`${guess ? ` — rename \`${guess.name}\` to \`id\`` : ""} ` +
-        "(Schema.String: client-given, Schema.Int: auto-increment, Schema.UUID: generated when omitted)"
-    )
-  }
-  if (id.optional || id.nullable) throw bad("id", "the primary key cannot be optional or nullable")
-  const idKind: IdKind | undefined = id.kind === "string" ? "client" : id.kind === "int" ? "auto" : id.kind === "uuid" ? "uuid" : undefined
-  if (idKind === undefined) throw bad("id", "the primary key must be Schema.String, Schema.Int or Schema.UUID")
+  const { key, idKind } = keyFields(bad, fields, options.primaryKey, options.autoIncrement)
   if (options.multiTenant === true) throw bad("", "multiTenant is not available yet")
 
   const table = options.table ?? tableNameFor(name)
   assertIdentifier(table, "a table name")
   const byName = new Map(fields.map((f) => [f.name, f] as const))
   const checkKeys = (what: string, keys: ReadonlyArray<ReadonlyArray<string>>) => {
-    for (const key of keys) {
-      if (key.length === 0) throw bad(what, "a key lists at least one field")
-      for (const f of key) {
+    for (const k of keys) {
+      if (k.length === 0) throw bad(what, "a key lists at least one field")
+      for (const f of k) {
         const field = byName.get(f)
         if (field === undefined) throw bad(what, `${f.slice(0, 64)} is not a field of the model`)
         if (field.kind === "json" || field.kind === "bytes") throw bad(what, `${f} (${field.kind}) cannot be indexed`)
@@ -146,28 +235,44 @@ export const describeModel = <F extends Schema.Struct.Fields>(
   checkKeys("unique", unique)
   checkKeys("indexes", indexes)
 
-  const keyed = new Set(["id", ...unique.flat(), ...indexes.flat()])
-  const columns = [id, ...fields.filter((f) => f !== id), ...timestampFields, ...(options.softDelete ? [deletedAtField] : [])]
+  const managed = managedColumns(bad, options.timestamps)
+  const deletedAt = options.softDelete ? deletedAtField : undefined
+  const columns = [...key, ...fields.filter((f) => !key.includes(f)), ...managed, ...(deletedAt ? [deletedAt] : [])]
+  const seen = new Map<string, string>()
+  for (const c of columns) {
+    const other = seen.get(c.column.toLowerCase())
+    if (other !== undefined) throw bad(c.name, `is stored in column ${c.column}, as ${other} is`)
+    seen.set(c.column.toLowerCase(), c.name)
+  }
+  const keyNames = key.map((f) => f.name)
+  const keyed = new Set([...keyNames, ...unique.flat(), ...indexes.flat()])
   const constraints = new Map<string, ReadonlyArray<string>>([
-    [`${table}_pkey`, ["id"]],
-    ["PRIMARY", ["id"]]
+    [`${table}_pkey`, keyNames],
+    ["PRIMARY", keyNames]
   ])
-  for (const key of unique) constraints.set(constraintName(table, key, "key"), key)
+  for (const k of unique) constraints.set(constraintName(table, k, "key"), k)
 
-  const idFields = idKind === "auto"
-    ? {}
-    : { id: idKind === "uuid" ? Schema.optional(schemaFields["id"] as Schema.Schema.Any) : schemaFields["id"] }
-  const rest = Object.fromEntries(Object.entries(schemaFields).filter(([k]) => k !== "id"))
-  const createSchema = Schema.typeSchema(Schema.Struct({ ...idFields, ...rest } as Schema.Struct.Fields))
-  const updateSchema = Schema.typeSchema(Schema.partialWith(Schema.Struct(rest as Schema.Struct.Fields), { exact: true }))
+  const generated = idKind === "auto" ? ["id"] : []
+  const inputFields = Object.fromEntries(
+    Object.entries(schemaFields)
+      .filter(([k]) => !generated.includes(k))
+      .map(([k, v]) => [k, k === "id" && idKind === "uuid" ? Schema.optional(v as Schema.Schema.Any) : v])
+  )
+  const updatable = Object.fromEntries(Object.entries(schemaFields).filter(([k]) => !keyNames.includes(k)))
+  const createSchema = Schema.typeSchema(Schema.Struct(inputFields as Schema.Struct.Fields))
+  const updateSchema = Schema.typeSchema(Schema.partialWith(Schema.Struct(updatable as Schema.Struct.Fields), { exact: true }))
 
   return {
     name,
     table,
     idKind,
+    key,
     fields: columns.filter((f) => !f.managed),
     columns,
     columnMap: new Map(columns.map((f) => [f.name, f] as const)),
+    createdAt: managed[0],
+    updatedAt: managed[1],
+    deletedAt,
     unique,
     indexes,
     softDelete: options.softDelete === true,

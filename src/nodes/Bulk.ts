@@ -98,7 +98,7 @@ const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "err
         Effect.catchTag("UniqueViolation", () => Effect.succeed(0))
       )
     }
-    return Effect.map(db.write(statement(d.skipClause), ctx), (result) => {
+    return Effect.map(db.write(statement(d.skipClause(model.key[0]!.column)), ctx), (result) => {
       const dups = duplicatesOf(result.info)
       return dups !== undefined ? batch.length - dups : result.affected
     })

@@ -8,7 +8,7 @@ import { Effect, Either } from "effect"
 import type { ModelInfo } from "../model/Model.js"
 import { insertSql, selectList } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
-import { contextOf, encodeInserts, insertColumns, readById } from "./Shared.js"
+import { contextOf, encodeInserts, idOf, insertColumns, readById } from "./Shared.js"
 import { operation } from "./Tracing.js"
 
 /** Inserts one record. */
@@ -32,7 +32,11 @@ export const create = (model: ModelInfo, input: unknown) => {
       ? Effect.flatMap(db.queryOne({ sql, params }, model.columns, context), (record) =>
         record === undefined ? Effect.die(new Error("INSERT … RETURNING returned no row")) : Effect.succeed(record))
       : Effect.flatMap(db.write({ sql, params }, context), (result) => {
-        const id = model.idKind === "auto" ? result.insertId : params[columns.findIndex((c) => c.name === "id")]
+        const id = model.idKind === "auto"
+          ? result.insertId
+          : model.key.length > 1
+          ? idOf(model, rows[0]!)
+          : params[columns.findIndex((c) => c.name === "id")]
         // the row was just written in this statement's transaction scope: absent would be a bug
         return readById(db, model, id, "create", true).pipe(Effect.catchTag("NotFound", Effect.die))
       })

@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { traced } from "./Tracing.js"
 import type { ModelInfo } from "../model/Model.js"
 import { Params, whereClause } from "../sql/Compiler.js"
-import { checkId, contextOf, databaseFor, filterOf } from "./Shared.js"
+import { checkId, contextOf, databaseFor, filterOf, keyFilter } from "./Shared.js"
 
 /** Parameters of `delete`. */
 export interface DeleteParams<Id> {
@@ -21,8 +21,8 @@ export const deleteWhere = (model: ModelInfo, filter: unknown, operation: string
     const db = yield* databaseFor(model)
     const d = db.hooks
     const p = new Params(d)
-    const sql = model.softDelete
-      ? `UPDATE ${d.quote(model.table)} SET ${d.quote("deleted_at")} = ${p.field(model.columnMap.get("deleted_at")!, new Date())}${whereClause(d, p, model, expr, false)}`
+    const sql = model.deletedAt !== undefined
+      ? `UPDATE ${d.quote(model.table)} SET ${d.quote(model.deletedAt.column)} = ${p.field(model.deletedAt, new Date())}${whereClause(d, p, model, expr, false)}`
       : `DELETE FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, false)}`
     const result = yield* db.write({ sql, params: p.values }, contextOf(model, operation))
     return result.affected
@@ -32,6 +32,6 @@ export const deleteWhere = (model: ModelInfo, filter: unknown, operation: string
 export const remove = (model: ModelInfo, params: DeleteParams<unknown>) =>
   Effect.gen(function*() {
     const id = yield* checkId(model, params?.id)
-    const affected = yield* deleteWhere(model, { id }, "delete")
+    const affected = yield* deleteWhere(model, keyFilter(model, id), "delete")
     return { id, deleted: affected > 0 }
   }).pipe(traced("delete", model))

@@ -54,7 +54,7 @@ const orderKeys = (model: ModelInfo, orderBy: ReadonlyArray<string> | undefined)
     if (field.kind === "json" || field.kind === "bytes") throw bad(model, `orderBy.${name}`, `${field.kind} fields cannot be ordered`)
     if (!keys.some((k) => k.field === field)) keys.push({ field, descending })
   }
-  if (!keys.some((k) => k.field.name === "id")) keys.push({ field: model.columnMap.get("id")!, descending: false })
+  for (const field of model.key) if (!keys.some((k) => k.field === field)) keys.push({ field, descending: false })
   return keys
 }
 
@@ -143,7 +143,7 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     }
     const columns = params.select === undefined
       ? model.columns
-      : model.columns.filter((c) => c.name === "id" || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c))
+      : model.columns.filter((c) => model.key.includes(c) || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c))
     // without a cursor the total rides along in the same statement (a window count is taken over
     // every match before LIMIT applies): one round trip. A cursor narrows the rows, so its total is
     // a second statement; so is a page past the end, which has no row to carry the total; so is
@@ -167,7 +167,7 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const records = decodeAll(db, model, rows.slice(0, limit))
     const nextCursor = rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
     return {
-      records: records.map((r) => project(r, params.select)),
+      records: records.map((r) => project(model, r, params.select)),
       total,
       limit,
       offset,

@@ -7,9 +7,7 @@
 import { Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { checkFieldValue } from "../query/Filter.js"
-import { encodeValue } from "../sql/Codec.js"
-import { contextOf, readByIdSql } from "./Shared.js"
+import { contextOf, idError, keyParams, readByIdSql } from "./Shared.js"
 import { operation } from "./Tracing.js"
 
 /** Parameters of `read`. */
@@ -21,21 +19,14 @@ export interface ReadParams<Id> {
 
 /** Reads one record by id. */
 export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
-  const idField = model.columnMap.get("id")!
   const context = contextOf(model, "read")
   return operation("read", model, (db) => {
     const id = params?.id
-    if (id === undefined || id === null) {
-      return Effect.fail(new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" }))
-    }
-    try {
-      checkFieldValue(model.name, idField, id)
-    } catch (e) {
-      return Effect.fail(e as Errors.ValidationError)
-    }
+    const invalid = idError(model, id)
+    if (invalid !== undefined) return Effect.fail(invalid)
     const d = db.hooks
     const sql = readByIdSql(d, model, params.includeDeleted === true)
-    const select = Effect.flatMap(db.queryOne({ sql, params: [encodeValue(d.codec, idField, id)] }, model.columns, context), (record) =>
+    const select = Effect.flatMap(db.queryOne({ sql, params: keyParams(d, model, id) }, model.columns, context), (record) =>
       record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
     return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
   })

@@ -8,7 +8,7 @@ import { Database, type DatabaseService } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
-import { type Expr, toExpr } from "../query/Filter.js"
+import { checkFieldValue, type Expr, toExpr } from "../query/Filter.js"
 import { decodeRow, encodeValue } from "../sql/Codec.js"
 import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.js"
 import type { Dialect, ErrorContext } from "../sql/Dialect.js"
@@ -57,12 +57,32 @@ export const selectWhere = (
   }
 }
 
+/** `"a" = $n AND "b" = $n+1`: the key columns equal to placeholders from `first` on. */
+export const keyCondition = (d: Dialect, model: ModelInfo, first: number): string =>
+  model.key.map((f, i) => `${d.quote(f.column)} = ${d.placeholder(first + i)}`).join(" AND ")
+
+/** The key's values of a checked id: the id itself, or the key fields of a composite id. */
+export const keyValues = (model: ModelInfo, id: unknown): ReadonlyArray<unknown> =>
+  model.key.length === 1 ? [id] : model.key.map((f) => (id as Record<string, unknown>)[f.name])
+
+/** The key's encoded parameters of a checked id. */
+export const keyParams = (d: Dialect, model: ModelInfo, id: unknown): Array<unknown> =>
+  model.key.length === 1 ? [encodeValue(d.codec, model.key[0]!, id)] : model.key.map((f) => encodeValue(d.codec, f, (id as Record<string, unknown>)[f.name]))
+
+/** The filter that finds one record by a checked id. */
+export const keyFilter = (model: ModelInfo, id: unknown): Record<string, unknown> =>
+  model.key.length === 1 ? { [model.key[0]!.name]: id } : (id as Record<string, unknown>)
+
+/** A record's id: its key field's value, or an object of its key fields. */
+export const idOf = (model: ModelInfo, record: Record<string, unknown>): unknown =>
+  model.key.length === 1 ? record[model.key[0]!.name] : Object.fromEntries(model.key.map((f) => [f.name, record[f.name]]))
+
 /** The SELECT of one record by id, compiled once per model and dialect (soft-deleted rows hidden unless asked). */
 export const readByIdSql = (d: Dialect, model: ModelInfo, includeDeleted: boolean): string => {
-  const hidden = model.softDelete && !includeDeleted
+  const hidden = model.deletedAt !== undefined && !includeDeleted
   return planned(d, model, hidden ? "read" : "read+deleted", () =>
-    `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${d.quote("id")} = ${d.placeholder(1)}${
-      hidden ? ` AND ${d.quote("deleted_at")} IS NULL` : ""
+    `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${keyCondition(d, model, 1)}${
+      hidden ? ` AND ${d.quote(model.deletedAt!.column)} IS NULL` : ""
     }`)
 }
 
@@ -75,31 +95,50 @@ export const readById = (
   includeDeleted = false
 ): Effect.Effect<Record<string, unknown>, Errors.QueryError | Errors.NotFound> => {
   const d = db.hooks
-  const statement = { sql: readByIdSql(d, model, includeDeleted), params: [encodeValue(d.codec, model.columnMap.get("id")!, id)] }
+  const statement = { sql: readByIdSql(d, model, includeDeleted), params: keyParams(d, model, id) }
   return Effect.flatMap(db.queryOne(statement, model.columns, contextOf(model, operation)), (record) =>
     record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
 }
 
-/** The id check of `checkId`, without an Effect: the error, or undefined when the id is fine. */
+const required = (model: ModelInfo, path: string) => new Errors.ValidationError({ model: model.name, path, reason: "is required" })
+
+/** The id check, without an Effect: the error, or undefined when the id is fine. */
 export const idError = (model: ModelInfo, id: unknown): Errors.ValidationError | undefined => {
-  if (id === undefined || id === null) return new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" })
+  if (id === undefined || id === null) return required(model, "id")
   try {
-    toExpr(model.name, model.columnMap, { id })
+    if (model.key.length === 1) {
+      checkFieldValue(model.name, model.key[0]!, id)
+      return undefined
+    }
+    const names = model.key.map((f) => f.name)
+    if (typeof id !== "object" || Array.isArray(id) || id instanceof Date) {
+      return new Errors.ValidationError({ model: model.name, path: "id", reason: `is an object of the key fields ${names.join(", ")}` })
+    }
+    const extra = Object.keys(id).find((k) => !names.includes(k))
+    if (extra !== undefined) {
+      return new Errors.ValidationError({ model: model.name, path: `id.${extra.slice(0, 64)}`, reason: `is not a key field (${names.join(", ")})` })
+    }
+    for (const f of model.key) {
+      const v = (id as Record<string, unknown>)[f.name]
+      if (v === undefined || v === null) return required(model, `id.${f.name}`)
+      checkFieldValue(model.name, f, v)
+    }
     return undefined
   } catch (e) {
-    return e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "filter", reason: "is not a valid filter" })
+    return e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "id", reason: "is not a valid id" })
   }
 }
 
-/** A checked id value (the id column's kind), or ValidationError. */
-export const checkId = (model: ModelInfo, id: unknown): Effect.Effect<unknown, Errors.ValidationError> =>
-  id === undefined || id === null
-    ? Effect.fail(new Errors.ValidationError({ model: model.name, path: "id", reason: "is required" }))
-    : Effect.as(filterOf(model, { id }), id)
+/** A checked id value (the key's kinds), or ValidationError. */
+export const checkId = (model: ModelInfo, id: unknown): Effect.Effect<unknown, Errors.ValidationError> => {
+  const invalid = idError(model, id)
+  return invalid === undefined ? Effect.succeed(id) : Effect.fail(invalid)
+}
 
 /** The columns an insert writes: every column any row mentions, plus the timestamps. */
 export const insertColumns = (model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<Field> => {
-  const seen = new Set<string>(["created_at", "updated_at"])
+  const seen = new Set<string>()
+  if (model.createdAt !== undefined) seen.add("created_at").add("updated_at")
   if (model.idKind === "uuid") seen.add("id")
   for (const row of rows) for (const key in row) if (row[key] !== undefined) seen.add(key)
   return model.columns.filter((c) => seen.has(c.name))
@@ -116,7 +155,7 @@ export const encodeInserts = (
   rows: ReadonlyArray<Record<string, unknown>>,
   now: Date
 ): Array<unknown> => {
-  const stamp = encodeValue(d.codec, model.columnMap.get("created_at")!, now)
+  const stamp = model.createdAt === undefined ? undefined : encodeValue(d.codec, model.createdAt, now)
   const out = new Array<unknown>(rows.length * columns.length)
   let i = 0
   for (const row of rows) {
@@ -151,22 +190,26 @@ export const encodeInsertColumns = (
 
 /** Fills a validated create input: generated UUID, timestamps. */
 export const prepareInsert = (model: ModelInfo, input: Record<string, unknown>, now: Date): Record<string, unknown> => {
-  const row: Record<string, unknown> = { ...input, created_at: now, updated_at: now }
+  const row: Record<string, unknown> = model.createdAt === undefined ? { ...input } : { ...input, created_at: now, updated_at: now }
   if (model.idKind === "uuid" && row["id"] === undefined) row["id"] = crypto.randomUUID()
   return row
 }
 
-/** A key of fields must be `id` or a declared unique key. */
+/** A key of fields must be the primary key or a declared unique key. */
 export const checkConflictTarget = (model: ModelInfo, fields: ReadonlyArray<string>): Effect.Effect<void, Errors.ConflictTargetError> => {
   const sorted = [...fields].sort().join(",")
-  const ok = sorted === "id" || model.unique.some((k) => [...k].sort().join(",") === sorted)
+  const ok = sorted === keyNames(model).sort().join(",") || model.unique.some((k) => [...k].sort().join(",") === sorted)
   return ok ? Effect.void : Effect.fail(new Errors.ConflictTargetError({ model: model.name, fields }))
 }
 
-/** Records have `id` and the chosen fields only. */
-export const project = (record: Record<string, unknown>, select: ReadonlyArray<string> | undefined) => {
+/** The names of the primary key's fields. */
+export const keyNames = (model: ModelInfo): Array<string> => model.key.map((f) => f.name)
+
+/** Records have their key and the chosen fields only. */
+export const project = (model: ModelInfo, record: Record<string, unknown>, select: ReadonlyArray<string> | undefined) => {
   if (select === undefined) return record
-  const out: Record<string, unknown> = { id: record["id"] }
+  const out: Record<string, unknown> = {}
+  for (const f of model.key) out[f.name] = record[f.name]
   for (const k of select) if (k in record) out[k] = record[k]
   return out
 }

@@ -16,6 +16,7 @@ import type { ModelInfo } from "../model/Model.js"
 import { type Expr } from "../query/Filter.js"
 import { decodeRow } from "../sql/Codec.js"
 import { insertRows, insertSql, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
+import type { Dialect } from "../sql/Dialect.js"
 import { batchSizeOf, chunk, validateRows } from "./Bulk.js"
 import { planned } from "./Plans.js"
 import {
@@ -27,6 +28,7 @@ import {
   decodeAll,
   filterOf,
   insertColumns,
+  keyNames,
   prepareInsert,
   selectWhere,
   validated
@@ -75,7 +77,7 @@ const keyOf = (conflict: ReadonlyArray<Field>, r: Record<string, unknown>): unkn
 const existingRows = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyArray<Field>, rows: ReadonlyArray<Record<string, unknown>>) =>
   Effect.gen(function*() {
     const expr: Expr = yield* filterOf(model, keyExpr(conflict, rows))
-    const names = new Set(["id", ...conflict.map((c) => c.name), ...model.unique.flat()])
+    const names = new Set([...keyNames(model), ...conflict.map((c) => c.name), ...model.unique.flat()])
     const found = yield* db.query(
       selectWhere(db, model, expr, { includeDeleted: true, columns: model.columns.filter((c) => names.has(c.name)), suffix: db.hooks.forUpdate }),
       contextOf(model, "upsert")
@@ -102,7 +104,7 @@ const alignOtherKeys = (
   Effect.gen(function*() {
     if (!db.hooks.upsertFiresOnAnyKey) return rows
     const target = conflict.map((c) => c.name).sort().join(",")
-    const others = [["id"], ...model.unique].filter((k) => [...k].sort().join(",") !== target)
+    const others = [keyNames(model), ...model.unique].filter((k) => [...k].sort().join(",") !== target)
     const aligned = rows.map((r) => {
       const e = existing.get(keyOf(conflict, r))
       if (e === undefined) return r
@@ -137,8 +139,12 @@ const alignOtherKeys = (
 
 const insertedColumn = "df_inserted"
 
-/** Columns an upsert's update leaves alone. */
-const frozen = new Set(["id", "created_at", "updated_at", "deleted_at"])
+const managedNames = new Set(["created_at", "updated_at", "deleted_at"])
+/** Fields an upsert's update leaves alone: the key and the managed columns. */
+const frozen = (model: ModelInfo, name: string) => managedNames.has(name) || model.key.some((f) => f.name === name)
+const columnOf = (model: ModelInfo, name: string) => model.columnMap.get(name)!.column
+/** An assignment that changes nothing, for an update with nothing to set (a key-only table without timestamps). */
+const noChange = (d: Dialect, model: ModelInfo) => `${d.quote(model.key[0]!.column)} = ${d.quote(model.key[0]!.column)}`
 
 /** Creates or updates one record found by `where`. */
 export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, unknown>) =>
@@ -160,13 +166,13 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
     const row = prepareInsert(model, create, now)
     const columns = insertColumns(model, [row])
     const set = (p: Params) =>
-      d.upsertClause(keys, [
-        ...Object.keys(changes).filter((k) => !frozen.has(k) && changes[k] !== undefined)
-          .map((k) => `${d.quote(k)} = ${p.field(model.columnMap.get(k)!, changes[k])}`),
-        `${d.quote("updated_at")} = ${p.field(model.columnMap.get("updated_at")!, now)}`,
+      d.upsertClause(keys.map((k) => columnOf(model, k)), [
+        ...Object.keys(changes).filter((k) => !frozen(model, k) && changes[k] !== undefined)
+          .map((k) => `${d.quote(columnOf(model, k))} = ${p.field(model.columnMap.get(k)!, changes[k])}`),
+        ...(model.updatedAt !== undefined ? [`${d.quote(model.updatedAt.column)} = ${p.field(model.updatedAt, now)}`] : []),
         // upserting onto a soft-deleted row brings it back
-        ...(model.softDelete ? [`${d.quote("deleted_at")} = NULL`] : [])
-      ].join(", "))
+        ...(model.deletedAt !== undefined ? [`${d.quote(model.deletedAt.column)} = NULL`] : [])
+      ].join(", ") || noChange(d, model))
     const ctx = contextOf(model, "upsert")
     if (d.insertedFlag !== undefined) {
       // PostgreSQL says itself whether the row was inserted: exact under concurrency, one statement
@@ -198,7 +204,7 @@ const duplicatesOf = (info: string | undefined) => {
 /** Creates or updates many records in one transaction; within `data`, the last row per key wins. */
 export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, string>) =>
   Effect.gen(function*() {
-    const conflictOn = params?.conflictOn ?? ["id"]
+    const conflictOn = params?.conflictOn ?? keyNames(model)
     yield* checkConflictTarget(model, conflictOn)
     if (conflictOn.includes("id") && model.idKind === "auto") {
       return yield* bad(model, "conflictOn", "auto-increment ids are not given on input; use a unique key")
@@ -225,14 +231,14 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
     const rows = [...byKey.values()]
     const columns = insertColumns(model, rows)
     const names = columns.map((c) => c.name).join(",")
-    const updatedColumns = new Set(columns.filter((c) => !frozen.has(c.name) && !conflictOn.includes(c.name)).map((c) => c.name))
+    const updatedColumns = new Set(columns.filter((c) => !frozen(model, c.name) && !conflictOn.includes(c.name)).map((c) => c.name))
     const assignments = [
-      ...updatedColumns,
-      "updated_at",
-      ...(model.softDelete ? ["deleted_at"] : [])
-    ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ")
+      ...[...updatedColumns].map((n) => columnOf(model, n)),
+      ...(model.updatedAt !== undefined ? [model.updatedAt.column] : []),
+      ...(model.deletedAt !== undefined ? [model.deletedAt.column] : [])
+    ].map((c) => `${d.quote(c)} = ${d.excluded(c)}`).join(", ") || noChange(d, model)
     // an existing row keeps its created_at: it is not in the update list
-    const clause = d.upsertClause(conflictOn, assignments)
+    const clause = d.upsertClause(conflictOn.map((k) => columnOf(model, k)), assignments)
     const per = d.insertColumnar !== undefined ? yield* batchSizeOf(model, params.batchSize) : rowsPerStatement(d, columns.length, yield* batchSizeOf(model, params.batchSize))
     const ctx = contextOf(model, "bulkUpsert")
     // one statement text per batch shape, compiled once; only the parameters change
@@ -269,7 +275,7 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
         }
         return n
       }
-      const rowid = d.upsertCount === "rowid" ? ["rowid", "_rowid_", "oid"].find((a) => !model.columnMap.has(a)) : undefined
+      const rowid = d.upsertCount === "rowid" ? ["rowid", "_rowid_", "oid"].find((a) => !model.columns.some((c) => c.column.toLowerCase() === a)) : undefined
       if (rowid !== undefined) {
         // the only writer: rows this call inserts are exactly those numbered above today's highest
         const [top] = yield* db.query({ sql: `SELECT max(${rowid}) AS n FROM ${table}`, params: [] }, ctx)
@@ -291,7 +297,7 @@ export const bulkUpsert = (model: ModelInfo, params: BulkUpsertParams<unknown, s
         // the statement counts the rows that met an existing row; the guard fails it (undone) when a
         // collision on another key points at another row, or an update moves a key onto one: that batch
         // then takes the checked path, which aligns such rows or names the violated key
-        n += yield* db.write(statement(batch, `${clause}, ${guard.assignment(conflictOn)}`), ctx).pipe(
+        n += yield* db.write(statement(batch, `${clause}, ${guard.assignment(conflictOn.map((k) => columnOf(model, k)))}`), ctx).pipe(
           Effect.flatMap((result) => {
             const dups = duplicatesOf(result.info)
             return dups === undefined

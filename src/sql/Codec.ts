@@ -85,8 +85,8 @@ export const decodeRow = (
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   for (const field of fields) {
-    if (!(field.name in row)) continue
-    const raw = row[field.name]
+    if (!(field.column in row)) continue
+    const raw = row[field.column]
     if (raw === null || raw === undefined) {
       if (field.nullable || !field.optional) out[field.name] = null
       continue

@@ -38,7 +38,7 @@ export interface OrderKey {
 const encodeAs = (d: Dialect, as: PathAs, v: unknown) => (as === "boolean" && d.codec.booleanAsInt ? (v ? 1 : 0) : v)
 
 const targetSql = (d: Dialect, p: Params, t: Target, as: PathAs | "present" | "raw"): string => {
-  const column = d.quote(t.field.name)
+  const column = d.quote(t.field.column)
   if (t.path === undefined) return as === "text" ? d.textOf(column, t.field) : column
   const path = t.path
   return d.jsonValue(column, (prefix = path.length) => p.bind(d.jsonPath(path.slice(0, prefix))), as === "raw" ? "text" : as, path)
@@ -74,25 +74,25 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
     case "Regex":
       return d.regex(targetSql(d, p, e.target, "text"), p.bind(e.pattern))
     case "JsonHas":
-      return d.jsonHas(d.quote(e.target.field.name), p.bind(d.jsonHasParam(e.value)))
+      return d.jsonHas(d.quote(e.target.field.column), p.bind(d.jsonHasParam(e.value)))
   }
 }
 
 /** WHERE clause text (with leading " WHERE ") for a filter plus the soft-delete rule. */
 export const whereClause = (d: Dialect, p: Params, model: ModelInfo, e: Expr, includeDeleted: boolean): string => {
   const parts: Array<string> = []
-  if (model.softDelete && !includeDeleted) parts.push(`${d.quote("deleted_at")} IS NULL`)
+  if (model.deletedAt !== undefined && !includeDeleted) parts.push(`${d.quote(model.deletedAt.column)} IS NULL`)
   const cond = compileExpr(d, p, e)
   if (cond !== "1=1") parts.push(cond)
   return parts.length === 0 ? "" : ` WHERE ${parts.join(" AND ")}`
 }
 
 /** Column list of a SELECT. */
-export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => fields.map((f) => d.quote(f.name)).join(", ")
+export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => fields.map((f) => d.quote(f.column)).join(", ")
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.name), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
+  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are
@@ -112,9 +112,9 @@ export const keysetCondition = (
   values: ReadonlyArray<unknown>
 ): string => {
   const same = (k: OrderKey, v: unknown) =>
-    v === null ? `${d.quote(k.field.name)} IS NULL` : `${d.quote(k.field.name)} = ${p.field(k.field, v)}`
+    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.quote(k.field.column)} = ${p.field(k.field, v)}`
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
-    const col = d.quote(k.field.name)
+    const col = d.quote(k.field.column)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined
     const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedValue(p.field(k.field, v), k.field)}`
     return k.descending ? cmp : `(${cmp} OR ${col} IS NULL)`

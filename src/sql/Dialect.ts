@@ -136,7 +136,7 @@ export interface Dialect {
    */
   readonly skipCountNeedsManyRows: boolean
   /** Clause after VALUES that skips rows colliding on any unique key. */
-  readonly skipClause: string
+  readonly skipClause: (keyColumn: string) => string
   /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */
   readonly forUpdate: string
   /**

@@ -309,7 +309,7 @@ describe("DDL per dialect", () => {
 })
 
 describe("value codec", () => {
-  const f = (kind: Field["kind"], extra: Partial<Field> = {}): Field => ({ name: "v", kind, optional: false, nullable: false, managed: false, ...extra })
+  const f = (kind: Field["kind"], extra: Partial<Field> = {}): Field => ({ name: "v", column: extra.name ?? "v", kind, optional: false, nullable: false, managed: false, ...extra })
 
   it("BigDecimal is written as plain decimal text and read back normalized", () => {
     const cases = [

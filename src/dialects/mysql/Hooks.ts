@@ -109,7 +109,7 @@ export const makeMysqlDialect = (collation: string): Dialect => ({
     code: "1242"
   },
   skipCountNeedsManyRows: true,
-  skipClause: ` ON DUPLICATE KEY UPDATE ${quote("id")} = ${quote("id")}`,
+  skipClause: (key) => ` ON DUPLICATE KEY UPDATE ${quote(key)} = ${quote(key)}`,
   oneConnection: false,
   forUpdate: " FOR UPDATE",
   migration: mysqlMigration(quote),

@@ -17,7 +17,7 @@ export interface Submits {
 
 /** `COPY "table" ("a", "b") FROM STDIN`: identifiers come from the model only. */
 export const copyStatement = (quote: (id: string) => string, model: ModelInfo, columns: ReadonlyArray<Field>): string =>
-  `COPY ${quote(model.table)} (${columns.map((c) => quote(c.name)).join(", ")}) FROM STDIN`
+  `COPY ${quote(model.table)} (${columns.map((c) => quote(c.column)).join(", ")}) FROM STDIN`
 
 const special = /[\\\t\n\r]/
 const specials = /[\\\t\n\r]/g

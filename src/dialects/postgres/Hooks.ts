@@ -88,7 +88,7 @@ export const postgresDialect: Dialect = {
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
   // unnest arrays: ~100k rows/s here against ~65k for multi-row VALUES (DESIGN §8)
   insertColumnar: (model, columns, suffix) =>
-    `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.name)).join(", ")}) ` +
+    `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.column)).join(", ")}) ` +
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,
   copy: { statement: (model, columns) => copyStatement(postgresQuote, model, columns), data: copyData },
   upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
@@ -96,7 +96,7 @@ export const postgresDialect: Dialect = {
   insertedFlag: `(xmax = 0) AS "df_inserted"`,
   upsertFiresOnAnyKey: false,
   skipCountNeedsManyRows: false,
-  skipClause: " ON CONFLICT DO NOTHING",
+  skipClause: () => " ON CONFLICT DO NOTHING",
   oneConnection: false,
   forUpdate: " FOR UPDATE",
   migration: postgresMigration(quote),

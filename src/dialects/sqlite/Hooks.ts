@@ -71,7 +71,7 @@ export const sqliteDialect: Dialect = {
   // tables are rowid tables (never WITHOUT ROWID) and BEGIN IMMEDIATE makes us the only writer
   upsertCount: "rowid",
   skipCountNeedsManyRows: false,
-  skipClause: " ON CONFLICT DO NOTHING",
+  skipClause: () => " ON CONFLICT DO NOTHING",
   oneConnection: true,
   forUpdate: "",
   migration: sqliteMigration(quote),
