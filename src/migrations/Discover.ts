@@ -209,6 +209,6 @@ export const discover = (db: Pick<LockDb, "dialect" | "query">): Effect.Effect<R
   Effect.map(introspectorFor(db.dialect).tables(queryThrough(db)), (tables) =>
     uniqueNames(tables.map((t) =>
       t.name === ledgerTable
-        ? { ...describeTable(db.dialect, t), problem: "the migration ledger of effect-dataflow, not a model" }
+        ? { ...describeTable(db.dialect, t), problem: "the migration ledger of effect-dataflow" }
         : describeTable(db.dialect, t)
     )))
