@@ -19,6 +19,7 @@ import {
   type CreateInput,
   describeModel,
   type Id,
+  type KeyName,
   type ModelInfo,
   type ModelOptions,
   type Row,
@@ -33,7 +34,7 @@ import { update, type UpdateParams } from "./nodes/Update.js"
 import { bulkUpsert, type BulkUpsertParams, upsert, type UpsertParams, type UpsertResult } from "./nodes/Upsert.js"
 import type { Filter } from "./query/Filter.js"
 
-export type { CreateInput, Id, ModelOptions, Row, UpdateFields } from "./model/Model.js"
+export type { CreateInput, Id, KeyName, ModelOptions, Row, UpdateFields } from "./model/Model.js"
 export type { Filter } from "./query/Filter.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
@@ -48,51 +49,55 @@ export const operations = [
 /** One of the 11 operation names. */
 export type Operation = typeof operations[number]
 
-/** A model: its Schema, its table facts and its 11 operations, each an Effect requiring `Database`. */
-export interface Model<Name extends string, F extends Schema.Struct.Fields> {
+/**
+ * A model: its Schema, its table facts and its 11 operations, each an Effect requiring `Database`.
+ * `O` is the model's options as written (`timestamps: false`, `primaryKey`, `autoIncrement: false`
+ * shape the record, id and create input types).
+ */
+export interface Model<Name extends string, F extends Schema.Struct.Fields, O = {}> {
   readonly name: Name
   readonly table: string
   readonly fields: F
   readonly info: ModelInfo
   /** Phantom: the record type (`typeof User.Type`). */
-  readonly Type: Row<F>
+  readonly Type: Row<F, O>
 
   /** Inserts one record and returns it as stored. */
-  readonly create: (input: CreateInput<F>) => Effect.Effect<Row<F>, Q, Database>
+  readonly create: (input: CreateInput<F, O>) => Effect.Effect<Row<F, O>, Q, Database>
   /** One record by id; fails NotFound when absent. */
-  readonly read: (params: ReadParams<Id<F>>) => Effect.Effect<Row<F>, Q | Errors.NotFound, Database>
+  readonly read: (params: ReadParams<Id<F, O>>) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
   /** Changes fields of one record by id; fails NotFound when absent. */
-  readonly update: (params: UpdateParams<Id<F>, UpdateFields<F>>) => Effect.Effect<Row<F>, Q | Errors.NotFound, Database>
+  readonly update: (params: UpdateParams<Id<F, O>, UpdateFields<F, O>>) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
   /** Deletes one record by id; `deleted: false` when it was absent. */
-  readonly delete: (params: DeleteParams<Id<F>>) => Effect.Effect<{ readonly id: Id<F>; readonly deleted: boolean }, Q, Database>
+  readonly delete: (params: DeleteParams<Id<F, O>>) => Effect.Effect<{ readonly id: Id<F, O>; readonly deleted: boolean }, Q, Database>
   /** One page of matching records, the total of all matches and a keyset cursor. */
   readonly list: {
-    <K extends keyof Row<F> & string>(
-      params: ListParams<Filter<Row<F>>, keyof Row<F> & string> & { readonly select: ReadonlyArray<K> }
-    ): Effect.Effect<Page<Pick<Row<F>, K | ("id" & keyof Row<F>)>>, Q, Database>
-    (params?: ListParams<Filter<Row<F>>, keyof Row<F> & string>): Effect.Effect<Page<Row<F>>, Q, Database>
+    <K extends keyof Row<F, O> & string>(
+      params: ListParams<Filter<Row<F, O>>, keyof Row<F, O> & string> & { readonly select: ReadonlyArray<K> }
+    ): Effect.Effect<Page<Pick<Row<F, O>, K | (KeyName<O> & keyof Row<F, O>)>>, Q, Database>
+    (params?: ListParams<Filter<Row<F, O>>, keyof Row<F, O> & string>): Effect.Effect<Page<Row<F, O>>, Q, Database>
   }
   /** Number of matching records. */
-  readonly count: (params?: CountParams<Filter<Row<F>>>) => Effect.Effect<number, Q, Database>
+  readonly count: (params?: CountParams<Filter<Row<F, O>>>) => Effect.Effect<number, Q, Database>
   /** Creates the record `where` names, or applies `update` to it. */
   readonly upsert: (
-    params: UpsertParams<Partial<Row<F>>, Partial<CreateInput<F>>, UpdateFields<F>>
-  ) => Effect.Effect<UpsertResult<Row<F>>, Q | Errors.ConflictTargetError, Database>
+    params: UpsertParams<Partial<Row<F, O>>, Partial<CreateInput<F, O>>, UpdateFields<F, O>>
+  ) => Effect.Effect<UpsertResult<Row<F, O>>, Q | Errors.ConflictTargetError, Database>
   /** Inserts many records in one transaction. */
   readonly bulkCreate: <StreamError = never>(
-    params: BulkCreateParams<CreateInput<F>, StreamError>
+    params: BulkCreateParams<CreateInput<F, O>, StreamError>
   ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, Q | StreamError, Database>
   /** Updates every matching record; an empty filter needs `confirmed: true`. */
   readonly bulkUpdate: (
-    params: BulkUpdateParams<Filter<Row<F>>, UpdateFields<F>>
+    params: BulkUpdateParams<Filter<Row<F, O>>, UpdateFields<F, O>>
   ) => Effect.Effect<{ readonly updated: number }, Q | Errors.EmptyFilterRefused, Database>
   /** Deletes every matching record; an empty filter needs `confirmed: true`. */
   readonly bulkDelete: (
-    params: BulkDeleteParams<Filter<Row<F>>>
+    params: BulkDeleteParams<Filter<Row<F, O>>>
   ) => Effect.Effect<{ readonly deleted: number }, Q | Errors.EmptyFilterRefused, Database>
-  /** Creates or updates many records on `conflictOn` (default id) in one transaction. */
+  /** Creates or updates many records on `conflictOn` (default: the primary key) in one transaction. */
   readonly bulkUpsert: (
-    params: BulkUpsertParams<CreateInput<F>, keyof F & string>
+    params: BulkUpsertParams<CreateInput<F, O>, keyof F & string>
   ) => Effect.Effect<
     { readonly inserted: number; readonly updated: number; readonly skipped: number },
     Q | Errors.ConflictTargetError,
@@ -101,18 +106,18 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields> {
 }
 
 /** Any model. */
-export type AnyModel = Model<string, any>
+export type AnyModel = Model<string, any, any>
 
 /**
  * Defines a model. Throws ValidationError at definition time for a model that cannot be stored
  * (no `id`, an unsupported field type, a key naming an unknown field).
  */
-export const model = <const Name extends string, F extends Schema.Struct.Fields>(
+export const model = <const Name extends string, F extends Schema.Struct.Fields, const O extends ModelOptions<F> = {}>(
   name: Name,
   fields: F,
-  options: ModelOptions<F> = {}
-): Model<Name, F> => {
-  const info = describeModel(name, fields, options)
+  options?: O
+): Model<Name, F, O> => {
+  const info = describeModel(name, fields, options ?? {})
   return {
     name,
     table: info.table,

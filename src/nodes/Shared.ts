@@ -19,8 +19,16 @@ export const contextOf = (model: ModelInfo, operation: string): ErrorContext => 
   model: model.name,
   table: model.table,
   constraints: model.constraints,
+  fieldOfColumn: fieldOfColumn(model),
   operation
 })
+
+const columnMaps = new WeakMap<ModelInfo, ReadonlyMap<string, string>>()
+const fieldOfColumn = (model: ModelInfo): ReadonlyMap<string, string> => {
+  let map = columnMaps.get(model)
+  if (map === undefined) columnMaps.set(model, (map = new Map(model.columns.map((c) => [c.column, c.name]))))
+  return map
+}
 
 /** The Database with the model's table ready. */
 export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, Errors.QueryError, Database> =>

@@ -25,7 +25,7 @@ export const uniqueFields = (
     const known = ctx.constraints.get(constraint) ?? ctx.constraints.get(constraint.split(".").pop() ?? "")
     if (known) return known
   }
-  return listed ?? []
+  return (listed ?? []).map((c) => ctx?.fieldOfColumn?.get(c) ?? c)
 }
 
 const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"])

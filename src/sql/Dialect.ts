@@ -41,6 +41,8 @@ export interface ErrorContext {
   readonly table: string
   /** constraint/index name → fields */
   readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
+  /** column → field name, for errors that list columns */
+  readonly fieldOfColumn?: ReadonlyMap<string, string>
   readonly operation: string
 }
 

@@ -233,3 +233,51 @@ describe("filters are typed per column", () => {
     User.bulkDelete({ filter: { age: { $gte: "x" } } })
   })
 })
+
+describe("mapping an existing table", () => {
+  const Genre = DataFlow.model("Genre", {
+    id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("genre_id")),
+    name: Schema.NullOr(Schema.String)
+  }, { table: "genre", timestamps: false, autoIncrement: false })
+  const PlaylistTrack = DataFlow.model("PlaylistTrack", {
+    playlistId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("playlist_id")),
+    trackId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("track_id")),
+    position: Schema.optional(Schema.Int)
+  }, { table: "playlist_track", timestamps: false, primaryKey: ["playlistId", "trackId"] })
+
+  test("timestamps: false records carry no created_at / updated_at", () => {
+    expectTypeOf<typeof Genre.Type>().toEqualTypeOf<{ readonly id: number; readonly name: string | null; readonly deleted_at?: Date | null }>()
+    // @ts-expect-error a timestamps: false record has no created_at
+    Genre.Type.created_at
+    expectTypeOf<keyof typeof User.Type>().toExtend<string>()
+    expectTypeOf<(typeof User.Type)["created_at"]>().toEqualTypeOf<Date>()
+  })
+
+  test("autoIncrement: false takes the Int id on create; the default refuses it", () => {
+    Genre.create({ id: 1, name: "Rock" })
+    // @ts-expect-error the database does not generate this key: create needs it
+    Genre.create({ name: "Rock" })
+    // @ts-expect-error an auto-increment id is not input
+    Counter.create({ id: 1, label: "x" })
+  })
+
+  test("a composite key: read, update and delete take { id: { ...key fields } }", () => {
+    PlaylistTrack.read({ id: { playlistId: 1, trackId: 2 } })
+    PlaylistTrack.delete({ id: { playlistId: 1, trackId: 2 } })
+    PlaylistTrack.update({ filter: { id: { playlistId: 1, trackId: 2 } }, fields: { position: 3 } })
+    // @ts-expect-error every key field is needed
+    PlaylistTrack.read({ id: { playlistId: 1 } })
+    // @ts-expect-error a composite key is not a scalar id
+    PlaylistTrack.read({ id: 1 })
+    // @ts-expect-error key fields are not updatable through update
+    PlaylistTrack.update({ filter: { id: { playlistId: 1, trackId: 2 } }, fields: { trackId: 3 } })
+    expectTypeOf(PlaylistTrack.create).parameter(0).toEqualTypeOf<{
+      readonly playlistId: number
+      readonly trackId: number
+      readonly position?: number | undefined
+      readonly created_at?: never
+      readonly updated_at?: never
+      readonly deleted_at?: never
+    }>()
+  })
+})

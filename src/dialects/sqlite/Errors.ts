@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Errors from "../../Errors.js"
-import { classifyCommon, driverCause } from "../../sql/ClassifyError.js"
+import { classifyCommon, driverCause, uniqueFields } from "../../sql/ClassifyError.js"
 import type { ErrorContext } from "../../sql/Dialect.js"
 
 const dialect = "sqlite"
@@ -19,7 +19,7 @@ export const classifySqliteError = (cause: unknown, ctx: ErrorContext | undefine
     case "SQLITE_CONSTRAINT_PRIMARYKEY": {
       // "UNIQUE constraint failed: users.email, users.name" lists columns, never values
       const cols = /constraint failed: (.+)$/.exec(err.message ?? "")?.[1]?.split(",").map((c) => c.trim().split(".").pop()!)
-      return new Errors.UniqueViolation({ model, fields: cols ?? [] })
+      return new Errors.UniqueViolation({ model, fields: uniqueFields(ctx, undefined, cols) })
     }
     case "SQLITE_CONSTRAINT_FOREIGNKEY":
       return new Errors.ForeignKeyViolation({ model })
