@@ -204,11 +204,12 @@ const uniqueNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<Mod
   })
 }
 
-/** Every table of the database described as a model; the migration ledger is listed with its `problem`. */
+/** Live tables described as models, names made unique; the migration ledger is listed with its `problem`. */
+export const describeTables = (dialect: DialectName, tables: ReadonlyArray<LiveTable>): ReadonlyArray<ModelDescription> =>
+  uniqueNames(tables.map((t) =>
+    t.name === ledgerTable ? { ...describeTable(dialect, t), problem: "the migration ledger of effect-dataflow" } : describeTable(dialect, t)
+  ))
+
+/** Every table of the database described as a model (`describeTables`). */
 export const discover = (db: Pick<LockDb, "dialect" | "query">): Effect.Effect<ReadonlyArray<ModelDescription>, QueryError> =>
-  Effect.map(introspectorFor(db.dialect).tables(queryThrough(db)), (tables) =>
-    uniqueNames(tables.map((t) =>
-      t.name === ledgerTable
-        ? { ...describeTable(db.dialect, t), problem: "the migration ledger of effect-dataflow" }
-        : describeTable(db.dialect, t)
-    )))
+  Effect.map(introspectorFor(db.dialect).tables(queryThrough(db)), (tables) => describeTables(db.dialect, tables))
