@@ -229,4 +229,30 @@ describe("discovery on Chinook", () => {
       expect(found.length).toBe(11)
     }, 60_000)
   }
+
+  for (const dialect of dialectNames) {
+    it(`${dialect}: the generated models work — read by key, typed filters, update, create with the id, composite keys`, async () => {
+      const { Invoice, PlaylistTrack, Track } = (await import(pathToFileURL(resolve(dir, `models_${dialect}.ts`)).href)) as Record<string, any>
+      const price = BigDecimal.unsafeFromString("0.99")
+      const out = await Effect.runPromise((Effect.gen(function*() {
+        const track = yield* Track.read({ id: 1 })
+        const rock = yield* Track.list({ filter: { genreId: 1, unitPrice: { $gte: price } }, orderBy: ["name"], limit: 2 })
+        const updated = yield* Track.update({ filter: { id: 1 }, fields: { composer: "Angus Young" } })
+        const created = yield* Track.create({ id: 4000, name: "New", mediaTypeId: 1, milliseconds: 1000, unitPrice: price })
+        const entry = yield* PlaylistTrack.read({ id: { playlistId: 1, trackId: 3402 } })
+        const deleted = yield* PlaylistTrack.delete({ id: { playlistId: 1, trackId: 3402 } })
+        const brazil = yield* Invoice.count({ filter: { billingCountry: "Brazil" } })
+        return { name: track.name, rock: rock.total, composer: updated.composer, created: [created.id, created.albumId ?? null], entry, deleted, brazil }
+      }) as Effect.Effect<unknown, unknown, Database.Database>).pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
+      expect(out).toEqual({
+        name: "For Those About To Rock (We Salute You)",
+        rock: 1297,
+        composer: "Angus Young",
+        created: [4000, null],
+        entry: { playlistId: 1, trackId: 3402 },
+        deleted: { id: { playlistId: 1, trackId: 3402 }, deleted: true },
+        brazil: 35
+      })
+    })
+  }
 })
