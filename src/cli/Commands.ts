@@ -133,14 +133,13 @@ const migrate = Command.make("migrate").pipe(
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 
-/** `wrote 10 models, skipped 1 table: audit_log (no primary key)` */
-const discoverSummary = (found: ReadonlyArray<Migrations.ModelDescription>) => {
+/** `wrote 10 models to models.ts, skipped 1 table: audit_log (no primary key)` */
+const discoverSummary = (found: ReadonlyArray<Migrations.ModelDescription>, done: (models: string) => string): string => {
   const skipped = found.filter((m) => m.problem !== undefined)
-  const written = `wrote ${plural(found.length - skipped.length, "model")}`
-  return {
-    skipped: skipped.length > 0,
-    line: skipped.length === 0 ? written : `${written}, skipped ${plural(skipped.length, "table")}: ${skipped.map((m) => `${m.table} (${m.problem})`).join(", ")}`
-  }
+  const written = done(plural(found.length - skipped.length, "model"))
+  return skipped.length === 0
+    ? written
+    : `${written}, skipped ${plural(skipped.length, "table")}: ${skipped.map((m) => `${m.table} (${m.problem})`).join(", ")}`
 }
 
 const discover = Command.make("discover", {
@@ -156,13 +155,14 @@ const discover = Command.make("discover", {
     Effect.gen(function*() {
       const found = yield* Database.discover()
       const source = Migrations.renderModels(found, { importFrom: o.importFrom })
-      const summary = discoverSummary(found)
+      const skipped = found.some((m) => m.problem !== undefined)
       yield* Option.match(o.out, {
-        onNone: () => Effect.zipRight(Console.log(source.trimEnd()), summary.skipped ? Console.error(summary.line.replace(/^wrote/, "printed")) : Effect.void),
+        // stdout holds only the source; what was skipped goes to stderr
+        onNone: () => Effect.zipRight(Console.log(source.trimEnd()), skipped ? Console.error(discoverSummary(found, (n) => `printed ${n}`)) : Effect.void),
         onSome: (file) =>
           Effect.zipRight(
             Effect.try({ try: () => writeFileSync(file, source), catch: (e) => new UsageError({ message: `cannot write ${file}: ${String(e)}` }) }),
-            Console.error(summary.line.replace(/^(wrote \d+ models?)/, `$1 to ${file}`))
+            Console.error(discoverSummary(found, (n) => `wrote ${n} to ${file}`))
           )
       })
     })

@@ -85,7 +85,7 @@ export interface Introspector {
   readonly discoveredKind: (type: string) => DiscoveredType | undefined
 }
 
-/** The ledger table's name: never diffed, never discovered. */
+/** The ledger table's name: never diffed; discovery lists it as a table that is not a model. */
 export const ledgerTable = "dataflow_migrations"
 
 /** `a,b` — a key's identity for comparison (names may differ; SQLite's are generated). */
