@@ -249,12 +249,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           try {
             const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
             const values = firstRowSync(statement.sql, statement.params, inTransaction)
-            if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values))
+            if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context))
           } catch (cause) {
-            return Effect.fail(dialect.classify(cause, context))
+            return Effect.fail(cause instanceof Errors.InvalidRow ? cause : dialect.classify(cause, context))
           }
         }
-        return Effect.map(query(statement, context), (rows) => (rows.length === 0 ? undefined : decodeRow(dialect.codec, fields, rows[0]!)))
+        return Effect.flatMap(query(statement, context), (rows) => {
+          if (rows.length === 0) return Effect.succeed(undefined)
+          try {
+            return Effect.succeed(decodeRow(dialect.codec, fields, rows[0]!, context))
+          } catch (e) {
+            if (e instanceof Errors.InvalidRow) return Effect.fail(e)
+            throw e
+          }
+        })
       })
     const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
     // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too

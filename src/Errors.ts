@@ -29,6 +29,28 @@ export class NotFound extends Data.TaggedError("NotFound")<{
   }
 }
 
+/**
+ * A stored row does not fit the model (NULL in a required field, a value outside a literal union,
+ * text that is not a date, …): the read fails rather than hand back a record that lies. Names the
+ * model, the field and the row's key — never the offending value.
+ */
+export class InvalidRow extends Data.TaggedError("InvalidRow")<{
+  readonly model: string
+  readonly field: string
+  /** The row's key (its id, or an object of the key fields), when it was read. */
+  readonly key?: unknown
+  readonly reason: string
+}> {
+  override get message() {
+    const k = this.key
+    const text = k !== null && typeof k === "object"
+      ? Object.entries(k).map(([name, v]) => `${name}=${String(v)}`).join(", ")
+      : String(k)
+    const key = k === undefined ? "" : ` (key ${text.slice(0, 200)})`
+    return `${this.model}: a stored row${key} does not fit the model: ${this.field} ${this.reason}`
+  }
+}
+
 /** A unique constraint (or the primary key) rejected the write. `fields` names the key. */
 export class UniqueViolation extends Data.TaggedError("UniqueViolation")<{
   readonly model: string
@@ -203,6 +225,7 @@ export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
 
 /** Errors any statement can fail with, after classification. */
 export type QueryError =
+  | InvalidRow
   | UniqueViolation
   | ForeignKeyViolation
   | ValidationError

@@ -164,7 +164,7 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
       : offset === 0
       ? 0
       : yield* countWhere(db, model, expr, includeDeleted)
-    const records = decodeAll(db, model, rows.slice(0, limit))
+    const records = yield* decodeAll(db, model, rows.slice(0, limit))
     const nextCursor = rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
     return {
       records: records.map((r) => project(model, r, params.select)),

@@ -14,20 +14,25 @@ import { type Compiled, Params, selectList, whereClause } from "../sql/Compiler.
 import type { Dialect, ErrorContext } from "../sql/Dialect.js"
 import { planned } from "./Plans.js"
 
-/** Error context for a model's statement. */
-export const contextOf = (model: ModelInfo, operation: string): ErrorContext => ({
-  model: model.name,
-  table: model.table,
-  constraints: model.constraints,
-  fieldOfColumn: fieldOfColumn(model),
-  operation
-})
+const contexts = new WeakMap<ModelInfo, Map<string, ErrorContext>>()
 
-const columnMaps = new WeakMap<ModelInfo, ReadonlyMap<string, string>>()
-const fieldOfColumn = (model: ModelInfo): ReadonlyMap<string, string> => {
-  let map = columnMaps.get(model)
-  if (map === undefined) columnMaps.set(model, (map = new Map(model.columns.map((c) => [c.column, c.name]))))
-  return map
+/** Error context for a model's statement (built once per model and operation: it is on every hot path). */
+export const contextOf = (model: ModelInfo, operation: string): ErrorContext => {
+  let byOperation = contexts.get(model)
+  if (byOperation === undefined) contexts.set(model, (byOperation = new Map()))
+  let context = byOperation.get(operation)
+  if (context === undefined) {
+    context = {
+      model: model.name,
+      table: model.table,
+      constraints: model.constraints,
+      fieldOfColumn: new Map(model.columns.map((c) => [c.column, c.name])),
+      key: keyNames(model),
+      operation
+    }
+    byOperation.set(operation, context)
+  }
+  return context
 }
 
 /** The Database with the model's table ready. */
@@ -45,9 +50,22 @@ export const filterOf = (model: ModelInfo, filter: unknown): Effect.Effect<Expr,
 export const validated = <A>(result: Either.Either<A, Errors.ValidationError>): Effect.Effect<A, Errors.ValidationError> =>
   Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
 
-/** Rows → records. */
-export const decodeAll = (db: DatabaseService, model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>) =>
-  rows.map((row) => decodeRow(db.hooks.codec, model.columns, row))
+/** Rows → records; a row that does not fit the model fails InvalidRow. */
+export const decodeAll = (
+  db: DatabaseService,
+  model: ModelInfo,
+  rows: ReadonlyArray<Record<string, unknown>>
+): Effect.Effect<Array<Record<string, unknown>>, Errors.InvalidRow> =>
+  Effect.try({
+    try: () => {
+      const owner = { model: model.name, key: keyNames(model) }
+      return rows.map((row) => decodeRow(db.hooks.codec, model.columns, row, owner))
+    },
+    catch: (e) => {
+      if (e instanceof Errors.InvalidRow) return e
+      throw e
+    }
+  })
 
 /** SELECT of chosen columns under a filter. */
 export const selectWhere = (

@@ -14,7 +14,6 @@ import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { type Expr } from "../query/Filter.js"
-import { decodeRow } from "../sql/Codec.js"
 import { insertRows, insertSql, type Params, rowsPerStatement, selectList } from "../sql/Compiler.js"
 import type { Dialect } from "../sql/Dialect.js"
 import { batchSizeOf, chunk, validateRows } from "./Bulk.js"
@@ -82,7 +81,7 @@ const existingRows = (db: DatabaseService, model: ModelInfo, conflict: ReadonlyA
       selectWhere(db, model, expr, { includeDeleted: true, columns: model.columns.filter((c) => names.has(c.name)), suffix: db.hooks.forUpdate }),
       contextOf(model, "upsert")
     )
-    return new Map(decodeAll(db, model, found).map((r) => [keyOf(conflict, r), r] as const))
+    return new Map((yield* decodeAll(db, model, found)).map((r) => [keyOf(conflict, r), r] as const))
   })
 
 /**
@@ -128,7 +127,7 @@ const alignOtherKeys = (
         selectWhere(db, model, expr, { includeDeleted: true, columns: [...new Set([...fields, ...conflict])], suffix: db.hooks.forUpdate }),
         contextOf(model, "upsert")
       )
-      for (const e of decodeAll(db, model, found)) {
+      for (const e of yield* decodeAll(db, model, found)) {
         if (targetOf.get(keyOf(fields, e)) !== keyOf(conflict, e)) {
           return yield* new Errors.UniqueViolation({ model: model.name, fields: key })
         }
@@ -180,17 +179,20 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
       const statement = insertRows(d, model, columns, [columns.map((c) => row[c.name])], (p) => `${set(p)} RETURNING ${selectList(d, model.columns)}, ${flag}`, false)
       const result = yield* db.write(statement, ctx)
       const created = result.rows[0]?.[insertedColumn] === true
-      return { record: decodeRow(d.codec, model.columns, result.rows[0]!), created, action: created ? "created" as const : "updated" as const }
+      const [record] = yield* decodeAll(db, model, [result.rows[0]!])
+      return { record: record!, created, action: created ? "created" as const : "updated" as const }
     }
-    return yield* db.transaction(Effect.gen(function*() {
+    const { existed, found } = yield* db.transaction(Effect.gen(function*() {
       const existing = yield* existingRows(db, model, conflict, [row])
-      const existed = existing.size > 0
       const [toWrite] = yield* alignOtherKeys(db, model, conflict, [row], existing, new Set(Object.keys(changes)))
       yield* db.write(insertRows(d, model, columns, [columns.map((c) => toWrite![c.name])], set, false), ctx)
       const found = yield* db.query(selectWhere(db, model, yield* filterOf(model, where), { includeDeleted: true }), ctx)
-      const record = decodeAll(db, model, found)[0]!
-      return { record, created: !existed, action: existed ? "updated" as const : "created" as const }
+      return { existed: existing.size > 0, found }
     }))
+    // decoded after the commit, as on PostgreSQL's one statement: a stored row that does not fit
+    // the model fails InvalidRow on every database, and the write stands on every database
+    const record = (yield* decodeAll(db, model, found))[0]!
+    return { record, created: !existed, action: existed ? "updated" as const : "created" as const }
   }).pipe(traced("upsert", model))
 
 const minRowid = -(2n ** 63n)

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { BigDecimal } from "effect"
+import { InvalidRow } from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { CodecFlags } from "./Dialect.js"
 
@@ -48,50 +49,143 @@ export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): un
   }
 }
 
-/** A value the driver returned → the field's JavaScript value. */
+/** Why a stored value does not fit its field (thrown by `decodeValue`, turned into InvalidRow by the row decoders). */
+class Misfit {
+  constructor(readonly reason: string) {}
+}
+
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const finite = (n: number, what: string): number => {
+  if (!Number.isFinite(n)) throw new Misfit(`holds ${what} that is not a finite number`)
+  return n
+}
+
+const codePointLength = (s: string): number => {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+/**
+ * A value the driver returned → the field's JavaScript value. A value the field's Schema would
+ * refuse (outside a literal union, not a date, not an integer, longer than maxLength, …) throws.
+ */
 export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unknown => {
   if (raw === null || raw === undefined) return null
   switch (field.kind) {
     case "boolean":
-      return typeof raw === "boolean" ? raw : raw === 1 || raw === 1n || raw === "1"
-    case "date":
-      return raw instanceof Date ? raw : new Date(raw as string)
+      if (typeof raw === "boolean") return raw
+      if (raw === 1 || raw === 1n || raw === "1") return true
+      if (raw === 0 || raw === 0n || raw === "0") return false
+      throw new Misfit("holds a value that is neither true/1 nor false/0")
+    case "date": {
+      const date = raw instanceof Date ? raw : new Date(raw as string)
+      if (Number.isNaN(date.getTime())) throw new Misfit("holds a value that is not a valid date")
+      return date
+    }
     case "json":
-      return flags.jsonParsedByDriver || typeof raw !== "string" ? raw : JSON.parse(raw)
-    case "int":
+      if (flags.jsonParsedByDriver || typeof raw !== "string") return raw
+      try {
+        return JSON.parse(raw)
+      } catch {
+        throw new Misfit("holds text that is not JSON")
+      }
+    case "int": {
+      const n = finite(typeof raw === "number" ? raw : Number(raw), "a value")
+      if (!Number.isInteger(n)) throw new Misfit("holds a number that is not an integer")
+      return n
+    }
     case "number":
-      return typeof raw === "number" ? raw : Number(raw)
+      return finite(typeof raw === "number" ? raw : Number(raw), "a value")
     case "bigint":
-      return typeof raw === "bigint" ? raw : BigInt(raw as string)
-    case "decimal":
+      if (typeof raw === "bigint") return raw
+      try {
+        return BigInt(raw as string)
+      } catch {
+        throw new Misfit("holds a value that is not an integer")
+      }
+    case "decimal": {
       // NUMERIC keeps the written scale, DECIMAL(65,30) pads to 30 places: normalize so every
       // database returns the same value and scale ("1.50" → 1.5); compare with BigDecimal.equals
-      return BigDecimal.normalize(BigDecimal.unsafeFromString(String(raw)))
+      const d = BigDecimal.fromString(String(raw))
+      if (d._tag === "None") throw new Misfit("holds a value that is not a decimal number")
+      return BigDecimal.normalize(d.value)
+    }
     case "bytes":
       return new Uint8Array(raw as Uint8Array)
-    default:
-      return typeof raw === "string" ? raw : String(raw)
+    case "literal": {
+      const text = typeof raw === "string" ? raw : String(raw)
+      if (!field.literals!.includes(text)) throw new Misfit("holds a value outside the model's literal union")
+      return text
+    }
+    case "uuid": {
+      const text = typeof raw === "string" ? raw : String(raw)
+      if (!uuidRe.test(text)) throw new Misfit("holds text that is not a UUID")
+      return text
+    }
+    default: {
+      const text = typeof raw === "string" ? raw : String(raw)
+      if (field.maxLength !== undefined && text.length > field.maxLength && codePointLength(text) > field.maxLength) {
+        throw new Misfit(`holds text longer than the model's maxLength (${field.maxLength})`)
+      }
+      return text
+    }
+  }
+}
+
+/** Who is decoding: the model (for InvalidRow) and its key fields' names (to name the row). */
+export interface RowOwner {
+  readonly model: string
+  readonly key?: ReadonlyArray<string> | undefined
+}
+
+const nullReason = "is NULL in the database, but the model requires a value (declare it Schema.NullOr(...) or Schema.optional(...))"
+
+const invalidRow = (owner: RowOwner | undefined, field: Field, reason: string, decoded: Record<string, unknown>) => {
+  const names = owner?.key
+  let key: unknown = undefined
+  if (names !== undefined && names.every((n) => n in decoded)) {
+    key = names.length === 1 ? decoded[names[0]!] : Object.fromEntries(names.map((n) => [n, decoded[n]]))
+  }
+  return new InvalidRow({ model: owner?.model ?? "?", field: field.name, ...(key !== undefined ? { key } : {}), reason })
+}
+
+const decodeInto = (
+  flags: CodecFlags,
+  field: Field,
+  raw: unknown,
+  out: Record<string, unknown>,
+  owner: RowOwner | undefined
+): void => {
+  if (raw === null || raw === undefined) {
+    if (field.nullable) out[field.name] = null
+    else if (!field.optional) throw invalidRow(owner, field, nullReason, out)
+    return
+  }
+  try {
+    out[field.name] = decodeValue(flags, field, raw)
+  } catch (e) {
+    if (e instanceof Misfit) throw invalidRow(owner, field, e.reason, out)
+    throw e
   }
 }
 
 /**
  * A row → a record: every column decoded; NULL in an optional, non-nullable field leaves the
- * property absent (as it was on create), NULL in a nullable field is `null`.
+ * property absent (as it was on create), NULL in a nullable field is `null`. A row the model's
+ * Schema would refuse throws InvalidRow (the key fields come first, so it names the row's key).
  */
 export const decodeRow = (
   flags: CodecFlags,
   fields: ReadonlyArray<Field>,
-  row: Record<string, unknown>
+  row: Record<string, unknown>,
+  owner?: RowOwner
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   for (const field of fields) {
     if (!(field.column in row)) continue
-    const raw = row[field.column]
-    if (raw === null || raw === undefined) {
-      if (field.nullable || !field.optional) out[field.name] = null
-      continue
-    }
-    out[field.name] = decodeValue(flags, field, raw)
+    decodeInto(flags, field, row[field.column], out, owner)
   }
   return out
 }
@@ -103,17 +197,10 @@ export const decodeRow = (
 export const decodeValues = (
   flags: CodecFlags,
   fields: ReadonlyArray<Field>,
-  values: ReadonlyArray<unknown>
+  values: ReadonlyArray<unknown>,
+  owner?: RowOwner
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!
-    const raw = values[i]
-    if (raw === null || raw === undefined) {
-      if (field.nullable || !field.optional) out[field.name] = null
-      continue
-    }
-    out[field.name] = decodeValue(flags, field, raw)
-  }
+  for (let i = 0; i < fields.length; i++) decodeInto(flags, fields[i]!, values[i], out, owner)
   return out
 }

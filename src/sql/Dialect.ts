@@ -43,6 +43,8 @@ export interface ErrorContext {
   readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
   /** column → field name, for errors that list columns */
   readonly fieldOfColumn?: ReadonlyMap<string, string>
+  /** the primary key's field names, to name a row that does not fit the model */
+  readonly key?: ReadonlyArray<string>
   readonly operation: string
 }
 

@@ -40,7 +40,10 @@ const createFields = (m: ModelInfo, withRequired: boolean): ParamShape => {
   return obj(Object.fromEntries(fields.map((f) => [f.name, fieldShape(f)])), withRequired ? required : [])
 }
 const updateFields = (m: ModelInfo): ParamShape =>
-  obj(Object.fromEntries(m.fields.filter((f) => !f.managed && f.name !== "id").map((f) => [f.name, fieldShape(f)])))
+  obj(Object.fromEntries(m.fields.filter((f) => !f.managed && !m.key.includes(f)).map((f) => [f.name, fieldShape(f)])))
+/** A single value, or an object of the key fields for a composite key. */
+const idShape = (m: ModelInfo): ParamShape =>
+  m.key.length === 1 ? leaf : obj(Object.fromEntries(m.key.map((f) => [f.name, leaf])), m.key.map((f) => f.name))
 
 /** The parameters an operation of this model accepts. */
 export const paramShape = (m: ModelInfo, operation: Operation): ParamShape => {
@@ -48,11 +51,11 @@ export const paramShape = (m: ModelInfo, operation: Operation): ParamShape => {
     case "create":
       return createFields(m, true)
     case "read":
-      return obj({ id: leaf, includeDeleted: leaf }, ["id"])
+      return obj({ id: idShape(m), includeDeleted: leaf }, ["id"])
     case "update":
-      return obj({ filter: obj({ id: leaf }, ["id"]), fields: updateFields(m) }, ["filter", "fields"])
+      return obj({ filter: obj({ id: idShape(m) }, ["id"]), fields: updateFields(m) }, ["filter", "fields"])
     case "delete":
-      return obj({ id: leaf }, ["id"])
+      return obj({ id: idShape(m) }, ["id"])
     case "list":
       return obj({ filter: open, orderBy: open, limit: leaf, offset: leaf, cursor: leaf, select: open, includeDeleted: leaf })
     case "count":
