@@ -345,6 +345,38 @@ describe("value codec", () => {
     expect("a" in row).toBe(false)
   })
 
+  it("a stored value the field's Schema would refuse throws InvalidRow naming field and key, never the value", () => {
+    const owner = { model: "M", key: ["id"] }
+    const id = f("int", { name: "id" })
+    const cases: ReadonlyArray<readonly [Field, unknown]> = [
+      [f("literal", { name: "v", literals: ["a", "b"] }), "secret-c"],
+      [f("date"), "secret-not-a-date"],
+      [f("int"), 1.5],
+      [f("int"), "secret-abc"],
+      [f("number"), "secret-abc"],
+      [f("boolean"), 2],
+      [f("uuid"), "secret-123"],
+      [f("json"), "{secret"],
+      [f("decimal"), "secret-1.2.3"],
+      [f("bigint"), "secret-1.5"],
+      [f("string", { maxLength: 3 }), "secret-toolong"],
+      [f("string"), null]
+    ]
+    for (const [field, raw] of cases) {
+      let thrown: unknown
+      try {
+        decodeRow(sqliteDialect.codec, [id, field], { id: 7, v: raw }, owner)
+      } catch (e) {
+        thrown = e
+      }
+      expect(thrown, `${field.kind} ${String(raw)}`).toMatchObject({ _tag: "InvalidRow", model: "M", field: "v", key: 7 })
+      expect((thrown as Error).message).not.toContain("secret")
+    }
+    // values that fit come back as before
+    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 3 })], { id: 1, v: "abc" }, owner)).toEqual({ id: 1, v: "abc" })
+    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 1 })], { id: 1, v: "😀" }, owner)).toEqual({ id: 1, v: "😀" })
+  })
+
   it("bytes: only the view's own bytes are sent, and a Uint8Array (not a Buffer) comes back", () => {
     const view = new Uint8Array([9, 1, 2, 9]).subarray(1, 3)
     expect([...(encodeValue(postgresDialect.codec, f("bytes"), view) as Buffer)]).toEqual([1, 2])
