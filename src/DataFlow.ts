@@ -38,6 +38,7 @@ export type { CreateInput, Id, KeyName, ModelOptions, Row, UpdateFields } from "
 export type { Filter } from "./query/Filter.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
+export { dateTime, decimal } from "./model/Columns.js"
 
 // a model's first use may run autoMigrate, whose refusals keep their own tags
 type Q = Errors.QueryError | Errors.AutoMigrateError

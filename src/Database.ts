@@ -22,8 +22,10 @@ import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
-import { busy, type Driver } from "./sql/Driver.js"
+import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
 import { parseUrl } from "./Url.js"
+
+export type { JournalMode } from "./sql/Driver.js"
 
 /** Anything that carries a model's runtime facts (every `DataFlow.model`). */
 export interface ModelLike {
@@ -125,6 +127,12 @@ export interface LayerOptions {
    * built-in one is installed (an exporter is listening); "on" always; "off" never.
    */
   readonly tracing?: "auto" | "on" | "off"
+  /**
+   * SQLite only (other databases have nothing to set): `journalMode` sets `PRAGMA journal_mode` when
+   * the layer opens the file, e.g. `"wal"` (readers never wait for the writer; the file stays in WAL
+   * mode, as SQLite keeps it). Absent: the file keeps the mode it has (a new file: rollback journal).
+   */
+  readonly sqlite?: { readonly journalMode?: JournalMode }
   /** Query cache (a later issue): refused until it exists rather than ignored. */
   readonly cache?: unknown
   /** Read replicas (a later issue): refused until they exist rather than ignored. */
@@ -135,7 +143,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
   const driverOptions = {
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds")
+    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {})
   }
   return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
     const parsed = parseUrl(url)
@@ -306,6 +315,14 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
+    // what the dialect learns of a table once it is ready (MySQL: its binary text columns)
+    const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
+      const inspection = dialect.inspectTable?.(model)
+      return inspection === undefined ? Effect.void : Effect.map(
+        run({ sql: inspection.sql, params: inspection.params }, false, undefined),
+        (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
+      )
+    }
     const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
@@ -315,7 +332,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
           const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
           tables.set(model.table, done)
-          return detached(createStatements(model)).pipe(
+          return detached(Effect.zipRight(createStatements(model), inspect(model))).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
@@ -445,7 +462,10 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     if (autoMigrate && models.size > 0) {
       // one migration (one ledger entry) for every model given to the layer
       yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
-      for (const m of models.values()) ready.add(m.info.table)
+      for (const m of models.values()) {
+        yield* inspect(m.info)
+        ready.add(m.info.table)
+      }
     }
 
     return {

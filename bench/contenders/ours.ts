@@ -13,7 +13,8 @@ export const urlFor = (dialect: DialectName): string =>
 
 /** Our runtime: the Database layer with both bench models (their tables are created at start). */
 export const makeRuntime = (dialect: DialectName) =>
-  ManagedRuntime.make(Database.layer({ url: urlFor(dialect), models: [Item, BulkItem] }))
+  // SQLite in WAL mode, as the raw driver contenders set it
+  ManagedRuntime.make(Database.layer({ url: urlFor(dialect), models: [Item, BulkItem], sqlite: { journalMode: "wal" } }))
 
 export type OursRuntime = ReturnType<typeof makeRuntime>
 

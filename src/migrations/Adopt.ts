@@ -15,12 +15,14 @@ import type { Introspector, LiveTable } from "./LiveSchema.js"
 /** The column a field is stored in. */
 export const columnOf = (field: Field): string => field.column
 
-/** Decimal places a decimal field keeps (`DataFlow.decimal(p, s)`); undefined: any number of them. */
-const scaleOf = (field: Field): number | undefined => (field as { readonly scale?: number }).scale
-
 /** Fractional second digits a date field keeps (`DataFlow.dateTime({ precision })`); a plain date keeps milliseconds. */
-const fractionalDigitsOf = (field: Field): number =>
-  (field as { readonly fractionalDigits?: number }).fractionalDigits ?? (field as { readonly precision?: number }).precision ?? 3
+const fractionalDigitsOf = (field: Field): number => field.fractionalDigits ?? 3
+
+/** Digits before the point a live `NUMERIC(p, s)` keeps. */
+const integerDigits = (type: string): number | undefined => {
+  const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(type)
+  return m === null ? undefined : Number(m[1]) - Number(m[2] ?? 0)
+}
 
 const mismatch = (model: ModelInfo, field: Field | undefined, reason: string) =>
   new Errors.SchemaMismatch({
@@ -66,10 +68,13 @@ export const adoptionMismatch = (
     }
     if (field.kind === "decimal") {
       const scale = introspector.decimalScale(c.type)
-      const wanted = scaleOf(field)
-      if (scale !== undefined && (wanted === undefined || scale < wanted)) {
-        const p = /\((\d+)/.exec(c.type)?.[1]
-        return mismatch(model, field, `the column keeps ${scale} decimal places and the field more: declare it DataFlow.decimal(${p}, ${scale})`)
+      const digits = integerDigits(c.type)
+      // a field that is not DataFlow.decimal(p, s) admits any number of places
+      const fits = field.scale !== undefined && field.precision !== undefined && scale !== undefined && digits !== undefined &&
+        field.scale <= scale && field.precision - field.scale <= digits
+      if (scale !== undefined && !fits) {
+        return mismatch(model, field, `the column keeps ${digits! + scale} digits, ${scale} after the point, fewer than the field admits: ` +
+          `declare it DataFlow.decimal(${digits! + scale}, ${scale}) (or narrower)`)
       }
     }
     if (field.kind === "date") {

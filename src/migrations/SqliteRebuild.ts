@@ -72,8 +72,8 @@ const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
   })
   const tableChecks = liveItems.filter((i) => T.isTableConstraint(i) && /^(CONSTRAINT\s+\S+\s+)?CHECK\b/i.test(i) && !T.mentions(i, dropped))
   const foreignKeys = (live.foreignKeys ?? []).filter((fk) => fk.columns.every((c) => columns.has(c))).map((fk) =>
-    `FOREIGN KEY (${fk.columns.map(d.quote).join(", ")}) REFERENCES ${d.quote(fk.refTable)}` +
-    `${fk.refColumns.some((c) => c === "") ? "" : ` (${fk.refColumns.map(d.quote).join(", ")})`}` +
+    `FOREIGN KEY (${fk.columns.map(d.quote).join(", ")}) REFERENCES ${d.quote(fk.references.table)}` +
+    `${fk.references.columns.some((c) => c === "") ? "" : ` (${fk.references.columns.map(d.quote).join(", ")})`}` +
     `${fk.onUpdate && fk.onUpdate !== "NO ACTION" ? ` ON UPDATE ${fk.onUpdate}` : ""}${fk.onDelete && fk.onDelete !== "NO ACTION" ? ` ON DELETE ${fk.onDelete}` : ""}`
   )
   const head = modelCreate!.slice(0, modelCreate!.indexOf("("))

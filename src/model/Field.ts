@@ -5,6 +5,7 @@
  */
 import { BigDecimal, Either, Option, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
+import { type ColumnAnnotation, getColumnAnnotation } from "./Columns.js"
 
 /** The storage kinds of DESIGN §6. */
 export type FieldKind =
@@ -39,6 +40,11 @@ export interface Field {
   readonly jsonArray?: boolean
   /** Managed by the library (created_at, updated_at, deleted_at): never accepted as input. */
   readonly managed: boolean
+  /** `DataFlow.decimal(p, s)`: the column's total digits and digits after the point. */
+  readonly precision?: number
+  readonly scale?: number
+  /** `DataFlow.dateTime({ precision })`: fractional-second digits the column keeps. */
+  readonly fractionalDigits?: number
 }
 
 const identifierRe = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -57,6 +63,7 @@ interface Collected {
   identifiers: Array<string>
   maxLength: number | undefined
   integer: boolean
+  column?: ColumnAnnotation | undefined
 }
 
 const collectRefinements = (ast: AST.AST, acc: Collected): AST.AST => {
@@ -67,6 +74,7 @@ const collectRefinements = (ast: AST.AST, acc: Collected): AST.AST => {
       continue
     }
     Option.map(AST.getIdentifierAnnotation(current), (id) => acc.identifiers.push(id))
+    acc.column ??= getColumnAnnotation(current)
     Option.map(AST.getJSONSchemaAnnotation(current), (js) => {
       const j = js as { maxLength?: unknown; type?: unknown }
       if (typeof j.maxLength === "number") acc.maxLength = acc.maxLength === undefined ? j.maxLength : Math.min(acc.maxLength, j.maxLength)
@@ -177,7 +185,7 @@ export const classify = (
     kind: FieldKind,
     optional: boolean,
     nullable: boolean,
-    extra: { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean }
+    extra: { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean } & ColumnAnnotation
   ): Field => ({ name, column, kind, optional, nullable, managed: false, ...extra })
   const json = (jsonArray: boolean | undefined): Field => {
     const bad = nonJson(core, name, new Set())
@@ -243,9 +251,12 @@ export const classify = (
       return json(true)
     case "Declaration": {
       const id = Option.getOrElse(AST.getIdentifierAnnotation(core), () => "")
-      if (id === "DateFromSelf") return field(name, "date", optional, nullable, {})
+      const facts = acc.column ?? {}
+      if (id === "DateFromSelf") return field(name, "date", optional, nullable, facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {})
       if (id === "Uint8ArrayFromSelf") return field(name, "bytes", optional, nullable, {})
-      if (id === "BigDecimalFromSelf") return field(name, "decimal", optional, nullable, {})
+      if (id === "BigDecimalFromSelf") {
+        return field(name, "decimal", optional, nullable, facts.scale !== undefined ? { precision: facts.precision!, scale: facts.scale } : {})
+      }
       break
     }
   }

@@ -85,7 +85,7 @@ export const selectWhere = (
 
 /** `"a" = $n AND "b" = $n+1`: the key columns equal to placeholders from `first` on. */
 export const keyCondition = (d: Dialect, model: ModelInfo, first: number): string =>
-  model.key.map((f, i) => `${d.quote(f.column)} = ${d.placeholder(first + i)}`).join(" AND ")
+  model.key.map((f, i) => `${d.orderedValue(d.quote(f.column), f)} = ${d.orderedParam(d.placeholder(first + i), f)}`).join(" AND ")
 
 /** The key's values of a checked id: the id itself, or the key fields of a composite id. */
 export const keyValues = (model: ModelInfo, id: unknown): ReadonlyArray<unknown> =>

@@ -15,6 +15,21 @@ export const driverCause = (cause: unknown): Record<string, unknown> => {
   return current && typeof current === "object" ? current : {}
 }
 
+/**
+ * A NOT NULL column got no value: ValidationError naming the field (or the column, when the model
+ * has no field for it) and saying why, since the input itself may have been valid for the model
+ * (an Int key column without a default, a column the model does not know).
+ */
+export const requiredColumnNull = (ctx: ErrorContext | undefined, column: string | undefined): Errors.ValidationError => {
+  const model = ctx?.model ?? "?"
+  if (column === undefined) return new Errors.ValidationError({ model, path: "", reason: "a required column was null" })
+  return new Errors.ValidationError({
+    model,
+    path: ctx?.fieldOfColumn?.get(column) ?? column,
+    reason: `column ${column} has no default and was not given a value (the database requires one)`
+  })
+}
+
 /** Fields of a violated unique key: by constraint name, else as the driver listed them. */
 export const uniqueFields = (
   ctx: ErrorContext | undefined,

@@ -23,6 +23,21 @@ export const plainDecimal = (value: BigDecimal.BigDecimal): string => {
   return negative ? `-${text}` : text
 }
 
+const dateText = /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d:\d\d(?::\d\d(?:\.\d+)?)?))?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i
+
+/**
+ * Date text as stored in a text column: our ISO-8601 form (`2020-01-02T03:04:05.678Z`) or SQLite's
+ * (`2020-01-02 03:04:05[.fff]`, `2020-01-02`). Text without a zone is UTC, never the process's local
+ * time (`new Date("2020-01-02 03:04:05")` would read it in the local zone).
+ */
+export const dateFromText = (text: string): Date => {
+  if (text.length === 24 && text.charCodeAt(23) === 90) return new Date(text) // ours: …Z
+  const m = dateText.exec(text)
+  if (m === null) return new Date(text)
+  const zone = m[3] === undefined ? "Z" : m[3].length === 3 ? `${m[3]}:00` : m[3]
+  return new Date(`${m[1]}T${m[2] ?? "00:00"}${zone}`)
+}
+
 /** A JavaScript value of a field → the bound parameter the driver takes. */
 export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): unknown => {
   if (value === null || value === undefined) return null
@@ -80,7 +95,7 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       if (raw === 0 || raw === 0n || raw === "0") return false
       throw new Misfit("holds a value that is neither true/1 nor false/0")
     case "date": {
-      const date = raw instanceof Date ? raw : new Date(raw as string)
+      const date = raw instanceof Date ? raw : dateFromText(raw as string)
       if (Number.isNaN(date.getTime())) throw new Misfit("holds a value that is not a valid date")
       return date
     }

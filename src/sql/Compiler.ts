@@ -61,13 +61,14 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
     case "Cmp": {
       if (e.as !== undefined) return `${targetSql(d, p, e.target, e.as)} ${e.op} ${p.bind(encodeAs(d, e.as, e.value))}`
       const f = e.target.field
-      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedValue(p.field(f, e.value), f)}`
+      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedParam(p.field(f, e.value), f)}`
     }
     case "In": {
       const as = e.as
+      const f = e.target.field
       const lhs = targetSql(d, p, e.target, as ?? "raw")
-      const values = e.values.map((v) => (as !== undefined ? p.bind(encodeAs(d, as, v)) : p.field(e.target.field, v)))
-      return `${lhs} IN (${values.join(", ")})`
+      if (as !== undefined) return `${lhs} IN (${e.values.map((v) => p.bind(encodeAs(d, as, v))).join(", ")})`
+      return `${d.orderedValue(lhs, f)} IN (${e.values.map((v) => d.orderedParam(p.field(f, v), f)).join(", ")})`
     }
     case "Like":
       return d.like(targetSql(d, p, e.target, "text"), p.bind(e.pattern), e.caseInsensitive)
@@ -92,7 +93,7 @@ export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => 
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.orderedValue(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
+  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.sortKey(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are
@@ -112,11 +113,11 @@ export const keysetCondition = (
   values: ReadonlyArray<unknown>
 ): string => {
   const same = (k: OrderKey, v: unknown) =>
-    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.quote(k.field.column)} = ${p.field(k.field, v)}`
+    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.orderedValue(d.quote(k.field.column), k.field)} = ${d.orderedParam(p.field(k.field, v), k.field)}`
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
     const col = d.quote(k.field.column)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined
-    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedValue(p.field(k.field, v), k.field)}`
+    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedParam(p.field(k.field, v), k.field)}`
     return k.descending ? cmp : `(${cmp} OR ${col} IS NULL)`
   }
   const ors: Array<string> = []

@@ -68,8 +68,27 @@ export interface Dialect {
   readonly tableOptions: string
   /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
   readonly inlineIndexes: boolean
-  /** The form of a column or parameter that compares and sorts by value (SQLite's TEXT decimals). */
+  /**
+   * The form of a column that compares by value with `orderedParam` (SQLite's TEXT decimals and
+   * dates). Kept to the bare column wherever that means the same, so that indexes serve it.
+   */
   readonly orderedValue: (expr: string, field: Field) => string
+  /**
+   * The form of a bound value compared with a column (SQLite: as `orderedValue`; MySQL: text under
+   * the binary collation, whatever the column's own collation).
+   */
+  readonly orderedParam: (param: string, field: Field) => string
+  /** The form of a column ORDER BY sorts by (MySQL: binary collation where the column has another). */
+  readonly sortKey: (expr: string, field: Field) => string
+  /**
+   * What the SQL needs to learn about an existing table, run once the table is ready (MySQL: which
+   * text columns already have the binary collation, so that ORDER BY can use them bare).
+   */
+  readonly inspectTable?: (model: ModelInfo) => {
+    readonly sql: string
+    readonly params: ReadonlyArray<unknown>
+    readonly learn: (rows: ReadonlyArray<Record<string, unknown>>) => void
+  }
   /** The expression as text (PostgreSQL's uuid needs a cast before LIKE). */
   readonly textOf: (expr: string, field: Field) => string
   /** Case-sensitive LIKE, or case-insensitive with `caseInsensitive`; `\` escapes. */

@@ -14,7 +14,15 @@ export interface DriverOptions {
   readonly poolSize: number
   readonly connectTimeout: Duration.Duration
   readonly idleTimeout: Duration.Duration
+  /** SQLite's journal mode to set; absent: the file keeps its own. */
+  readonly journalMode?: JournalMode
 }
+
+/** SQLite's journal modes (`PRAGMA journal_mode`). */
+export type JournalMode = "wal" | "delete" | "truncate" | "persist" | "memory" | "off"
+
+/** The journal modes a layer may ask for (the pragma's text comes only from this list). */
+export const journalModes: ReadonlyArray<JournalMode> = ["wal", "delete", "truncate", "persist", "memory", "off"]
 
 /**
  * The hot path: a statement straight to the driver — prepared and cached by SQL text, no

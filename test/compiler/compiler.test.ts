@@ -8,14 +8,15 @@ import { Schema } from "effect"
 import { DataFlow, Errors } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
 import { insertRows, keysetCondition, type OrderKey, orderClause, Params, whereClause } from "../../src/sql/Compiler.js"
+import { makeMysqlDialect } from "../../src/dialects/mysql/Hooks.js"
 import type { Dialect } from "../../src/sql/Dialect.js"
 import { column, dialects, filterSql, key, type PerDialect, perDialect, Post, User } from "./Fixtures.js"
 
 describe("filters", () => {
   perDialect("bare value is equality", (d) => filterSql(d, { name: "Alice" }), {
     postgres: [`"name" = $1`, ["Alice"]],
-    mysql: ["`name` = ?", ["Alice"]],
-    sqlite: [`"name" = ?`, ["Alice"]]
+    mysql: ["`name` = ? COLLATE utf8mb4_nopad_bin", ["Alice"]],
+    sqlite: [`"name" COLLATE BINARY = ?`, ["Alice"]]
   })
   perDialect("booleans bind as the dialect stores them", (d) => filterSql(d, { active: true }), {
     postgres: [`"active" = $1`, [true]],
@@ -34,8 +35,8 @@ describe("filters", () => {
   })
   perDialect("several conditions are AND, parameters numbered in text order", (d) => filterSql(d, { name: "A", age: { $gte: 18, $lt: 65 } }), {
     postgres: [`("name" = $1 AND ("age" >= $2 AND "age" < $3))`, ["A", 18, 65]],
-    mysql: ["(`name` = ? AND (`age` >= ? AND `age` < ?))", ["A", 18, 65]],
-    sqlite: [`("name" = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
+    mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin AND (`age` >= ? AND `age` < ?))", ["A", 18, 65]],
+    sqlite: [`("name" COLLATE BINARY = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
   })
   perDialect("$in", (d) => filterSql(d, { age: { $in: [1, 2, 3] } }), {
     postgres: [`"age" IN ($1, $2, $3)`, [1, 2, 3]],
@@ -59,40 +60,40 @@ describe("filters", () => {
   })
   perDialect("$like binds the pattern as given, with \\ as escape", (d) => filterSql(d, { name: { $like: "A_%" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["A_%"]],
-    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["A_%"]],
+    mysql: ["`name` LIKE ? COLLATE utf8mb4_nopad_bin ESCAPE CHAR(92 USING utf8mb4)", ["A_%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["A_%"]]
   })
   perDialect("$ilike", (d) => filterSql(d, { name: { $ilike: "a%" } }), {
     postgres: [`"name" COLLATE "default" ILIKE $1 ESCAPE '\\'`, ["a%"]],
-    mysql: ["LOWER(`name`) LIKE LOWER(?) ESCAPE CHAR(92 USING utf8mb4)", ["a%"]],
+    mysql: ["LOWER(`name`) LIKE LOWER(? COLLATE utf8mb4_nopad_bin) ESCAPE CHAR(92 USING utf8mb4)", ["a%"]],
     sqlite: [`df_lower("name") LIKE df_lower(?) ESCAPE '\\'`, ["a%"]]
   })
   // the value 50%_a\b must match literally: each of % _ \ gets a \ before it
   perDialect("$contains on a string escapes % _ \\", (d) => filterSql(d, { name: { $contains: "50%_a\\b" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["%50\\%\\_a\\\\b%"]],
-    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["%50\\%\\_a\\\\b%"]],
+    mysql: ["`name` LIKE ? COLLATE utf8mb4_nopad_bin ESCAPE CHAR(92 USING utf8mb4)", ["%50\\%\\_a\\\\b%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["%50\\%\\_a\\\\b%"]]
   })
   perDialect("$startsWith escapes % _ \\", (d) => filterSql(d, { name: { $startsWith: "x_%\\" } }), {
     postgres: [`"name" LIKE $1 ESCAPE '\\'`, ["x\\_\\%\\\\%"]],
-    mysql: ["`name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["x\\_\\%\\\\%"]],
+    mysql: ["`name` LIKE ? COLLATE utf8mb4_nopad_bin ESCAPE CHAR(92 USING utf8mb4)", ["x\\_\\%\\\\%"]],
     sqlite: [`"name" LIKE ? ESCAPE '\\'`, ["x\\_\\%\\\\%"]]
   })
   perDialect("LIKE on a UUID column compares its text", (d) => filterSql(d, { token: { $like: "ab%" } }), {
     postgres: [`"token"::text LIKE $1 ESCAPE '\\'`, ["ab%"]],
-    mysql: ["`token` LIKE ? ESCAPE CHAR(92 USING utf8mb4)", ["ab%"]],
+    mysql: ["`token` LIKE ? COLLATE utf8mb4_nopad_bin ESCAPE CHAR(92 USING utf8mb4)", ["ab%"]],
     sqlite: [`"token" LIKE ? ESCAPE '\\'`, ["ab%"]]
   })
   perDialect("$regex", (d) => filterSql(d, { name: { $regex: "^A[a-z]{1,3}" } }), {
     postgres: [`"name" ~ $1`, ["^A[a-z]{1,3}"]],
-    mysql: ["`name` REGEXP ?", ["^A[a-z]{1,3}"]],
+    mysql: ["`name` REGEXP ? COLLATE utf8mb4_nopad_bin", ["^A[a-z]{1,3}"]],
     sqlite: [`"name" REGEXP ?`, ["^A[a-z]{1,3}"]]
   })
   // `.` and `$` differ between the databases' regex engines: the portable form is bound, the same everywhere
   const portable = "a(?:.|[\n\r\u0085\u2028\u2029])c(?!(?:.|[\n\r\u0085\u2028\u2029]))"
   perDialect("$regex binds the portable form of . and $", (d) => filterSql(d, { name: { $regex: "a.c$" } }), {
     postgres: [`"name" ~ $1`, [portable]],
-    mysql: ["`name` REGEXP ?", [portable]],
+    mysql: ["`name` REGEXP ? COLLATE utf8mb4_nopad_bin", [portable]],
     sqlite: [`"name" REGEXP ?`, [portable]]
   })
   perDialect("$not is two-valued (rows where the condition is NULL match)", (d) => filterSql(d, { $not: { age: { $gt: 30 } } }), {
@@ -102,8 +103,8 @@ describe("filters", () => {
   })
   perDialect("$or", (d) => filterSql(d, { $or: [{ name: "A" }, { age: { $gte: 18 } }] }), {
     postgres: [`("name" = $1 OR "age" >= $2)`, ["A", 18]],
-    mysql: ["(`name` = ? OR `age` >= ?)", ["A", 18]],
-    sqlite: [`("name" = ? OR "age" >= ?)`, ["A", 18]]
+    mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin OR `age` >= ?)", ["A", 18]],
+    sqlite: [`("name" COLLATE BINARY = ? OR "age" >= ?)`, ["A", 18]]
   })
   perDialect("$or [] matches nothing, $and [] everything", (d) => filterSql(d, { $or: [], $and: [] }), {
     postgres: ["(1=0 AND 1=1)", []],
@@ -119,8 +120,8 @@ describe("$ne", () => {
     it(`${name}: $ne matches rows that are not equal (and NULL)`, () => {
       const expected: PerDialect = {
         postgres: [`NOT COALESCE("name" = $1, FALSE)`, ["A"]],
-        mysql: ["NOT COALESCE(`name` = ?, FALSE)", ["A"]],
-        sqlite: [`NOT COALESCE("name" = ?, FALSE)`, ["A"]]
+        mysql: ["NOT COALESCE(`name` = ? COLLATE utf8mb4_nopad_bin, FALSE)", ["A"]],
+        sqlite: [`NOT COALESCE("name" COLLATE BINARY = ?, FALSE)`, ["A"]]
       }
       expect(filterSql(d, { name: { $ne: "A" } })).toEqual(expected[name])
     })
@@ -198,7 +199,7 @@ describe("JSON", () => {
       [["city"], ["city"], "O%"]
     ],
     mysql: [
-      "(CASE WHEN JSON_TYPE(JSON_EXTRACT(`profile`, ?)) = 'STRING' THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`profile`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) LIKE ? ESCAPE CHAR(92 USING utf8mb4)",
+      "(CASE WHEN JSON_TYPE(JSON_EXTRACT(`profile`, ?)) = 'STRING' THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`profile`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) LIKE ? COLLATE utf8mb4_nopad_bin ESCAPE CHAR(92 USING utf8mb4)",
       ["$.city", "$.city", "O%"]
     ],
     sqlite: [
@@ -220,8 +221,8 @@ describe("keyset condition", () => {
   }
   perDialect("one key", keyset([key("id")], ["u1"]), {
     postgres: [`(("id" > $1 OR "id" IS NULL))`, ["u1"]],
-    mysql: ["((`id` > ? OR `id` IS NULL))", ["u1"]],
-    sqlite: [`(("id" > ? OR "id" IS NULL))`, ["u1"]]
+    mysql: ["((`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL))", ["u1"]],
+    sqlite: [`(("id" COLLATE BINARY > ? OR "id" IS NULL))`, ["u1"]]
   })
   // "?" is positional: each value must be bound where its placeholder stands in the text
   perDialect("several keys, mixed directions, values bound in text order", keyset([key("age"), key("name", true), key("id")], [30, "Bob", "u1"]), {
@@ -230,30 +231,30 @@ describe("keyset condition", () => {
       [30, 30, "Bob", 30, "Bob", "u1"]
     ],
     mysql: [
-      "((`age` > ? OR `age` IS NULL) OR (`age` = ? AND `name` < ?) OR (`age` = ? AND `name` = ? AND (`id` > ? OR `id` IS NULL)))",
+      "((`age` > ? OR `age` IS NULL) OR (`age` = ? AND `name` < ? COLLATE utf8mb4_nopad_bin) OR (`age` = ? AND `name` = ? COLLATE utf8mb4_nopad_bin AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))",
       [30, 30, "Bob", 30, "Bob", "u1"]
     ],
     sqlite: [
-      `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" < ?) OR ("age" = ? AND "name" = ? AND ("id" > ? OR "id" IS NULL)))`,
+      `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" COLLATE BINARY < ?) OR ("age" = ? AND "name" COLLATE BINARY = ? AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
       [30, 30, "Bob", 30, "Bob", "u1"]
     ]
   })
   perDialect("NULL ascending sorts last: only NULL rows with a later id follow", keyset([key("age"), key("id")], [null, "u1"]), {
     postgres: [`(("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
-    mysql: ["((`age` IS NULL AND (`id` > ? OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`(("age" IS NULL AND ("id" > ? OR "id" IS NULL)))`, ["u1"]]
+    mysql: ["((`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
+    sqlite: [`(("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   perDialect("NULL descending sorts first: every non-NULL row follows", keyset([key("age", true), key("id")], [null, "u1"]), {
     postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
-    mysql: ["(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" > ? OR "id" IS NULL)))`, ["u1"]]
+    mysql: ["(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
+    sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   const at = new Date("2024-01-02T03:04:05.006Z")
   perDialect("a Date key binds as the dialect stores dates", keyset([key("created_at", true), key("id")], [at, "u1"]), {
     postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
-    mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? OR `id` IS NULL)))", [at, at, "u1"]],
+    mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", [at, at, "u1"]],
     sqlite: [
-      `("created_at" < ? OR ("created_at" = ? AND ("id" > ? OR "id" IS NULL)))`,
+      `(strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") < strftime('%Y-%m-%dT%H:%M:%fZ', ?) OR (strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") = strftime('%Y-%m-%dT%H:%M:%fZ', ?) AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
       ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]
     ]
   })
@@ -267,8 +268,30 @@ describe("ORDER BY", () => {
   })
   perDialect("a NOT NULL column gets the plain term (an index can serve the order)", (d) => [orderClause(d, [key("name", true), key("id")]), []], {
     postgres: [` ORDER BY "name" DESC NULLS FIRST, "id" ASC NULLS LAST`, []],
-    mysql: [" ORDER BY `name` DESC, `id` ASC", []],
-    sqlite: [` ORDER BY "name" DESC, "id" ASC`, []]
+    mysql: [" ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, CONVERT(`id` USING utf8mb4) COLLATE utf8mb4_nopad_bin ASC", []],
+    sqlite: [` ORDER BY "name" COLLATE BINARY DESC, "id" COLLATE BINARY ASC`, []]
+  })
+})
+
+describe("columns of tables we did not create", () => {
+  it("mysql: ORDER BY uses a text column bare once inspection found it binary", () => {
+    const d = makeMysqlDialect("utf8mb4_nopad_bin")
+    const inspection = d.inspectTable!(User)
+    expect(inspection.params).toEqual(["users", "utf8mb4_nopad_bin"])
+    inspection.learn([{ c: "id" }])
+    expect(orderClause(d, [key("name", true), key("id")])).toEqual(
+      " ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, `id` ASC"
+    )
+  })
+  perDialect("a date compares as an instant (SQLite: its own text and ISO text alike)", (d) => filterSql(d, { created_at: { $gte: new Date("2024-01-02T03:04:05.006Z") } }), {
+    postgres: [`"created_at" >= $1`, ["2024-01-02T03:04:05.006Z"]],
+    mysql: ["`created_at` >= ?", [new Date("2024-01-02T03:04:05.006Z")]],
+    sqlite: [`strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") >= strftime('%Y-%m-%dT%H:%M:%fZ', ?)`, ["2024-01-02T03:04:05.006Z"]]
+  })
+  perDialect("$in on text compares under the binary collation (MySQL, SQLite)", (d) => filterSql(d, { name: { $in: ["a", "b"] } }), {
+    postgres: [`"name" IN ($1, $2)`, ["a", "b"]],
+    mysql: ["`name` IN (? COLLATE utf8mb4_nopad_bin, ? COLLATE utf8mb4_nopad_bin)", ["a", "b"]],
+    sqlite: [`"name" COLLATE BINARY IN (?, ?)`, ["a", "b"]]
   })
 })
 
@@ -278,8 +301,8 @@ describe("WHERE", () => {
     return [whereClause(d, p, Post, toExpr("Post", Post.columnMap, { title: "x" }), false), p.values]
   }, {
     postgres: [` WHERE "deleted_at" IS NULL AND "title" = $1`, ["x"]],
-    mysql: [" WHERE `deleted_at` IS NULL AND `title` = ?", ["x"]],
-    sqlite: [` WHERE "deleted_at" IS NULL AND "title" = ?`, ["x"]]
+    mysql: [" WHERE `deleted_at` IS NULL AND `title` = ? COLLATE utf8mb4_nopad_bin", ["x"]],
+    sqlite: [` WHERE "deleted_at" IS NULL AND "title" COLLATE BINARY = ?`, ["x"]]
   })
   perDialect("an empty filter with includeDeleted has no WHERE", (d) => {
     const p = new Params(d)

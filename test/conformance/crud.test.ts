@@ -18,6 +18,7 @@ const Token = DataFlow.model("Token", { id: Schema.UUID, label: Schema.String })
 
 forEachDialect("crud", (it, dialect) => {
   if (dialect === "sqlite") {
+    // (this file's layer asks for WAL: sqlite.journalMode)
     // SQLite checkpoints its WAL only after a statement steps to its end; a write with RETURNING
     // stepped once (its first row) commits on reset and skipped it, so the WAL grew by every write
     it.effect("single-row writes keep SQLite's WAL checkpointed: it stays near 1000 pages", () =>
@@ -114,4 +115,4 @@ forEachDialect("crud", (it, dialect) => {
       const h = yield* Database.health
       expect(["sqlite", "postgres", "mysql"]).toContain(h.dialect)
     }))
-})
+}, { sqlite: { journalMode: "wal" } })

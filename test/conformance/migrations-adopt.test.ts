@@ -130,14 +130,20 @@ forEachDialect("migr_adopt", (it, dialect) => {
       }
       const e = yield* refusedUnchanged("invoice", Loose.count(), { field: "total", column: "total" })
       expect(e.reason).toContain("DataFlow.decimal(10, 2)")
-      // the model may leave a column out; the timestamp keeps whole seconds (MariaDB DATETIME, PostgreSQL TIMESTAMP(0))
-      const Dated = DataFlow.model("Invoice", { id: Schema.Int, issued: Schema.DateFromSelf }, {
+      // DataFlow.decimal(10, 2) fits; the timestamp keeps whole seconds (MariaDB DATETIME, PostgreSQL TIMESTAMP(0))
+      const Dated = DataFlow.model("Invoice", { id: Schema.Int, total: DataFlow.decimal(10, 2), issued: Schema.DateFromSelf }, {
         table: "invoice",
         timestamps: false,
         autoIncrement: false
       })
       const d = yield* refusedUnchanged("invoice", Dated.count(), { field: "issued", column: "issued" })
       expect(d.reason).toContain("DataFlow.dateTime({ precision: 0 })")
+      const Exact = DataFlow.model("Invoice", {
+        id: Schema.Int,
+        total: DataFlow.decimal(8, 2), // narrower than the column: fine
+        issued: DataFlow.dateTime({ precision: 0 })
+      }, { table: "invoice", timestamps: false, autoIncrement: false })
+      expect(yield* Exact.count()).toBe(0)
     }))
 
   it.effect("MySQL/MariaDB: a case-insensitive collation is a note in migrate plan with the ALTER that makes it binary, not a refusal", () =>

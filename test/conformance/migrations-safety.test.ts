@@ -165,7 +165,7 @@ forEachDialect("migr_safety", (it, dialect) => {
       expect(sql).toContain("CHECK (length(label) < 50)")
       // the CHECK and the collation still work
       expect((yield* Effect.flip(Item.create({ id: "i2", qty: -1, note: "x" })))._tag).toBe("ValidationError")
-      expect((yield* Item.list({ filter: { label: "a" } })).total).toBe(1)
+      expect(Number((yield* raw(`SELECT COUNT(*) AS n FROM item WHERE label = 'a'`))[0]!["n"])).toBe(1)
     }))
 
   it.effect("a dirty entry blocks only its own tables: another table migrates (with a warning naming it), its own refuses", () =>

@@ -36,6 +36,13 @@ type Target = mysql.Pool | mysql.PoolConnection
 export const withoutBackslashEscapes =
   "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))"
 
+/**
+ * What every new pool connection runs first: `withoutBackslashEscapes`, and the session's time zone
+ * set to UTC, so that TIMESTAMP columns are converted to and from UTC as mysql2 (`timezone: "Z"`)
+ * reads and writes DATETIME: both without a zone read and write as UTC, whatever the server's zone.
+ */
+export const sessionSettings = `${withoutBackslashEscapes}, time_zone = '+00:00'`
+
 /** `execute` (binary protocol, prepared and cached per connection) or `query` (text protocol). */
 const send = (target: Target, method: "execute" | "query"): Execute => (sql, params, raw) =>
   Effect.async<unknown, unknown>((resume) => {
@@ -96,7 +103,7 @@ export const make = (options: MysqlOptions) =>
     )
     // queued on the new connection before anything else runs on it (SET SESSION needs no privilege;
     // were it to fail, the session would keep the server's mode, and LIKE would still work)
-    pool.on("connection", (conn) => void conn.query(withoutBackslashEscapes, () => {}))
+    pool.on("connection", (conn) => void conn.query(sessionSettings, () => {}))
     // mysql2 keeps its counts in fields it does not document (queues with a length): read them
     // where they have that shape, else report nothing
     const internals = pool as unknown as Record<string, { readonly length?: unknown } | undefined>

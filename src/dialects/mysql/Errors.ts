@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Errors from "../../Errors.js"
-import { classifyCommon, driverCause, uniqueFields } from "../../sql/ClassifyError.js"
+import { classifyCommon, driverCause, requiredColumnNull, uniqueFields } from "../../sql/ClassifyError.js"
 import type { ErrorContext } from "../../sql/Dialect.js"
 
 const dialect = "mysql"
@@ -26,9 +26,9 @@ export const classifyMysqlError = (cause: unknown, ctx: ErrorContext | undefined
     case 1216:
     case 1217:
       return new Errors.ForeignKeyViolation({ model })
-    case 1048:
-    case 1364:
-      return new Errors.ValidationError({ model, path: "", reason: "a required column was null" })
+    case 1048: // "Column 'x' cannot be null"
+    case 1364: // "Field 'x' doesn't have a default value"
+      return requiredColumnNull(ctx, /^(?:Column|Field) '([^']+)'/.exec(err.sqlMessage ?? err.message ?? "")?.[1])
     case 4025:
     case 3819:
       return new Errors.ValidationError({ model, path: "", reason: "a check constraint failed" })

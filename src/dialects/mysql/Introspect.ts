@@ -36,13 +36,23 @@ export const mysqlIntrospector: Introspector = {
     const m = /^(?:datetime|timestamp)(?:\((\d+)\))?/.exec(t)
     return m === null ? undefined : Number(m[1] ?? 0)
   },
-  // tinyint(1) and char(36) are how our own DDL writes booleans and UUIDs here; varchar(255) is our
-  // keyed string without a declared bound
+  // tinyint(1), char(36), datetime(6) and decimal(65,30) are how our own DDL writes booleans, UUIDs,
+  // dates and decimals here; varchar(255) is our keyed string without a declared bound
   discoveredKind: (t) =>
-    t === "tinyint(1)" ? { kind: "boolean" } : t === "char(36)" ? { kind: "uuid" } : /^(character varying|varchar)\(255\)/.test(t) ? { kind: "string" } : undefined,
+    t === "tinyint(1)"
+      ? { kind: "boolean" }
+      : t === "char(36)"
+      ? { kind: "uuid" }
+      : t === "datetime(6)"
+      ? { kind: "date" }
+      : t === "decimal(65,30)"
+      ? { kind: "decimal" }
+      : /^(character varying|varchar)\(255\)/.test(t)
+      ? { kind: "string" }
+      : undefined,
   normalizeType: (declared) =>
     declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
-      .replace(/\s+unsigned$/, " unsigned"),
+      .replace(/\s+unsigned$/, " unsigned").replace(/^datetime\(0\)$/, "datetime"),
   tables: (query, only) =>
     Effect.gen(function*() {
       const columns = yield* query(columnsSql)
@@ -60,10 +70,16 @@ export const mysqlIntrospector: Introspector = {
           literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
         }
       }
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey>; foreignKeys: Array<LiveForeignKey> }>()
+      const byTable = new Map<string, {
+        columns: Array<LiveColumn>
+        unique: Array<LiveKey>
+        indexes: Array<LiveKey>
+        primaryKey: Array<string>
+        foreignKeys: Array<LiveForeignKey>
+      }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], foreignKeys: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
         return e
       }
       for (const c of columns) {
@@ -86,25 +102,31 @@ export const mysqlIntrospector: Introspector = {
       for (const i of indexes) {
         const table = text(i["table_name"])
         const name = text(i["name"])
-        if (name === "PRIMARY") continue
+        if (name === "PRIMARY") {
+          entry(table).primaryKey.push(text(i["col"]))
+          continue
+        }
         const id = `${table}\u0000${name}`
         let k = keys.get(id)
         if (k === undefined) keys.set(id, k = { table, name, unique: Number(i["non_unique"]) === 0, columns: [] })
         k.columns.push(text(i["col"]))
       }
+      const fks = new Map<string, { table: string; name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }>()
+      for (const f of foreign) {
+        const table = text(f["table_name"])
+        const id = `${table}\u0000${text(f["name"])}`
+        let k = fks.get(id)
+        if (k === undefined) fks.set(id, k = { table, name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] })
+        k.columns.push(text(f["col"]))
+        k.refColumns.push(text(f["ref_col"]))
+      }
+      for (const k of fks.values()) {
+        entry(k.table).foreignKeys.push({ name: k.name, columns: k.columns, references: { table: k.refTable, columns: k.refColumns } })
+      }
       for (const k of keys.values()) {
         const e = entry(k.table)
         ;(k.unique ? e.unique : e.indexes).push({ name: k.name, columns: k.columns })
       }
-      const fks = new Map<string, { table: string; key: { name: string; columns: Array<string>; refTable: string; refColumns: Array<string> } }>()
-      for (const f of foreign) {
-        const id = `${text(f["table_name"])}\u0000${text(f["name"])}`
-        let k = fks.get(id)
-        if (k === undefined) fks.set(id, k = { table: text(f["table_name"]), key: { name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] } })
-        k.key.columns.push(text(f["col"]))
-        k.key.refColumns.push(text(f["ref_col"]))
-      }
-      for (const k of fks.values()) entry(k.table).foreignKeys.push(k.key)
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {
         if (only === undefined || only.includes(name)) tables.push({ name, ...e })

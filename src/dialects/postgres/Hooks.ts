@@ -29,13 +29,13 @@ const columnType = (field: Field): string => {
     case "boolean":
       return "BOOLEAN"
     case "date":
-      return "TIMESTAMPTZ"
+      return field.fractionalDigits !== undefined ? `TIMESTAMPTZ(${field.fractionalDigits})` : "TIMESTAMPTZ"
     case "json":
       return "JSONB"
     case "bytes":
       return "BYTEA"
     case "decimal":
-      return "NUMERIC"
+      return field.scale !== undefined ? `NUMERIC(${field.precision},${field.scale})` : "NUMERIC"
   }
 }
 
@@ -65,6 +65,8 @@ export const postgresDialect: Dialect = {
   tableOptions: "",
   inlineIndexes: false,
   orderedValue: (expr) => expr,
+  orderedParam: (param) => param,
+  sortKey: (expr) => expr,
   textOf: (expr, field) => (field.kind === "uuid" ? `${expr}::text` : expr),
   // ILIKE folds case under the database's default ctype (the "C" column collation folds ASCII only)
   like: (expr, param, ci) => (ci ? `${expr} COLLATE "default" ILIKE ${param} ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`),

@@ -27,23 +27,24 @@ LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = t
 WHERE n.nspname = current_schema() AND ix.indpred IS NULL AND ix.indexprs IS NULL
 ORDER BY t.relname, i.relname`
 
+// column lists as JSON arrays: a column name may hold a comma
+const foreignKeysSql = `SELECT t.relname AS table_name, con.conname AS name, rt.relname AS ref_table,
+  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text AS columns,
+  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text AS ref_columns
+FROM pg_constraint con
+JOIN pg_class t ON t.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_class rt ON rt.oid = con.confrelid
+WHERE n.nspname = current_schema() AND con.contype = 'f'
+ORDER BY t.relname, con.conname`
+
 const checksSql = `SELECT t.relname AS table_name, pg_get_constraintdef(con.oid) AS def
 FROM pg_constraint con
 JOIN pg_class t ON t.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND con.contype = 'c'`
-
-const foreignKeysSql = `SELECT t.relname AS table_name, con.conname AS name, r.relname AS ref_table,
-  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
-    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS columns,
-  array_to_string(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
-    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS ref_columns
-FROM pg_constraint con
-JOIN pg_class t ON t.oid = con.conrelid
-JOIN pg_class r ON r.oid = con.confrelid
-JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname = current_schema() AND con.contype = 'f'
-ORDER BY t.relname, con.conname`
 
 /** `CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))` → ["status", ["a", "b"]] */
 const parseCheck = (def: string): readonly [string, Array<string>] | undefined => {
@@ -67,11 +68,14 @@ export const postgresIntrospector: Introspector = {
     const m = /^timestamp(?:\((\d+)\))?/.exec(t)
     return m === null ? undefined : Number(m[1] ?? 6)
   },
-  discoveredKind: () => undefined,
+  // our own DDL writes dates as timestamptz (microseconds): a plain Date
+  discoveredKind: (t) => (t === "timestamp with time zone" ? { kind: "date", timeZone: true } : undefined),
   normalizeType: (declared) => {
     const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()
     const m = /^([a-z ]+?)(\(.*\))?$/.exec(t)
     if (m === null) return t
+    // TIMESTAMPTZ(3) reads back as "timestamp(3) with time zone"
+    if (m[1] === "timestamptz" && m[2] !== undefined) return `timestamp${m[2]} with time zone`
     return `${typeNames[m[1]!] ?? m[1]}${m[2] ?? ""}`
   },
   tables: (query, only) =>
@@ -80,10 +84,16 @@ export const postgresIntrospector: Introspector = {
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
       const foreign = yield* query(foreignKeysSql)
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey>; foreignKeys: Array<LiveForeignKey> }>()
+      const byTable = new Map<string, {
+        columns: Array<LiveColumn>
+        unique: Array<LiveKey>
+        indexes: Array<LiveKey>
+        primaryKey: Array<string>
+        foreignKeys: Array<LiveForeignKey>
+      }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], foreignKeys: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
         return e
       }
       const literals = new Map<string, Array<string>>()
@@ -108,20 +118,22 @@ export const postgresIntrospector: Introspector = {
           ...(lits !== undefined ? { literals: lits } : {})
         })
       }
+      for (const f of foreign) {
+        entry(String(f["table_name"])).foreignKeys.push({
+          name: String(f["name"]),
+          columns: JSON.parse(String(f["columns"])) as Array<string>,
+          references: { table: String(f["ref_table"]), columns: JSON.parse(String(f["ref_columns"])) as Array<string> }
+        })
+      }
       for (const i of indexes) {
-        if (i["is_primary"] === true) continue
+        if (i["is_primary"] === true) {
+          entry(String(i["table_name"])).primaryKey.push(...String(i["columns"]).split(","))
+          continue
+        }
         const key: LiveKey = { name: String(i["name"]), columns: String(i["columns"]).split(","), constraint: i["contype"] === "u" }
         const e = entry(String(i["table_name"]))
         if (i["is_unique"] === true) e.unique.push(key)
         else e.indexes.push(key)
-      }
-      for (const f of foreign) {
-        entry(String(f["table_name"])).foreignKeys.push({
-          name: String(f["name"]),
-          columns: String(f["columns"]).split(","),
-          refTable: String(f["ref_table"]),
-          refColumns: String(f["ref_columns"]).split(",")
-        })
       }
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {

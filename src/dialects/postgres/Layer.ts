@@ -13,6 +13,7 @@ import pg from "pg"
 import { type Connect, type Execute, fallback } from "../../sql/Driver.js"
 import { copyIn, type Submits } from "./Copy.js"
 import { postgresDialect } from "./Hooks.js"
+import { utcTypes } from "./Types.js"
 
 interface Queryable {
   query(config: pg.QueryConfig, callback: (err: Error | null, result: pg.QueryResult) => void): void
@@ -69,7 +70,9 @@ export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, opti
           max: options.poolSize,
           connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
           idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
-          application_name: "effect-dataflow"
+          application_name: "effect-dataflow",
+          // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
+          types: utcTypes
         })
         p.on("error", () => {}) // idle client errors surface on the next use, typed
         return p

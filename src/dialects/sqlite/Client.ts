@@ -12,13 +12,15 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { Effect, Scope } from "effect"
-import { busy, type Execute } from "../../sql/Driver.js"
+import { busy, type Execute, type JournalMode, journalModes } from "../../sql/Driver.js"
 import { decimalSortKey } from "./DecimalKey.js"
 
 /** Options of the SQLite client. */
 export interface SqliteOptions {
   readonly filename: string
   readonly busyTimeoutMs: number
+  /** Set on open; absent: the file keeps its journal mode (SQLite stores WAL in the file). */
+  readonly journalMode?: JournalMode
 }
 
 const regexpCache = new Map<string, RegExp>()
@@ -43,7 +45,12 @@ const lowerEach = (s: string): string =>
 /** Opens the database file and configures it. */
 export const open = (options: SqliteOptions): Sqlite.Database => {
   const db = new Sqlite(options.filename)
-  if (options.filename !== ":memory:") db.pragma("journal_mode = WAL")
+  const mode = options.journalMode
+  if (mode !== undefined && options.filename !== ":memory:") {
+    if (!journalModes.includes(mode)) throw new Error(`unknown journal mode ${String(mode).slice(0, 20)}`)
+    const set = db.pragma(`journal_mode = ${mode}`, { simple: true })
+    if (String(set).toLowerCase() !== mode) throw new Error(`journal_mode ${mode} was refused (the file is in ${String(set)})`)
+  }
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`)
   db.pragma("foreign_keys = ON")
   db.pragma("case_sensitive_like = ON")

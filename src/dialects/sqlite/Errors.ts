@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Errors from "../../Errors.js"
-import { classifyCommon, driverCause, uniqueFields } from "../../sql/ClassifyError.js"
+import { classifyCommon, driverCause, requiredColumnNull, uniqueFields } from "../../sql/ClassifyError.js"
 import type { ErrorContext } from "../../sql/Dialect.js"
 
 const dialect = "sqlite"
@@ -24,7 +24,8 @@ export const classifySqliteError = (cause: unknown, ctx: ErrorContext | undefine
     case "SQLITE_CONSTRAINT_FOREIGNKEY":
       return new Errors.ForeignKeyViolation({ model })
     case "SQLITE_CONSTRAINT_NOTNULL":
-      return new Errors.ValidationError({ model, path: "", reason: "a required column was null" })
+      // "NOT NULL constraint failed: genre.genre_id"
+      return requiredColumnNull(ctx, /constraint failed: (?:.+\.)?([^.\s]+)$/.exec(err.message ?? "")?.[1])
     case "SQLITE_CONSTRAINT_CHECK":
       return new Errors.ValidationError({ model, path: "", reason: "a check constraint failed" })
     case "SQLITE_BUSY":

@@ -32,6 +32,22 @@ const columnType = (field: Field): string => {
   }
 }
 
+const isText = (field: Field) => field.kind === "string" || field.kind === "literal" || field.kind === "uuid"
+
+/**
+ * Text compares as `col COLLATE BINARY`: a column of a table we did not create may be `COLLATE
+ * NOCASE`, and `x IN (…)` takes the left side's collation (on BINARY columns the index still serves).
+ * Decimals and dates are TEXT here. Decimals compare and sort through a registered order-preserving
+ * key; dates through strftime, so SQLite's own text (`2020-01-02 03:04:05`, no zone: UTC) and our
+ * ISO-8601 (`2020-01-02T03:04:05.000Z`) compare as the instants they are. Both forms hide the
+ * column from its index (docs/filters.md).
+ */
+const ordered = (expr: string, field: Field): string =>
+  isText(field) ? `${expr} COLLATE BINARY`
+  : field.kind === "decimal" ? `df_decimal(${expr})`
+  : field.kind === "date" ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr})`
+  : expr
+
 const jsonTypes = { text: "('text')", number: "('integer','real')", boolean: "('true','false')" } as const
 
 /** SQLite dialect hooks. */
@@ -47,8 +63,9 @@ export const sqliteDialect: Dialect = {
   stringLiteral: (value) => `'${value.replace(/'/g, "''")}'`,
   tableOptions: "",
   inlineIndexes: false,
-  // decimals are TEXT here: compare and sort them through a registered order-preserving key
-  orderedValue: (expr, field) => (field.kind === "decimal" ? `df_decimal(${expr})` : expr),
+  orderedValue: ordered,
+  orderedParam: (param, field) => (isText(field) ? param : ordered(param, field)),
+  sortKey: ordered,
   textOf: (expr) => expr,
   like: (expr, param, ci) =>
     ci ? `df_lower(${expr}) LIKE df_lower(${param}) ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`,

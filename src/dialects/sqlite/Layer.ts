@@ -10,7 +10,11 @@ import { sqliteDialect } from "./Hooks.js"
 
 /** Opens (or creates) the database file. */
 export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename }, options) =>
-  Client.make({ filename, busyTimeoutMs: Duration.toMillis(options.connectTimeout) }).pipe(
+  Client.make({
+    filename,
+    busyTimeoutMs: Duration.toMillis(options.connectTimeout),
+    ...(options.journalMode !== undefined ? { journalMode: options.journalMode } : {})
+  }).pipe(
     Effect.mapError((e) => sqliteDialect.classify(e, undefined)),
     Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync, poolStats }) => ({
       client,

@@ -1,0 +1,93 @@
+/**
+ * Field schemas that carry what an existing column keeps: `decimal(precision, scale)` for a
+ * NUMERIC(p,s)/DECIMAL(p,s) column, `dateTime({ precision })` for a timestamp that keeps `precision`
+ * fractional-second digits. A value the column would round is refused with ValidationError (naming
+ * the field) before any SQL, never rounded.
+ *
+ * ```ts
+ * const Invoice = DataFlow.model("Invoice", {
+ *   id: Schema.Int,
+ *   total: DataFlow.decimal(10, 2),                 // NUMERIC(10,2) / DECIMAL(10,2) / TEXT
+ *   issuedAt: DataFlow.dateTime({ precision: 0 })   // timestamptz(0) / DATETIME(0) / TEXT
+ * }, { table: "invoice", timestamps: false })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { BigDecimal, Schema, type SchemaAST as AST } from "effect"
+import { ValidationError } from "../Errors.js"
+
+/** The annotation `classify` reads into the Field's `precision`, `scale` and `fractionalDigits`. */
+export const ColumnAnnotationId: unique symbol = Symbol.for("effect-dataflow/Column")
+
+/** What a column keeps, as annotated by `decimal` and `dateTime`. */
+export interface ColumnAnnotation {
+  /** Decimal: total digits. */
+  readonly precision?: number
+  /** Decimal: digits after the point. */
+  readonly scale?: number
+  /** Date: fractional-second digits the column keeps (0–6). */
+  readonly fractionalDigits?: number
+}
+
+/** The column annotation of a schema node, if any. */
+export const getColumnAnnotation = (ast: AST.AST): ColumnAnnotation | undefined =>
+  ast.annotations[ColumnAnnotationId] as ColumnAnnotation | undefined
+
+const checkInteger = (what: string, n: number, min: number, max: number) => {
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ValidationError({ path: what, reason: `must be an integer from ${min} to ${max}` })
+  }
+}
+
+/** Digits before and after the point of a BigDecimal (trailing zeros of the fraction ignored). */
+const digitsOf = (value: BigDecimal.BigDecimal): { readonly integer: number; readonly fraction: number } => {
+  const d = BigDecimal.normalize(value)
+  if (d.value === 0n) return { integer: 0, fraction: 0 }
+  const digits = (d.value < 0n ? -d.value : d.value).toString().length
+  return { integer: Math.max(0, digits - d.scale), fraction: Math.max(0, d.scale) }
+}
+
+/**
+ * A BigDecimal field stored as NUMERIC(precision, scale) (PostgreSQL), DECIMAL(precision, scale)
+ * (MySQL) or TEXT (SQLite). A value with more than `scale` digits after the point or more than
+ * `precision - scale` before it is refused (ValidationError), never rounded. Precision 1–65 (MySQL's
+ * limit), scale 0–30 and at most the precision.
+ */
+export const decimal = (precision: number, scale: number) => {
+  checkInteger("decimal.precision", precision, 1, 65)
+  checkInteger("decimal.scale", scale, 0, Math.min(30, precision))
+  const annotation: ColumnAnnotation = { precision, scale }
+  return Schema.BigDecimal.pipe(
+    Schema.filter((value) => {
+      const { fraction, integer } = digitsOf(value)
+      return fraction <= scale && integer <= precision - scale
+    }, {
+      message: () =>
+        `must fit DECIMAL(${precision},${scale}): at most ${precision - scale} digits before the point and ${scale} after it ` +
+        "(the column would round or refuse the rest)",
+      [ColumnAnnotationId]: annotation
+    })
+  )
+}
+
+/**
+ * A Date field whose column keeps `precision` fractional-second digits (0–6): TIMESTAMPTZ(n)
+ * (PostgreSQL), DATETIME(n) (MySQL), ISO-8601 text (SQLite). A Date with milliseconds the column
+ * cannot keep (any with `precision: 0`, 0.123 s with `precision: 2`) is refused (ValidationError),
+ * never truncated. Default precision 3 (milliseconds, all a Date holds).
+ */
+export const dateTime = (options: { readonly precision?: number } = {}) => {
+  const precision = options.precision ?? 3
+  checkInteger("dateTime.precision", precision, 0, 6)
+  const step = precision >= 3 ? 1 : 10 ** (3 - precision)
+  const annotation: ColumnAnnotation = { fractionalDigits: precision }
+  return Schema.Date.pipe(
+    Schema.filter((value) => Number.isNaN(value.getTime()) || value.getUTCMilliseconds() % step === 0, {
+      message: () =>
+        `must have no more than ${precision} fractional-second digit${precision === 1 ? "" : "s"}, the column's precision ` +
+        "(it would truncate or round the rest)",
+      [ColumnAnnotationId]: annotation
+    })
+  )
+}
