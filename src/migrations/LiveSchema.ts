@@ -69,6 +69,8 @@ export interface LiveTable {
   /** SQLite: the CREATE TABLE text and index statements as stored (used to rebuild it back). */
   readonly sql?: string
   readonly indexSql?: ReadonlyArray<string>
+  /** SQLite: the other tables whose foreign keys reference this one (a rebuild would drop it under them). */
+  readonly referencedBy?: ReadonlyArray<string>
 }
 
 /** Runs a read-only catalog query. */

@@ -86,6 +86,19 @@ const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
   return { create, indexes }
 }
 
+/**
+ * A table other tables' foreign keys reference cannot be rebuilt here: foreign keys are enforced
+ * and cannot be switched off inside the migration's transaction, so DROP TABLE would delete (or
+ * reject) through their ON DELETE actions.
+ */
+const referencedProblem = (live: LiveTable): ReadonlyArray<Precheck> =>
+  (live.referencedBy ?? []).length === 0 ? [] : [{
+    kind: "problem",
+    table: live.name,
+    problem: `${live.name} is referenced by foreign keys of ${live.referencedBy!.join(", ")}: SQLite cannot rebuild it while ` +
+      "foreign keys are enforced (DROP TABLE would run their ON DELETE actions); rebuild it by hand with PRAGMA foreign_keys = OFF"
+  }]
+
 /** One operation that rebuilds `live` into the model's table, keeping every row and what the live table declared. */
 export const rebuildTable = (
   d: Dialect,
@@ -112,6 +125,6 @@ export const rebuildTable = (
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),
     additive: false,
-    prechecks: reasons.flatMap((r) => r.prechecks ?? [])
+    prechecks: [...reasons.flatMap((r) => r.prechecks ?? []), ...referencedProblem(live)]
   }
 }

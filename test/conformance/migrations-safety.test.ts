@@ -166,6 +166,16 @@ forEachDialect("migr_safety", (it, dialect) => {
       // the CHECK and the collation still work
       expect((yield* Effect.flip(Item.create({ id: "i2", qty: -1, note: "x" })))._tag).toBe("ValidationError")
       expect(Number((yield* raw(`SELECT COUNT(*) AS n FROM item WHERE label = 'a'`))[0]!["n"])).toBe(1)
+      // a table other tables reference is not rebuilt: DROP TABLE would run their ON DELETE CASCADE
+      yield* raw("CREATE TABLE owner (id INTEGER NOT NULL PRIMARY KEY, note TEXT)")
+      yield* raw("CREATE TABLE pet (id INTEGER NOT NULL PRIMARY KEY, owner_id INTEGER REFERENCES owner (id) ON DELETE CASCADE)")
+      yield* raw("INSERT INTO owner (id, note) VALUES (1, 'n')")
+      yield* raw("INSERT INTO pet (id, owner_id) VALUES (1, 1)")
+      const Owner = DataFlow.model("Owner", { id: Schema.Int, note: Schema.String }, { table: "owner", timestamps: false })
+      const e = yield* unchanged("owner", Database.migrate({ models: [Owner] }))
+      expect(e).toMatchObject({ _tag: "MigrationPrecheckFailed" })
+      expect((e as { problems: ReadonlyArray<string> }).problems[0]).toMatch(/^owner is referenced by foreign keys of pet: SQLite cannot rebuild it/)
+      expect(Number((yield* raw("SELECT COUNT(*) AS n FROM pet"))[0]!["n"])).toBe(1)
     }))
 
   it.effect("a dirty entry blocks only its own tables: another table migrates (with a warning naming it), its own refuses", () =>

@@ -48,6 +48,21 @@ describe("migrations (no database)", () => {
     expect(Migrations.isNarrowing("integer", "text")).toBe(true)
   })
 
+  it("widening keeps every value: longer or unbounded strings, decimals with as many digits and places, more fractional seconds", () => {
+    expect(Migrations.typeChange("nvarchar(70)", "text")).toBe("widening")
+    expect(Migrations.typeChange("varchar(70)", "longtext")).toBe("widening")
+    expect(Migrations.typeChange("numeric(10,2)", "numeric")).toBe("widening")
+    expect(Migrations.typeChange("decimal(10,2)", "decimal(65,30)")).toBe("widening")
+    expect(Migrations.typeChange("numeric(12,4)", "numeric(10,2)")).toBe("narrowing")
+    expect(Migrations.typeChange("datetime", "datetime(6)")).toBe("widening")
+    expect(Migrations.typeChange("datetime(6)", "datetime")).toBe("narrowing")
+    expect(Migrations.typeChange("timestamp(0) with time zone", "timestamp with time zone")).toBe("widening")
+    expect(Migrations.typeChange("timestamp without time zone", "timestamp with time zone")).toBe("narrowing")
+    expect(Migrations.typeChange("integer", "numeric(12,2)")).toBe("widening")
+    expect(Migrations.typeChange("bigint", "numeric(12,2)")).toBe("narrowing")
+    expect(Migrations.typeChange("text", "text")).toBe("same")
+  })
+
   it("PostgreSQL: type spellings normalize to what the catalog reports", () => {
     expect(postgresIntrospector.normalizeType(`VARCHAR(20) COLLATE "C"`)).toBe("character varying(20)")
     expect(postgresIntrospector.normalizeType(`TEXT COLLATE "C"`)).toBe("text")

@@ -75,7 +75,12 @@ export const sqliteIntrospector: Introspector = {
           ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
         }
         const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
-        tables.push({ name, columns, unique, indexes, primaryKey, sql, indexSql: indexSql.map((r) => String(r["sql"])) })
+        const children = yield* query(
+          "SELECT DISTINCT m.name AS child FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
+          [name, name]
+        )
+        const referencedBy = children.map((r) => String(r["child"]))
+        tables.push({ name, columns, unique, indexes, primaryKey, sql, indexSql: indexSql.map((r) => String(r["sql"])), referencedBy })
       }
       // `REFERENCES parent` without columns means the parent's primary key
       const keyOf = new Map(tables.map((t) => [t.name, t.primaryKey ?? []]))
