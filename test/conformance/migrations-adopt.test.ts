@@ -159,7 +159,7 @@ forEachDialect("migr_adopt", (it, dialect) => {
       const { plan } = yield* Database.migrate({ models: [Tag], dryRun: true })
       expect(plan.notes).toEqual([
         "tag.label has collation utf8mb4_general_ci, which compares case- or accent-insensitively; to make it binary: " +
-        "ALTER TABLE `tag` MODIFY COLUMN `label` varchar(50) NOT NULL COLLATE utf8mb4_bin"
+        "ALTER TABLE `tag` MODIFY COLUMN `label` varchar(50) NOT NULL COLLATE utf8mb4_nopad_bin"
       ])
     }))
 

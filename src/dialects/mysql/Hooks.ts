@@ -139,7 +139,7 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     skipClause: (key) => ` ON DUPLICATE KEY UPDATE ${quote(key)} = ${quote(key)}`,
     oneConnection: false,
     forUpdate: " FOR UPDATE",
-    migration: mysqlMigration(quote),
+    migration: mysqlMigration(quote, collation),
     windowTotal: false,
     begin: (isolation) => [
       ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),

@@ -6,10 +6,16 @@
  */
 import type { MigrationHooks } from "../../migrations/Hooks.js"
 
-/** The binary collation of a collation's character set (`utf8mb4_general_ci` → `utf8mb4_bin`). */
-const binaryCollation = (collation: string) => `${collation.split("_")[0]}_bin`
+/**
+ * The binary collation for a column: the one our own tables use (`ours`, a binary NO PAD collation)
+ * when the column's character set is utf8mb4, else that character set's `_bin`.
+ */
+const binaryCollation = (collation: string, ours: string) => {
+  const charset = collation.split("_")[0]!
+  return ours.startsWith(`${charset}_`) ? ours : `${charset}_bin`
+}
 
-export const mysqlMigration = (quote: (id: string) => string): MigrationHooks => {
+export const mysqlMigration = (quote: (id: string) => string, collation: string): MigrationHooks => {
   const alterTable = (table: string, rest: string) => `ALTER TABLE ${quote(table)} ${rest}`
   return {
     rebuildsTables: false,
@@ -32,7 +38,7 @@ export const mysqlMigration = (quote: (id: string) => string): MigrationHooks =>
     collationNote: (table, column) =>
       column.collation !== undefined && /_(ci|ai)(_|$)/.test(column.collation)
         ? `${table}.${column.name} has collation ${column.collation}, which compares case- or accent-insensitively; ` +
-          `to make it binary: ${alterTable(table, `MODIFY COLUMN ${quote(column.name)} ${column.type}${column.nullable ? " NULL" : " NOT NULL"} COLLATE ${binaryCollation(column.collation)}`)}`
+          `to make it binary: ${alterTable(table, `MODIFY COLUMN ${quote(column.name)} ${column.type}${column.nullable ? " NULL" : " NOT NULL"} COLLATE ${binaryCollation(column.collation, collation)}`)}`
         : undefined,
     tableNamesSql: "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
     columnExistsSql: "SELECT 1 AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
