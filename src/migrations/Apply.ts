@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect } from "effect"
+import { Duration, Effect, Either } from "effect"
 import type { DatabaseService, ModelLike } from "../Database.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
@@ -145,9 +145,14 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
       return { plan: p, id, applied: true }
     })
   ) as Effect.Effect<MigrationResult, MigrateError>
-  // autoMigrate looks first without the lock: a schema that is already there costs no lock and no write
+  // autoMigrate looks first without the lock: a schema that is already there costs no lock and no write.
+  // Anything else — work to do, or a refusal seen while another process may be half-way through
+  // creating the table (MySQL's catalog queries are not one snapshot) — is decided again under the lock.
   return options.additiveOnly
-    ? Effect.flatMap(plan(db, models, options), (p) => (p.operations.length === 0 ? Effect.succeed({ plan: p, applied: false }) : locked))
+    ? Effect.flatMap(
+      Effect.either(plan(db, models, options)),
+      (r) => (Either.isRight(r) && r.right.operations.length === 0 ? Effect.succeed({ plan: r.right, applied: false }) : locked)
+    )
     : locked
 }
 
