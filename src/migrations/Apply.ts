@@ -128,11 +128,10 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
     db,
     timeoutMs,
     Effect.gen(function*() {
-      yield* Ledger.ensure(db)
-      const entries = yield* Ledger.list(db)
+      // read-only until the plan is known to run: a refusal leaves no trace, not even a ledger table
       const p = yield* plan(db, models, options)
       // a dirty entry blocks only the tables it touched
-      yield* Ledger.verify(entries, scopeOf(models, p))
+      yield* Ledger.verify(yield* Rollback.status(db), scopeOf(models, p))
       if (p.operations.length === 0) return { plan: p, applied: false }
       const refused = destructiveChanges(p)
       if (refused.length > 0 && options.allowDestructive !== true) {
@@ -140,6 +139,7 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
       }
       // every foreseeable failure before the first DDL statement: nothing half-happens
       yield* precheck(db, p)
+      yield* Ledger.ensure(db)
       const id = Ledger.newId(p.checksum)
       yield* applyPlan(db, id, p)
       return { plan: p, id, applied: true }
