@@ -8,7 +8,7 @@
 process.env["TZ"] = "America/New_York"
 
 import { afterAll, expect } from "@effect/vitest"
-import { BigDecimal, Effect, Schema } from "effect"
+import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
 import { selectWhere } from "../../src/nodes/Shared.js"
@@ -36,6 +36,13 @@ const GenreAuto = DataFlow.model("LegacyGenreAuto", {
   name: Schema.String
 }, { table: "legacy_genre", timestamps: false })
 
+/** A unique key the database enforces under the column's own collation (NOCASE, _ci). */
+const Tag = DataFlow.model("LegacyTag", {
+  id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("tag_id")),
+  label: Schema.String,
+  uses: Schema.Int
+}, { table: "legacy_tag", timestamps: false, autoIncrement: false, unique: [["label"]] })
+
 /** Created by the library: the declared precision and scale become the column types. */
 const Priced = DataFlow.model("ValuePriced", {
   id: Schema.String,
@@ -47,16 +54,19 @@ const Priced = DataFlow.model("ValuePriced", {
 const ddl: Record<DialectName, ReadonlyArray<string>> = {
   postgres: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at TIMESTAMP(0) NOT NULL, due_on DATE, total NUMERIC(10,2) NOT NULL, logged_at TIMESTAMPTZ(3))",
-    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, code VARCHAR(20))"
+    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, code VARCHAR(20))",
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL UNIQUE, uses INT NOT NULL)"
   ],
   mysql: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at DATETIME NOT NULL, due_on DATE, total DECIMAL(10,2) NOT NULL, logged_at TIMESTAMP(3) NULL)",
     "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, " +
-    "code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci, KEY legacy_genre_name (name)) DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"
+    "code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci, KEY legacy_genre_name (name)) DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci",
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL, uses INT NOT NULL, UNIQUE KEY legacy_tag_label (label)) DEFAULT CHARSET=utf8mb3"
   ],
   sqlite: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at DATETIME NOT NULL, due_on DATE, total NUMERIC(10,2) NOT NULL, logged_at TEXT)",
-    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, code TEXT COLLATE NOCASE)"
+    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, code TEXT COLLATE NOCASE)",
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label TEXT NOT NULL COLLATE NOCASE UNIQUE, uses INT NOT NULL)"
   ]
 }
 
@@ -65,7 +75,8 @@ const seed = [
   "INSERT INTO legacy_invoice VALUES (1, '2009-01-01 10:00:00', '2009-01-15', 1.98, '2009-01-01 10:00:00.250')",
   "INSERT INTO legacy_invoice VALUES (2, '2009-01-02 23:30:00', NULL, 13.86, NULL)",
   "INSERT INTO legacy_invoice VALUES (3, '2009-01-03 00:15:00', NULL, 0.99, NULL)",
-  "INSERT INTO legacy_genre VALUES (1, 'Rock', 'ab'), (2, 'rock', 'AB'), (3, 'Rock ', 'ab '), (4, 'Électro', 'àb'), (5, 'electro', NULL), (6, 'Jazz', NULL)"
+  "INSERT INTO legacy_genre VALUES (1, 'Rock', 'ab'), (2, 'rock', 'AB'), (3, 'Rock ', 'ab '), (4, 'Électro', 'àb'), (5, 'electro', NULL), (6, 'Jazz', NULL)",
+  "INSERT INTO legacy_tag VALUES (1, 'Rock', 0)"
 ]
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
@@ -76,7 +87,7 @@ const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
 
 const legacy = (dialect: DialectName) =>
   Effect.gen(function*() {
-    for (const t of ["legacy_invoice", "legacy_genre"]) yield* raw(`DROP TABLE IF EXISTS ${t}`)
+    for (const t of ["legacy_invoice", "legacy_genre", "legacy_tag"]) yield* raw(`DROP TABLE IF EXISTS ${t}`)
     for (const s of [...ddl[dialect], ...seed]) yield* raw(s)
   })
 
@@ -217,6 +228,23 @@ forEachDialect("values_existing", (it, dialect) => {
         cursor = page.nextCursor ?? undefined
       } while (cursor !== undefined)
       expect(seen).toEqual([4, 2, 5, 3, 1, 6])
+    }))
+
+  it.effect("upsert on a _ci / NOCASE unique key never updates a row of another value", () =>
+    Effect.gen(function*() {
+      yield* legacy(dialect)
+      const same = yield* Tag.upsert({ where: { label: "Rock" }, create: { id: 2, uses: 1 }, update: { uses: 5 } })
+      expect([same.created, same.record]).toEqual([false, { id: 1, label: "Rock", uses: 5 }])
+      const other = yield* Effect.either(Tag.upsert({ where: { label: "rock" }, create: { id: 3, uses: 1 }, update: { uses: 9 } }))
+      if (dialect === "postgres") {
+        // a deterministic collation: "rock" is another key, inserted
+        expect(other).toEqual(Either.right({ record: { id: 3, label: "rock", uses: 1 }, created: true, action: "created" }))
+      } else {
+        // the database's key holds "Rock" for "rock": refused as a plain create is, nothing written
+        expect(Either.isLeft(other) && other.left._tag === "UniqueViolation" ? other.left.fields : other).toEqual(["label"])
+        expect((yield* Effect.flip(Tag.create({ id: 4, label: "ROCK", uses: 0 })))._tag).toBe("UniqueViolation")
+      }
+      expect(yield* Tag.read({ id: 1 })).toEqual({ id: 1, label: "Rock", uses: 5 })
     }))
 
   it.effect("an Int key without a default: the failure names the column and says why", () =>
