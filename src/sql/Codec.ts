@@ -95,7 +95,8 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       if (raw === 0 || raw === 0n || raw === "0") return false
       throw new Misfit("holds a value that is neither true/1 nor false/0")
     case "date": {
-      const date = raw instanceof Date ? raw : dateFromText(raw as string)
+      // a number (SQLite epoch seconds? Julian days?) is not read as a date: which one is unknown
+      const date = raw instanceof Date ? raw : typeof raw === "string" ? dateFromText(raw) : new Date(Number.NaN)
       if (Number.isNaN(date.getTime())) throw new Misfit("holds a value that is not a valid date")
       return date
     }

@@ -106,6 +106,13 @@ forEachDialect("values_existing", (it, dialect) => {
       expect(one.dueOn).toEqual(at("2009-01-15T00:00:00.000Z"))
       expect(one.loggedAt).toEqual(at("2009-01-01T10:00:00.250Z"))
       expect(BigDecimal.equals(one.total, BigDecimal.unsafeFromString("1.98"))).toBe(true)
+      if (dialect === "sqlite") {
+        // a number in a date column (epoch seconds? Julian days?) is not guessed at
+        yield* raw("INSERT INTO legacy_invoice VALUES (5, 1230804000, NULL, 1, NULL)")
+        const e = yield* Effect.flip(Invoice.read({ id: 5 }))
+        expect([e._tag, e._tag === "InvalidRow" ? e.field : ""]).toEqual(["InvalidRow", "issuedAt"])
+        yield* raw("DELETE FROM legacy_invoice WHERE invoice_id = 5")
+      }
       const all = yield* Invoice.list({ orderBy: ["id"] })
       expect(all.records.map((r) => r.issuedAt.toISOString())).toEqual([
         "2009-01-01T10:00:00.000Z", "2009-01-02T23:30:00.000Z", "2009-01-03T00:15:00.000Z"
@@ -134,6 +141,7 @@ forEachDialect("values_existing", (it, dialect) => {
       } else {
         expect({ a: row!["a"], d: row!["d"], l: Number(row!["l"]) }).toEqual({ a: "2009-01-02 12:00:00", d: "2009-02-01", l: 1230897600.5 })
       }
+      if (dialect === "mysql") expect(yield* raw("SELECT @@session.time_zone AS tz")).toEqual([{ tz: "+00:00" }])
       const back = yield* Invoice.read({ id: 4 })
       expect([back.issuedAt, back.dueOn, back.loggedAt]).toEqual([at("2009-01-02T12:00:00Z"), at("2009-02-01T00:00:00Z"), at("2009-01-02T12:00:00.500Z")])
     }))
