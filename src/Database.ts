@@ -77,9 +77,12 @@ export interface DatabaseService {
    * current transaction when there is one. Succeeds with the rows copied.
    */
   readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
-  /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
+  /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
-  /** Creates the model's table once per layer (no-op when autoMigrate is off). */
+  /**
+   * Creates the model's table once per layer (unless autoMigrate is off) and lets the dialect
+   * inspect it (MySQL: which text columns are binary); a no-op when neither applies.
+   */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, Errors.QueryError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
   readonly transaction: <A, E, R>(
@@ -323,16 +326,19 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
       )
     }
+    // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
+    const prepares = autoMigrate || dialect.inspectTable !== undefined
+    const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model))
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
-      !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
+      !prepares || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
-          if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
+          if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(Effect.zipRight(createStatements(model), inspect(model))).pipe(
+          return detached(prepare(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
@@ -466,6 +472,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         yield* inspect(m.info)
         ready.add(m.info.table)
       }
+    } else if (prepares) {
+      for (const m of models.values()) {
+        yield* inspect(m.info)
+        ready.add(m.info.table)
+      }
     }
 
     return {
@@ -480,7 +491,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !autoMigrate || ready.has(model.table),
+      isReady: (model) => !prepares || ready.has(model.table),
       transaction,
       health,
       poolStats: driver.poolStats,

@@ -12,6 +12,7 @@ import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
 import { selectWhere } from "../../src/nodes/Shared.js"
+import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 
 afterAll(() => void (process.env["TZ"] = "UTC"))
@@ -282,6 +283,12 @@ forEachDialect("values_existing", (it, dialect) => {
           expect(plan!["key"]).toBe("value_priceds_code_idx")
           const [order] = yield* raw(`EXPLAIN ${ordered.sql}`, ordered.params)
           expect([order!["key"], String(order!["extra"])]).toEqual(["value_priceds_code_idx", expect.not.stringContaining("filesort")])
+          // a layer without autoMigrate still inspects the table once: our binary column sorts bare
+          const term = yield* Effect.provide(
+            Effect.zipRight(Priced.count(), Effect.map(Database.Database, (db2) => orderClause(db2.hooks, [{ field: model.columnMap.get("code")!, descending: false }]))),
+            Database.layer({ url: urlFor("mysql", "df_values_existing"), autoMigrate: false })
+          )
+          expect(term).toBe(" ORDER BY `code` ASC")
           // the utf8mb3_general_ci column: its index cannot serve a binary comparison
           const legacyPlan = yield* raw("EXPLAIN SELECT genre_id FROM legacy_genre WHERE name = ? COLLATE utf8mb4_nopad_bin", ["rock"])
           expect(legacyPlan[0]!["possible_keys"]).toBeNull()
