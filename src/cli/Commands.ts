@@ -131,6 +131,17 @@ const migrate = Command.make("migrate").pipe(
   Command.withSubcommands([status, plan, apply, rollback, resolve])
 )
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+
+/** `wrote 10 models to models.ts, skipped 1 table: audit_log (no primary key)` */
+const discoverSummary = (found: ReadonlyArray<Migrations.ModelDescription>, done: (models: string) => string): string => {
+  const skipped = found.filter((m) => m.problem !== undefined)
+  const written = done(plural(found.length - skipped.length, "model"))
+  return skipped.length === 0
+    ? written
+    : `${written}, skipped ${plural(skipped.length, "table")}: ${skipped.map((m) => `${m.table} (${m.problem})`).join(", ")}`
+}
+
 const discover = Command.make("discover", {
   url,
   out: Options.text("out").pipe(Options.withDescription("write the source to this file instead of stdout"), Options.optional),
@@ -144,12 +155,14 @@ const discover = Command.make("discover", {
     Effect.gen(function*() {
       const found = yield* Database.discover()
       const source = Migrations.renderModels(found, { importFrom: o.importFrom })
+      const skipped = found.some((m) => m.problem !== undefined)
       yield* Option.match(o.out, {
-        onNone: () => Console.log(source.trimEnd()),
+        // stdout holds only the source; what was skipped goes to stderr
+        onNone: () => Effect.zipRight(Console.log(source.trimEnd()), skipped ? Console.error(discoverSummary(found, (n) => `printed ${n}`)) : Effect.void),
         onSome: (file) =>
           Effect.zipRight(
             Effect.try({ try: () => writeFileSync(file, source), catch: (e) => new UsageError({ message: `cannot write ${file}: ${String(e)}` }) }),
-            Console.error(`wrote ${found.length} model${found.length === 1 ? "" : "s"} to ${file}`)
+            Console.error(discoverSummary(found, (n) => `wrote ${n} to ${file}`))
           )
       })
     })

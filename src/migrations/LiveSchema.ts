@@ -24,6 +24,19 @@ export interface LiveColumn {
   readonly json?: boolean
 }
 
+/** What a live type reads as. */
+export interface DiscoveredType {
+  readonly kind: FieldKind
+  /** VARCHAR(n) */
+  readonly maxLength?: number
+  /** NUMERIC(p, s): p; a timestamp's fractional-second digits (DATETIME(3): 3), when not our default. */
+  readonly precision?: number
+  /** NUMERIC(p, s): s */
+  readonly scale?: number
+  /** A timestamp that keeps an instant (timestamptz, MySQL TIMESTAMP), rather than a wall-clock time. */
+  readonly timeZone?: boolean
+}
+
 /** A unique key or secondary index. */
 export interface LiveKey {
   readonly name: string
@@ -32,12 +45,22 @@ export interface LiveKey {
   readonly constraint?: boolean
 }
 
+/** A foreign key: `columns` of this table reference `columns` of `references.table`. */
+export interface LiveForeignKey {
+  readonly name: string
+  readonly columns: ReadonlyArray<string>
+  readonly references: { readonly table: string; readonly columns: ReadonlyArray<string> }
+}
+
 /** One live table. */
 export interface LiveTable {
   readonly name: string
   readonly columns: ReadonlyArray<LiveColumn>
   readonly unique: ReadonlyArray<LiveKey>
   readonly indexes: ReadonlyArray<LiveKey>
+  /** The primary key's columns in key order (a composite key's order is not the columns' order). */
+  readonly primaryKey?: ReadonlyArray<string>
+  readonly foreignKeys?: ReadonlyArray<LiveForeignKey>
   /** SQLite: the CREATE TABLE text and index statements as stored (used to rebuild it back). */
   readonly sql?: string
   readonly indexSql?: ReadonlyArray<string>
@@ -54,13 +77,15 @@ export interface Introspector {
   readonly normalizeType: (declared: string) => string
   /**
    * What a live column type is as a model field, where this database's answer differs from the
-   * shared rules of discovery (MySQL: `tinyint(1)` is a boolean, `char(36)` a UUID, `varchar(255)`
-   * our unbounded keyed string; SQLite: dates are text). Undefined: the shared rules decide.
+   * shared rules of discovery — chiefly the types our own DDL writes (MySQL: `tinyint(1)` is a
+   * boolean, `char(36)` a UUID, `varchar(255)` our unbounded keyed string, `datetime(6)` and
+   * `decimal(65,30)` a plain Date and BigDecimal; PostgreSQL: `timestamp with time zone` a plain
+   * Date). Undefined: the shared rules decide.
    */
-  readonly discoveredKind: (type: string) => { readonly kind: FieldKind; readonly maxLength?: number } | undefined
+  readonly discoveredKind: (type: string) => DiscoveredType | undefined
 }
 
-/** The ledger table's name: never diffed, never discovered. */
+/** The ledger table's name: never diffed; discovery lists it as a table that is not a model. */
 export const ledgerTable = "dataflow_migrations"
 
 /** `a,b` — a key's identity for comparison (names may differ; SQLite's are generated). */

@@ -1,61 +1,90 @@
 /**
- * Discovered models as TypeScript source: one `DataFlow.model(...)` per table.
+ * Discovered models as TypeScript source: one `DataFlow.model(...)` per table, its columns mapped
+ * to camelCase fields (`Schema.fromKey`), its key, `timestamps: false` where the table has no
+ * managed timestamps, exact types, and foreign keys as comments.
  *
  * @since 0.1.0
  */
 import type { DiscoveredColumn, ModelDescription } from "./Discover.js"
 
-const schemaOf = (c: DiscoveredColumn): string => {
+/** A schema expression as a head and the `.pipe(...)` steps after it. */
+interface Expr {
+  readonly head: string
+  readonly pipes: ReadonlyArray<string>
+}
+
+const text = (e: Expr) => (e.pipes.length === 0 ? e.head : `${e.head}.pipe(${e.pipes.join(", ")})`)
+
+const schemaOf = (c: DiscoveredColumn): Expr => {
+  const plain = (head: string): Expr => ({ head, pipes: [] })
   switch (c.kind) {
     case "string":
-      return c.maxLength !== undefined ? `Schema.String.pipe(Schema.maxLength(${c.maxLength}))` : "Schema.String"
+      return c.maxLength !== undefined ? { head: "Schema.String", pipes: [`Schema.maxLength(${c.maxLength})`] } : plain("Schema.String")
     case "literal":
-      return `Schema.Literal(${(c.literals ?? []).map((l) => JSON.stringify(l)).join(", ")})`
+      return plain(`Schema.Literal(${(c.literals ?? []).map((l) => JSON.stringify(l)).join(", ")})`)
     case "uuid":
-      return "Schema.UUID"
+      return plain("Schema.UUID")
     case "int":
-      return "Schema.Int"
+      return plain("Schema.Int")
     case "bigint":
-      return "Schema.BigIntFromSelf"
+      return plain("Schema.BigIntFromSelf")
     case "number":
-      return "Schema.Number"
+      return plain("Schema.Number")
     case "boolean":
-      return "Schema.Boolean"
+      return plain("Schema.Boolean")
     case "date":
-      return "Schema.DateFromSelf"
+      return plain(c.precision !== undefined ? `DataFlow.dateTime({ precision: ${c.precision} })` : "Schema.DateFromSelf")
     case "json":
-      return "Schema.Record({ key: Schema.String, value: Schema.Unknown })"
+      return plain("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
     case "bytes":
-      return "Schema.Uint8ArrayFromSelf"
+      return plain("Schema.Uint8ArrayFromSelf")
     case "decimal":
-      return "Schema.BigDecimalFromSelf"
+      return plain(c.precision !== undefined ? `DataFlow.decimal(${c.precision}, ${c.scale ?? 0})` : "Schema.BigDecimalFromSelf")
   }
 }
 
-const managed = new Set(["created_at", "updated_at", "deleted_at"])
+/** A field's schema: `optional(NullOr(…))` when the column is nullable, `fromKey` when the names differ. */
+const fieldSchema = (c: DiscoveredColumn): string => {
+  const schema = schemaOf(c)
+  const mapped = c.field !== c.name ? `Schema.fromKey(${JSON.stringify(c.name)})` : undefined
+  if (c.nullable && !c.primaryKey) {
+    const optional = `Schema.optional(Schema.NullOr(${text(schema)}))`
+    return mapped === undefined ? optional : `${optional}.pipe(${mapped})`
+  }
+  return mapped === undefined ? text(schema) : text({ head: schema.head, pipes: [...schema.pipes, "Schema.propertySignature", mapped] })
+}
+
+const property = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name))
 
 const keyList = (keys: ReadonlyArray<ReadonlyArray<string>>) =>
   `[${keys.map((k) => `[${k.map((c) => JSON.stringify(c)).join(", ")}]`).join(", ")}]`
 
-/** One model's source. */
+/** One model's source (a comment for a table that is not a model). */
 export const renderModel = (m: ModelDescription): string => {
   if (m.problem !== undefined) return `// ${m.table}: not a model — ${m.problem}\n`
-  const fields = m.columns
-    .filter((c) => !managed.has(c.name))
-    .map((c) => {
-      const schema = schemaOf(c)
-      return `  ${c.name}: ${c.nullable && c.name !== "id" ? `Schema.optional(${schema})` : schema}`
-    })
+  const managed = (c: string) => (m.timestamps && (c === "created_at" || c === "updated_at")) || (m.softDelete && c === "deleted_at")
+  const columns = m.columns.filter((c) => !managed(c.name))
+  const fieldOf = (column: string) => m.columns.find((c) => c.name === column)?.field ?? column
+  const fields = columns.map((c, i) => {
+    const fk = m.foreignKeys.find((k) => k.columns[0] === c.name)
+    const note = fk === undefined
+      ? ""
+      : fk.columns.length === 1
+      ? ` // references ${fk.references.table}(${fk.references.columns.join(", ")})`
+      : ` // (${fk.columns.join(", ")}) references ${fk.references.table}(${fk.references.columns.join(", ")})`
+    return `  ${property(c.field)}: ${fieldSchema(c)}${i < columns.length - 1 ? "," : ""}${note}`
+  })
+  const key = m.columns.filter((c) => c.primaryKey)
   const options = [
     `table: ${JSON.stringify(m.table)}`,
-    ...(m.unique.length > 0 ? [`unique: ${keyList(m.unique)}`] : []),
-    ...(m.indexes.length > 0 ? [`indexes: ${keyList(m.indexes)}`] : []),
+    ...(m.timestamps ? [] : ["timestamps: false"]),
+    ...(m.primaryKey.length > 1 ? [`primaryKey: [${m.primaryKey.map((c) => JSON.stringify(fieldOf(c))).join(", ")}]`] : []),
+    ...(key.length === 1 && key[0]!.kind === "int" && !m.autoIncrement ? ["autoIncrement: false"] : []),
+    ...(m.unique.length > 0 ? [`unique: ${keyList(m.unique.map((k) => k.map(fieldOf)))}`] : []),
+    ...(m.indexes.length > 0 ? [`indexes: ${keyList(m.indexes.map((k) => k.map(fieldOf)))}`] : []),
     ...(m.softDelete ? ["softDelete: true"] : [])
   ]
-  const note = m.timestamps
-    ? ""
-    : `// ${m.table} has no created_at/updated_at columns, which every model reads: add them before using it\n`
-  return `${note}export const ${m.name} = DataFlow.model(${JSON.stringify(m.name)}, {\n${fields.join(",\n")}\n}, { ${options.join(", ")} })\n`
+  return `export const ${m.name} = DataFlow.model(${JSON.stringify(m.name)}, {\n${fields.join("\n")}\n}, { ${options.join(", ")} })\n`
 }
 
 /** A module with every discovered model; `importFrom` is where DataFlow comes from (default "effect-dataflow"). */

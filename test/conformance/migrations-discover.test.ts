@@ -27,10 +27,10 @@ const expectedSource = (dialect: string) => {
   price: Schema.Number,
   stock: Schema.Int,
   active: ${sqlite ? "Schema.Int" : "Schema.Boolean"},
-  note: Schema.optional(Schema.String),
-  big: Schema.optional(Schema.BigIntFromSelf),
-  released: Schema.optional(${sqlite ? "Schema.String" : "Schema.DateFromSelf"}),
-  meta: Schema.optional(${sqlite ? "Schema.String" : "Schema.Record({ key: Schema.String, value: Schema.Unknown })"}),
+  note: Schema.optional(Schema.NullOr(Schema.String)),
+  big: Schema.optional(Schema.NullOr(Schema.BigIntFromSelf)),
+  released: Schema.optional(Schema.NullOr(${sqlite ? "Schema.String" : "Schema.DateFromSelf"})),
+  meta: Schema.optional(Schema.NullOr(${sqlite ? "Schema.String" : "Schema.Record({ key: Schema.String, value: Schema.Unknown })"})),
   status: Schema.Literal("draft", "live")
 }, { table: "products", unique: [["sku"]], indexes: [["stock"]], softDelete: true })
 
@@ -67,13 +67,18 @@ describe("discovery", () => {
   for (const dialect of dialectNames) {
     it(`${dialect}: discover() describes columns, types, nullability, keys and indexes`, async () => {
       const found = await Effect.runPromise(Database.discover().pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
-      expect(found.map((m) => m.table)).toEqual(["products", "tags"])
-      const products = found[0]!
+      // the ledger is listed, as a table that is not a model
+      expect(found.map((m) => [m.table, m.problem])).toEqual([
+        ["dataflow_migrations", "the migration ledger of effect-dataflow"],
+        ["products", undefined],
+        ["tags", undefined]
+      ])
+      const products = found[1]!
       expect(products).toMatchObject({ name: "Product", unique: [["sku"]], indexes: [["stock"]], softDelete: true, timestamps: true })
       expect(products.columns.find((c) => c.name === "id")).toMatchObject({ primaryKey: true, nullable: false, autoIncrement: false })
       expect(products.columns.find((c) => c.name === "note")).toMatchObject({ kind: "string", nullable: true })
       expect(products.columns.find((c) => c.name === "status")).toMatchObject({ kind: "literal", literals: ["draft", "live"] })
-      expect(found[1]!.columns.find((c) => c.name === "id")).toMatchObject({ kind: "int", primaryKey: true, autoIncrement: true })
+      expect(found[2]!.columns.find((c) => c.name === "id")).toMatchObject({ kind: "int", primaryKey: true, autoIncrement: true })
       expect(Migrations.renderModels(found)).toContain(expectedSource(dialect))
     })
   }
@@ -83,7 +88,7 @@ describe("discovery", () => {
     for (const dialect of dialectNames) {
       const models = join(dir, `models_${dialect}.ts`)
       const r = await spawnNode(cli, ["discover", "--url", urls.get(dialect)!, "--import-from", "../../src/index.js", "--out", models])
-      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: `wrote 2 models to ${models}` })
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: `wrote 2 models to ${models}, skipped 1 table: dataflow_migrations (the migration ledger of effect-dataflow)` })
       files.push(models)
     }
     // one reader for every database (one tsx start): each generated module lists its rows
@@ -96,7 +101,7 @@ const read = (m: typeof ${dialectNames[0]}, url: string) => Effect.gen(function*
   const products = yield* m.Product.list({ orderBy: ["id"] })
   const tags = yield* m.Tag.list()
   return {
-    products: products.records.map((p) => ({ id: p.id, title: p.title, price: p.price, stock: p.stock, active: p.active, big: p.big === undefined ? null : String(p.big), status: p.status })),
+    products: products.records.map((p) => ({ id: p.id, title: p.title, price: p.price, stock: p.stock, active: p.active, big: p.big == null ? null : String(p.big), status: p.status })),
     tags: tags.records.map((t) => t.label)
   }
 }).pipe(Effect.provide(Database.layer({ url, autoMigrate: false })))

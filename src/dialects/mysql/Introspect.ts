@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type,
   IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra
@@ -12,6 +12,11 @@ FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_N
 
 const indexesSql = `SELECT TABLE_NAME AS table_name, INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
+
+const foreignKeysSql = `SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name, COLUMN_NAME AS col,
+  REFERENCED_TABLE_NAME AS ref_table, REFERENCED_COLUMN_NAME AS ref_col
+FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`
 
 // MariaDB stores JSON as LONGTEXT with CHECK (json_valid(col)); literal unions as CHECK (col in (...))
 const checksSql = `SELECT TABLE_NAME AS table_name, CHECK_CLAUSE AS clause
@@ -21,10 +26,20 @@ const text = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString("utf8") : 
 
 /** MySQL/MariaDB introspection. */
 export const mysqlIntrospector: Introspector = {
-  // tinyint(1) and char(36) are how our own DDL writes booleans and UUIDs here; varchar(255) is our
-  // keyed string without a declared bound
+  // tinyint(1), char(36), datetime(6) and decimal(65,30) are how our own DDL writes booleans, UUIDs,
+  // dates and decimals here; varchar(255) is our keyed string without a declared bound
   discoveredKind: (t) =>
-    t === "tinyint(1)" ? { kind: "boolean" } : t === "char(36)" ? { kind: "uuid" } : /^(character varying|varchar)\(255\)/.test(t) ? { kind: "string" } : undefined,
+    t === "tinyint(1)"
+      ? { kind: "boolean" }
+      : t === "char(36)"
+      ? { kind: "uuid" }
+      : t === "datetime(6)"
+      ? { kind: "date" }
+      : t === "decimal(65,30)"
+      ? { kind: "decimal" }
+      : /^(character varying|varchar)\(255\)/.test(t)
+      ? { kind: "string" }
+      : undefined,
   normalizeType: (declared) =>
     declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
       .replace(/\s+unsigned$/, " unsigned").replace(/^datetime\(0\)$/, "datetime"),
@@ -33,6 +48,7 @@ export const mysqlIntrospector: Introspector = {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
+      const foreign = yield* query(foreignKeysSql)
       const json = new Set<string>()
       const literals = new Map<string, Array<string>>()
       for (const c of checks) {
@@ -44,10 +60,16 @@ export const mysqlIntrospector: Introspector = {
           literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
         }
       }
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey> }>()
+      const byTable = new Map<string, {
+        columns: Array<LiveColumn>
+        unique: Array<LiveKey>
+        indexes: Array<LiveKey>
+        primaryKey: Array<string>
+        foreignKeys: Array<LiveForeignKey>
+      }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
         return e
       }
       for (const c of columns) {
@@ -69,11 +91,26 @@ export const mysqlIntrospector: Introspector = {
       for (const i of indexes) {
         const table = text(i["table_name"])
         const name = text(i["name"])
-        if (name === "PRIMARY") continue
+        if (name === "PRIMARY") {
+          entry(table).primaryKey.push(text(i["col"]))
+          continue
+        }
         const id = `${table}\u0000${name}`
         let k = keys.get(id)
         if (k === undefined) keys.set(id, k = { table, name, unique: Number(i["non_unique"]) === 0, columns: [] })
         k.columns.push(text(i["col"]))
+      }
+      const fks = new Map<string, { table: string; name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }>()
+      for (const f of foreign) {
+        const table = text(f["table_name"])
+        const id = `${table}\u0000${text(f["name"])}`
+        let k = fks.get(id)
+        if (k === undefined) fks.set(id, k = { table, name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] })
+        k.columns.push(text(f["col"]))
+        k.refColumns.push(text(f["ref_col"]))
+      }
+      for (const k of fks.values()) {
+        entry(k.table).foreignKeys.push({ name: k.name, columns: k.columns, references: { table: k.refTable, columns: k.refColumns } })
       }
       for (const k of keys.values()) {
         const e = entry(k.table)

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   NOT a.attnotnull AS nullable, a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS auto
@@ -27,6 +27,19 @@ LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = t
 WHERE n.nspname = current_schema() AND ix.indpred IS NULL AND ix.indexprs IS NULL
 ORDER BY t.relname, i.relname`
 
+// column lists as JSON arrays: a column name may hold a comma
+const foreignKeysSql = `SELECT t.relname AS table_name, con.conname AS name, rt.relname AS ref_table,
+  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text AS columns,
+  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text AS ref_columns
+FROM pg_constraint con
+JOIN pg_class t ON t.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_class rt ON rt.oid = con.confrelid
+WHERE n.nspname = current_schema() AND con.contype = 'f'
+ORDER BY t.relname, con.conname`
+
 const checksSql = `SELECT t.relname AS table_name, pg_get_constraintdef(con.oid) AS def
 FROM pg_constraint con
 JOIN pg_class t ON t.oid = con.conrelid
@@ -45,7 +58,8 @@ const typeNames: Record<string, string> = { varchar: "character varying", timest
 
 /** PostgreSQL introspection. */
 export const postgresIntrospector: Introspector = {
-  discoveredKind: () => undefined,
+  // our own DDL writes dates as timestamptz (microseconds): a plain Date
+  discoveredKind: (t) => (t === "timestamp with time zone" ? { kind: "date", timeZone: true } : undefined),
   normalizeType: (declared) => {
     const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()
     const m = /^([a-z ]+?)(\(.*\))?$/.exec(t)
@@ -59,10 +73,17 @@ export const postgresIntrospector: Introspector = {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
-      const byTable = new Map<string, { columns: Array<LiveColumn>; unique: Array<LiveKey>; indexes: Array<LiveKey> }>()
+      const foreign = yield* query(foreignKeysSql)
+      const byTable = new Map<string, {
+        columns: Array<LiveColumn>
+        unique: Array<LiveKey>
+        indexes: Array<LiveKey>
+        primaryKey: Array<string>
+        foreignKeys: Array<LiveForeignKey>
+      }>()
       const entry = (t: string) => {
         let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [] })
+        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
         return e
       }
       const literals = new Map<string, Array<string>>()
@@ -87,8 +108,18 @@ export const postgresIntrospector: Introspector = {
           ...(lits !== undefined ? { literals: lits } : {})
         })
       }
+      for (const f of foreign) {
+        entry(String(f["table_name"])).foreignKeys.push({
+          name: String(f["name"]),
+          columns: JSON.parse(String(f["columns"])) as Array<string>,
+          references: { table: String(f["ref_table"]), columns: JSON.parse(String(f["ref_columns"])) as Array<string> }
+        })
+      }
       for (const i of indexes) {
-        if (i["is_primary"] === true) continue
+        if (i["is_primary"] === true) {
+          entry(String(i["table_name"])).primaryKey.push(...String(i["columns"]).split(","))
+          continue
+        }
         const key: LiveKey = { name: String(i["name"]), columns: String(i["columns"]).split(","), constraint: i["contype"] === "u" }
         const e = entry(String(i["table_name"]))
         if (i["is_unique"] === true) e.unique.push(key)

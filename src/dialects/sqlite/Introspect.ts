@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 /** `"status" TEXT NOT NULL CHECK ("status" IN ('a', 'b'))` inside the stored CREATE TABLE. */
 const literalsIn = (sql: string, column: string): Array<string> | undefined => {
@@ -15,8 +15,9 @@ const literalsIn = (sql: string, column: string): Array<string> | undefined => {
 
 /** SQLite introspection. */
 export const sqliteIntrospector: Introspector = {
-  // our dates are ISO text here: a column declared as a date holds strings
-  discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "string" } : undefined),
+  // our dates are TEXT here (and read as strings); a column declared DATETIME was written by someone
+  // else, as text in SQLite's "YYYY-MM-DD HH:MM:SS" form: a Date, with no declared precision
+  discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "date" } : undefined),
   normalizeType: (declared) => declared.trim().toLowerCase(),
   tables: (query, only) =>
     Effect.gen(function*() {
@@ -24,11 +25,23 @@ export const sqliteIntrospector: Introspector = {
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
       )
       const tables: Array<LiveTable> = []
+      const pendingKeys = new Map<string, Array<{ name: string; columns: Array<string>; references: { table: string; columns: Array<string | null> } }>>()
       for (const m of masters) {
         const name = String(m["name"])
         if (only !== undefined && !only.includes(name)) continue
         const sql = String(m["sql"])
         const info = yield* query("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info(?) ORDER BY cid", [name])
+        const primaryKey = info.filter((c) => Number(c["pk"]) > 0).sort((a, b) => Number(a["pk"]) - Number(b["pk"])).map((c) => String(c["name"]))
+        const foreign = yield* query("SELECT id, \"table\" AS ref_table, \"from\" AS col, \"to\" AS ref_col FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name])
+        const foreignKeys = new Map<string, { name: string; columns: Array<string>; references: { table: string; columns: Array<string | null> } }>()
+        for (const f of foreign) {
+          const id = `fk_${String(f["id"])}`
+          let k = foreignKeys.get(id)
+          if (k === undefined) foreignKeys.set(id, k = { name: id, columns: [], references: { table: String(f["ref_table"]), columns: [] } })
+          k.columns.push(String(f["col"]))
+          k.references.columns.push(f["ref_col"] === null ? null : String(f["ref_col"]))
+        }
+        pendingKeys.set(name, [...foreignKeys.values()])
         const autoinc = /\bAUTOINCREMENT\b/i.test(sql)
         const columns: Array<LiveColumn> = info.map((c) => {
           const pk = Number(c["pk"]) > 0
@@ -53,8 +66,17 @@ export const sqliteIntrospector: Introspector = {
           ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
         }
         const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
-        tables.push({ name, columns, unique, indexes, sql, indexSql: indexSql.map((r) => String(r["sql"])) })
+        tables.push({ name, columns, unique, indexes, primaryKey, sql, indexSql: indexSql.map((r) => String(r["sql"])) })
       }
-      return tables
+      // `REFERENCES parent` without columns means the parent's primary key
+      const keyOf = new Map(tables.map((t) => [t.name, t.primaryKey ?? []]))
+      return tables.map((t): LiveTable => ({
+        ...t,
+        foreignKeys: (pendingKeys.get(t.name) ?? []).map((k): LiveForeignKey => ({
+          name: k.name,
+          columns: k.columns,
+          references: { table: k.references.table, columns: k.references.columns.map((c, i) => c ?? keyOf.get(k.references.table)?.[i] ?? "") }
+        }))
+      }))
     })
 }
