@@ -318,12 +318,14 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
-    // what the dialect learns of a table once it is ready (MySQL: its binary text columns)
+    // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
+    // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
+    // (signal 11 in free_tmp_table)
     const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
       const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined ? Effect.void : Effect.map(
-        run({ sql: inspection.sql, params: inspection.params }, false, undefined),
-        (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
+      return inspection === undefined ? Effect.void : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
+        Effect.mapError((e) => dialect.classify(e, undefined)),
+        Effect.map((rows) => inspection.learn(rows))
       )
     }
     // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
