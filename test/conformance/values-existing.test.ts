@@ -31,6 +31,13 @@ const Genre = DataFlow.model("LegacyGenre", {
   code: Schema.optional(Schema.NullOr(Schema.String))
 }, { table: "legacy_genre", timestamps: false, autoIncrement: false })
 
+/** The same table through narrower declarations than its columns: stored values that do not fit fail typed. */
+const InvoiceNarrow = DataFlow.model("LegacyInvoiceNarrow", {
+  id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("invoice_id")),
+  total: DataFlow.decimal(4, 2),
+  loggedAt: Schema.optional(Schema.NullOr(DataFlow.dateTime({ precision: 0 }))).pipe(Schema.fromKey("logged_at"))
+}, { table: "legacy_invoice", timestamps: false, autoIncrement: false })
+
 /** The same table seen as if its key were generated: it is not (no default, no auto-increment). */
 const GenreAuto = DataFlow.model("LegacyGenreAuto", {
   id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("genre_id")),
@@ -189,9 +196,14 @@ forEachDialect("values_existing", (it, dialect) => {
       const bulk = yield* Effect.flip(Invoice.bulkCreate({ data: [base, { ...base, id: 10, issuedAt: at("2009-01-05T00:00:00.5Z") }] }))
       expect([bulk._tag, bulk._tag === "ValidationError" ? bulk.path : ""]).toEqual(["ValidationError", "data[1].issuedAt"])
       expect(yield* Invoice.count()).toBe(3)
+      // a stored value the declaration cannot hold is never returned as something else
+      const misfit = (id: number) => Effect.map(Effect.flip(InvoiceNarrow.read({ id })), (e) => [e._tag, e._tag === "InvalidRow" ? e.field : ""])
+      expect(yield* misfit(1)).toEqual(["InvalidRow", "loggedAt"])
+      expect(BigDecimal.equals((yield* InvoiceNarrow.read({ id: 2 })).total, BigDecimal.unsafeFromString("13.86"))).toBe(true)
       // what fits is stored exactly: 99999999.99 is the largest DECIMAL(10,2)
       yield* Invoice.create({ ...base, total: BigDecimal.unsafeFromString("99999999.99") })
       expect(BigDecimal.equals((yield* Invoice.read({ id: 9 })).total, BigDecimal.unsafeFromString("99999999.99"))).toBe(true)
+      expect(yield* misfit(9)).toEqual(["InvalidRow", "total"])
     }))
 
   it.effect("our own tables get the declared precision and scale", () =>
