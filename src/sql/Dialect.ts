@@ -70,9 +70,11 @@ export interface Dialect {
   readonly inlineIndexes: boolean
   /**
    * The form of a column that compares by value with `orderedParam` (SQLite: TEXT decimals and
-   * dates by value, text `COLLATE BINARY`). Kept where an index of our own still serves it.
+   * dates by value, text `COLLATE BINARY`; PostgreSQL: text by code point in a `range` comparison).
+   * Kept where an index of our own still serves it. `range`: the comparison orders (<, <=, >, >=)
+   * rather than tests equality.
    */
-  readonly orderedValue: (expr: string, field: Field) => string
+  readonly orderedValue: (expr: string, field: Field, range?: boolean) => string
   /**
    * The form of a bound value compared with a column (SQLite: decimals and dates as
    * `orderedValue`; MySQL: text under the binary collation, whatever the column's own collation).

@@ -62,7 +62,8 @@ const Priced = DataFlow.model("ValuePriced", {
 const ddl: Record<DialectName, ReadonlyArray<string>> = {
   postgres: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at TIMESTAMP(0) NOT NULL, due_on DATE, total NUMERIC(10,2) NOT NULL, logged_at TIMESTAMPTZ(3))",
-    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, code VARCHAR(20))",
+    // a locale collation orders "a" < "B" (and ignores nothing for equality: deterministic)
+    `CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) COLLATE "en-US-x-icu" NOT NULL, code VARCHAR(20) COLLATE "en-US-x-icu")`,
     "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL UNIQUE, uses INT NOT NULL)"
   ],
   mysql: [
@@ -278,6 +279,25 @@ forEachDialect("values_existing", (it, dialect) => {
       expect(e.reason).toBe("column genre_id has no default and was not given a value (the database requires one)")
       expect(yield* Genre.count()).toBe(6)
     }))
+
+  if (dialect === "postgres") {
+    it.effect("a range and ORDER BY on our own indexed text column still use its index (the COLLATE \"C\" is dropped)", () =>
+      Effect.gen(function*() {
+        yield* Priced.create({ id: "p2", price: BigDecimal.unsafeFromString("2"), at: at("2020-01-01T00:00:02Z"), code: "y" })
+        const db = yield* Database.Database
+        const model = Priced.info
+        const ordered = selectWhere(db, model, toExpr(model.name, model.columnMap, { code: { $gt: "a" } }), {
+          suffix: orderClause(db.hooks, [{ field: model.columnMap.get("code")!, descending: false }]) + " LIMIT 1"
+        })
+        expect(ordered.sql).toContain(`"code"::text COLLATE "C" > $1 ORDER BY "code"::text COLLATE "C" ASC`)
+        const plan = yield* Database.transaction(Effect.gen(function*() {
+          yield* raw("SET LOCAL enable_seqscan = off")
+          return (yield* raw(`EXPLAIN (COSTS OFF) ${ordered.sql}`, ordered.params)).map((r) => String(r["query plan"]))
+        }))
+        expect(plan.join("\n")).toContain("Index Scan using value_priceds_code_idx")
+        expect(plan.join("\n")).not.toContain("Sort")
+      }))
+  }
 
   if (dialect !== "postgres") {
     it.effect("an equality on our own indexed text column still uses its index; ORDER BY too", () =>
