@@ -5,6 +5,7 @@
  * would round are refused; `_ci` / NOCASE text compares and sorts by code point; a NOT NULL key
  * without a default is named; SQLite's journal mode is left alone unless asked.
  */
+const processTz = process.env["TZ"]
 process.env["TZ"] = "America/New_York"
 
 import { afterAll, expect } from "@effect/vitest"
@@ -15,7 +16,10 @@ import { selectWhere } from "../../src/nodes/Shared.js"
 import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 
-afterAll(() => void (process.env["TZ"] = "UTC"))
+afterAll(() => {
+  if (processTz === undefined) delete process.env["TZ"]
+  else process.env["TZ"] = processTz
+})
 
 const Invoice = DataFlow.model("LegacyInvoice", {
   id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("invoice_id")),
