@@ -23,6 +23,7 @@ import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
 import { busy, type Driver } from "./sql/Driver.js"
+import { makeSideEnsureTable } from "./SideDatabase.js"
 import { parseUrl } from "./Url.js"
 
 /** Anything that carries a model's runtime facts (every `DataFlow.model`). */
@@ -112,6 +113,15 @@ export interface LayerOptions {
   readonly poolSize?: number
   readonly connectTimeout?: Duration.DurationInput
   readonly idleTimeout?: Duration.DurationInput
+  /**
+   * Bound on every statement (unset: none). PostgreSQL `statement_timeout` and MariaDB
+   * `max_statement_time` (MySQL 8 `max_execution_time`, SELECT only) on every session: the server
+   * cancels, `StatementTimeout`. A server that stays silent (a dead network path) is given up by
+   * the client one second later: `StatementTimeout` with code `CLIENT_TIMEOUT`, the connection
+   * discarded. SQLite cannot interrupt a running statement: there it bounds the wait for another
+   * process's lock (docs/dialects.md).
+   */
+  readonly statementTimeout?: Duration.DurationInput
   /** Create missing tables (at start for `models`, else on first use). Default true. */
   readonly autoMigrate?: boolean
   /**
@@ -129,7 +139,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
   const driverOptions = {
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds")
+    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+    statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
   }
   return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
     const parsed = parseUrl(url)
@@ -157,7 +168,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
     }
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const driver = yield* Effect.try({ try: () => parseUrl(url), catch: (e) => e as Errors.ValidationError }).pipe(
+    const driver = yield* Effect.try({
+      try: () => parseUrl(url),
+      // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
+      catch: (e) => e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+    }).pipe(
       Effect.zipRight(connect(url, options))
     )
     const { client, dialect } = driver
@@ -298,6 +313,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
+    // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
+    const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
@@ -307,7 +324,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(createStatements(model)).pipe(
+          return detached(Option.isSome(tx) ? aside(model) : createStatements(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
