@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect } from "effect"
+import * as Errors from "../../Errors.js"
 import { atConnect } from "../../sql/ClassifyError.js"
 import type { Connect } from "../../sql/Driver.js"
 import type { ParsedUrl } from "../../Url.js"
@@ -42,4 +43,4 @@ export const connectMysql: Connect<Extract<ParsedUrl, { readonly dialect: "mysql
       control,
       poolStats
     }
-  }).pipe(Effect.mapError((e) => atConnect(probe.classify(e, undefined))))
+  }).pipe(Effect.mapError((e) => (e instanceof Errors.ValidationError ? e : atConnect(probe.classify(e, undefined)))))

@@ -10,6 +10,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { Duration, Effect, Redacted } from "effect"
 import pg from "pg"
+import * as Errors from "../../Errors.js"
 import { atConnect } from "../../sql/ClassifyError.js"
 import { bounded, type Held } from "../../sql/Deadline.js"
 import { type Connect, ConnectionGone, deadlineGrace, type Execute, fallback } from "../../sql/Driver.js"
@@ -209,4 +210,4 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }
-  }).pipe(Effect.mapError((e) => atConnect(postgresDialect.classify(e, undefined))))
+  }).pipe(Effect.mapError((e) => (e instanceof Errors.ValidationError ? e : atConnect(postgresDialect.classify(e, undefined)))))
