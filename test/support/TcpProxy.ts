@@ -10,6 +10,8 @@ export interface TcpProxy {
   readonly port: number
   /** Open client connections. */
   readonly open: () => number
+  /** Bytes held back by a stall, client to server. */
+  readonly heldUpstream: () => number
   /** Resets every open connection (new ones are accepted and forwarded as before). */
   readonly cut: () => void
   /** Stops forwarding in both directions, for open and new connections; nothing is closed. */
@@ -56,6 +58,11 @@ export const startTcpProxy = (target: { readonly host: string; readonly port: nu
       resolve({
         port,
         open: () => pairs.size,
+        heldUpstream: () => {
+          let n = 0
+          for (const pair of pairs) for (const [to, chunk] of pair.held) if (to === pair.server) n += chunk.length
+          return n
+        },
         cut: () => {
           for (const pair of [...pairs]) {
             pairs.delete(pair)
