@@ -324,7 +324,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(createStatements(model)).pipe(
+          return detached(Option.isSome(tx) ? aside(model) : createStatements(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
