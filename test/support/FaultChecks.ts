@@ -4,7 +4,7 @@
  * printed form of an error.
  */
 import Sqlite from "better-sqlite3"
-import { Effect, Exit } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import mysql from "mysql2/promise"
 import { inspect } from "node:util"
 import pg from "pg"
@@ -136,11 +136,9 @@ export const printed = (error: unknown): string => {
 }
 
 /** The failure of an Exit: its error's tag, `success`, `interrupted` or `defect`. */
-export const outcome = (exit: Exit.Exit<unknown, { readonly _tag: string }>): string =>
-  Exit.isSuccess(exit)
-    ? "success"
-    : exit.cause._tag === "Fail"
-    ? exit.cause.error._tag
-    : exit.cause._tag === "Interrupt"
-    ? "interrupted"
-    : "defect"
+export const outcome = (exit: Exit.Exit<unknown, { readonly _tag: string }>): string => {
+  if (Exit.isSuccess(exit)) return "success"
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) return failure.value._tag
+  return Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "defect"
+}
