@@ -109,7 +109,7 @@ for (const dialect of dialectNames) {
     }
 
     if (dialect !== "sqlite") {
-      it.effect("an interrupted statement is cancelled on the server and its connection comes back", () =>
+      it.effect("an interrupted statement is cancelled on the server; the connection that ran it is not reused", () =>
         Effect.gen(function*() {
           yield* seed
           const db = yield* Database.Database

@@ -76,8 +76,10 @@ const connectionOf = (target: Target): Connection & { readonly raw: Target } => 
   }
 }
 
-/** A fatal error (socket, protocol, our timers) leaves the connection unusable; a server error does not. */
-const breaks = (err: unknown) => err !== null && typeof err === "object" && (err as { fatal?: unknown }).fatal === true
+/** A fatal error (socket, protocol, our timers, a killed session) leaves the connection unusable; a server error does not. */
+const breaks = (err: unknown) =>
+  err !== null && typeof err === "object" &&
+  ((err as { fatal?: unknown }).fatal === true || [1927, 2006, 2013, 4031].includes((err as { errno?: number }).errno ?? 0))
 
 /** Opens the pool, checks it answers, and returns the @effect/sql client and the hot path. */
 export const make = (options: MysqlOptions) =>
@@ -168,8 +170,15 @@ export const make = (options: MysqlOptions) =>
         killer.destroy()
       })
     }
+    // KILL QUERY names a thread, not a statement: one that arrives late would stop whatever that
+    // connection runs next. A connection that was sent one is therefore never reused.
+    const cancelled = new WeakSet<mysql.PoolConnection>()
+    const giveBack = (conn: mysql.PoolConnection) => (cancelled.has(conn) ? conn.destroy() : conn.release())
     const heldOf = (conn: mysql.PoolConnection): Held => ({
-      cancel: () => Number.isInteger(conn.threadId) && killQuery(conn.threadId),
+      cancel: () => {
+        cancelled.add(conn)
+        if (Number.isInteger(conn.threadId)) killQuery(conn.threadId)
+      },
       destroy: () => conn.destroy()
     })
     // the hot path outside transactions: a pool connection for the one statement (our bounded wait
@@ -182,7 +191,7 @@ export const make = (options: MysqlOptions) =>
           sent(heldOf(conn))
           conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
             if (breaks(e)) conn.destroy()
-            else conn.release()
+            else giveBack(conn)
             finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
           })
         }))
@@ -202,7 +211,7 @@ export const make = (options: MysqlOptions) =>
         getConnection((cause, conn) =>
           resume(cause || conn === undefined ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
       }),
-      (conn) => Effect.sync(() => conn.release())
+      (conn) => Effect.sync(() => giveBack(conn))
     )
     const poolConnection = connectionOf(pool)
     const client = yield* SqlClient.make({
@@ -217,7 +226,7 @@ export const make = (options: MysqlOptions) =>
         resume(
           cause || conn === undefined
             ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
-            : Effect.succeed([connectionOf(conn), Effect.sync(() => conn.release())] as const)
+            : Effect.succeed([connectionOf(conn), Effect.sync(() => giveBack(conn))] as const)
         ))
     })
     // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver

@@ -50,8 +50,12 @@ type Namer = ReturnType<typeof makeNamer>
 
 const isStalePlan = (err: unknown) => (err as { code?: unknown } | null)?.code === "0A000"
 
-/** A server error leaves the connection usable; anything else (socket, protocol, our timers) does not. */
-const breaks = (err: unknown) => err !== undefined && err !== null && !(err instanceof pg.DatabaseError)
+/**
+ * A server error leaves the connection usable, unless it is FATAL (the server ends the session:
+ * terminated, shutting down); anything else (socket, protocol, our timers) does not either.
+ */
+const breaks = (err: unknown) =>
+  err !== undefined && err !== null && (!(err instanceof pg.DatabaseError) || err.severity === "FATAL" || err.severity === "PANIC")
 
 type Rows = (err: Error | null, result: pg.QueryResult) => void
 
@@ -107,8 +111,14 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
           canceller.end().catch(noop)
         })
     }
+    // A cancel names a backend, not a statement: one that arrives late would stop whatever that
+    // connection runs next. A client that was sent a cancel is therefore never reused.
+    const cancelled = new WeakSet<pg.ClientBase>()
+    const giveBack = (c: pg.ClientBase, release: (err?: Error | boolean) => void, err: unknown) =>
+      release(breaks(err) ? (err as Error) : cancelled.has(c) ? new Error("cancelled") : undefined)
     const heldOf = (c: pg.ClientBase): Held => ({
       cancel: () => {
+        cancelled.add(c)
         const pid = (c as unknown as { processID?: unknown }).processID
         if (typeof pid === "number") cancelBackend(pid)
       },
@@ -128,7 +138,7 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
             send(c, sql, params, name, (e, result) => {
               // a statement prepared before a migration changed its columns' types: prepare it anew
               if (e && !retried && name !== undefined && isStalePlan(e)) return go(namer.rename(sql), true)
-              release(breaks(e) ? e! : undefined)
+              giveBack(c, release, e)
               finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
             })
           go(namer.nameOf(sql), false)
@@ -164,7 +174,7 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
         c.on("error", onError)
         resume(Effect.succeed([new Wrap(c), Effect.sync(() => {
           c.off("error", onError)
-          release(broken)
+          giveBack(c, release, broken)
         })] as const))
       })
     })
@@ -201,7 +211,7 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
                 if (!wanted()) return release()
                 sent(heldOf(c))
                 startCopy(c as pg.PoolClient & Submits, sql, data, (e, outcome) => {
-                  release(breaks(e) ? e as Error : undefined)
+                  giveBack(c, release, e)
                   finish(e, outcome)
                 })
               })),
