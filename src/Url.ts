@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Redacted } from "effect"
+import { isIP } from "node:net"
 import { ValidationError } from "./Errors.js"
 
 /**
@@ -94,10 +95,15 @@ const parseServer = (url: string, dialect: "postgres" | "mysql"): ServerUrl & { 
   if (caFile !== undefined && mode !== "verify-ca" && mode !== "verify-full") {
     throw invalid("url.sslrootcert", "a CA file needs sslmode=verify-ca or verify-full")
   }
+  const host = u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[(.*)\]$/, "$1")
+  if (dialect === "mysql" && mode === "verify-full" && isIP(host) !== 0) {
+    // mysql2 gives TLS no server name for an IP address, and the certificate's names go unchecked
+    throw invalid("url.sslmode", "verify-full on MySQL needs the server's host name, not an IP address (or use verify-ca)")
+  }
   if (u.port !== "" && !/^\d+$/.test(u.port)) throw invalid("url", "the port is not a number")
   const password = u.password === "" ? undefined : Redacted.make(decode(u.password, "password"))
   return {
-    host: u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[(.*)\]$/, "$1"),
+    host,
     port: u.port !== "" ? Number(u.port) : dialect === "postgres" ? 5432 : 3306,
     database: u.pathname.length > 1 ? decode(u.pathname.slice(1), "database name") : undefined,
     user: u.username === "" ? undefined : decode(u.username, "user name"),

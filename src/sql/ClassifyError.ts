@@ -30,6 +30,7 @@ export const uniqueFields = (
 }
 
 const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "HANDSHAKE_NO_SSL_SUPPORT", "PROTOCOL_CONNECTION_LOST"])
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|HANDSHAKE_NO_SSL|HANDSHAKE_SSL_ERROR)/
 /** Codes and messages that mean an open connection broke (the rest of the connection failures happen while connecting). */
 const lostCodes = new Set(["ECONNRESET", "EPIPE", "57P01", "57P02", "08003", "08006", "08007", "2006", "2013", "1927", "4031", "CLIENT_GONE", "PROTOCOL_CONNECTION_LOST"])
 const lostMessage = /Connection terminated(?! due to connection timeout)|Connection lost|closed state|not queryable|socket hang up|server closed the connection/i
@@ -70,6 +71,8 @@ export const classifyCommon = (
   const sys = typeof err["code"] === "string" ? err["code"] : undefined
   const errors = Array.isArray(err["errors"]) ? (err["errors"] as Array<{ code?: string }>) : []
   const message = String(err["message"] ?? "")
+  // TLS refused or a certificate that fails verification: never a plaintext fallback
+  if (sys !== undefined && tlsCodes.test(sys)) return new Errors.ConnectionError({ dialect, code: sys, phase: "connect", cause })
   if ((sys && connectionCodes.has(sys)) || errors.some((e) => e.code && connectionCodes.has(e.code))) {
     const c = sys ?? errors[0]?.code ?? "ECONNREFUSED"
     return new Errors.ConnectionError({ dialect, code: c, phase: connectionPhase(c, message), cause })

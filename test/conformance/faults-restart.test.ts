@@ -43,6 +43,36 @@ for (const dialect of servers) {
       return count
     })
 
+    it.live("TLS: require encrypts; verify-full checks the CA and the host name, verify-ca the CA only; a failed check is ConnectionError(connect)", () =>
+      Effect.gen(function*() {
+        const at = (host: string, query: string) => {
+          const u = new URL(server.url)
+          u.hostname = host
+          return `${u.toString()}${query === "" ? "" : `?${query}`}`
+        }
+        const ca = `sslrootcert=${encodeURIComponent(server.caFile)}`
+        // whether the server says this session is encrypted
+        const encrypted = (url: string) =>
+          Effect.flatMap(Database.Database, (db) =>
+            db.query(dialect === "postgres"
+              ? { sql: "SELECT ssl AS on FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params: [] }
+              : { sql: "SHOW SESSION STATUS LIKE 'Ssl_cipher'", params: [] })).pipe(
+            Effect.map((rows) => dialect === "postgres" ? rows[0]!["on"] === true : String(rows[0]!["Value"] ?? "") !== ""),
+            Effect.provide(Layer.fresh(Database.layer({ url, connectTimeout: "3 seconds" })))
+          )
+        expect(yield* encrypted(at("127.0.0.1", ""))).toBe(false)
+        expect(yield* encrypted(at("127.0.0.1", "sslmode=require"))).toBe(true)
+        expect(yield* encrypted(at("127.0.0.1", "ssl=true"))).toBe(true)
+        expect(yield* encrypted(at("localhost", `sslmode=verify-full&${ca}`))).toBe(true)
+        expect(yield* encrypted(at("127.0.0.1", `sslmode=verify-ca&${ca}`))).toBe(true)
+        // the system's CAs do not know ours
+        expect(yield* Effect.flip(encrypted(at("localhost", "sslmode=verify-full")))).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
+        // the certificate names localhost, not 127.0.0.1 (mysql2 cannot check an IP address: refused up front)
+        expect(yield* Effect.flip(encrypted(at("127.0.0.1", `sslmode=verify-full&${ca}`)))).toMatchObject(
+          dialect === "postgres" ? { _tag: "ConnectionError", phase: "connect" } : { _tag: "ValidationError", path: "url.sslmode" }
+        )
+      }))
+
     it.live("restarted under a running statement: ConnectionError(lost), then ConnectionError(connect) while down, then the data and the pool are back", () =>
       Effect.gen(function*() {
         const db = yield* Database.Database

@@ -4,7 +4,7 @@
  * servers are never touched.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { chownSync, mkdtempSync, rmSync } from "node:fs"
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -21,6 +21,8 @@ export interface ServerInstance {
   readonly start: () => Promise<void>
   /** Stops it: `fast` (SIGINT/SIGTERM: clean shutdown) or `kill` (SIGKILL: a crash). Resolves once the process exited. */
   readonly stop: (how: "fast" | "kill") => Promise<void>
+  /** The CA file (PEM) that signed the server's certificate (its name: `localhost` only). */
+  readonly caFile: string
   /** Stops it and removes its data directory. */
   readonly destroy: () => Promise<void>
 }
@@ -60,6 +62,16 @@ const postgresUid = () => {
   return { uid, gid }
 }
 
+/** A CA and a server certificate it signed, for the host name `localhost` only (not 127.0.0.1). */
+const makeCertificates = (dir: string) => {
+  const run = (...args: Array<string>) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" })
+  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=df-test-ca")
+  run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+  writeFileSync(join(dir, "san.ext"), "subjectAltName=DNS:localhost\n")
+  run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext")
+  chmodSync(join(dir, "server.key"), 0o600)
+}
+
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())))
 
@@ -72,10 +84,15 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
   let child: ChildProcess | undefined
   let spawnServer: () => ChildProcess
   let ready: () => Promise<boolean>
+  // TLS on (plaintext still accepted): the URL's sslmode decides
+  makeCertificates(dir)
   if (kind === "postgres") {
     // PostgreSQL refuses to run as root: the data directory and the process belong to `postgres`
     const ids = root ? postgresUid() : undefined
-    if (ids) chownSync(dir, ids.uid, ids.gid)
+    if (ids) {
+      chownSync(dir, ids.uid, ids.gid)
+      chownSync(join(dir, "server.key"), ids.uid, ids.gid)
+    }
     execFileSync(`${pgBin}/initdb`, ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], {
       stdio: "ignore",
       ...(ids ?? {})
@@ -83,7 +100,8 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
     spawnServer = () =>
       spawn(`${pgBin}/postgres`, [
         "-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-        "-c", "max_connections=40", "-c", "shared_buffers=16MB"
+        "-c", "max_connections=40", "-c", "shared_buffers=16MB",
+        "-c", "ssl=on", "-c", `ssl_cert_file=${join(dir, "server.crt")}`, "-c", `ssl_key_file=${join(dir, "server.key")}`
       ], { stdio: "ignore", ...(ids ?? {}) })
     ready = async () => {
       if (!(await accepts(port))) return false
@@ -103,7 +121,8 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
       spawn("mariadbd", [
         "--no-defaults", `--datadir=${data}`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${join(dir, "sock")}`,
         `--pid-file=${join(dir, "pid")}`, "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M",
-        "--skip-name-resolve", ...(root ? ["--user=root"] : [])
+        "--skip-name-resolve", `--ssl-cert=${join(dir, "server.crt")}`, `--ssl-key=${join(dir, "server.key")}`,
+        `--ssl-ca=${join(dir, "ca.crt")}`, ...(root ? ["--user=root"] : [])
       ], { stdio: "ignore" })
     ready = () => accepts(port)
   }
@@ -132,6 +151,7 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
     kind,
     port,
     url: kind === "postgres" ? `postgres://postgres@127.0.0.1:${port}/postgres` : `mysql://root@127.0.0.1:${port}/test`,
+    caFile: join(dir, "ca.crt"),
     start,
     stop,
     destroy: async () => {
