@@ -58,7 +58,7 @@ describe("faults: URLs", () => {
         expect(yield* fail(`${base}?ssl=maybe`)).toMatchObject({ _tag: "ValidationError", path: "url.ssl" })
         expect(yield* fail(`${base}?sslmode=require&sslrootcert=/etc/ssl/certs/ca-certificates.crt`))
           .toMatchObject({ _tag: "ValidationError", path: "url.sslrootcert" })
-        const unreadable = yield* fail(`${base}?sslmode=verify-full&sslrootcert=${encodeURIComponent(`${tmpdir()}/df-no-such-ca.pem`)}`)
+        const unreadable = yield* fail(`${base}?sslmode=verify-ca&sslrootcert=${encodeURIComponent(`${tmpdir()}/df-no-such-ca.pem`)}`)
         expect(unreadable).toMatchObject({ _tag: "ValidationError", path: "url.sslrootcert" })
       }))
 
