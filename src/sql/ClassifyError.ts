@@ -46,14 +46,15 @@ const identifierBefore =
 
 /**
  * A driver message safe to show: its first line, with every quoted literal that is not an
- * identifier replaced by `…` (`invalid input syntax for type integer: "abc"` →
+ * identifier (backquoted, or a quoted name right after `column`, `table`, `key` …) replaced by `…` (`invalid input syntax for type integer: "abc"` →
  * `invalid input syntax for type integer: …`), at most 200 characters.
  */
 export const reasonOf = (message: unknown): string | undefined => {
   if (typeof message !== "string" || message === "") return undefined
   const line = message.split("\n")[0]!
   const out = line.replace(/'(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`/g, (literal, offset: number) =>
-    identifierBefore.test(line.slice(Math.max(0, offset - 24), offset)) && literal.length <= 130 ? literal : "…")
+    // backticks quote MySQL identifiers only, never values
+    (literal.startsWith("`") || identifierBefore.test(line.slice(Math.max(0, offset - 24), offset))) && literal.length <= 130 ? literal : "…")
   return out.length > 200 ? `${out.slice(0, 199)}…` : out
 }
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { type Duration, Effect, Schema } from "effect"
 import { tmpdir } from "node:os"
 import { DataFlow, Database } from "../../src/index.js"
+import { reasonOf } from "../../src/sql/ClassifyError.js"
 import { dialectNames, forEachDialect, reset } from "../support/Dialects.js"
 import { printed } from "../support/FaultChecks.js"
 
@@ -99,6 +100,23 @@ describe("faults: URLs", () => {
   }
 })
 
+describe("faults: reasons without literals", () => {
+  it("quoted values are taken out, quoted names after column/table/key/constraint… are kept", () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      [`invalid input syntax for type integer: "${secret}"`, "invalid input syntax for type integer: …"],
+      [`invalid input value for enum mood: "${secret}"`, "invalid input value for enum mood: …"],
+      [`Incorrect integer value: '${secret}' for column \`db\`.\`t\`.\`n\` at row 1`, "Incorrect integer value: … for column `db`.`t`.`n` at row 1"],
+      [`Incorrect datetime value: 'it''s ${secret}' for column 'd' at row 1`, "Incorrect datetime value: … for column 'd' at row 1"],
+      [`Truncated incorrect DOUBLE value: 'a\\'b ${secret}'`, "Truncated incorrect DOUBLE value: …"],
+      [`duplicate key value violates unique constraint "users_email_key"\nDETAIL: Key (email)=(${secret}) already exists.`, `duplicate key value violates unique constraint "users_email_key"`],
+      [`column "label" of relation "gauges" does not exist`, `column "label" of relation "gauges" does not exist`]
+    ]
+    for (const [message, reason] of cases) expect(reasonOf(message)).toBe(reason)
+    expect(reasonOf(`value "${"x".repeat(300)}"`)).toBe("value …")
+    expect(reasonOf(`${secret} `.repeat(60))!.length).toBeLessThanOrEqual(200)
+  })
+})
+
 // Point 7: the driver's reason, without the values that caused it
 const fields = { id: Schema.String, label: Schema.String, reading: Schema.Number }
 // one model per case: each alters its own table by hand
@@ -167,7 +185,7 @@ forEachDialect("faults_reasons", (it, dialect) => {
       expect(error._tag).toBe("DatabaseError")
       const expected = {
         postgres: `postgres error 22P02 "invalid input syntax for type integer: …"`,
-        mysql: /^mysql error 1366 "Incorrect integer value: … for column `[^`]+`/,
+        mysql: /^mysql error 1366 "Incorrect integer value: … for column `[^`]+`\.`retypeds`\.`label` at row 1" in Retyped\.create$/,
         sqlite: `sqlite error SQLITE_ERROR "malformed JSON"`
       }[dialect]
       if (typeof expected === "string") expect(error.message).toBe(expected)

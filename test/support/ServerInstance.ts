@@ -126,6 +126,10 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
       ], { stdio: "ignore" })
     ready = () => accepts(port)
   }
+  // a worker that dies mid-test must not leave a server behind (SIGQUIT: PostgreSQL's immediate
+  // shutdown, which takes its backends along)
+  const onExit = () => void child?.kill(kind === "postgres" ? "SIGQUIT" : "SIGKILL")
+  process.once("exit", onExit)
   const start = async () => {
     child = spawnServer()
     const mine = child
@@ -156,6 +160,7 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
     stop,
     destroy: async () => {
       await stop("fast").catch(() => stop("kill"))
+      process.off("exit", onExit)
       rmSync(dir, { recursive: true, force: true })
     }
   }
