@@ -116,11 +116,12 @@ for (const dialect of dialectNames) {
           const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 30), params: [] }))
           yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
           yield* Fiber.interrupt(running)
-          // without the cancel it would run for 30 s and hold its connection
+          // without the cancel it would run for 30 s and hold its connection (and the connection is
+          // destroyed only connectTimeout, 20 s, after the interruption: the bound below is shorter)
           yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
           yield* settled
           expect(db.poolStats()!.total).toBeLessThanOrEqual(3)
-        }).pipe(Effect.provide(layerWith())))
+        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" }))))
 
       it.effect("an interruption inside a transaction cancels its statement and rolls back", () =>
         Effect.gen(function*() {
@@ -136,12 +137,14 @@ for (const dialect of dialectNames) {
               : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT SLEEP%'", [who])
             return Number(rows[0]!["n"]) === 1
           }, 10_000, "the statement running")
-          yield* Fiber.interrupt(running)
+          // the interruption waits for the rollback: watch the server meanwhile
+          const interrupting = yield* Effect.fork(Fiber.interrupt(running))
           yield* eventually(async () => (await busy()) === 0, 8_000, "cancelled and rolled back on the server")
+          yield* Fiber.join(interrupting)
           const rows = yield* Effect.promise(() => direct(dialect, url, `SELECT state FROM ${dialect === "mysql" ? "`jobs`" : `"jobs"`} WHERE id = 'j1'`))
           expect(rows[0]!["state"]).toBe("new")
           yield* settled
-        }).pipe(Effect.provide(layerWith())))
+        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" }))))
 
       it.effect("the server's statement timeout: StatementTimeout with the server's code; the pool recovers", () =>
         Effect.gen(function*() {
