@@ -21,8 +21,11 @@ export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename
     ),
     waitTimeoutMs: Duration.toMillis(options.connectTimeout)
   }).pipe(
-    // anything that stops the file from opening (a missing directory, no permission, not a database)
+    // anything that stops the file from opening (a missing directory, no permission, not a
+    // database), except another process's lock (busy: retryable, as everywhere)
     Effect.mapError((e) => {
+      const typed = sqliteDialect.classify(e, undefined)
+      if (typed._tag === "TransactionConflict") return typed
       const driver = driverCause(e) as { code?: unknown }
       return new Errors.ConnectionError({
         dialect: "sqlite",
