@@ -41,7 +41,7 @@ export type ParsedUrl =
 
 /** URL parameters each server dialect accepts; any other is refused. */
 export const urlParameters = {
-  postgres: ["sslmode", "ssl", "sslrootcert", "options", "application_name"],
+  postgres: ["sslmode", "ssl", "sslrootcert", "options", "application_name", "host"],
   mysql: ["sslmode", "ssl", "sslrootcert"]
 } as const
 
@@ -125,9 +125,12 @@ export const parseUrl = (url: string): ParsedUrl => {
       const { params, ...server } = parseServer(url, "postgres")
       const options = params.get("options")
       const applicationName = params.get("application_name")
+      // `?host=/var/run/postgresql`: a Unix socket directory (or a host name), as libpq reads it
+      const host = params.get("host")
       return {
         dialect: "postgres",
         ...server,
+        ...(host !== undefined && host !== "" ? { host } : {}),
         ...(options !== undefined ? { options } : {}),
         ...(applicationName !== undefined ? { applicationName } : {})
       }

@@ -73,6 +73,16 @@ for (const dialect of servers) {
         )
       }))
 
+    if (dialect === "postgres") {
+      it.live("postgres: ?host= names a Unix socket directory", () =>
+        Effect.gen(function*() {
+          const rows = yield* Effect.flatMap(Database.Database, (db) => db.query({ sql: "SELECT inet_server_addr() IS NULL AS unix", params: [] })).pipe(
+            Effect.provide(Layer.fresh(Database.layer({ url: `postgres://postgres@localhost:${server.port}/postgres?host=${encodeURIComponent(server.socketDir)}` })))
+          )
+          expect(rows[0]!["unix"]).toBe(true)
+        }))
+    }
+
     it.live("restarted under a running statement: ConnectionError(lost), then ConnectionError(connect) while down, then the data and the pool are back", () =>
       Effect.gen(function*() {
         const db = yield* Database.Database

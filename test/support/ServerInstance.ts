@@ -21,6 +21,8 @@ export interface ServerInstance {
   readonly start: () => Promise<void>
   /** Stops it: `fast` (SIGINT/SIGTERM: clean shutdown) or `kill` (SIGKILL: a crash). Resolves once the process exited. */
   readonly stop: (how: "fast" | "kill") => Promise<void>
+  /** The directory of the server's Unix socket (PostgreSQL). */
+  readonly socketDir: string
   /** The CA file (PEM) that signed the server's certificate (its name: `localhost` only). */
   readonly caFile: string
   /** Stops it and removes its data directory. */
@@ -156,6 +158,7 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
     port,
     url: kind === "postgres" ? `postgres://postgres@127.0.0.1:${port}/postgres` : `mysql://root@127.0.0.1:${port}/test`,
     caFile: join(dir, "ca.crt"),
+    socketDir: dir,
     start,
     stop,
     destroy: async () => {
