@@ -23,6 +23,7 @@ import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
 import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
+import { makeSideEnsureTable } from "./SideDatabase.js"
 import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
@@ -77,11 +78,12 @@ export interface DatabaseService {
    * current transaction when there is one. Succeeds with the rows copied.
    */
   readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
-  /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
+  /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
   /**
-   * Creates the model's table, or adds what it gained to a table this library created, once per
-   * layer (no-op when autoMigrate is off); refusals keep their own tags (SchemaMismatch, …).
+   * Creates the model's table once per layer (unless autoMigrate is off), or adds what it gained to
+   * a table this library created, and lets the dialect inspect it (MySQL: which text columns are
+   * binary); a no-op when neither applies. autoMigrate's refusals keep their own tags (SchemaMismatch, …).
    */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, EnsureError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
@@ -120,6 +122,15 @@ export interface LayerOptions {
   readonly poolSize?: number
   readonly connectTimeout?: Duration.DurationInput
   readonly idleTimeout?: Duration.DurationInput
+  /**
+   * Bound on every statement (unset: none). PostgreSQL `statement_timeout` and MariaDB
+   * `max_statement_time` (MySQL 8 `max_execution_time`, SELECT only) on every session: the server
+   * cancels, `StatementTimeout`. A server that stays silent (a dead network path) is given up by
+   * the client one second later: `StatementTimeout` with code `CLIENT_TIMEOUT`, the connection
+   * discarded. SQLite cannot interrupt a running statement: there it bounds the wait for another
+   * process's lock (docs/dialects.md).
+   */
+  readonly statementTimeout?: Duration.DurationInput
   /** Create missing tables (at start for `models`, else on first use). Default true. */
   readonly autoMigrate?: boolean
   /**
@@ -144,7 +155,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
     idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
-    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {})
+    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
+    statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
   }
   return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
     const parsed = parseUrl(url)
@@ -172,7 +184,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
     }
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const driver = yield* Effect.try({ try: () => parseUrl(url), catch: (e) => e as Errors.ValidationError }).pipe(
+    const driver = yield* Effect.try({
+      try: () => parseUrl(url),
+      // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
+      catch: (e) => e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+    }).pipe(
       Effect.zipRight(connect(url, options))
     )
     const { client, dialect } = driver
@@ -315,24 +331,31 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
-    // what the dialect learns of a table once it is ready (MySQL: its binary text columns)
+    // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
+    // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
+    // (signal 11 in free_tmp_table)
     const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
       const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined ? Effect.void : Effect.map(
-        run({ sql: inspection.sql, params: inspection.params }, false, undefined),
-        (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
+      return inspection === undefined ? Effect.void : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
+        Effect.mapError((e) => dialect.classify(e, undefined)),
+        Effect.map((rows) => inspection.learn(rows))
       )
     }
+    // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
+    const prepares = autoMigrate || dialect.inspectTable !== undefined
+    const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model))
+    // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
+    const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-      !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
+      !prepares || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
-          if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
+          if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
           const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
           tables.set(model.table, done)
-          return detached(Effect.zipRight(createStatements(model), inspect(model))).pipe(
+          return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
@@ -466,6 +489,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         yield* inspect(m.info)
         ready.add(m.info.table)
       }
+    } else if (prepares) {
+      for (const m of models.values()) {
+        yield* inspect(m.info)
+        ready.add(m.info.table)
+      }
     }
 
     return {
@@ -480,7 +508,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !autoMigrate || ready.has(model.table),
+      isReady: (model) => !prepares || ready.has(model.table),
       transaction,
       health,
       poolStats: driver.poolStats,
