@@ -311,14 +311,10 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const autoMigrate = options.autoMigrate !== false
     const tables = new Map<string, Deferred.Deferred<void, EnsureError>>()
     // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
-    // migrations read the catalog (information_schema, pg_catalog, pragmas) once per plan: unprepared,
-    // like `inspect` below (a prepared information_schema query crashed MariaDB 10.11 here once)
-    const catalogQuery: DatabaseService["query"] = (statement, context) =>
-      client.unsafe<Record<string, unknown>>(statement.sql, statement.params).unprepared.pipe(Effect.mapError(classify(context)))
     const migrationDb = () => ({
       dialect: dialect.name,
       hooks: dialect,
-      query: catalogQuery,
+      query,
       write,
       transaction,
       sql: client,
