@@ -34,6 +34,13 @@ export interface MysqlOptions {
 
 const noop = () => {}
 
+/**
+ * Catalog reads go over the text protocol: a prepared `information_schema` query crashed this
+ * machine's MariaDB 10.11 (signal 11 in free_tmp_table, during Prepared_statement::execute). They
+ * run once per table and layer, so preparing them gains nothing; values are still escaped by mysql2.
+ */
+const protocolFor = (sql: string): "execute" | "query" => (/information_schema/i.test(sql) ? "query" : "execute")
+
 type Target = mysql.Pool | mysql.PoolConnection
 
 /**
@@ -196,7 +203,7 @@ export const make = (options: MysqlOptions) =>
           if (err || conn === undefined) return finish(err ?? new Error("no connection"))
           if (!wanted()) return conn.release()
           sent(heldOf(conn))
-          conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
+          ;(conn[protocolFor(sql)] as (o: object, cb: (e: mysql.QueryError | null, result: unknown) => void) => void)({ sql, values: params as Array<unknown> }, (e, result) => {
             if (breaks(e)) conn.destroy()
             else giveBack(conn)
             finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
@@ -249,7 +256,9 @@ export const make = (options: MysqlOptions) =>
       execute: poolExecute,
       executeOn: (connection: Connection): Execute => {
         const raw = (connection as { raw?: Target }).raw
-        return isConnection(raw) ? boundedOn(raw, "execute") : raw !== undefined ? send(raw, "execute") : fallback(connection)
+        return isConnection(raw)
+          ? (sql, params, rawResult) => boundedOn(raw, protocolFor(sql))(sql, params, rawResult)
+          : raw !== undefined ? send(raw, "execute") : fallback(connection)
       }
     }
   })
