@@ -77,9 +77,12 @@ export interface DatabaseService {
    * current transaction when there is one. Succeeds with the rows copied.
    */
   readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
-  /** The model's table is known to exist (or autoMigrate is off): ensureTable would do nothing. */
+  /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
-  /** Creates the model's table once per layer (no-op when autoMigrate is off). */
+  /**
+   * Creates the model's table once per layer (unless autoMigrate is off) and lets the dialect
+   * inspect it (MySQL: which text columns are binary); a no-op when neither applies.
+   */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, Errors.QueryError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
   readonly transaction: <A, E, R>(
@@ -315,24 +318,29 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
     const ready = new Set<string>()
-    // what the dialect learns of a table once it is ready (MySQL: its binary text columns)
+    // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
+    // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
+    // (signal 11 in free_tmp_table)
     const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
       const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined ? Effect.void : Effect.map(
-        run({ sql: inspection.sql, params: inspection.params }, false, undefined),
-        (rows) => inspection.learn(rows as ReadonlyArray<Record<string, unknown>>)
+      return inspection === undefined ? Effect.void : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
+        Effect.mapError((e) => dialect.classify(e, undefined)),
+        Effect.map((rows) => inspection.learn(rows))
       )
     }
+    // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
+    const prepares = autoMigrate || dialect.inspectTable !== undefined
+    const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model))
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
-      !autoMigrate || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
+      !prepares || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
-          if (Option.isSome(tx) && dialect.oneConnection) return createStatements(model)
+          if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(Effect.zipRight(createStatements(model), inspect(model))).pipe(
+          return detached(prepare(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)
@@ -466,6 +474,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
         yield* inspect(m.info)
         ready.add(m.info.table)
       }
+    } else if (prepares) {
+      for (const m of models.values()) {
+        yield* inspect(m.info)
+        ready.add(m.info.table)
+      }
     }
 
     return {
@@ -480,7 +493,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !autoMigrate || ready.has(model.table),
+      isReady: (model) => !prepares || ready.has(model.table),
       transaction,
       health,
       poolStats: driver.poolStats,

@@ -40,13 +40,17 @@ const checkInteger = (what: string, n: number, min: number, max: number) => {
   }
 }
 
-/** Digits before and after the point of a BigDecimal (trailing zeros of the fraction ignored). */
-const digitsOf = (value: BigDecimal.BigDecimal): { readonly integer: number; readonly fraction: number } => {
+/** Whether a decimal fits NUMERIC(precision, scale) (trailing zeros of the fraction ignored). */
+export const fitsDecimal = (value: BigDecimal.BigDecimal, precision: number, scale: number): boolean => {
   const d = BigDecimal.normalize(value)
-  if (d.value === 0n) return { integer: 0, fraction: 0 }
+  if (d.value === 0n) return true
   const digits = (d.value < 0n ? -d.value : d.value).toString().length
-  return { integer: Math.max(0, digits - d.scale), fraction: Math.max(0, d.scale) }
+  return Math.max(0, d.scale) <= scale && Math.max(0, digits - d.scale) <= precision - scale
 }
+
+/** Whether a Date's milliseconds fit `precision` fractional-second digits. */
+export const fitsPrecision = (value: Date, precision: number): boolean =>
+  precision >= 3 || value.getUTCMilliseconds() % 10 ** (3 - precision) === 0
 
 /**
  * A BigDecimal field stored as NUMERIC(precision, scale) (PostgreSQL), DECIMAL(precision, scale)
@@ -59,10 +63,7 @@ export const decimal = (precision: number, scale: number) => {
   checkInteger("decimal.scale", scale, 0, Math.min(30, precision))
   const annotation: ColumnAnnotation = { precision, scale }
   return Schema.BigDecimal.pipe(
-    Schema.filter((value) => {
-      const { fraction, integer } = digitsOf(value)
-      return fraction <= scale && integer <= precision - scale
-    }, {
+    Schema.filter((value) => fitsDecimal(value, precision, scale), {
       message: () =>
         `must fit DECIMAL(${precision},${scale}): at most ${precision - scale} digits before the point and ${scale} after it ` +
         "(the column would round or refuse the rest)",
@@ -80,10 +81,9 @@ export const decimal = (precision: number, scale: number) => {
 export const dateTime = (options: { readonly precision?: number } = {}) => {
   const precision = options.precision ?? 3
   checkInteger("dateTime.precision", precision, 0, 6)
-  const step = precision >= 3 ? 1 : 10 ** (3 - precision)
   const annotation: ColumnAnnotation = { fractionalDigits: precision }
   return Schema.Date.pipe(
-    Schema.filter((value) => Number.isNaN(value.getTime()) || value.getUTCMilliseconds() % step === 0, {
+    Schema.filter((value) => Number.isNaN(value.getTime()) || fitsPrecision(value, precision), {
       message: () =>
         `must have no more than ${precision} fractional-second digit${precision === 1 ? "" : "s"}, the column's precision ` +
         "(it would truncate or round the rest)",

@@ -187,6 +187,10 @@ export const upsert = (model: ModelInfo, params: UpsertParams<unknown, unknown, 
       const [toWrite] = yield* alignOtherKeys(db, model, conflict, [row], existing, new Set(Object.keys(changes)))
       yield* db.write(insertRows(d, model, columns, [columns.map((c) => toWrite![c.name])], set, false), ctx)
       const found = yield* db.query(selectWhere(db, model, yield* filterOf(model, where), { includeDeleted: true }), ctx)
+      // the write met a row whose key equals `where` only under the column's own collation (a _ci or
+      // NOCASE unique column we did not create: "Rock" for "rock"): the database keeps that key for
+      // another value, as a plain create would be told; undo the write
+      if (found.length === 0) return yield* new Errors.UniqueViolation({ model: model.name, fields: keys })
       return { existed: existing.size > 0, found }
     }))
     // decoded after the commit, as on PostgreSQL's one statement: a stored row that does not fit

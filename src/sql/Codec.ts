@@ -5,6 +5,7 @@
  */
 import { BigDecimal } from "effect"
 import { InvalidRow } from "../Errors.js"
+import { fitsDecimal, fitsPrecision } from "../model/Columns.js"
 import type { Field } from "../model/Field.js"
 import type { CodecFlags } from "./Dialect.js"
 
@@ -95,8 +96,12 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       if (raw === 0 || raw === 0n || raw === "0") return false
       throw new Misfit("holds a value that is neither true/1 nor false/0")
     case "date": {
-      const date = raw instanceof Date ? raw : dateFromText(raw as string)
+      // a number (SQLite epoch seconds? Julian days?) is not read as a date: which one is unknown
+      const date = raw instanceof Date ? raw : typeof raw === "string" ? dateFromText(raw) : new Date(Number.NaN)
       if (Number.isNaN(date.getTime())) throw new Misfit("holds a value that is not a valid date")
+      if (field.fractionalDigits !== undefined && !fitsPrecision(date, field.fractionalDigits)) {
+        throw new Misfit(`holds more fractional-second digits than the model's dateTime precision (${field.fractionalDigits})`)
+      }
       return date
     }
     case "json":
@@ -125,6 +130,9 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       // database returns the same value and scale ("1.50" → 1.5); compare with BigDecimal.equals
       const d = BigDecimal.fromString(String(raw))
       if (d._tag === "None") throw new Misfit("holds a value that is not a decimal number")
+      if (field.scale !== undefined && !fitsDecimal(d.value, field.precision!, field.scale)) {
+        throw new Misfit(`holds more digits than the model's decimal(${field.precision}, ${field.scale})`)
+      }
       return BigDecimal.normalize(d.value)
     }
     case "bytes":

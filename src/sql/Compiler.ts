@@ -61,7 +61,8 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
     case "Cmp": {
       if (e.as !== undefined) return `${targetSql(d, p, e.target, e.as)} ${e.op} ${p.bind(encodeAs(d, e.as, e.value))}`
       const f = e.target.field
-      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f)} ${e.op} ${d.orderedParam(p.field(f, e.value), f)}`
+      const range = e.op !== "=" && e.op !== "<>"
+      return `${d.orderedValue(targetSql(d, p, e.target, "raw"), f, range)} ${e.op} ${d.orderedParam(p.field(f, e.value), f)}`
     }
     case "In": {
       const as = e.as
@@ -117,7 +118,7 @@ export const keysetCondition = (
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
     const col = d.quote(k.field.column)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined
-    const cmp = `${d.orderedValue(col, k.field)} ${k.descending ? "<" : ">"} ${d.orderedParam(p.field(k.field, v), k.field)}`
+    const cmp = `${d.orderedValue(col, k.field, true)} ${k.descending ? "<" : ">"} ${d.orderedParam(p.field(k.field, v), k.field)}`
     return k.descending ? cmp : `(${cmp} OR ${col} IS NULL)`
   }
   const ors: Array<string> = []

@@ -69,13 +69,15 @@ export interface Dialect {
   /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
   readonly inlineIndexes: boolean
   /**
-   * The form of a column that compares by value with `orderedParam` (SQLite's TEXT decimals and
-   * dates). Kept to the bare column wherever that means the same, so that indexes serve it.
+   * The form of a column that compares by value with `orderedParam` (SQLite: TEXT decimals and
+   * dates by value, text `COLLATE BINARY`; PostgreSQL: text by code point in a `range` comparison).
+   * Kept where an index of our own still serves it. `range`: the comparison orders (<, <=, >, >=)
+   * rather than tests equality.
    */
-  readonly orderedValue: (expr: string, field: Field) => string
+  readonly orderedValue: (expr: string, field: Field, range?: boolean) => string
   /**
-   * The form of a bound value compared with a column (SQLite: as `orderedValue`; MySQL: text under
-   * the binary collation, whatever the column's own collation).
+   * The form of a bound value compared with a column (SQLite: decimals and dates as
+   * `orderedValue`; MySQL: text under the binary collation, whatever the column's own collation).
    */
   readonly orderedParam: (param: string, field: Field) => string
   /** The form of a column ORDER BY sorts by (MySQL: binary collation where the column has another). */

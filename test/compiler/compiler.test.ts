@@ -220,14 +220,14 @@ describe("keyset condition", () => {
     return [keysetCondition(d, p, keys, values), p.values] as const
   }
   perDialect("one key", keyset([key("id")], ["u1"]), {
-    postgres: [`(("id" > $1 OR "id" IS NULL))`, ["u1"]],
+    postgres: [`(("id"::text COLLATE "C" > $1 OR "id" IS NULL))`, ["u1"]],
     mysql: ["((`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL))", ["u1"]],
     sqlite: [`(("id" COLLATE BINARY > ? OR "id" IS NULL))`, ["u1"]]
   })
   // "?" is positional: each value must be bound where its placeholder stands in the text
   perDialect("several keys, mixed directions, values bound in text order", keyset([key("age"), key("name", true), key("id")], [30, "Bob", "u1"]), {
     postgres: [
-      `(("age" > $1 OR "age" IS NULL) OR ("age" = $2 AND "name" < $3) OR ("age" = $4 AND "name" = $5 AND ("id" > $6 OR "id" IS NULL)))`,
+      `(("age" > $1 OR "age" IS NULL) OR ("age" = $2 AND "name"::text COLLATE "C" < $3) OR ("age" = $4 AND "name" = $5 AND ("id"::text COLLATE "C" > $6 OR "id" IS NULL)))`,
       [30, 30, "Bob", 30, "Bob", "u1"]
     ],
     mysql: [
@@ -240,18 +240,18 @@ describe("keyset condition", () => {
     ]
   })
   perDialect("NULL ascending sorts last: only NULL rows with a later id follow", keyset([key("age"), key("id")], [null, "u1"]), {
-    postgres: [`(("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
+    postgres: [`(("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
     mysql: ["((`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
     sqlite: [`(("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   perDialect("NULL descending sorts first: every non-NULL row follows", keyset([key("age", true), key("id")], [null, "u1"]), {
-    postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" > $1 OR "id" IS NULL)))`, ["u1"]],
+    postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
     mysql: ["(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
     sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
   })
   const at = new Date("2024-01-02T03:04:05.006Z")
   perDialect("a Date key binds as the dialect stores dates", keyset([key("created_at", true), key("id")], [at, "u1"]), {
-    postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
+    postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id"::text COLLATE "C" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
     mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", [at, at, "u1"]],
     sqlite: [
       `(strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") < strftime('%Y-%m-%dT%H:%M:%fZ', ?) OR (strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") = strftime('%Y-%m-%dT%H:%M:%fZ', ?) AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
@@ -267,7 +267,7 @@ describe("ORDER BY", () => {
     sqlite: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []]
   })
   perDialect("a NOT NULL column gets the plain term (an index can serve the order)", (d) => [orderClause(d, [key("name", true), key("id")]), []], {
-    postgres: [` ORDER BY "name" DESC NULLS FIRST, "id" ASC NULLS LAST`, []],
+    postgres: [` ORDER BY "name"::text COLLATE "C" DESC NULLS FIRST, "id"::text COLLATE "C" ASC NULLS LAST`, []],
     mysql: [" ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, CONVERT(`id` USING utf8mb4) COLLATE utf8mb4_nopad_bin ASC", []],
     sqlite: [` ORDER BY "name" COLLATE BINARY DESC, "id" COLLATE BINARY ASC`, []]
   })

@@ -118,6 +118,19 @@ CREATE INDEX IF NOT EXISTS "posts_author_status_idx" ON "posts" ("author", "stat
     ]
   })
 
+  const Priced = DataFlow.model("Priced", {
+    id: Schema.String,
+    total: DataFlow.decimal(10, 2),
+    at: DataFlow.dateTime({ precision: 0 }),
+    seen: Schema.optional(DataFlow.dateTime({ precision: 3 }))
+  }, { timestamps: false }).info
+  const columnsOf = (d: Dialect) => createTable(d, Priced)[0]!.split("\n").slice(2, 5).map((l) => l.trim().replace(/,$/, "")).join("\n")
+  perDialect("DataFlow.decimal(p, s) and DataFlow.dateTime({ precision }) give the column's precision", (d) => [columnsOf(d), []], {
+    postgres: [`"total" NUMERIC(10,2) NOT NULL\n"at" TIMESTAMPTZ(0) NOT NULL\n"seen" TIMESTAMPTZ(3)`, []],
+    mysql: ["`total` DECIMAL(10,2) NOT NULL\n`at` DATETIME(0) NOT NULL\n`seen` DATETIME(3)", []],
+    sqlite: [`"total" TEXT NOT NULL\n"at" TEXT NOT NULL\n"seen" TEXT`, []]
+  })
+
   // only MySQL reads \ as an escape in a string literal; PostgreSQL (standard_conforming_strings)
   // and SQLite keep it, so doubling it there would make the CHECK refuse the model's own value
   const Path = DataFlow.model("Path", { id: Schema.String, sep: Schema.Literal("a\\b", "c") }).info

@@ -5,16 +5,21 @@
  * would round are refused; `_ci` / NOCASE text compares and sorts by code point; a NOT NULL key
  * without a default is named; SQLite's journal mode is left alone unless asked.
  */
+const processTz = process.env["TZ"]
 process.env["TZ"] = "America/New_York"
 
 import { afterAll, expect } from "@effect/vitest"
-import { BigDecimal, Effect, Schema } from "effect"
+import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
 import { selectWhere } from "../../src/nodes/Shared.js"
+import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 
-afterAll(() => void (process.env["TZ"] = "UTC"))
+afterAll(() => {
+  if (processTz === undefined) delete process.env["TZ"]
+  else process.env["TZ"] = processTz
+})
 
 const Invoice = DataFlow.model("LegacyInvoice", {
   id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("invoice_id")),
@@ -30,11 +35,25 @@ const Genre = DataFlow.model("LegacyGenre", {
   code: Schema.optional(Schema.NullOr(Schema.String))
 }, { table: "legacy_genre", timestamps: false, autoIncrement: false })
 
+/** The same table through narrower declarations than its columns: stored values that do not fit fail typed. */
+const InvoiceNarrow = DataFlow.model("LegacyInvoiceNarrow", {
+  id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("invoice_id")),
+  total: DataFlow.decimal(4, 2),
+  loggedAt: Schema.optional(Schema.NullOr(DataFlow.dateTime({ precision: 0 }))).pipe(Schema.fromKey("logged_at"))
+}, { table: "legacy_invoice", timestamps: false, autoIncrement: false })
+
 /** The same table seen as if its key were generated: it is not (no default, no auto-increment). */
 const GenreAuto = DataFlow.model("LegacyGenreAuto", {
   id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("genre_id")),
   name: Schema.String
 }, { table: "legacy_genre", timestamps: false })
+
+/** A unique key the database enforces under the column's own collation (NOCASE, _ci). */
+const Tag = DataFlow.model("LegacyTag", {
+  id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("tag_id")),
+  label: Schema.String,
+  uses: Schema.Int
+}, { table: "legacy_tag", timestamps: false, autoIncrement: false, unique: [["label"]] })
 
 /** Created by the library: the declared precision and scale become the column types. */
 const Priced = DataFlow.model("ValuePriced", {
@@ -47,16 +66,20 @@ const Priced = DataFlow.model("ValuePriced", {
 const ddl: Record<DialectName, ReadonlyArray<string>> = {
   postgres: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at TIMESTAMP(0) NOT NULL, due_on DATE, total NUMERIC(10,2) NOT NULL, logged_at TIMESTAMPTZ(3))",
-    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, code VARCHAR(20))"
+    // a locale collation orders "a" < "B" (and ignores nothing for equality: deterministic)
+    `CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) COLLATE "en-US-x-icu" NOT NULL, code VARCHAR(20) COLLATE "en-US-x-icu")`,
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL UNIQUE, uses INT NOT NULL)"
   ],
   mysql: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at DATETIME NOT NULL, due_on DATE, total DECIMAL(10,2) NOT NULL, logged_at TIMESTAMP(3) NULL)",
     "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120) NOT NULL, " +
-    "code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci, KEY legacy_genre_name (name)) DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"
+    "code VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci, KEY legacy_genre_name (name)) DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci",
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL, uses INT NOT NULL, UNIQUE KEY legacy_tag_label (label)) DEFAULT CHARSET=utf8mb3"
   ],
   sqlite: [
     "CREATE TABLE legacy_invoice (invoice_id INT NOT NULL PRIMARY KEY, issued_at DATETIME NOT NULL, due_on DATE, total NUMERIC(10,2) NOT NULL, logged_at TEXT)",
-    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, code TEXT COLLATE NOCASE)"
+    "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, code TEXT COLLATE NOCASE)",
+    "CREATE TABLE legacy_tag (tag_id INT NOT NULL PRIMARY KEY, label TEXT NOT NULL COLLATE NOCASE UNIQUE, uses INT NOT NULL)"
   ]
 }
 
@@ -65,7 +88,8 @@ const seed = [
   "INSERT INTO legacy_invoice VALUES (1, '2009-01-01 10:00:00', '2009-01-15', 1.98, '2009-01-01 10:00:00.250')",
   "INSERT INTO legacy_invoice VALUES (2, '2009-01-02 23:30:00', NULL, 13.86, NULL)",
   "INSERT INTO legacy_invoice VALUES (3, '2009-01-03 00:15:00', NULL, 0.99, NULL)",
-  "INSERT INTO legacy_genre VALUES (1, 'Rock', 'ab'), (2, 'rock', 'AB'), (3, 'Rock ', 'ab '), (4, 'Électro', 'àb'), (5, 'electro', NULL), (6, 'Jazz', NULL)"
+  "INSERT INTO legacy_genre VALUES (1, 'Rock', 'ab'), (2, 'rock', 'AB'), (3, 'Rock ', 'ab '), (4, 'Électro', 'àb'), (5, 'electro', NULL), (6, 'Jazz', NULL)",
+  "INSERT INTO legacy_tag VALUES (1, 'Rock', 0)"
 ]
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
@@ -76,7 +100,7 @@ const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
 
 const legacy = (dialect: DialectName) =>
   Effect.gen(function*() {
-    for (const t of ["legacy_invoice", "legacy_genre"]) yield* raw(`DROP TABLE IF EXISTS ${t}`)
+    for (const t of ["legacy_invoice", "legacy_genre", "legacy_tag"]) yield* raw(`DROP TABLE IF EXISTS ${t}`)
     for (const s of [...ddl[dialect], ...seed]) yield* raw(s)
   })
 
@@ -95,6 +119,13 @@ forEachDialect("values_existing", (it, dialect) => {
       expect(one.dueOn).toEqual(at("2009-01-15T00:00:00.000Z"))
       expect(one.loggedAt).toEqual(at("2009-01-01T10:00:00.250Z"))
       expect(BigDecimal.equals(one.total, BigDecimal.unsafeFromString("1.98"))).toBe(true)
+      if (dialect === "sqlite") {
+        // a number in a date column (epoch seconds? Julian days?) is not guessed at
+        yield* raw("INSERT INTO legacy_invoice VALUES (5, 1230804000, NULL, 1, NULL)")
+        const e = yield* Effect.flip(Invoice.read({ id: 5 }))
+        expect([e._tag, e._tag === "InvalidRow" ? e.field : ""]).toEqual(["InvalidRow", "issuedAt"])
+        yield* raw("DELETE FROM legacy_invoice WHERE invoice_id = 5")
+      }
       const all = yield* Invoice.list({ orderBy: ["id"] })
       expect(all.records.map((r) => r.issuedAt.toISOString())).toEqual([
         "2009-01-01T10:00:00.000Z", "2009-01-02T23:30:00.000Z", "2009-01-03T00:15:00.000Z"
@@ -123,6 +154,7 @@ forEachDialect("values_existing", (it, dialect) => {
       } else {
         expect({ a: row!["a"], d: row!["d"], l: Number(row!["l"]) }).toEqual({ a: "2009-01-02 12:00:00", d: "2009-02-01", l: 1230897600.5 })
       }
+      if (dialect === "mysql") expect(yield* raw("SELECT @@session.time_zone AS tz")).toEqual([{ tz: "+00:00" }])
       const back = yield* Invoice.read({ id: 4 })
       expect([back.issuedAt, back.dueOn, back.loggedAt]).toEqual([at("2009-01-02T12:00:00Z"), at("2009-02-01T00:00:00Z"), at("2009-01-02T12:00:00.500Z")])
     }))
@@ -169,9 +201,14 @@ forEachDialect("values_existing", (it, dialect) => {
       const bulk = yield* Effect.flip(Invoice.bulkCreate({ data: [base, { ...base, id: 10, issuedAt: at("2009-01-05T00:00:00.5Z") }] }))
       expect([bulk._tag, bulk._tag === "ValidationError" ? bulk.path : ""]).toEqual(["ValidationError", "data[1].issuedAt"])
       expect(yield* Invoice.count()).toBe(3)
+      // a stored value the declaration cannot hold is never returned as something else
+      const misfit = (id: number) => Effect.map(Effect.flip(InvoiceNarrow.read({ id })), (e) => [e._tag, e._tag === "InvalidRow" ? e.field : ""])
+      expect(yield* misfit(1)).toEqual(["InvalidRow", "loggedAt"])
+      expect(BigDecimal.equals((yield* InvoiceNarrow.read({ id: 2 })).total, BigDecimal.unsafeFromString("13.86"))).toBe(true)
       // what fits is stored exactly: 99999999.99 is the largest DECIMAL(10,2)
       yield* Invoice.create({ ...base, total: BigDecimal.unsafeFromString("99999999.99") })
       expect(BigDecimal.equals((yield* Invoice.read({ id: 9 })).total, BigDecimal.unsafeFromString("99999999.99"))).toBe(true)
+      expect(yield* misfit(9)).toEqual(["InvalidRow", "total"])
     }))
 
   it.effect("our own tables get the declared precision and scale", () =>
@@ -219,6 +256,23 @@ forEachDialect("values_existing", (it, dialect) => {
       expect(seen).toEqual([4, 2, 5, 3, 1, 6])
     }))
 
+  it.effect("upsert on a _ci / NOCASE unique key never updates a row of another value", () =>
+    Effect.gen(function*() {
+      yield* legacy(dialect)
+      const same = yield* Tag.upsert({ where: { label: "Rock" }, create: { id: 2, uses: 1 }, update: { uses: 5 } })
+      expect([same.created, same.record]).toEqual([false, { id: 1, label: "Rock", uses: 5 }])
+      const other = yield* Effect.either(Tag.upsert({ where: { label: "rock" }, create: { id: 3, uses: 1 }, update: { uses: 9 } }))
+      if (dialect === "postgres") {
+        // a deterministic collation: "rock" is another key, inserted
+        expect(other).toEqual(Either.right({ record: { id: 3, label: "rock", uses: 1 }, created: true, action: "created" }))
+      } else {
+        // the database's key holds "Rock" for "rock": refused as a plain create is, nothing written
+        expect(Either.isLeft(other) && other.left._tag === "UniqueViolation" ? other.left.fields : other).toEqual(["label"])
+        expect((yield* Effect.flip(Tag.create({ id: 4, label: "ROCK", uses: 0 })))._tag).toBe("UniqueViolation")
+      }
+      expect(yield* Tag.read({ id: 1 })).toEqual({ id: 1, label: "Rock", uses: 5 })
+    }))
+
   it.effect("an Int key without a default: the failure names the column and says why", () =>
     Effect.gen(function*() {
       yield* legacy(dialect)
@@ -229,6 +283,25 @@ forEachDialect("values_existing", (it, dialect) => {
       expect(e.reason).toBe("column genre_id has no default and was not given a value (the database requires one)")
       expect(yield* Genre.count()).toBe(6)
     }))
+
+  if (dialect === "postgres") {
+    it.effect("a range and ORDER BY on our own indexed text column still use its index (the COLLATE \"C\" is dropped)", () =>
+      Effect.gen(function*() {
+        yield* Priced.create({ id: "p2", price: BigDecimal.unsafeFromString("2"), at: at("2020-01-01T00:00:02Z"), code: "y" })
+        const db = yield* Database.Database
+        const model = Priced.info
+        const ordered = selectWhere(db, model, toExpr(model.name, model.columnMap, { code: { $gt: "a" } }), {
+          suffix: orderClause(db.hooks, [{ field: model.columnMap.get("code")!, descending: false }]) + " LIMIT 1"
+        })
+        expect(ordered.sql).toContain(`"code"::text COLLATE "C" > $1 ORDER BY "code"::text COLLATE "C" ASC`)
+        const plan = yield* Database.transaction(Effect.gen(function*() {
+          yield* raw("SET LOCAL enable_seqscan = off")
+          return (yield* raw(`EXPLAIN (COSTS OFF) ${ordered.sql}`, ordered.params)).map((r) => String(r["query plan"]))
+        }))
+        expect(plan.join("\n")).toContain("Index Scan using value_priceds_code_idx")
+        expect(plan.join("\n")).not.toContain("Sort")
+      }))
+  }
 
   if (dialect !== "postgres") {
     it.effect("an equality on our own indexed text column still uses its index; ORDER BY too", () =>
@@ -246,6 +319,12 @@ forEachDialect("values_existing", (it, dialect) => {
           expect(plan!["key"]).toBe("value_priceds_code_idx")
           const [order] = yield* raw(`EXPLAIN ${ordered.sql}`, ordered.params)
           expect([order!["key"], String(order!["extra"])]).toEqual(["value_priceds_code_idx", expect.not.stringContaining("filesort")])
+          // a layer without autoMigrate still inspects the table once: our binary column sorts bare
+          const term = yield* Effect.provide(
+            Effect.zipRight(Priced.count(), Effect.map(Database.Database, (db2) => orderClause(db2.hooks, [{ field: model.columnMap.get("code")!, descending: false }]))),
+            Database.layer({ url: urlFor("mysql", "df_values_existing"), autoMigrate: false })
+          )
+          expect(term).toBe(" ORDER BY `code` ASC")
           // the utf8mb3_general_ci column: its index cannot serve a binary comparison
           const legacyPlan = yield* raw("EXPLAIN SELECT genre_id FROM legacy_genre WHERE name = ? COLLATE utf8mb4_nopad_bin", ["rock"])
           expect(legacyPlan[0]!["possible_keys"]).toBeNull()

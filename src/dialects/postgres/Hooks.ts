@@ -39,6 +39,8 @@ const columnType = (field: Field): string => {
   }
 }
 
+const isText = (field: Field) => field.kind === "string" || field.kind === "literal"
+
 /** The element type of a column's array parameter (the column type without its collation). */
 const arrayType = (field: Field) => columnType(field).replace(/ COLLATE "C"$/, "")
 
@@ -64,9 +66,13 @@ export const postgresDialect: Dialect = {
   stringLiteral: (value) => `'${value.replace(/'/g, "''")}'`,
   tableOptions: "",
   inlineIndexes: false,
-  orderedValue: (expr) => expr,
+  // A text column we did not create may have a locale collation ("a" < "B"): orderings and ranges
+  // compare as text in "C". On our own "C" columns PostgreSQL drops the COLLATE and the index still
+  // serves them; equality stays bare (byte-wise under every deterministic collation), so an index of
+  // the column's own collation serves it. `::text`: an enum column has no collation of its own.
+  orderedValue: (expr, field, range) => (range === true && isText(field) ? `${expr}::text COLLATE "C"` : expr),
   orderedParam: (param) => param,
-  sortKey: (expr) => expr,
+  sortKey: (expr, field) => (isText(field) ? `${expr}::text COLLATE "C"` : expr),
   textOf: (expr, field) => (field.kind === "uuid" ? `${expr}::text` : expr),
   // ILIKE folds case under the database's default ctype (the "C" column collation folds ASCII only)
   like: (expr, param, ci) => (ci ? `${expr} COLLATE "default" ILIKE ${param} ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`),
