@@ -23,6 +23,7 @@ import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
 import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
+import { makeSideEnsureTable } from "./SideDatabase.js"
 import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
@@ -117,6 +118,15 @@ export interface LayerOptions {
   readonly poolSize?: number
   readonly connectTimeout?: Duration.DurationInput
   readonly idleTimeout?: Duration.DurationInput
+  /**
+   * Bound on every statement (unset: none). PostgreSQL `statement_timeout` and MariaDB
+   * `max_statement_time` (MySQL 8 `max_execution_time`, SELECT only) on every session: the server
+   * cancels, `StatementTimeout`. A server that stays silent (a dead network path) is given up by
+   * the client one second later: `StatementTimeout` with code `CLIENT_TIMEOUT`, the connection
+   * discarded. SQLite cannot interrupt a running statement: there it bounds the wait for another
+   * process's lock (docs/dialects.md).
+   */
+  readonly statementTimeout?: Duration.DurationInput
   /** Create missing tables (at start for `models`, else on first use). Default true. */
   readonly autoMigrate?: boolean
   /**
@@ -141,7 +151,8 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
     idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
-    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {})
+    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
+    statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
   }
   return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
     const parsed = parseUrl(url)
@@ -169,7 +180,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
     }
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const driver = yield* Effect.try({ try: () => parseUrl(url), catch: (e) => e as Errors.ValidationError }).pipe(
+    const driver = yield* Effect.try({
+      try: () => parseUrl(url),
+      // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
+      catch: (e) => e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+    }).pipe(
       Effect.zipRight(connect(url, options))
     )
     const { client, dialect } = driver
@@ -331,6 +346,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
     const prepares = autoMigrate || dialect.inspectTable !== undefined
     const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model))
+    // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
+    const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     const ensureTable = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> =>
       !prepares || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
         const existing = tables.get(model.table)
@@ -340,7 +357,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
           if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
           const done = Deferred.unsafeMake<void, Errors.QueryError>(undefined as never)
           tables.set(model.table, done)
-          return detached(prepare(model)).pipe(
+          return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
             Effect.onExit((exit) => {
               if (Exit.isFailure(exit)) tables.delete(model.table)
               else ready.add(model.table)

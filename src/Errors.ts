@@ -110,14 +110,21 @@ export class UnsupportedFeature extends Data.TaggedError("UnsupportedFeature")<{
   }
 }
 
-/** The database could not be reached or the connection broke. */
+/**
+ * The database could not be reached (`phase: "connect"`), or an open connection broke or went
+ * silent mid-statement (`phase: "lost"`: the statement's outcome is unknown to the client).
+ */
 export class ConnectionError extends Data.TaggedError("ConnectionError")<{
   readonly dialect: string
   readonly code?: string
+  readonly phase?: "connect" | "lost"
   readonly cause?: unknown
 }> {
   override get message() {
-    return `cannot connect to ${this.dialect}${this.code ? ` (${this.code})` : ""}`
+    const code = this.code ? ` (${this.code})` : ""
+    return this.phase === "lost"
+      ? `the connection to ${this.dialect} was lost during a statement${code}`
+      : `cannot connect to ${this.dialect}${code}`
   }
 }
 
@@ -131,7 +138,11 @@ export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
   }
 }
 
-/** The statement was cancelled by a statement timeout. */
+/**
+ * The statement ran longer than the statement timeout: cancelled by the server, or (code
+ * `CLIENT_TIMEOUT`) given up by the client when no answer came within the bound — that connection
+ * is discarded.
+ */
 export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
   readonly dialect: string
   readonly code?: string
@@ -154,15 +165,22 @@ export class TransactionConflict extends Data.TaggedError("TransactionConflict")
   }
 }
 
-/** Any other database failure, with the driver's code (SQLSTATE, MariaDB errno or SQLite code). */
+/**
+ * Any other database failure, with the driver's code (SQLSTATE, MariaDB errno or SQLite code) and
+ * its `reason` — the code's meaning, or the driver's message with every literal taken out (never a
+ * bound value).
+ */
 export class DatabaseError extends Data.TaggedError("DatabaseError")<{
   readonly dialect: string
   readonly code?: string
+  readonly reason?: string
   readonly operation?: string
   readonly cause?: unknown
 }> {
   override get message() {
-    return `${this.dialect} error${this.code ? ` ${this.code}` : ""}${this.operation ? ` in ${this.operation}` : ""}`
+    return `${this.dialect} error${this.code ? ` ${this.code}` : ""}${this.reason ? ` "${this.reason}"` : ""}${
+      this.operation ? ` in ${this.operation}` : ""
+    }`
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import * as Errors from "../Errors.js"
 import type { ErrorContext } from "./Dialect.js"
+import { ConnectionGone, StatementDeadline, WaitDeadline } from "./Driver.js"
 
 /** The driver's own error inside an @effect/sql SqlError (or the cause itself). */
 export const driverCause = (cause: unknown): Record<string, unknown> => {
@@ -43,9 +44,36 @@ export const uniqueFields = (
   return (listed ?? []).map((c) => ctx?.fieldOfColumn?.get(c) ?? c)
 }
 
-const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"])
+const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "HANDSHAKE_NO_SSL_SUPPORT", "PROTOCOL_CONNECTION_LOST"])
+const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|HANDSHAKE_NO_SSL|HANDSHAKE_SSL_ERROR)/
+/** Codes and messages that mean an open connection broke (the rest of the connection failures happen while connecting). */
+const lostCodes = new Set(["ECONNRESET", "EPIPE", "57P01", "57P02", "08003", "08006", "08007", "2006", "2013", "1927", "4031", "CLIENT_GONE", "PROTOCOL_CONNECTION_LOST"])
+const lostMessage = /Connection terminated(?! due to connection timeout)|Connection lost|closed state|not queryable|socket hang up|server closed the connection/i
+const connectionMessage = /Connection terminated|connect ECONNREFUSED|Connection lost|closed state|not queryable|socket hang up|does not support SSL|error establishing an SSL connection/i
 
-/** Network failures and everything left over. */
+/** Whether a connection failure with this code or message broke an open connection ("lost") or never opened one. */
+export const connectionPhase = (code: string | undefined, message: string): "connect" | "lost" =>
+  (code !== undefined && lostCodes.has(code)) || lostMessage.test(message) ? "lost" : "connect"
+
+// a quoted literal right after one of these words is an identifier (kept); any other is a value (taken out)
+const identifierBefore =
+  /\b(?:column|columns|table|relation|key|constraint|index|function|type|database|schema|sequence|view|field|operator|procedure|trigger|savepoint|cursor|statement)\s*$/i
+
+/**
+ * A driver message safe to show: its first line, with every quoted literal that is not an
+ * identifier (backquoted, or a quoted name right after `column`, `table`, `key` …) replaced by `…` (`invalid input syntax for type integer: "abc"` →
+ * `invalid input syntax for type integer: …`), at most 200 characters.
+ */
+export const reasonOf = (message: unknown): string | undefined => {
+  if (typeof message !== "string" || message === "") return undefined
+  const line = message.split("\n")[0]!
+  const out = line.replace(/'(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`/g, (literal, offset: number) =>
+    // backticks quote MySQL identifiers only, never values
+    (literal.startsWith("`") || identifierBefore.test(line.slice(Math.max(0, offset - 24), offset))) && literal.length <= 130 ? literal : "…")
+  return out.length > 200 ? `${out.slice(0, 199)}…` : out
+}
+
+/** Network failures, our own timers' failures, and everything left over. */
 export const classifyCommon = (
   dialect: string,
   code: string | undefined,
@@ -53,18 +81,33 @@ export const classifyCommon = (
   ctx: ErrorContext | undefined
 ): Errors.QueryError => {
   const err = driverCause(cause)
+  if (err instanceof StatementDeadline) return new Errors.StatementTimeout({ dialect, code: err.code, cause })
+  if (err instanceof WaitDeadline) return new Errors.PoolTimeout({ dialect, cause })
+  if (err instanceof ConnectionGone) return new Errors.ConnectionError({ dialect, code: err.code, phase: "lost", cause })
   const sys = typeof err["code"] === "string" ? err["code"] : undefined
   const errors = Array.isArray(err["errors"]) ? (err["errors"] as Array<{ code?: string }>) : []
+  const message = String(err["message"] ?? "")
+  // TLS refused or a certificate that fails verification: never a plaintext fallback
+  if (sys !== undefined && tlsCodes.test(sys)) return new Errors.ConnectionError({ dialect, code: sys, phase: "connect", cause })
   if ((sys && connectionCodes.has(sys)) || errors.some((e) => e.code && connectionCodes.has(e.code))) {
-    return new Errors.ConnectionError({ dialect, code: sys ?? errors[0]?.code ?? "ECONNREFUSED", cause })
+    const c = sys ?? errors[0]?.code ?? "ECONNREFUSED"
+    return new Errors.ConnectionError({ dialect, code: c, phase: connectionPhase(c, message), cause })
   }
-  if (/Connection terminated|connect ECONNREFUSED|Connection lost|closed state/i.test(String(err["message"] ?? ""))) {
-    return new Errors.ConnectionError({ dialect, cause })
+  if (connectionMessage.test(message)) {
+    return new Errors.ConnectionError({ dialect, phase: connectionPhase(undefined, message), cause })
   }
+  const reason = reasonOf(err["sqlMessage"] ?? err["message"])
   return new Errors.DatabaseError({
     dialect,
     ...(code !== undefined ? { code } : sys !== undefined ? { code: sys } : {}),
+    ...(reason !== undefined ? { reason } : {}),
     ...(ctx ? { operation: `${ctx.model}.${ctx.operation}` } : {}),
     cause
   })
 }
+
+/** A failure while opening the database is a connection failure of the "connect" phase, whatever the driver said. */
+export const atConnect = (error: Errors.QueryError): Errors.QueryError =>
+  error._tag === "ConnectionError" && error.phase !== "connect"
+    ? new Errors.ConnectionError({ dialect: error.dialect, ...(error.code !== undefined ? { code: error.code } : {}), phase: "connect", cause: error.cause })
+    : error

@@ -16,6 +16,35 @@ export interface DriverOptions {
   readonly idleTimeout: Duration.Duration
   /** SQLite's journal mode to set; absent: the file keeps its own. */
   readonly journalMode?: JournalMode
+  /** The server's own statement timeout, and (plus `deadlineGrace`) the client's bound on one answer. */
+  readonly statementTimeout: Duration.Duration | undefined
+}
+
+/** How much longer than the statement timeout the client waits for an answer before it gives the connection up. */
+export const deadlineGrace = 1_000
+
+/** The client's timer ran out before the server answered: the connection was destroyed. */
+export class StatementDeadline extends Error {
+  readonly code = "CLIENT_TIMEOUT"
+  constructor() {
+    super("no answer within the statement timeout; the connection was discarded")
+  }
+}
+
+/** Nobody gave the connection back within connectTimeout (our own wait, where the driver has none). */
+export class WaitDeadline extends Error {
+  readonly code = "POOL_TIMEOUT"
+  constructor() {
+    super("no connection became free within connectTimeout")
+  }
+}
+
+/** The connection broke while the statement ran (our own detection, where the driver has none). */
+export class ConnectionGone extends Error {
+  readonly code = "CLIENT_GONE"
+  constructor() {
+    super("the connection broke during the statement")
+  }
 }
 
 /** SQLite's journal modes (`PRAGMA journal_mode`). */

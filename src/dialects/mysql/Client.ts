@@ -10,9 +10,12 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import { makeCompiler } from "@effect/sql-mysql2/MysqlClient"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import mysql from "mysql2"
-import { type Execute, fallback } from "../../sql/Driver.js"
+import { bounded, type Held } from "../../sql/Deadline.js"
+import { deadlineGrace, type Execute, fallback, WaitDeadline } from "../../sql/Driver.js"
+import { tlsOptions } from "../../sql/Tls.js"
+import type { Tls } from "../../Url.js"
 
 /** Connection settings (the password stays out of every message). */
 export interface MysqlOptions {
@@ -20,11 +23,16 @@ export interface MysqlOptions {
   readonly port: number
   readonly database: string | undefined
   readonly user: string | undefined
-  readonly password: string | undefined
+  readonly password: Redacted.Redacted<string> | undefined
+  readonly tls: Tls
   readonly poolSize: number
   readonly connectTimeoutMs: number
   readonly idleTimeoutMs: number
+  /** MariaDB's max_statement_time (MySQL's max_execution_time, SELECT only) on every session. */
+  readonly statementTimeoutMs: number | undefined
 }
+
+const noop = () => {}
 
 type Target = mysql.Pool | mysql.PoolConnection
 
@@ -75,21 +83,33 @@ const connectionOf = (target: Target): Connection & { readonly raw: Target } => 
   }
 }
 
+/** A fatal error (socket, protocol, our timers, a killed session) leaves the connection unusable; a server error does not. */
+const breaks = (err: unknown) =>
+  err !== null && typeof err === "object" &&
+  ((err as { fatal?: unknown }).fatal === true || [1927, 2006, 2013, 4031].includes((err as { errno?: number }).errno ?? 0))
+
 /** Opens the pool, checks it answers, and returns the @effect/sql client and the hot path. */
 export const make = (options: MysqlOptions) =>
   Effect.gen(function*() {
+    const ssl = yield* Effect.try({ try: () => tlsOptions(options.tls), catch: (e) => e as never })
+    const access = {
+      host: options.host,
+      port: options.port,
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.password !== undefined ? { password: Redacted.value(options.password) } : {}),
+      ...(ssl !== false ? { ssl: { ...ssl } } : {}),
+      connectTimeout: options.connectTimeoutMs
+    }
+    const statementMs = options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.floor(options.statementTimeoutMs))
+    const deadlineMs = statementMs === undefined ? undefined : statementMs + deadlineGrace
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() =>
         mysql.createPool({
-          host: options.host,
-          port: options.port,
+          ...access,
           ...(options.database !== undefined ? { database: options.database } : {}),
-          ...(options.user !== undefined ? { user: options.user } : {}),
-          ...(options.password !== undefined ? { password: options.password } : {}),
           connectionLimit: options.poolSize,
           maxIdle: options.poolSize,
           idleTimeout: options.idleTimeoutMs,
-          connectTimeout: options.connectTimeoutMs,
           timezone: "Z",
           dateStrings: false,
           supportBigNumbers: true,
@@ -103,7 +123,17 @@ export const make = (options: MysqlOptions) =>
     )
     // queued on the new connection before anything else runs on it (SET SESSION needs no privilege;
     // were it to fail, the session would keep the server's mode, and LIKE would still work)
-    pool.on("connection", (conn) => void conn.query(sessionSettings, () => {}))
+    pool.on("connection", (conn) => {
+      // mysql2's pool listens once for a connection's errors: a second one (a socket reset after a
+      // failed statement) would be an unhandled 'error' event. Pending statements fail typed.
+      conn.on("error", noop)
+      conn.query(sessionSettings, noop)
+      if (statementMs !== undefined) {
+        // MariaDB's variable, then MySQL 8's (SELECT only); the one the server lacks fails, ignored
+        conn.query(`SET SESSION max_statement_time = ${statementMs / 1000}`, noop)
+        conn.query(`SET SESSION max_execution_time = ${statementMs}`, noop)
+      }
+    })
     // mysql2 keeps its counts in fields it does not document (queues with a length): read them
     // where they have that shape, else report nothing
     const internals = pool as unknown as Record<string, { readonly length?: unknown } | undefined>
@@ -126,7 +156,7 @@ export const make = (options: MysqlOptions) =>
       let settled = false
       const timer = setTimeout(() => {
         settled = true
-        cb(new Error("Timeout acquiring a pooled connection"), undefined)
+        cb(new WaitDeadline(), undefined)
       }, options.connectTimeoutMs)
       pool.getConnection((err, conn) => {
         if (settled) return void (err ? undefined : conn.release())
@@ -136,25 +166,59 @@ export const make = (options: MysqlOptions) =>
       })
     }
     const getConnection = (cb: Handover) => (mustWait() ? waitForConnection(cb) : pool.getConnection((err, conn) => cb(err, conn)))
-    // the hot path outside transactions: mysql2's pool.execute, or our bounded wait when it would queue
-    const poolExecute: Execute = (sql, params, raw) =>
-      Effect.async<unknown, unknown>((resume) => {
-        const done = (err: unknown, result: unknown) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
-        if (!mustWait()) return void pool.execute({ sql, values: params as Array<unknown> }, done)
-        waitForConnection((err, conn) => {
-          if (err || conn === undefined) return done(err ?? new Error("no connection"), undefined)
-          conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
-            conn.release()
-            done(e, result)
-          })
-        })
+    // KILL QUERY from a connection of its own (bounded by connectTimeout, never throws)
+    const killQuery = (threadId: number) => {
+      const killer = mysql.createConnection(access)
+      killer.on("error", noop)
+      const timer = setTimeout(() => killer.destroy(), 2 * options.connectTimeoutMs)
+      timer.unref?.()
+      killer.query(`KILL QUERY ${threadId}`, () => {
+        clearTimeout(timer)
+        killer.destroy()
       })
+    }
+    // KILL QUERY names a thread, not a statement: one that arrives late would stop whatever that
+    // connection runs next. A connection that was sent one is therefore never reused.
+    const cancelled = new WeakSet<mysql.PoolConnection>()
+    const giveBack = (conn: mysql.PoolConnection) => (cancelled.has(conn) ? conn.destroy() : conn.release())
+    const heldOf = (conn: mysql.PoolConnection): Held => ({
+      cancel: () => {
+        cancelled.add(conn)
+        if (Number.isInteger(conn.threadId)) killQuery(conn.threadId)
+      },
+      destroy: () => conn.destroy()
+    })
+    // the hot path outside transactions: a pool connection for the one statement (our bounded wait
+    // when mysql2 would queue), given back when the server answers
+    const poolExecute: Execute = (sql, params, raw) =>
+      bounded(deadlineMs, options.connectTimeoutMs, (sent, finish, wanted) =>
+        getConnection((err, conn) => {
+          if (err || conn === undefined) return finish(err ?? new Error("no connection"))
+          if (!wanted()) return conn.release()
+          sent(heldOf(conn))
+          conn.execute({ sql, values: params as Array<unknown> }, (e, result) => {
+            if (breaks(e)) conn.destroy()
+            else giveBack(conn)
+            finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
+          })
+        }))
+    // a transaction's connection: bounded and cancellable the same way
+    const boundedOn = (conn: mysql.PoolConnection, method: "execute" | "query"): Execute => (sql, params, raw) =>
+      bounded(deadlineMs, options.connectTimeoutMs, (sent, finish) => {
+        sent(heldOf(conn))
+        ;(conn[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
+          { sql, values: params },
+          (e, result) => finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
+        )
+      })
+    const isConnection = (target: Target | undefined): target is mysql.PoolConnection =>
+      target !== undefined && typeof (target as { threadId?: unknown }).threadId === "number"
     const reserve = Effect.acquireRelease(
       Effect.async<mysql.PoolConnection, SqlError>((resume) => {
         getConnection((cause, conn) =>
           resume(cause || conn === undefined ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
       }),
-      (conn) => Effect.sync(() => conn.release())
+      (conn) => Effect.sync(() => giveBack(conn))
     )
     const poolConnection = connectionOf(pool)
     const client = yield* SqlClient.make({
@@ -169,13 +233,13 @@ export const make = (options: MysqlOptions) =>
         resume(
           cause || conn === undefined
             ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
-            : Effect.succeed([connectionOf(conn), Effect.sync(() => conn.release())] as const)
+            : Effect.succeed([connectionOf(conn), Effect.sync(() => giveBack(conn))] as const)
         ))
     })
     // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver
     const control = (connection: Connection, sql: string) => {
       const raw = (connection as { raw?: Target }).raw
-      return raw !== undefined ? send(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
+      return isConnection(raw) ? boundedOn(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
     }
     return {
       client,
@@ -185,7 +249,7 @@ export const make = (options: MysqlOptions) =>
       execute: poolExecute,
       executeOn: (connection: Connection): Execute => {
         const raw = (connection as { raw?: Target }).raw
-        return raw !== undefined ? send(raw, "execute") : fallback(connection)
+        return isConnection(raw) ? boundedOn(raw, "execute") : raw !== undefined ? send(raw, "execute") : fallback(connection)
       }
     }
   })

@@ -5,26 +5,29 @@
  * @since 0.1.0
  */
 import { Duration, Effect } from "effect"
+import * as Errors from "../../Errors.js"
+import { atConnect } from "../../sql/ClassifyError.js"
 import type { Connect } from "../../sql/Driver.js"
+import type { ParsedUrl } from "../../Url.js"
 import * as Client from "./Client.js"
 import { makeMysqlDialect } from "./Hooks.js"
 
 const probe = makeMysqlDialect("utf8mb4_bin")
 
 /** Connects a pool, reads the server flavour and picks its binary NO PAD collation. */
-export const connectMysql: Connect<{
-  readonly host: string
-  readonly port: number
-  readonly database: string | undefined
-  readonly user: string | undefined
-  readonly password: string | undefined
-}> = (url, options) =>
+export const connectMysql: Connect<Extract<ParsedUrl, { readonly dialect: "mysql" }>> = (url, options) =>
   Effect.gen(function*() {
     const { acquire, client, control, execute, executeOn, poolStats } = yield* Client.make({
-      ...url,
+      host: url.host,
+      port: url.port,
+      database: url.database,
+      user: url.user,
+      password: url.password,
+      tls: url.tls,
       poolSize: options.poolSize,
       connectTimeoutMs: Duration.toMillis(options.connectTimeout),
-      idleTimeoutMs: Duration.toMillis(options.idleTimeout)
+      idleTimeoutMs: Duration.toMillis(options.idleTimeout),
+      statementTimeoutMs: options.statementTimeout === undefined ? undefined : Duration.toMillis(options.statementTimeout)
     })
     const rows = (yield* execute("SELECT VERSION() AS v", [], false)) as Array<{ v: string }>
     const mariadb = /mariadb/i.test(rows[0]?.v ?? "")
@@ -40,4 +43,4 @@ export const connectMysql: Connect<{
       control,
       poolStats
     }
-  }).pipe(Effect.mapError((e) => probe.classify(e, undefined)))
+  }).pipe(Effect.mapError((e) => (e instanceof Errors.ValidationError ? e : atConnect(probe.classify(e, undefined)))))

@@ -69,47 +69,58 @@ interface Wire {
   sendCopyFail(message: string): void
 }
 
+/** How a COPY ended: the rows copied, or a piece of `data` that threw (a defect of the caller's). */
+export type CopyOutcome = { readonly rows: number } | { readonly thrown: unknown }
+
 /**
- * Runs `COPY … FROM STDIN` on `client`, sending each piece of `data` as soon as it is made (the
- * server parses one while the next is encoded); succeeds with the number of rows copied. Failures
- * are the server's own errors (with SQLSTATE), unclassified; a piece that throws aborts the COPY.
+ * Sends `COPY … FROM STDIN` on `client`, each piece of `data` as soon as it is made (the server
+ * parses one while the next is encoded), and calls `done` once: with the server's error (with
+ * SQLSTATE, unclassified), a broken connection's error, or the outcome. A piece that throws aborts
+ * the COPY. The caller bounds and cancels it (src/sql/Deadline.ts).
  */
-export const copyIn = (client: Submits, sql: string, data: Iterable<string>): Effect.Effect<number, unknown> =>
-  Effect.async<number, unknown>((resume) => {
-    let rows = 0
-    let done = false
-    let failure: unknown = undefined
-    const finish = (error: unknown) => {
-      if (done) return
-      done = true
-      if (failure !== undefined) resume(Effect.die(failure))
-      else resume(error === undefined ? Effect.succeed(rows) : Effect.fail(error))
-    }
-    const noop = () => {}
-    client.query({
-      text: sql,
-      submit: (wire: Wire) => wire.query(sql),
-      handleCopyInResponse: (wire: Wire) => {
-        try {
-          for (const piece of data) wire.sendCopyFromChunk(Buffer.from(piece, "utf8"))
-        } catch (e) {
-          // the server answers CopyFail with an error, then ReadyForQuery; ours is the real cause
-          failure = e
-          return wire.sendCopyFail("aborted by the client")
-        }
-        wire.endCopyFrom()
-      },
-      handleCommandComplete: (msg: Message) => {
-        const m = /^COPY (\d+)/.exec(msg.text ?? "")
-        if (m) rows = Number(m[1])
-      },
-      // the server ends every simple query with ReadyForQuery; after an error pg calls handleError instead
-      handleReadyForQuery: () => finish(undefined),
-      handleError: (error: unknown) => finish(error),
-      handleRowDescription: noop,
-      handleDataRow: noop,
-      handleEmptyQuery: noop,
-      handlePortalSuspended: noop,
-      handleCopyData: noop
-    })
+export const startCopy = (client: Submits, sql: string, data: Iterable<string>, done: (error: unknown, outcome?: CopyOutcome) => void): void => {
+  let rows = 0
+  let finished = false
+  let failure: unknown = undefined
+  let thrown = false
+  const finish = (error: unknown) => {
+    if (finished) return
+    finished = true
+    if (thrown) done(undefined, { thrown: failure })
+    else if (error !== undefined) done(error)
+    else done(undefined, { rows })
+  }
+  const noop = () => {}
+  client.query({
+    text: sql,
+    submit: (wire: Wire) => wire.query(sql),
+    handleCopyInResponse: (wire: Wire) => {
+      try {
+        for (const piece of data) wire.sendCopyFromChunk(Buffer.from(piece, "utf8"))
+      } catch (e) {
+        // the server answers CopyFail with an error, then ReadyForQuery; ours is the real cause
+        failure = e
+        thrown = true
+        return wire.sendCopyFail("aborted by the client")
+      }
+      wire.endCopyFrom()
+    },
+    handleCommandComplete: (msg: Message) => {
+      const m = /^COPY (\d+)/.exec(msg.text ?? "")
+      if (m) rows = Number(m[1])
+    },
+    // the server ends every simple query with ReadyForQuery; after an error pg calls handleError
+    // instead (also when the socket breaks: pg errors every pending query)
+    handleReadyForQuery: () => finish(undefined),
+    handleError: (error: unknown) => finish(error),
+    handleRowDescription: noop,
+    handleDataRow: noop,
+    handleEmptyQuery: noop,
+    handlePortalSuspended: noop,
+    handleCopyData: noop
   })
+}
+
+/** The rows copied, or the thrown piece as a defect. */
+export const copyResult = (outcome: CopyOutcome): Effect.Effect<number> =>
+  "rows" in outcome ? Effect.succeed(outcome.rows) : Effect.die(outcome.thrown)

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Errors from "../../Errors.js"
-import { classifyCommon, driverCause, requiredColumnNull, uniqueFields } from "../../sql/ClassifyError.js"
+import { classifyCommon, connectionPhase, driverCause, requiredColumnNull, uniqueFields } from "../../sql/ClassifyError.js"
 import type { ErrorContext } from "../../sql/Dialect.js"
 
 const dialect = "postgres"
@@ -24,7 +24,7 @@ export const classifyPostgresError = (cause: unknown, ctx: ErrorContext | undefi
   if (code === "40001" || code === "40P01") return new Errors.TransactionConflict({ dialect, code, cause })
   if (code === "57014") return new Errors.StatementTimeout({ dialect, code, cause })
   if (code?.startsWith("08") || code === "57P01" || code === "57P03" || code === "3D000" || code === "28P01" || code === "28000") {
-    return new Errors.ConnectionError({ dialect, code, cause })
+    return new Errors.ConnectionError({ dialect, code, phase: connectionPhase(code, err.message ?? ""), cause })
   }
   if (/timeout exceeded when trying to connect/i.test(err.message ?? "")) return new Errors.PoolTimeout({ dialect, cause })
   return classifyCommon(dialect, code, cause, ctx)

@@ -8,16 +8,21 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { SqlError } from "@effect/sql/SqlError"
 import type { Connection } from "@effect/sql/SqlConnection"
-import { Duration, Effect } from "effect"
+import { Duration, Effect, Redacted } from "effect"
 import pg from "pg"
-import { type Connect, type Execute, fallback } from "../../sql/Driver.js"
-import { copyIn, type Submits } from "./Copy.js"
+import * as Errors from "../../Errors.js"
+import { atConnect } from "../../sql/ClassifyError.js"
+import { bounded, type Held } from "../../sql/Deadline.js"
+import { type Connect, ConnectionGone, deadlineGrace, type Execute, fallback } from "../../sql/Driver.js"
+import { tlsOptions } from "../../sql/Tls.js"
+import type { ParsedUrl } from "../../Url.js"
+import { type CopyOutcome, copyResult, type Submits, startCopy } from "./Copy.js"
 import { postgresDialect } from "./Hooks.js"
 import { utcTypes } from "./Types.js"
 
-interface Queryable {
-  query(config: pg.QueryConfig, callback: (err: Error | null, result: pg.QueryResult) => void): void
-}
+type PostgresUrl = Extract<ParsedUrl, { readonly dialect: "postgres" }>
+
+const noop = () => {}
 
 /**
  * Statement names by SQL text: each pooled connection prepares a text once, then reuses it. After a
@@ -46,44 +51,115 @@ type Namer = ReturnType<typeof makeNamer>
 
 const isStalePlan = (err: unknown) => (err as { code?: unknown } | null)?.code === "0A000"
 
-// only outside a transaction: inside one, the failed statement has already aborted it
-const run = (target: Queryable, namer: Namer, retryStale: boolean): Execute => (sql, params, raw) =>
-  Effect.async<unknown, unknown>((resume) => {
-    const send = (name: string | undefined, retried: boolean) =>
-      target.query(
-        name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> },
-        (err, result) => {
-          if (err && retryStale && !retried && name !== undefined && isStalePlan(err)) return send(namer.rename(sql), true)
-          resume(err ? Effect.fail(err) : Effect.succeed(raw ? result : result.rows))
-        }
-      )
-    send(namer.nameOf(sql), false)
-  })
+/**
+ * A server error leaves the connection usable, unless it is FATAL (the server ends the session:
+ * terminated, shutting down); anything else (socket, protocol, our timers) does not either.
+ */
+const breaks = (err: unknown) =>
+  err !== undefined && err !== null && (!(err instanceof pg.DatabaseError) || err.severity === "FATAL" || err.severity === "PANIC")
+
+type Rows = (err: Error | null, result: pg.QueryResult) => void
 
 /** Connects a pool; fails with a typed error when the server cannot be reached. */
-export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, options) =>
+export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
   Effect.gen(function*() {
+    const ssl = yield* Effect.try({ try: () => tlsOptions(url.tls), catch: (e) => e as never })
+    const connectMs = Duration.toMillis(options.connectTimeout)
+    const statementMs = options.statementTimeout === undefined ? undefined : Math.max(1, Math.floor(Duration.toMillis(options.statementTimeout)))
+    const deadlineMs = statementMs === undefined ? undefined : statementMs + deadlineGrace
+    const config: pg.ClientConfig = {
+      host: url.host,
+      port: url.port,
+      ...(url.database !== undefined ? { database: url.database } : {}),
+      ...(url.user !== undefined ? { user: url.user } : {}),
+      ...(url.password !== undefined ? { password: Redacted.value(url.password) } : {}),
+      ...(url.options !== undefined ? { options: url.options } : {}),
+      ssl,
+      application_name: url.applicationName ?? "effect-dataflow",
+      connectionTimeoutMillis: connectMs,
+      // sent at connection start: every statement of every session is bounded by the server
+      ...(statementMs !== undefined ? { statement_timeout: statementMs } : {})
+    }
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const p = new pg.Pool({
-          connectionString: url,
-          max: options.poolSize,
-          connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
-          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
-          application_name: "effect-dataflow",
-          // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
-          types: utcTypes
-        })
-        p.on("error", () => {}) // idle client errors surface on the next use, typed
+        // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
+        const p = new pg.Pool({ ...config, max: options.poolSize, idleTimeoutMillis: Duration.toMillis(options.idleTimeout), types: utcTypes })
+        p.on("error", noop) // idle client errors surface on the next use, typed
+        // pg-pool listens for a client's errors only while it is idle: one that breaks while we hold
+        // it (a second ECONNRESET after a failed COPY, a killed backend) would be an unhandled
+        // 'error' event and end the process. Its pending queries fail typed all the same.
+        p.on("connect", (c) => void c.on("error", noop))
         return p
       }),
       (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption(1000))
     )
-    const client = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: "effect-dataflow" }).pipe(
+    const client = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: config.application_name! }).pipe(
       Effect.provide(Reactivity.layer)
     )
     yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: (cause) => new SqlError({ cause, message: "Failed to connect" }) })
     const namer = makeNamer()
+
+    // pg_cancel_backend from a connection of its own (bounded by connectTimeout, never throws)
+    const cancelBackend = (pid: number) => {
+      const canceller = new pg.Client({ ...config, application_name: `${config.application_name}:cancel` })
+      canceller.on("error", noop)
+      const timer = setTimeout(() => void canceller.end().catch(noop), connectMs)
+      timer.unref?.()
+      canceller.connect()
+        .then(() => canceller.query("SELECT pg_cancel_backend($1)", [pid]))
+        .catch(noop)
+        .finally(() => {
+          clearTimeout(timer)
+          canceller.end().catch(noop)
+        })
+    }
+    // A cancel names a backend, not a statement: one that arrives late would stop whatever that
+    // connection runs next. A client that was sent a cancel is therefore never reused.
+    const cancelled = new WeakSet<pg.ClientBase>()
+    const giveBack = (c: pg.ClientBase, release: (err?: Error | boolean) => void, err: unknown) =>
+      release(breaks(err) ? (err as Error) : cancelled.has(c) ? new Error("cancelled") : undefined)
+    const heldOf = (c: pg.ClientBase): Held => ({
+      cancel: () => {
+        cancelled.add(c)
+        const pid = (c as unknown as { processID?: unknown }).processID
+        if (typeof pid === "number") cancelBackend(pid)
+      },
+      destroy: () => (c as unknown as { connection?: { stream?: { destroy(e: Error): void } } }).connection?.stream?.destroy(new ConnectionGone())
+    })
+    const send = (c: pg.ClientBase, sql: string, params: ReadonlyArray<unknown>, name: string | undefined, cb: Rows) =>
+      c.query(name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> }, cb)
+
+    // outside a transaction: a pooled client for the one statement, given back when the server answers
+    const execute: Execute = (sql, params, raw) =>
+      bounded(deadlineMs, connectMs, (sent, finish, wanted) =>
+        pool.connect((err, c, release) => {
+          if (err || c === undefined) return finish(err ?? new Error("no client"))
+          if (!wanted()) return release()
+          sent(heldOf(c))
+          const go = (name: string | undefined, retried: boolean) =>
+            send(c, sql, params, name, (e, result) => {
+              // a statement prepared before a migration changed its columns' types: prepare it anew
+              if (e && !retried && name !== undefined && isStalePlan(e)) return go(namer.rename(sql), true)
+              giveBack(c, release, e)
+              finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
+            })
+          go(namer.nameOf(sql), false)
+        }))
+    // a transaction's client (no stale-plan retry: the failed statement has already aborted it)
+    const executeOnClient = (c: pg.ClientBase): Execute => (sql, params, raw) =>
+      bounded(deadlineMs, connectMs, (sent, finish) => {
+        sent(heldOf(c))
+        send(c, sql, params, namer.nameOf(sql), (e, result) => finish(e ?? undefined, e ? undefined : raw ? result : result.rows))
+      })
+    const copyOn = (c: pg.ClientBase & Submits, sql: string, data: Iterable<string>) =>
+      Effect.flatMap(
+        bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish) => {
+          sent(heldOf(c))
+          startCopy(c, sql, data, finish)
+        }),
+        copyResult
+      )
+
     // Transactions without a Scope: a pooled pg client wrapped in @effect/sql-pg's own connection
     // class (so that db.sql joins the transaction), and the effect that gives it back. The class is
     // not exported: it is taken from one reserved connection, and used only if it wraps a client as
@@ -100,40 +176,50 @@ export const connectPostgres: Connect<{ readonly url: string }> = ({ url }, opti
         c.on("error", onError)
         resume(Effect.succeed([new Wrap(c), Effect.sync(() => {
           c.off("error", onError)
-          release(broken)
+          giveBack(c, release, broken)
         })] as const))
       })
     })
+    const rawOf = (connection: Connection | undefined) => (connection as unknown as { pg?: pg.PoolClient } | undefined)?.pg
     // BEGIN, COMMIT, SAVEPOINT …: one simple-protocol query on the transaction's client
     const control = (connection: Connection, sql: string) => {
-      const raw = (connection as unknown as { pg?: pg.PoolClient }).pg
+      const raw = rawOf(connection)
       return raw === undefined
         ? connection.executeUnprepared(sql, [], undefined)
-        : Effect.async<unknown, unknown>((resume) => {
-          raw.query(sql, (err: Error | null) => resume(err ? Effect.fail(err) : Effect.void))
+        : bounded(deadlineMs, connectMs, (sent, finish) => {
+          sent(heldOf(raw))
+          raw.query(sql, (err: Error | null) => finish(err ?? undefined))
         })
     }
     return {
       ...(wraps ? { acquire, control } : {}),
       client,
       dialect: postgresDialect,
-      execute: run(pool, namer, true),
+      execute,
       // @effect/sql-pg's reserved connection carries its pg client as `pg`
       executeOn: (connection: Connection) => {
-        const raw = (connection as unknown as { pg?: Queryable }).pg
-        return raw !== undefined ? run(raw, namer, false) : fallback(connection)
+        const raw = rawOf(connection)
+        return raw !== undefined ? executeOnClient(raw) : fallback(connection)
       },
       copyIn: (connection: Connection | undefined) => {
-        const client = (connection as unknown as { pg?: Submits } | undefined)?.pg
-        if (client !== undefined) return (sql: string, data: Iterable<string>) => copyIn(client, sql, data)
-        // outside a transaction: a pooled client for the one statement
+        const raw = rawOf(connection)
+        if (raw !== undefined) return (sql: string, data: Iterable<string>) => copyOn(raw as pg.PoolClient & Submits, sql, data)
+        // outside a transaction: a pooled client for the one statement, given back when it ends
         return (sql: string, data: Iterable<string>) =>
-          Effect.acquireUseRelease(
-            Effect.tryPromise({ try: () => pool.connect(), catch: (e) => e }),
-            (c) => copyIn(c, sql, data),
-            (c, exit) => Effect.sync(() => c.release(exit._tag === "Failure" ? true : undefined))
+          Effect.flatMap(
+            bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish, wanted) =>
+              pool.connect((err, c, release) => {
+                if (err || c === undefined) return finish(err ?? new Error("no client"))
+                if (!wanted()) return release()
+                sent(heldOf(c))
+                startCopy(c as pg.PoolClient & Submits, sql, data, (e, outcome) => {
+                  giveBack(c, release, e)
+                  finish(e, outcome)
+                })
+              })),
+            copyResult
           )
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }
-  }).pipe(Effect.mapError((e) => postgresDialect.classify(e, undefined)))
+  }).pipe(Effect.mapError((e) => (e instanceof Errors.ValidationError ? e : atConnect(postgresDialect.classify(e, undefined)))))

@@ -12,15 +12,18 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import { Effect, Scope } from "effect"
-import { busy, type Execute, type JournalMode, journalModes } from "../../sql/Driver.js"
+import { busy, type Execute, type JournalMode, journalModes, WaitDeadline } from "../../sql/Driver.js"
 import { decimalSortKey } from "./DecimalKey.js"
 
 /** Options of the SQLite client. */
 export interface SqliteOptions {
   readonly filename: string
+  /** How long a statement waits for another process's lock (SQLite's busy timeout). */
   readonly busyTimeoutMs: number
   /** Set on open; absent: the file keeps its journal mode (SQLite stores WAL in the file). */
   readonly journalMode?: JournalMode
+  /** How long a statement or transaction waits for the one connection held by a transaction of this layer. */
+  readonly waitTimeoutMs: number
 }
 
 const regexpCache = new Map<string, RegExp>()
@@ -70,7 +73,7 @@ export const make = (
     readonly execute: Execute
     readonly executeSync: (sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
     readonly executeOn: (c: Connection) => Execute
-    readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>]>
+    readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], WaitDeadline>
     readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
     readonly executeOnSync: (c: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
     readonly firstRowSync: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
@@ -150,24 +153,46 @@ export const make = (
       executeStream: () => Effect.dieMessage("executeStream is not implemented for SQLite") as never
     }
     // The one connection has one holder at a time (a transaction); statements from outside it wait
-    // their turn. A lock of our own: taken and given back synchronously when nobody waits (an
-    // Effect Semaphore costs a suspension per take); a release wakes every waiter, each tries again.
+    // their turn, waitTimeoutMs at most (then WaitDeadline: PoolTimeout). A lock of our own: taken
+    // and given back synchronously when nobody waits (an Effect Semaphore costs a suspension per
+    // take); a release wakes every waiter, each tries again.
     let held = false
     const waiters = new Set<() => void>()
-    const take: Effect.Effect<void> = Effect.suspend(() => {
+    const waitFor = (until: number): Effect.Effect<void, WaitDeadline> =>
+      Effect.suspend(() => {
+        if (!held) {
+          held = true
+          return Effect.void
+        }
+        const left = until - Date.now()
+        if (left <= 0) return Effect.fail(new WaitDeadline())
+        return Effect.flatMap(
+          Effect.async<void>((resume) => {
+            const wake = () => {
+              clearTimeout(timer)
+              resume(Effect.void)
+            }
+            const timer = setTimeout(() => {
+              waiters.delete(wake)
+              resume(Effect.void)
+            }, left)
+            waiters.add(wake)
+            return Effect.sync(() => {
+              clearTimeout(timer)
+              waiters.delete(wake)
+            })
+          }),
+          () => waitFor(until)
+        )
+      })
+    const take: Effect.Effect<void, WaitDeadline> = Effect.suspend(() => {
       if (!held) {
         held = true
         return Effect.void
       }
-      return Effect.flatMap(
-        Effect.async<void>((resume) => {
-          const wake = () => resume(Effect.void)
-          waiters.add(wake)
-          return Effect.sync(() => waiters.delete(wake))
-        }),
-        () => take
-      )
+      return waitFor(Date.now() + options.waitTimeoutMs)
     })
+    const asSqlError = (cause: WaitDeadline) => new SqlError({ cause, message: "Timed out waiting for the connection" })
     const release = Effect.sync(() => {
       held = false
       if (waiters.size > 0) {
@@ -178,9 +203,12 @@ export const make = (
     })
     const withLock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.uninterruptibleMask((restore) => Effect.zipRight(restore(take), Effect.ensuring(restore(effect), release)))
-    const acquirer = withLock(Effect.succeed(connection))
+    const acquirer = Effect.mapError(withLock(Effect.succeed(connection)), asSqlError)
     const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
-      Effect.as(Effect.zipRight(restore(take), Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))), connection)
+      Effect.as(
+        Effect.zipRight(Effect.mapError(restore(take), asSqlError), Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))),
+        connection
+      )
     )
     // the hot path: a cached prepared statement run synchronously, no @effect/sql Statement
     const direct: Execute = (sql, params, raw) => Effect.try({ try: () => runSync(sql, params, raw), catch: (e) => e })
