@@ -309,7 +309,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       })
 
     const autoMigrate = options.autoMigrate !== false
-    const tables = new Map<string, Deferred.Deferred<void, EnsureError>>()
+    // by model, not by table: two models over one table are checked (adopted, inspected) each on its own
+    const tables = new WeakMap<ModelInfo, Deferred.Deferred<void, EnsureError>>()
     // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
     const migrationDb = () => ({
       dialect: dialect.name,
@@ -330,7 +331,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
-    const ready = new Set<string>()
+    const ready = new WeakSet<ModelInfo>()
     // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
     // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
     // (signal 11 in free_tmp_table)
@@ -347,18 +348,18 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
     const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-      !prepares || ready.has(model.table) ? Effect.void : Effect.suspend(() => {
-        const existing = tables.get(model.table)
+      !prepares || ready.has(model) ? Effect.void : Effect.suspend(() => {
+        const existing = tables.get(model)
         if (existing !== undefined) return Deferred.await(existing)
         return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
           // SQLite has one connection, held by the transaction: create inside it, remember nothing
           if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
           const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
-          tables.set(model.table, done)
+          tables.set(model, done)
           return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
             Effect.onExit((exit) => {
-              if (Exit.isFailure(exit)) tables.delete(model.table)
-              else ready.add(model.table)
+              if (Exit.isFailure(exit)) tables.delete(model)
+              else ready.add(model)
               return Deferred.done(done, exit)
             }),
             // a fiber interrupted mid-creation must not leave others waiting forever
@@ -487,12 +488,12 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
       for (const m of models.values()) {
         yield* inspect(m.info)
-        ready.add(m.info.table)
+        ready.add(m.info)
       }
     } else if (prepares) {
       for (const m of models.values()) {
         yield* inspect(m.info)
-        ready.add(m.info.table)
+        ready.add(m.info)
       }
     }
 
@@ -508,7 +509,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !prepares || ready.has(model.table),
+      isReady: (model) => !prepares || ready.has(model),
       transaction,
       health,
       poolStats: driver.poolStats,
