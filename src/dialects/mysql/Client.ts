@@ -15,16 +15,10 @@ import mysql from "mysql2"
 import { bounded, type Held } from "../../sql/Deadline.js"
 import { deadlineGrace, type Execute, fallback, WaitDeadline } from "../../sql/Driver.js"
 import { tlsOptions } from "../../sql/Tls.js"
-import type { Tls } from "../../Url.js"
+import type { ServerUrl } from "../../Url.js"
 
 /** Connection settings (the password stays out of every message). */
-export interface MysqlOptions {
-  readonly host: string
-  readonly port: number
-  readonly database: string | undefined
-  readonly user: string | undefined
-  readonly password: Redacted.Redacted<string> | undefined
-  readonly tls: Tls
+export interface MysqlOptions extends ServerUrl {
   readonly poolSize: number
   readonly connectTimeoutMs: number
   readonly idleTimeoutMs: number
