@@ -236,7 +236,7 @@ export class SchemaMismatch extends Data.TaggedError("SchemaMismatch")<{
   override get message() {
     const at = this.field !== undefined ? ` field ${this.field}` : ""
     const col = this.column !== undefined ? ` (column ${this.table}.${this.column})` : ""
-    return `model ${this.model} over table ${this.table}:${at}${col}: ${this.reason}`
+    return `model ${this.model} over table ${this.table}${at || col ? `:${at}${col}` : ""}: ${this.reason}`
   }
 }
 
