@@ -21,39 +21,20 @@ import type { ModelInfo } from "./model/Model.js"
 import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
-import type { Dialect, DialectName, ErrorContext, IsolationLevel, WriteResult } from "./sql/Dialect.js"
+import type { DialectName, ErrorContext, IsolationLevel } from "./sql/Dialect.js"
+import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
 import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
-/** Anything that carries a model's runtime facts (every `DataFlow.model`). */
-export interface ModelLike {
-  readonly info: ModelInfo
-}
-
-/** Options of `Database.transaction`. */
-export interface TransactionOptions {
-  /** Applied with the dialect's own statement; SQLite is always serializable (a weaker level is upgraded). */
-  readonly isolation?: IsolationLevel
-  /** Run the whole transaction again this many times when it fails with TransactionConflict. */
-  readonly retries?: number
-}
+export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
 /** The service every generated operation requires. */
-export interface DatabaseService {
-  readonly dialect: DialectName
-  /** The compiler hooks of this database. */
-  readonly hooks: Dialect
-  /** Escape hatch: the @effect/sql client (tagged template; values are bound). */
-  readonly sql: SqlClient.SqlClient
-  /** Models this layer was given, by name (node types resolve against these). */
-  readonly models: ReadonlyMap<string, ModelLike>
+export interface DatabaseService extends Runner {
   /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
   readonly insertReturning: boolean
-  /** Runs a compiled query and returns its rows. */
-  readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /**
    * Runs queries side by side, each on its own pooled connection (one after another inside a
    * transaction, or on a one-connection database); rows in the order given. No fiber is forked.
@@ -71,8 +52,6 @@ export interface DatabaseService {
     fields: ReadonlyArray<Field>,
     context?: ErrorContext
   ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
-  /** Runs a compiled write and returns what it affected. */
-  readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
   /**
    * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
    * current transaction when there is one. Succeeds with the rows copied.
@@ -86,11 +65,6 @@ export interface DatabaseService {
    * binary); a no-op when neither applies. autoMigrate's refusals keep their own tags (SchemaMismatch, …).
    */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, EnsureError>
-  /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */
-  readonly transaction: <A, E, R>(
-    effect: Effect.Effect<A, E, R>,
-    options?: TransactionOptions
-  ) => Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R>
   /** One round trip to the server. */
   readonly health: Effect.Effect<{ readonly dialect: DialectName; readonly latencyMs: number }, Errors.QueryError>
   /** Pool statistics where the driver exposes them. */

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect, Either } from "effect"
-import type { DatabaseService, ModelLike } from "../Database.js"
+import type { ModelLike, Runner } from "../sql/Runner.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { adoptionMismatch, keyMismatch, nearTable, nearTableMismatch } from "./Adopt.js"
@@ -15,7 +15,7 @@ import { introspect, introspectorFor, queryThrough } from "./Introspect.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
 import type { LiveTable } from "./LiveSchema.js"
-import type { LockDb } from "./LockTypes.js"
+import type { LockDb, MigrateError } from "./LockTypes.js"
 import { precheck } from "./Precheck.js"
 import * as Rollback from "./Rollback.js"
 import { destructiveChanges, downStatements, makePlan, type Operation, type Plan, upStatements } from "./Operation.js"
@@ -43,17 +43,9 @@ export interface MigrationResult {
   readonly applied: boolean
 }
 
-/** Errors `migrate` can fail with. */
-export type MigrateError =
-  | Errors.QueryError
-  | Errors.MigrationLockTimeout
-  | Errors.DirtyMigration
-  | Errors.ChecksumMismatch
-  | Errors.DestructiveChangeRefused
-  | Errors.SchemaMismatch
-  | Errors.MigrationPrecheckFailed
+export type { MigrateError } from "./LockTypes.js"
 
-type MigrateDb = LockDb & Pick<DatabaseService, "models">
+type MigrateDb = LockDb & Pick<Runner, "models">
 
 /** The plan that brings the live tables of `models` to them, as of now. */
 export const plan = (

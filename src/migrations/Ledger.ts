@@ -7,14 +7,14 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { DatabaseService } from "../Database.js"
+import type { Runner } from "../sql/Runner.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import { ledgerTable } from "./LiveSchema.js"
 import { checksumOf } from "./Operation.js"
 
 /** What the ledger needs of the Database service. */
-export type LedgerDb = Pick<DatabaseService, "dialect" | "hooks" | "query" | "write">
+export type LedgerDb = Pick<Runner, "dialect" | "hooks" | "query" | "write">
 
 /** One ledger row. */
 export interface LedgerEntry {

@@ -6,11 +6,11 @@
  */
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { Effect } from "effect"
-import type { DatabaseService } from "../Database.js"
 import type * as Errors from "../Errors.js"
+import type { Runner } from "../sql/Runner.js"
 
 /** What a lock needs of the Database service. */
-export type LockDb = Pick<DatabaseService, "dialect" | "hooks" | "query" | "write" | "transaction" | "sql"> & {
+export type LockDb = Omit<Runner, "models"> & {
   /** Runs `effect` with its statements on `conn` (no transaction is opened). */
   readonly onConnection?: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
@@ -21,3 +21,13 @@ export type WithLock = <A, E, R>(
   timeoutMs: number,
   effect: Effect.Effect<A, E, R>
 ) => Effect.Effect<A, E | Errors.MigrationLockTimeout | Errors.QueryError | Errors.ValidationError, R>
+
+/** Errors `migrate` can fail with. */
+export type MigrateError =
+  | Errors.QueryError
+  | Errors.MigrationLockTimeout
+  | Errors.DirtyMigration
+  | Errors.ChecksumMismatch
+  | Errors.DestructiveChangeRefused
+  | Errors.SchemaMismatch
+  | Errors.MigrationPrecheckFailed

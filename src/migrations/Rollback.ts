@@ -6,10 +6,9 @@
  */
 import { Duration, Effect } from "effect"
 import * as Errors from "../Errors.js"
-import type { MigrateError } from "./Apply.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
-import type { LockDb } from "./LockTypes.js"
+import type { LockDb, MigrateError } from "./LockTypes.js"
 
 /** Options of `rollback`. */
 export interface RollbackOptions {
