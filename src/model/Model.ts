@@ -11,7 +11,8 @@
  */
 import { Either, Schema, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
-import { assertIdentifier, checkStorable, classify, deletedAtField, type Field, timestampField } from "./Field.js"
+import { assertIdentifier, classify, deletedAtField, type Field, timestampField } from "./Field.js"
+import { checkStorable } from "./Storable.js"
 import { tableNameFor } from "./TableName.js"
 import { makeValidator } from "./Validate.js"
 

@@ -9,7 +9,8 @@
  */
 import { BigDecimal } from "effect"
 import { ValidationError } from "../Errors.js"
-import { type Field, storageLimits } from "../model/Field.js"
+import type { Field } from "../model/Field.js"
+import { storageLimits } from "../model/Storable.js"
 import { portableRegex, RegexError } from "./Regex.js"
 
 type Scalar<T> = Exclude<T, null | undefined>
