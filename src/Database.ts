@@ -16,15 +16,13 @@ import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
 import * as Errors from "./Errors.js"
-import type { Field } from "./model/Field.js"
 import type { ModelInfo } from "./model/Model.js"
-import { decodeRow, decodeValues } from "./sql/Codec.js"
-import type { Compiled } from "./sql/Compiler.js"
 import * as Migrations from "./migrations/Migrations.js"
-import type { DialectName, ErrorContext } from "./sql/Dialect.js"
+import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
-import { busy, type Driver, type JournalMode } from "./sql/Driver.js"
+import type { Driver, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
+import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
 import { parseUrl } from "./Url.js"
 
@@ -33,31 +31,9 @@ export type { JournalMode } from "./sql/Driver.js"
 export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
 /** The service every generated operation requires. */
-export interface DatabaseService extends Runner {
+export interface DatabaseService extends Runner, Statements {
   /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
   readonly insertReturning: boolean
-  /**
-   * Runs queries side by side, each on its own pooled connection (one after another inside a
-   * transaction, or on a one-connection database); rows in the order given. No fiber is forked.
-   */
-  readonly queryAll: (
-    statements: ReadonlyArray<Compiled>,
-    context?: ErrorContext
-  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>
-  /**
-   * Runs a statement whose select list is exactly `fields` (a SELECT, or a write with RETURNING) and
-   * decodes its first row; undefined when there is none.
-   */
-  readonly queryOne: (
-    statement: Compiled,
-    fields: ReadonlyArray<Field>,
-    context?: ErrorContext
-  ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
-  /**
-   * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
-   * current transaction when there is one. Succeeds with the rows copied.
-   */
-  readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
   /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
   readonly isReady: (model: ModelInfo) => boolean
   /**
@@ -167,121 +143,13 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       Effect.zipRight(connect(url, options))
     )
     const { client, dialect } = driver
-    const classify = (context: ErrorContext | undefined) => (e: unknown) => dialect.classify(e, context)
 
     // This layer's own transaction tag: another Database's open transaction (which @effect/sql
     // announces through its one global TransactionConnection tag) must never capture our statements.
     const Transaction = Context.GenericTag<"effect-dataflow/Transaction", readonly [Connection, number]>(
       `effect-dataflow/Transaction/${++layerCount}`
     )
-    // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
-    // transactions it runs on that transaction's connection
-    const { execute, executeOn, executeOnSync, executeSync, firstRowSync } = driver
-    // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
-    // outside a transaction runs synchronously right here
-    const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
-      Effect.withFiberRuntime<unknown, Errors.QueryError>((fiber) => {
-        const tx = Context.getOption(fiber.currentContext, Transaction)
-        if (Option.isSome(tx)) {
-          if (executeOnSync !== undefined) {
-            try {
-              return Effect.succeed(executeOnSync(tx.value[0], statement.sql, statement.params, raw))
-            } catch (cause) {
-              return Effect.fail(dialect.classify(cause, context))
-            }
-          }
-          return Effect.mapError(executeOn(tx.value[0])(statement.sql, statement.params, raw), classify(context))
-        }
-        if (executeSync !== undefined) {
-          try {
-            const result = executeSync(statement.sql, statement.params, raw)
-            if (result !== busy) return Effect.succeed(result)
-          } catch (cause) {
-            return Effect.fail(dialect.classify(cause, context))
-          }
-        }
-        return Effect.mapError(execute(statement.sql, statement.params, raw), classify(context))
-      })
-
-    const query: DatabaseService["query"] = (statement, context) =>
-      run(statement, false, context) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
-    // forking fibers to wait on two statements cost more than the second statement here (Effect.all
-    // with concurrency: 2 measured ~1.6x Promise.all on MariaDB); the driver calls run side by side
-    // from one async step instead
-    const queryAll: DatabaseService["queryAll"] = (statements, context) =>
-      Effect.withFiberRuntime((fiber) => {
-        const sequential = Effect.forEach(statements, (statement) => query(statement, context))
-        const inTransaction = Option.isSome(Context.getOption(fiber.currentContext, Transaction))
-        if (executeSync !== undefined && !inTransaction) {
-          // SQLite: all of them in this one step, nothing of ours in between (or, when a
-          // transaction holds the connection, one after the other once it is free)
-          try {
-            const out: Array<ReadonlyArray<Record<string, unknown>>> = []
-            for (const statement of statements) {
-              const rows = executeSync(statement.sql, statement.params, false)
-              if (rows === busy) return sequential
-              out.push(rows as ReadonlyArray<Record<string, unknown>>)
-            }
-            return Effect.succeed(out)
-          } catch (cause) {
-            return Effect.fail(dialect.classify(cause, context))
-          }
-        }
-        if (statements.length < 2 || dialect.oneConnection || inTransaction) return sequential
-        return Effect.async<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>((resume) => {
-          const out = new Array<ReadonlyArray<Record<string, unknown>>>(statements.length)
-          let pending = statements.length
-          let failed = false
-          statements.forEach((statement, i) => {
-            Effect.runCallback(execute(statement.sql, statement.params, false), {
-              onExit: (exit) => {
-                if (failed) return
-                if (Exit.isFailure(exit)) {
-                  failed = true
-                  const cause = exit.cause
-                  return resume(cause._tag === "Fail" ? Effect.fail(classify(context)(cause.error)) : Effect.failCause(cause as never))
-                }
-                out[i] = exit.value as ReadonlyArray<Record<string, unknown>>
-                if (--pending === 0) resume(Effect.succeed(out))
-              }
-            })
-          })
-        })
-      })
-    // SQLite: the row as an array of values, decoded straight into the record
-    const queryOne: DatabaseService["queryOne"] = (statement, fields, context) =>
-      Effect.withFiberRuntime((fiber) => {
-        if (firstRowSync !== undefined) {
-          try {
-            const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
-            const values = firstRowSync(statement.sql, statement.params, inTransaction)
-            if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context))
-          } catch (cause) {
-            return Effect.fail(cause instanceof Errors.InvalidRow ? cause : dialect.classify(cause, context))
-          }
-        }
-        return Effect.flatMap(query(statement, context), (rows) => {
-          if (rows.length === 0) return Effect.succeed(undefined)
-          try {
-            return Effect.succeed(decodeRow(dialect.codec, fields, rows[0]!, context))
-          } catch (e) {
-            if (e instanceof Errors.InvalidRow) return Effect.fail(e)
-            throw e
-          }
-        })
-      })
-    const write: DatabaseService["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
-    // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too
-    const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
-      const value = [conn, depth] as const
-      return Effect.mapInputContext(effect as Effect.Effect<A, E, never>, (context: Context.Context<never>) =>
-        Context.add(Context.add(context, Transaction, value), SqlClient.TransactionConnection, value)) as Effect.Effect<A, E, R>
-    }
-    const copyIn: DatabaseService["copyIn"] = driver.copyIn === undefined ? undefined : (sql, data, context) =>
-      Effect.withFiberRuntime<number, Errors.QueryError>((fiber) => {
-        const tx = Context.getOption(fiber.currentContext, Transaction)
-        return Effect.mapError(driver.copyIn!(Option.isSome(tx) ? tx.value[0] : undefined)(sql, data), classify(context))
-      })
+    const { copyIn, inTransaction, query, queryAll, queryOne, write } = makeExecutor(driver, Transaction)
 
     const autoMigrate = options.autoMigrate !== false
     // by model, not by table: two models over one table are checked (adopted, inspected) each on its own
