@@ -101,3 +101,24 @@ export const ledgerTable = "dataflow_migrations"
 
 /** `a,b` — a key's identity for comparison (names may differ; SQLite's are generated). */
 export const keyOf = (columns: ReadonlyArray<string>): string => columns.join(",")
+
+/** A table's catalog rows gathered per table while introspecting. */
+export interface TableParts {
+  readonly columns: Array<LiveColumn>
+  readonly unique: Array<LiveKey>
+  readonly indexes: Array<LiveKey>
+  readonly primaryKey: Array<string>
+  readonly foreignKeys: Array<LiveForeignKey>
+}
+
+/** Per-table accumulators: `entry(table)` gives the table's parts, made on first use. */
+export const tablePartsMap = () => {
+  const byTable = new Map<string, TableParts>()
+  const entry = (t: string): TableParts => {
+    let e = byTable.get(t)
+    if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
+    return e
+  }
+  return { byTable, entry }
+}
+

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import { type Introspector, type LiveColumn, type LiveForeignKey, type LiveKey, type LiveTable, tablePartsMap } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type,
   IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra, COLLATION_NAME AS collation
@@ -70,18 +70,7 @@ export const mysqlIntrospector: Introspector = {
           literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
         }
       }
-      const byTable = new Map<string, {
-        columns: Array<LiveColumn>
-        unique: Array<LiveKey>
-        indexes: Array<LiveKey>
-        primaryKey: Array<string>
-        foreignKeys: Array<LiveForeignKey>
-      }>()
-      const entry = (t: string) => {
-        let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
-        return e
-      }
+      const { byTable, entry } = tablePartsMap()
       for (const c of columns) {
         const table = text(c["table_name"])
         const name = text(c["name"])

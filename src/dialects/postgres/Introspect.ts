@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import { type Introspector, type LiveColumn, type LiveForeignKey, type LiveKey, type LiveTable, tablePartsMap } from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   NOT a.attnotnull AS nullable, a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS auto
@@ -84,18 +84,7 @@ export const postgresIntrospector: Introspector = {
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
       const foreign = yield* query(foreignKeysSql)
-      const byTable = new Map<string, {
-        columns: Array<LiveColumn>
-        unique: Array<LiveKey>
-        indexes: Array<LiveKey>
-        primaryKey: Array<string>
-        foreignKeys: Array<LiveForeignKey>
-      }>()
-      const entry = (t: string) => {
-        let e = byTable.get(t)
-        if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
-        return e
-      }
+      const { byTable, entry } = tablePartsMap()
       const literals = new Map<string, Array<string>>()
       for (const c of checks) {
         const parsed = parseCheck(String(c["def"]))
