@@ -66,7 +66,9 @@ export const openAdmin = async (dialect: DialectName, fresh: boolean): Promise<A
       return {
         exec: async (sql) => void db.exec(sql),
         count: async (table, where) =>
-          Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ""}`).get() as { n: number }).n),
+          Number(
+            (db.prepare(`SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ""}`).get() as { n: number }).n
+          ),
         empty: async (table) => {
           db.exec(`DELETE FROM ${table}`)
           // keep the WAL from growing across runs

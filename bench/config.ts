@@ -12,10 +12,19 @@ export const dialectTitle: Record<DialectName, string> = { postgres: "PostgreSQL
 
 /** Every scenario id, in report order. */
 export const scenarioIds = [
-  "read", "list", "count", "insert", "update", "transaction",
-  "bulk-insert-10k", "bulk-insert-100k", "bulk-upsert-10k", "bulk-update", "stream-1m"
+  "read",
+  "list",
+  "count",
+  "insert",
+  "update",
+  "transaction",
+  "bulk-insert-10k",
+  "bulk-insert-100k",
+  "bulk-upsert-10k",
+  "bulk-update",
+  "stream-1m"
 ] as const
-export type ScenarioId = typeof scenarioIds[number]
+export type ScenarioId = (typeof scenarioIds)[number]
 
 export interface Sizes {
   /** Rows in the table the single-row scenarios read and update. */
@@ -87,7 +96,10 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
   let out: string | undefined
   for (const arg of argv) {
     const [flag, value = ""] = arg.split("=", 2) as [string, string | undefined]
-    const list = value.split(",").map((s) => s.trim()).filter((s) => s !== "")
+    const list = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "")
     if (flag === "--quick") quick = true
     else if (flag === "--dialect") {
       const alias: Record<string, DialectName> = { pg: "postgres", postgresql: "postgres", mariadb: "mysql" }
@@ -103,10 +115,12 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
     else throw new Error(`unknown flag ${arg}\n${usage}`)
   }
   const script = process.env["npm_lifecycle_event"]
-  const base = script === "bench:quick" ? "npm run bench:quick" : script === "bench" ? "npm run bench" : "npx tsx bench/main.ts"
-  const command = argv.length === 0 || (script === "bench:quick" && argv.every((a) => a === "--quick"))
-    ? base
-    : `${base}${script?.startsWith("bench") ? " --" : ""} ${argv.filter((a) => !(script === "bench:quick" && a === "--quick")).join(" ")}`
+  const base =
+    script === "bench:quick" ? "npm run bench:quick" : script === "bench" ? "npm run bench" : "npx tsx bench/main.ts"
+  const command =
+    argv.length === 0 || (script === "bench:quick" && argv.every((a) => a === "--quick"))
+      ? base
+      : `${base}${script?.startsWith("bench") ? " --" : ""} ${argv.filter((a) => !(script === "bench:quick" && a === "--quick")).join(" ")}`
   return {
     quick,
     dialects: chosenDialects,

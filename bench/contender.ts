@@ -53,7 +53,8 @@ export interface ContenderFactory {
 }
 
 /** "now" as each dialect's column stores it (SQLite: ISO-8601 text, as our codec writes it). */
-export const nowFor = (dialect: DialectName): Date | string => (dialect === "sqlite" ? new Date().toISOString() : new Date())
+export const nowFor = (dialect: DialectName): Date | string =>
+  dialect === "sqlite" ? new Date().toISOString() : new Date()
 
 /** A boolean as bound by hand-written SQL (SQLite has no boolean type). */
 export const boolFor = (dialect: DialectName, b: boolean): boolean | number => (dialect === "sqlite" ? (b ? 1 : 0) : b)

@@ -14,9 +14,10 @@ export const handSql = (dialect: DialectName) => {
   const tuple = (from: number) => `(${columns.map((_, k) => ph(from + k)).join(", ")})`
   const tuples = (n: number) => Array.from({ length: n }, (_, r) => tuple(1 + r * width)).join(", ")
   const where = `active = ${ph(1)} AND age >= ${ph(2)} AND age < ${ph(3)}`
-  const upsertTail = dialect === "mysql"
-    ? ` ON DUPLICATE KEY UPDATE ${updatable.map((c) => `${c} = VALUES(${c})`).join(", ")}`
-    : ` ON CONFLICT (id) DO UPDATE SET ${updatable.map((c) => `${c} = excluded.${c}`).join(", ")}`
+  const upsertTail =
+    dialect === "mysql"
+      ? ` ON DUPLICATE KEY UPDATE ${updatable.map((c) => `${c} = VALUES(${c})`).join(", ")}`
+      : ` ON CONFLICT (id) DO UPDATE SET ${updatable.map((c) => `${c} = excluded.${c}`).join(", ")}`
   const bool = (b: boolean) => boolFor(dialect, b)
   return {
     read: `SELECT ${selectColumns} FROM ${itemsTable} WHERE id = ${ph(1)}`,
@@ -30,8 +31,16 @@ export const handSql = (dialect: DialectName) => {
     bulkUpdate: `UPDATE ${bulkTable} SET score = ${ph(1)}, updated_at = ${ph(2)} WHERE age >= ${ph(3)} AND age < ${ph(4)}`,
     bulkUpdateParams: (score: number): Array<unknown> => [score, nowFor(dialect), 40, 50],
     /** A row's parameters in column order, stamped `now`. */
-    values: (row: ItemInput, now: unknown): Array<unknown> =>
-      [row.id, row.name, row.email, row.age, bool(row.active), row.score, now, now],
+    values: (row: ItemInput, now: unknown): Array<unknown> => [
+      row.id,
+      row.name,
+      row.email,
+      row.age,
+      bool(row.active),
+      row.score,
+      now,
+      now
+    ],
     /** Many rows' parameters, flat. */
     flatValues: (rows: ReadonlyArray<ItemInput>, now: unknown): Array<unknown> => {
       const out = new Array<unknown>(rows.length * width)

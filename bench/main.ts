@@ -36,7 +36,7 @@ const openAll = async (dialect: DialectName): Promise<Opened> => {
   const opened: Opened = { contenders: [], failed: [] }
   for (const f of factories) {
     try {
-      opened.contenders.push(...await f.open(dialect))
+      opened.contenders.push(...(await f.open(dialect)))
     } catch (e) {
       const reason = errorText(e)
       for (const name of f.names(dialect)) opened.failed.push({ name, family: f.family, reason })
@@ -74,7 +74,11 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
       await scenario.setup?.(ctx)
       const plan = await scenario.plan(ctx)
       const runnable = contenders.filter((c) => c.ops[scenario.op] !== undefined)
-      const measured = await measure(runnable.map((c, k) => scenario.task(c, k, ctx)), plan, log)
+      const measured = await measure(
+        runnable.map((c, k) => scenario.task(c, k, ctx)),
+        plan,
+        log
+      )
       const base = baselineOf(measured, scenario.baseline?.(dialect))
       const cells: Array<Cell> = result.contenders.map(({ name, family }) => {
         const m = measured.find((x) => x.contender === name)
@@ -86,7 +90,8 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
             ? { contender: name, family, status: "did not run", reason: f.reason }
             : { contender: name, family, status: "n/a", ...(note ? { reason: note } : {}) }
         }
-        if (m.status._tag !== "ok") return { contender: name, family, status: "did not run", reason: m.status.reason, measurement: m }
+        if (m.status._tag !== "ok")
+          return { contender: name, family, status: "did not run", reason: m.status.reason, measurement: m }
         return {
           contender: name,
           family,
@@ -98,7 +103,9 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
         }
       })
       for (const c of cells.filter((c) => c.status === "ok")) {
-        log(`    ${c.contender.padEnd(36)} ${(c.ratio ?? NaN).toFixed(2).padStart(6)}x  ${Math.round(c.rate!).toString().padStart(9)} ${scenario.unit}`)
+        log(
+          `    ${c.contender.padEnd(36)} ${(c.ratio ?? NaN).toFixed(2).padStart(6)}x  ${Math.round(c.rate!).toString().padStart(9)} ${scenario.unit}`
+        )
       }
       result.scenarios.push({
         id: scenario.id,
@@ -117,7 +124,8 @@ const runDialect = async (options: Options, dialect: DialectName): Promise<Diale
     await runtime.dispose().catch(() => undefined)
     await admin.close().catch(() => undefined)
   }
-  if (options.scenarios.includes("stream-1m") && result.fatal === undefined) result.stream = await runStream(options, dialect)
+  if (options.scenarios.includes("stream-1m") && result.fatal === undefined)
+    result.stream = await runStream(options, dialect)
   return result
 }
 
@@ -125,10 +133,22 @@ const order = (family: Contender["family"]) => ({ ours: 0, raw: 1, reference: 2,
 
 const runChild = (dialect: DialectName, rows: number, contender: "ours" | "raw"): Promise<StreamRun> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.join(here, "stream.ts"), `--dialect=${dialect}`, `--rows=${rows}`, `--contender=${contender}`], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--import",
+        "tsx",
+        path.join(here, "stream.ts"),
+        `--dialect=${dialect}`,
+        `--rows=${rows}`,
+        `--contender=${contender}`
+      ],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    )
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d) => (stdout += String(d)))
@@ -145,9 +165,11 @@ const runStream = async (options: Options, dialect: DialectName): Promise<Array<
   const runs: Array<StreamRun> = []
   for (const contender of ["ours", "raw"] as const) {
     const r = await runChild(dialect, options.sizes.streamRows, contender)
-    log(r.error !== undefined
-      ? `    ${contender}: did not run: ${r.error}`
-      : `    ${contender.padEnd(5)} ${Math.round(r.rows! / r.seconds!)} rows/s, peak RSS ${r.peakRssMb} MB (${r.mode})`)
+    log(
+      r.error !== undefined
+        ? `    ${contender}: did not run: ${r.error}`
+        : `    ${contender.padEnd(5)} ${Math.round(r.rows! / r.seconds!)} rows/s, peak RSS ${r.peakRssMb} MB (${r.mode})`
+    )
     runs.push(r)
   }
   return runs
@@ -160,10 +182,12 @@ const problems = (results: ReadonlyArray<DialectResult>): Array<string> => {
     if (d.fatal !== undefined) out.push(`${d.dialect}: ${d.fatal}`)
     for (const s of d.scenarios) {
       for (const c of s.cells) {
-        if ((c.family === "ours" || c.family === "raw") && c.status === "did not run") out.push(`${d.dialect} ${s.id} ${c.contender}: ${c.reason}`)
+        if ((c.family === "ours" || c.family === "raw") && c.status === "did not run")
+          out.push(`${d.dialect} ${s.id} ${c.contender}: ${c.reason}`)
       }
     }
-    for (const r of d.stream ?? []) if (r.error !== undefined) out.push(`${d.dialect} stream ${r.contender}: ${r.error}`)
+    for (const r of d.stream ?? [])
+      if (r.error !== undefined) out.push(`${d.dialect} stream ${r.contender}: ${r.error}`)
   }
   return out
 }
@@ -175,14 +199,22 @@ const main = async () => {
   log(`${options.command}${options.quick ? " (quick)" : ""}`)
   for (const dialect of options.dialects) {
     const g = generatePrisma(dialect)
-    log(g.ok ? `prisma client for ${dialect}: ${path.relative(root, g.client)}` : `prisma client for ${dialect}: ${g.reason}`)
+    log(
+      g.ok
+        ? `prisma client for ${dialect}: ${path.relative(root, g.client)}`
+        : `prisma client for ${dialect}: ${g.reason}`
+    )
   }
   const results: Array<DialectResult> = []
   for (const dialect of options.dialects) results.push(await runDialect(options, dialect))
   const seconds = (Date.now() - startedAt.getTime()) / 1000
   const markdown = renderReport(options, results, { startedAt, seconds, code })
   const complete = !options.quick && options.dialects.length === 3 && options.scenarios.length === scenarioIds.length
-  const out = options.out ?? (complete ? path.join(root, "docs", "benchmarks.md") : path.join(here, ".out", options.quick ? "benchmarks-quick.md" : "benchmarks-partial.md"))
+  const out =
+    options.out ??
+    (complete
+      ? path.join(root, "docs", "benchmarks.md")
+      : path.join(here, ".out", options.quick ? "benchmarks-quick.md" : "benchmarks-partial.md"))
   fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.writeFileSync(out, markdown)
   fs.mkdirSync(path.join(here, ".out"), { recursive: true })
@@ -197,6 +229,6 @@ const main = async () => {
 }
 
 main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
   process.exitCode = 1
 })

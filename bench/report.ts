@@ -15,23 +15,48 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..")
 
 const versionOf = (pkg: string): string => {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version
+    return (
+      JSON.parse(fs.readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }
+    ).version
   } catch {
     return "not installed"
   }
 }
 
 const packages = [
-  "effect", "@effect/sql", "@effect/sql-pg", "@effect/sql-mysql2", "@effect/sql-sqlite-node",
-  "pg", "pg-copy-streams", "postgres", "mysql2", "mariadb", "better-sqlite3",
-  "drizzle-orm", "kysely", "prisma", "@prisma/client", "@prisma/adapter-pg", "@prisma/adapter-mariadb", "@prisma/adapter-better-sqlite3"
+  "effect",
+  "@effect/sql",
+  "@effect/sql-pg",
+  "@effect/sql-mysql2",
+  "@effect/sql-sqlite-node",
+  "pg",
+  "pg-copy-streams",
+  "postgres",
+  "mysql2",
+  "mariadb",
+  "better-sqlite3",
+  "drizzle-orm",
+  "kysely",
+  "prisma",
+  "@prisma/client",
+  "@prisma/adapter-pg",
+  "@prisma/adapter-mariadb",
+  "@prisma/adapter-better-sqlite3"
 ]
 
 /** The commit measured (read when the run starts: src is loaded then). */
 export const gitState = (): string => {
   try {
-    const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
-    const dirty = execSync("git status --porcelain -- src", { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+    const head = execSync("git rev-parse --short HEAD", {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim()
+    const dirty = execSync("git status --porcelain -- src", {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim()
     return dirty === "" ? head : `${head} with uncommitted changes in src/`
   } catch {
     return "unknown"
@@ -39,7 +64,15 @@ export const gitState = (): string => {
 }
 
 const si = (n: number): string =>
-  !Number.isFinite(n) ? "–" : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(1)
+  !Number.isFinite(n)
+    ? "–"
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(2)}M`
+      : n >= 1e4
+        ? `${(n / 1e3).toFixed(1)}k`
+        : n >= 100
+          ? n.toFixed(0)
+          : n.toFixed(1)
 
 const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ")
 
@@ -47,7 +80,12 @@ const cellText = (c: Cell | undefined, baseline: string | undefined): string => 
   if (c === undefined) return "·"
   if (c.status === "n/a") return c.reason ? "n/a¹" : "·"
   if (c.status === "did not run") return `did not run: ${esc(c.reason ?? "")}`
-  const ratio = c.contender === baseline ? "**1.00x** (base)" : c.ratio !== undefined && Number.isFinite(c.ratio) ? `${c.ratio.toFixed(2)}x` : "–"
+  const ratio =
+    c.contender === baseline
+      ? "**1.00x** (base)"
+      : c.ratio !== undefined && Number.isFinite(c.ratio)
+        ? `${c.ratio.toFixed(2)}x`
+        : "–"
   return `${ratio} · ${si(c.rate ?? NaN)}`
 }
 
@@ -57,7 +95,12 @@ const dialectTable = (d: DialectResult): Array<string> => {
   lines.push(`| contender | ${head.join(" | ")} |`)
   lines.push(`| --- | ${head.map(() => "---").join(" | ")} |`)
   for (const c of d.contenders) {
-    const cells = d.scenarios.map((s) => cellText(s.cells.find((x) => x.contender === c.name), s.baseline))
+    const cells = d.scenarios.map((s) =>
+      cellText(
+        s.cells.find((x) => x.contender === c.name),
+        s.baseline
+      )
+    )
     const label = c.family === "ours" ? `**${c.name}**` : c.name
     lines.push(`| ${label} | ${cells.join(" | ")} |`)
   }
@@ -65,12 +108,17 @@ const dialectTable = (d: DialectResult): Array<string> => {
 }
 
 const streamTable = (runs: ReadonlyArray<StreamRun>): Array<string> => {
-  const lines = ["| contender | how | rows | seconds | rows/s | RSS before (MB) | peak RSS (MB) |", "| --- | --- | --- | --- | --- | --- | --- |"]
+  const lines = [
+    "| contender | how | rows | seconds | rows/s | RSS before (MB) | peak RSS (MB) |",
+    "| --- | --- | --- | --- | --- | --- | --- |"
+  ]
   for (const r of runs) {
     const name = r.contender === "ours" ? "**effect-dataflow**" : "raw driver"
     if (r.error !== undefined) lines.push(`| ${name} | did not run: ${esc(r.error)} | | | | | |`)
     else {
-      lines.push(`| ${name} | ${esc(r.mode ?? "")}${r.note ? ` (${esc(r.note)})` : ""} | ${r.rows!.toLocaleString("en-US")} | ${r.seconds!.toFixed(1)} | ${si(r.rows! / r.seconds!)} | ${r.rssBeforeMb} | ${r.peakRssMb} |`)
+      lines.push(
+        `| ${name} | ${esc(r.mode ?? "")}${r.note ? ` (${esc(r.note)})` : ""} | ${r.rows!.toLocaleString("en-US")} | ${r.seconds!.toFixed(1)} | ${si(r.rows! / r.seconds!)} | ${r.rssBeforeMb} | ${r.peakRssMb} |`
+      )
     }
   }
   return lines
@@ -114,10 +162,14 @@ export const renderReport = (
     ""
   )
   out.push("## Run", "")
-  out.push(`- command: \`${options.command}\`${options.quick ? " (quick: tiny sizes, proves the suite works; timings mean nothing)" : ""}`)
+  out.push(
+    `- command: \`${options.command}\`${options.quick ? " (quick: tiny sizes, proves the suite works; timings mean nothing)" : ""}`
+  )
   out.push(`- date: ${startedAt.toISOString()} (took ${Math.round(seconds)} s)`)
   out.push(`- code: ${run.code} (when the run started)`)
-  out.push(`- machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`)
+  out.push(
+    `- machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`
+  )
   for (const d of results) out.push(`- ${dialectTitle[d.dialect]}: ${d.server}`)
   out.push(`- packages: ${packages.map((p) => `${p} ${versionOf(p)}`).join(", ")}`)
   const s = options.sizes
@@ -130,7 +182,13 @@ export const renderReport = (
     out.push(`## ${dialectTitle[d.dialect]}`, "")
     if (d.fatal !== undefined) out.push(`**did not run: ${esc(d.fatal)}**`, "")
     if (d.scenarios.length > 0) out.push(...dialectTable(d), "")
-    if (d.stream !== undefined) out.push(`Streamed into bulkCreate (${dialectTitle[d.dialect]}), one child process per contender:`, "", ...streamTable(d.stream), "")
+    if (d.stream !== undefined)
+      out.push(
+        `Streamed into bulkCreate (${dialectTitle[d.dialect]}), one child process per contender:`,
+        "",
+        ...streamTable(d.stream),
+        ""
+      )
   }
   const verdicts = judge(results)
   if (verdicts.length > 0) {
@@ -138,7 +196,9 @@ export const renderReport = (
     out.push("| database | scenario | target | measured | |", "| --- | --- | --- | --- | --- |")
     for (const v of verdicts) {
       const status = v.met === undefined ? "n/a" : v.met ? "met" : "**missed**"
-      out.push(`| ${dialectTitle[v.dialect]} | ${v.scenario as ScenarioId} | ${esc(v.target)} | ${esc(v.measured)} | ${status} |`)
+      out.push(
+        `| ${dialectTitle[v.dialect]} | ${v.scenario as ScenarioId} | ${esc(v.target)} | ${esc(v.measured)} | ${status} |`
+      )
     }
     out.push("")
   }

@@ -140,7 +140,7 @@ export const ratioOf = (a: Measurement, b: Measurement): number => {
   const n = Math.min(a.secondsPerCall.length, b.secondsPerCall.length)
   const ratios: Array<number> = []
   for (let r = 0; r < n; r++) {
-    ratios.push((a.secondsPerCall[r]! / a.units) / (b.secondsPerCall[r]! / b.units))
+    ratios.push(a.secondsPerCall[r]! / a.units / (b.secondsPerCall[r]! / b.units))
   }
   return median(ratios)
 }

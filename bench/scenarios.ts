@@ -45,7 +45,13 @@ const k1 = (n: number) =>
   n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : n.toLocaleString("en-US")
 
 const micro = (ctx: Context): Promise<Plan> =>
-  Promise.resolve({ mode: "micro", rounds: ctx.sizes.microRounds, warmupMs: ctx.sizes.warmupMs, roundMs: ctx.sizes.roundMs, units: 1 })
+  Promise.resolve({
+    mode: "micro",
+    rounds: ctx.sizes.microRounds,
+    warmupMs: ctx.sizes.warmupMs,
+    roundMs: ctx.sizes.roundMs,
+    units: 1
+  })
 
 const read: Scenario = {
   id: "read",
@@ -56,7 +62,11 @@ const read: Scenario = {
   task: (c, _k, ctx) => ({
     contender: c,
     run: (_p, i) => c.ops.read!(seedId(i, ctx.sizes)),
-    check: (r) => void ((r as { id?: unknown } | undefined)?.id === seedId(0, ctx.sizes) || fail(`read returned ${JSON.stringify(r)?.slice(0, 80)}`))
+    check: (r) =>
+      void (
+        (r as { id?: unknown } | undefined)?.id === seedId(0, ctx.sizes) ||
+        fail(`read returned ${JSON.stringify(r)?.slice(0, 80)}`)
+      )
   })
 }
 
@@ -72,7 +82,8 @@ const list: Scenario = {
     check: async (r) => {
       const { rows, total } = r as ListResult
       const expected = await ctx.admin.count(itemsTable, listWhere)
-      if (Number(total) !== expected || rows.length !== Math.min(20, expected)) fail(`list gave ${rows.length} rows of ${total}; expected ${Math.min(20, expected)} of ${expected}`)
+      if (Number(total) !== expected || rows.length !== Math.min(20, expected))
+        fail(`list gave ${rows.length} rows of ${total}; expected ${Math.min(20, expected)} of ${expected}`)
     }
   })
 }
@@ -134,7 +145,11 @@ const transaction: Scenario = {
 
 const warmupRows = (n: number) => Math.max(10, Math.min(1000, Math.floor(n / 10)))
 
-const bulkInsert = (id: "bulk-insert-10k" | "bulk-insert-100k", size: (s: Sizes) => number, rounds: (s: Sizes) => number): Scenario => {
+const bulkInsert = (
+  id: "bulk-insert-10k" | "bulk-insert-100k",
+  size: (s: Sizes) => number,
+  rounds: (s: Sizes) => number
+): Scenario => {
   let data: { warmup: Array<ItemInput>; timed: Array<ItemInput> } | undefined
   return {
     id,
@@ -166,7 +181,13 @@ const bulkUpsert: Scenario = (() => {
     setup: async (ctx) => {
       data = { warmup: make(warmupRows(ctx.sizes.upsertRows)), timed: make(ctx.sizes.upsertRows) }
     },
-    plan: async (ctx) => ({ mode: "bulk", rounds: ctx.sizes.upsertRounds, warmupMs: 0, roundMs: 0, units: ctx.sizes.upsertRows }),
+    plan: async (ctx) => ({
+      mode: "bulk",
+      rounds: ctx.sizes.upsertRounds,
+      warmupMs: 0,
+      roundMs: 0,
+      units: ctx.sizes.upsertRows
+    }),
     task: (c, _k, ctx) => ({
       contender: c,
       prepare: async (phase) => {
@@ -191,7 +212,13 @@ const bulkUpdate: Scenario = (() => {
       await ctx.seedBulk(makeRows("m", ctx.sizes.bulkUpdateRows))
       matched = await ctx.admin.count(bulkTable, "age >= 40 AND age < 50")
     },
-    plan: async (ctx) => ({ mode: "bulk", rounds: ctx.sizes.bulkUpdateRounds, warmupMs: 0, roundMs: 0, units: matched }),
+    plan: async (ctx) => ({
+      mode: "bulk",
+      rounds: ctx.sizes.bulkUpdateRounds,
+      warmupMs: 0,
+      roundMs: 0,
+      units: matched
+    }),
     task: (c, _k, ctx) => ({
       contender: c,
       run: (_p, i) => c.ops.bulkUpdate!(i + 0.5),
@@ -202,9 +229,22 @@ const bulkUpdate: Scenario = (() => {
 
 /** Every scenario that runs in the main process (stream-1m runs in child processes, see stream.ts). */
 export const scenarios: ReadonlyArray<Scenario> = [
-  read, list, count, insert, update, transaction,
-  bulkInsert("bulk-insert-10k", (s) => s.bulkSmall, (s) => s.bulkSmallRounds),
-  bulkInsert("bulk-insert-100k", (s) => s.bulkLarge, (s) => s.bulkLargeRounds),
+  read,
+  list,
+  count,
+  insert,
+  update,
+  transaction,
+  bulkInsert(
+    "bulk-insert-10k",
+    (s) => s.bulkSmall,
+    (s) => s.bulkSmallRounds
+  ),
+  bulkInsert(
+    "bulk-insert-100k",
+    (s) => s.bulkLarge,
+    (s) => s.bulkLargeRounds
+  ),
   bulkUpsert,
   bulkUpdate
 ]

@@ -46,7 +46,10 @@ const probeNative = async (runtime: ReturnType<typeof makeRuntime>): Promise<{ n
   }
 }
 
-const runOurs = async (dialect: DialectName, n: number): Promise<Omit<StreamResult, "seconds" | "rssBeforeMb" | "peakRssMb"> & { go: () => Promise<void> }> => {
+const runOurs = async (
+  dialect: DialectName,
+  n: number
+): Promise<Omit<StreamResult, "seconds" | "rssBeforeMb" | "peakRssMb"> & { go: () => Promise<void> }> => {
   const runtime = makeRuntime(dialect)
   await runtime.runtime()
   const admin = await openAdmin(dialect, false)
@@ -56,14 +59,21 @@ const runOurs = async (dialect: DialectName, n: number): Promise<Omit<StreamResu
   await admin.close()
   const stream = rowsStream(n, "x")
   const go = probe.native
-    ? () => runtime.runPromise(BulkItem.bulkCreate({ data: stream as unknown as Iterable<ItemInput> })).then(() => undefined)
+    ? () =>
+        runtime
+          .runPromise(BulkItem.bulkCreate({ data: stream as unknown as Iterable<ItemInput> }))
+          .then(() => undefined)
     : () =>
-      runtime.runPromise(Database.transaction(
-        Stream.runForEach(Stream.grouped(stream, 1000), (chunk) => BulkItem.bulkCreate({ data: chunk }))
-      ))
+        runtime.runPromise(
+          Database.transaction(
+            Stream.runForEach(Stream.grouped(stream, 1000), (chunk) => BulkItem.bulkCreate({ data: chunk }))
+          )
+        )
   return {
     contender: "ours",
-    mode: probe.native ? "bulkCreate({ data: stream })" : "Stream.grouped(1000) → bulkCreate per chunk, in one Database.transaction",
+    mode: probe.native
+      ? "bulkCreate({ data: stream })"
+      : "Stream.grouped(1000) → bulkCreate per chunk, in one Database.transaction",
     rows: n,
     ...(probe.native ? {} : { note: `bulkCreate does not take a Stream yet (${probe.why.slice(0, 120)})` }),
     go: async () => {
@@ -84,19 +94,28 @@ const rawWriter = async (dialect: DialectName) => {
         begin: () => client.query("BEGIN").then(() => undefined),
         insert: async (rows: ReadonlyArray<ItemInput>) => {
           const now = new Date()
-          for (const b of chunks(rows, batchRows.postgres)) await client.query({ name: `ins_${b.length}`, text: q.insertMany(b.length), values: q.flatValues(b, now) })
+          for (const b of chunks(rows, batchRows.postgres))
+            await client.query({ name: `ins_${b.length}`, text: q.insertMany(b.length), values: q.flatValues(b, now) })
         },
         commit: () => client.query("COMMIT").then(() => client.end())
       }
     }
     case "mysql": {
       const { host, port, user, password, database } = connection.mysql
-      const conn = await mysql.createConnection({ host, port, user, database, ...(password ? { password } : {}), timezone: "Z" })
+      const conn = await mysql.createConnection({
+        host,
+        port,
+        user,
+        database,
+        ...(password ? { password } : {}),
+        timezone: "Z"
+      })
       return {
         begin: () => conn.query("START TRANSACTION").then(() => undefined),
         insert: async (rows: ReadonlyArray<ItemInput>) => {
           const now = new Date()
-          for (const b of chunks(rows, batchRows.mysql)) await conn.execute(q.insertMany(b.length), q.flatValues(b, now) as Array<never>)
+          for (const b of chunks(rows, batchRows.mysql))
+            await conn.execute(q.insertMany(b.length), q.flatValues(b, now) as Array<never>)
         },
         commit: () => conn.query("COMMIT").then(() => conn.end())
       }
@@ -136,7 +155,11 @@ const runRaw = async (dialect: DialectName, n: number) => {
     rows: n,
     go: async () => {
       await writer.begin()
-      await Effect.runPromise(Stream.runForEach(Stream.grouped(stream, 1000), (chunk) => Effect.promise(() => writer.insert(Chunk.toReadonlyArray(chunk)))))
+      await Effect.runPromise(
+        Stream.runForEach(Stream.grouped(stream, 1000), (chunk) =>
+          Effect.promise(() => writer.insert(Chunk.toReadonlyArray(chunk)))
+        )
+      )
       await writer.commit()
     }
   }

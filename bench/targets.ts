@@ -26,8 +26,17 @@ const versusPeers = (d: DialectResult, s: ScenarioResult): Verdict | undefined =
   if (ours?.status !== "ok" || ours.measurement === undefined) return undefined
   const peers = s.cells.filter((c) => c.family === "peer" && c.status === "ok" && c.measurement !== undefined)
   const absent = s.cells.filter((c) => c.family === "peer" && c.status === "did not run").map((c) => c.contender)
-  if (peers.length === 0) return { dialect: d.dialect, scenario: s.id, target: "faster than every peer", measured: "no peer ran", met: undefined }
-  const vs = peers.map((p) => ({ name: p.contender, r: ratioOf(ours.measurement!, p.measurement!) })).sort((a, b) => b.r - a.r)
+  if (peers.length === 0)
+    return {
+      dialect: d.dialect,
+      scenario: s.id,
+      target: "faster than every peer",
+      measured: "no peer ran",
+      met: undefined
+    }
+  const vs = peers
+    .map((p) => ({ name: p.contender, r: ratioOf(ours.measurement!, p.measurement!) }))
+    .sort((a, b) => b.r - a.r)
   const worst = vs[0]!
   return {
     dialect: d.dialect,

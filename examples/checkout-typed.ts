@@ -5,17 +5,23 @@ import { Effect, Schema } from "effect"
 import { DataFlow, Database, Workflow } from "effect-dataflow"
 import { Order, Product } from "./shop/Models.js"
 
-
 const checkout = Workflow.typed("checkout", {
   models: [Product, Order],
   inputs: { productId: Schema.String, quantity: Schema.Int }
 })
   .node("check_stock", "ProductReadNode", { params: (_, input) => ({ id: input.productId }) })
-  .condition("in_stock", { after: ["check_stock"], when: ({ check_stock }, input) => check_stock.stock >= input.quantity })
+  .condition("in_stock", {
+    after: ["check_stock"],
+    when: ({ check_stock }, input) => check_stock.stock >= input.quantity
+  })
   .node("create_order", "OrderCreateNode", {
     after: ["check_stock"],
     if: "in_stock",
-    params: ({ check_stock }, input) => ({ productId: check_stock.id, quantity: input.quantity, status: "pending" as const })
+    params: ({ check_stock }, input) => ({
+      productId: check_stock.id,
+      quantity: input.quantity,
+      status: "pending" as const
+    })
   })
   .node("update_stock", "ProductUpdateNode", {
     after: ["check_stock", "create_order"],
@@ -26,7 +32,7 @@ const checkout = Workflow.typed("checkout", {
   })
   .transactional()
 
-const main = Effect.gen(function*() {
+const main = Effect.gen(function* () {
   yield* Order.bulkDelete({ filter: {}, confirmed: true })
   yield* Product.bulkUpsert({ data: [{ id: "p1", name: "Keyboard", stock: 10 }] })
 
@@ -35,7 +41,12 @@ const main = Effect.gen(function*() {
   console.log("stock left:", Workflow.isSkipped(updated) ? "(skipped)" : updated.stock)
 
   const routed = yield* Workflow.run(checkout, { productId: "p1", quantity: 30 })
-  console.log("out of stock:", routed.results.in_stock.branch, "— create_order:", Workflow.isSkipped(routed.results.create_order) ? "skipped" : "ran")
+  console.log(
+    "out of stock:",
+    routed.results.in_stock.branch,
+    "— create_order:",
+    Workflow.isSkipped(routed.results.create_order) ? "skipped" : "ran"
+  )
 
   console.log("stock:", (yield* Product.read({ id: "p1" })).stock, "— orders:", yield* Order.count()) // 7, 1
 })

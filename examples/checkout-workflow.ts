@@ -7,7 +7,6 @@ import { DataFlow, Database, Workflow } from "effect-dataflow"
 import { readFileSync } from "node:fs"
 import { Order, Product } from "./shop/Models.js"
 
-
 const checkout = Workflow.make("checkout")
   .addNode("ProductReadNode", "check_stock", { id: "{productId}" })
   .addNode("OrderCreateNode", "create_order", { quantity: "{quantity}", status: "pending" })
@@ -17,7 +16,7 @@ const checkout = Workflow.make("checkout")
   .connect("new_stock", "", "update_stock", "fields.stock")
   .transactional()
 
-const main = Effect.gen(function*() {
+const main = Effect.gen(function* () {
   yield* Order.bulkDelete({ filter: {}, confirmed: true })
   yield* Product.bulkUpsert({ data: [{ id: "p1", name: "Keyboard", stock: 10 }] })
 
@@ -32,10 +31,13 @@ const main = Effect.gen(function*() {
 
   // the last step fails (stock may not go negative): NodeFailed names it and carries its own error
   const failed = yield* Effect.flip(Workflow.run(checkout, { productId: "p1", quantity: 30 }))
-  if (failed._tag === "NodeFailed") console.log("failed at", failed.nodeId, "with", (failed.cause as { _tag: string })._tag)
+  if (failed._tag === "NodeFailed")
+    console.log("failed at", failed.nodeId, "with", (failed.cause as { _tag: string })._tag)
 
   // problems are found before anything runs, all at once
-  const bad = Workflow.make("bad").addNode("ProductReadNode", "a", { id: "{missing}", extra: 1 }).connect("a", "nope", "b", "x")
+  const bad = Workflow.make("bad")
+    .addNode("ProductReadNode", "a", { id: "{missing}", extra: 1 })
+    .connect("a", "nope", "b", "x")
   const invalid = yield* Effect.flip(Workflow.run(bad, {}))
   console.log(invalid._tag, invalid._tag === "WorkflowDefinitionError" ? invalid.problems.length : 0, "problems")
 

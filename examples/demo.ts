@@ -11,26 +11,32 @@ const Product = DataFlow.model("Product", {
   tags: Schema.Array(Schema.String)
 })
 
-const Order = DataFlow.model("Order", {
-  id: Schema.UUID,
-  productId: Schema.String,
-  quantity: Schema.Int,
-  status: Schema.Literal("pending", "paid", "shipped")
-}, { indexes: [["productId"]] })
+const Order = DataFlow.model(
+  "Order",
+  {
+    id: Schema.UUID,
+    productId: Schema.String,
+    quantity: Schema.Int,
+    status: Schema.Literal("pending", "paid", "shipped")
+  },
+  { indexes: [["productId"]] }
+)
 
 class OutOfStock extends Schema.TaggedError<OutOfStock>()("OutOfStock", { productId: Schema.String }) {}
 
 /** Reads stock, creates an order and decrements stock — all or nothing. */
 const checkout = (productId: string, quantity: number) =>
-  Database.transaction(Effect.gen(function*() {
-    const product = yield* Product.read({ id: productId })
-    if (product.stock < quantity) return yield* new OutOfStock({ productId })
-    const order = yield* Order.create({ productId, quantity, status: "pending" })
-    yield* Product.update({ filter: { id: productId }, fields: { stock: product.stock - quantity } })
-    return order
-  }))
+  Database.transaction(
+    Effect.gen(function* () {
+      const product = yield* Product.read({ id: productId })
+      if (product.stock < quantity) return yield* new OutOfStock({ productId })
+      const order = yield* Order.create({ productId, quantity, status: "pending" })
+      yield* Product.update({ filter: { id: productId }, fields: { stock: product.stock - quantity } })
+      return order
+    })
+  )
 
-const main = Effect.gen(function*() {
+const main = Effect.gen(function* () {
   yield* Order.bulkDelete({ filter: {}, confirmed: true })
   const seeded = yield* Product.bulkUpsert({
     data: [
@@ -49,13 +55,30 @@ const main = Effect.gen(function*() {
   )
   console.log(refused, "— orders for p2:", yield* Order.count({ filter: { productId: "p2" } }))
 
-  const missing = yield* checkout("nope", 1).pipe(Effect.catchTag("NotFound", (e) => Effect.succeed(`no ${e.model} with that id`)))
+  const missing = yield* checkout("nope", 1).pipe(
+    Effect.catchTag("NotFound", (e) => Effect.succeed(`no ${e.model} with that id`))
+  )
   console.log(missing)
 
   const page = yield* Product.list({ filter: { tags: { $contains: "input" } }, orderBy: ["-price"], limit: 1 })
-  console.log("first page:", page.records.map((p) => p.name), "total:", page.total)
-  const next = yield* Product.list({ filter: { tags: { $contains: "input" } }, orderBy: ["-price"], limit: 1, cursor: page.nextCursor })
-  console.log("next page:", next.records.map((p) => p.name), "nextCursor:", next.nextCursor)
+  console.log(
+    "first page:",
+    page.records.map((p) => p.name),
+    "total:",
+    page.total
+  )
+  const next = yield* Product.list({
+    filter: { tags: { $contains: "input" } },
+    orderBy: ["-price"],
+    limit: 1,
+    cursor: page.nextCursor
+  })
+  console.log(
+    "next page:",
+    next.records.map((p) => p.name),
+    "nextCursor:",
+    next.nextCursor
+  )
 
   const { updated } = yield* Product.bulkUpdate({ filter: { stock: { $lte: 0 } }, fields: { tags: ["sold-out"] } })
   console.log("marked sold out:", updated)

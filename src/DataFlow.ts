@@ -25,7 +25,14 @@ import {
   type Row,
   type UpdateFields
 } from "./model/Model.js"
-import { bulkCreate, type BulkCreateParams, bulkDelete, type BulkDeleteParams, bulkUpdate, type BulkUpdateParams } from "./nodes/Bulk.js"
+import {
+  bulkCreate,
+  type BulkCreateParams,
+  bulkDelete,
+  type BulkDeleteParams,
+  bulkUpdate,
+  type BulkUpdateParams
+} from "./nodes/Bulk.js"
 import { create } from "./nodes/Create.js"
 import { type DeleteParams, remove } from "./nodes/Delete.js"
 import { count, type CountParams, list, type ListParams, type Page } from "./nodes/List.js"
@@ -45,11 +52,21 @@ type Q = Errors.QueryError | Errors.AutoMigrateError
 
 /** The 11 operation names, as used in node types (`UserCreateNode`, …). */
 export const operations = [
-  "create", "read", "update", "delete", "list", "count", "upsert", "bulkCreate", "bulkUpdate", "bulkDelete", "bulkUpsert"
+  "create",
+  "read",
+  "update",
+  "delete",
+  "list",
+  "count",
+  "upsert",
+  "bulkCreate",
+  "bulkUpdate",
+  "bulkDelete",
+  "bulkUpsert"
 ] as const
 
 /** One of the 11 operation names. */
-export type Operation = typeof operations[number]
+export type Operation = (typeof operations)[number]
 
 /**
  * A model: its Schema, its table facts and its 11 operations, each an Effect requiring `Database`.
@@ -69,9 +86,13 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields, O = 
   /** One record by id; fails NotFound when absent. */
   readonly read: (params: ReadParams<Id<F, O>>) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
   /** Changes fields of one record by id; fails NotFound when absent. */
-  readonly update: (params: UpdateParams<Id<F, O>, UpdateFields<F, O>>) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
+  readonly update: (
+    params: UpdateParams<Id<F, O>, UpdateFields<F, O>>
+  ) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
   /** Deletes one record by id; `deleted: false` when it was absent. */
-  readonly delete: (params: DeleteParams<Id<F, O>>) => Effect.Effect<{ readonly id: Id<F, O>; readonly deleted: boolean }, Q, Database>
+  readonly delete: (
+    params: DeleteParams<Id<F, O>>
+  ) => Effect.Effect<{ readonly id: Id<F, O>; readonly deleted: boolean }, Q, Database>
   /** One page of matching records, the total of all matches and a keyset cursor. */
   readonly list: {
     <K extends keyof Row<F, O> & string>(

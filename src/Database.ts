@@ -11,7 +11,20 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import { Config, type ConfigError, Context, Deferred, Duration, Effect, Exit, FiberRef, Layer, Option, Redacted, Scope } from "effect"
+import {
+  Config,
+  type ConfigError,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  FiberRef,
+  Layer,
+  Option,
+  Redacted,
+  Scope
+} from "effect"
 import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
@@ -49,9 +62,13 @@ export interface DatabaseService extends Runner, Statements {
   /** Operation spans: "auto" (only when a tracer other than Effect's built-in one is installed), "on", "off". */
   readonly tracing: "auto" | "on" | "off"
   /** Plans (and unless `dryRun`, applies under the migration lock) the changes that bring the schema to the models. */
-  readonly migrate: (options?: Migrations.MigrateOptions) => Effect.Effect<Migrations.MigrationResult, Migrations.MigrateError>
+  readonly migrate: (
+    options?: Migrations.MigrateOptions
+  ) => Effect.Effect<Migrations.MigrationResult, Migrations.MigrateError>
   /** Runs the down SQL of the newest ledger entries. */
-  readonly rollback: (options?: Migrations.RollbackOptions) => Effect.Effect<Migrations.RollbackResult, Migrations.MigrateError>
+  readonly rollback: (
+    options?: Migrations.RollbackOptions
+  ) => Effect.Effect<Migrations.RollbackResult, Migrations.MigrateError>
   /** The migration ledger, oldest first (empty when no migration ever ran). */
   readonly migrations: Effect.Effect<ReadonlyArray<Migrations.LedgerEntry>, Errors.QueryError>
   /** Introspects the database's tables into model descriptions. */
@@ -127,7 +144,7 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
 let layerCount = 0
 
 const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.DataflowError, Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (options.cache !== undefined) {
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
     }
@@ -138,10 +155,9 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     const driver = yield* Effect.try({
       try: () => parseUrl(url),
       // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
-      catch: (e) => e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
-    }).pipe(
-      Effect.zipRight(connect(url, options))
-    )
+      catch: (e) =>
+        e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+    }).pipe(Effect.zipRight(connect(url, options)))
     const { client, dialect } = driver
 
     // This layer's own transaction tag: another Database's open transaction (which @effect/sql
@@ -180,40 +196,45 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     // (signal 11 in free_tmp_table)
     const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
       const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined ? Effect.void : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
-        Effect.mapError((e) => dialect.classify(e, undefined)),
-        Effect.map((rows) => inspection.learn(rows))
-      )
+      return inspection === undefined
+        ? Effect.void
+        : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
+            Effect.mapError((e) => dialect.classify(e, undefined)),
+            Effect.map((rows) => inspection.learn(rows))
+          )
     }
     // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
     const prepares = autoMigrate || dialect.inspectTable !== undefined
-    const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model))
+    const prepare = (model: ModelInfo) =>
+      autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model)
     // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
     const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-      !prepares || ready.has(model) ? Effect.void : Effect.suspend(() => {
-        const existing = tables.get(model)
-        if (existing !== undefined) return Deferred.await(existing)
-        return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
-          // SQLite has one connection, held by the transaction: create inside it, remember nothing
-          if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
-          const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
-          tables.set(model, done)
-          return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
-            Effect.onExit((exit) => {
-              if (Exit.isFailure(exit)) tables.delete(model)
-              else ready.add(model)
-              return Deferred.done(done, exit)
-            }),
-            // a fiber interrupted mid-creation must not leave others waiting forever
-            Effect.uninterruptible
-          )
-        })
-      })
+      !prepares || ready.has(model)
+        ? Effect.void
+        : Effect.suspend(() => {
+            const existing = tables.get(model)
+            if (existing !== undefined) return Deferred.await(existing)
+            return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
+              // SQLite has one connection, held by the transaction: create inside it, remember nothing
+              if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
+              const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
+              tables.set(model, done)
+              return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
+                Effect.onExit((exit) => {
+                  if (Exit.isFailure(exit)) tables.delete(model)
+                  else ready.add(model)
+                  return Deferred.done(done, exit)
+                }),
+                // a fiber interrupted mid-creation must not leave others waiting forever
+                Effect.uninterruptible
+              )
+            })
+          })
 
     const transaction = makeTransaction(driver, Transaction)
 
-    const health = Effect.gen(function*() {
+    const health = Effect.gen(function* () {
       const start = Date.now()
       yield* query({ sql: "SELECT 1 AS ok", params: [] })
       return { dialect: dialect.name, latencyMs: Date.now() - start }
@@ -271,9 +292,8 @@ export const layerFromEnv = (
   options: Omit<LayerOptions, "url"> = {}
 ): Layer.Layer<Database, Errors.DataflowError | ConfigError.ConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(
-      Config.redacted("DATABASE_URL").pipe(Config.withDefault(Redacted.make("sqlite:./dataflow.db"))),
-      (url) => layer({ ...options, url })
+    Effect.map(Config.redacted("DATABASE_URL").pipe(Config.withDefault(Redacted.make("sqlite:./dataflow.db"))), (url) =>
+      layer({ ...options, url })
     )
   )
 

@@ -43,9 +43,12 @@ export class InvalidRow extends Data.TaggedError("InvalidRow")<{
 }> {
   override get message() {
     const k = this.key
-    const text = k !== null && typeof k === "object"
-      ? Object.entries(k).map(([name, v]) => `${name}=${String(v)}`).join(", ")
-      : String(k)
+    const text =
+      k !== null && typeof k === "object"
+        ? Object.entries(k)
+            .map(([name, v]) => `${name}=${String(v)}`)
+            .join(", ")
+        : String(k)
     const key = k === undefined ? "" : ` (key ${text.slice(0, 200)})`
     return `${this.model}: a stored row${key} does not fit the model: ${this.field} ${this.reason}`
   }

@@ -40,14 +40,23 @@ export interface Statements {
    * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
    * current transaction when there is one. Succeeds with the rows copied.
    */
-  readonly copyIn?: (sql: string, data: Iterable<string>, context?: ErrorContext) => Effect.Effect<number, Errors.QueryError>
+  readonly copyIn?: (
+    sql: string,
+    data: Iterable<string>,
+    context?: ErrorContext
+  ) => Effect.Effect<number, Errors.QueryError>
 }
 
 /** What the executor provides to the service. */
-export type Executor = Statements & Pick<Runner, "query" | "write"> & {
-  /** `effect` with its statements on `conn` at savepoint depth `depth` (no BEGIN is sent). */
-  readonly inTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => Effect.Effect<A, E, R>
-}
+export type Executor = Statements &
+  Pick<Runner, "query" | "write"> & {
+    /** `effect` with its statements on `conn` at savepoint depth `depth` (no BEGIN is sent). */
+    readonly inTransaction: <A, E, R>(
+      effect: Effect.Effect<A, E, R>,
+      conn: Connection,
+      depth: number
+    ) => Effect.Effect<A, E, R>
+  }
 
 /** The statement runners of a layer over `driver`, whose open transaction lives under `Transaction`. */
 export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Executor => {
@@ -118,7 +127,9 @@ export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Execu
               if (Exit.isFailure(exit)) {
                 failed = true
                 const cause = exit.cause
-                return resume(cause._tag === "Fail" ? Effect.fail(classify(context)(cause.error)) : Effect.failCause(cause as never))
+                return resume(
+                  cause._tag === "Fail" ? Effect.fail(classify(context)(cause.error)) : Effect.failCause(cause as never)
+                )
               }
               out[i] = exit.value as ReadonlyArray<Record<string, unknown>>
               if (--pending === 0) resume(Effect.succeed(out))
@@ -134,7 +145,10 @@ export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Execu
         try {
           const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
           const values = firstRowSync(statement.sql, statement.params, inTransaction)
-          if (values !== busy) return Effect.succeed(values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context))
+          if (values !== busy)
+            return Effect.succeed(
+              values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context)
+            )
         } catch (cause) {
           return Effect.fail(cause instanceof Errors.InvalidRow ? cause : dialect.classify(cause, context))
         }
@@ -154,13 +168,19 @@ export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Execu
   const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {
     const value = [conn, depth] as const
     return Effect.mapInputContext(effect as Effect.Effect<A, E, never>, (context: Context.Context<never>) =>
-      Context.add(Context.add(context, Transaction, value), SqlClient.TransactionConnection, value)) as Effect.Effect<A, E, R>
+      Context.add(Context.add(context, Transaction, value), SqlClient.TransactionConnection, value)
+    ) as Effect.Effect<A, E, R>
   }
-  const copyIn: Executor["copyIn"] = driver.copyIn === undefined ? undefined : (sql, data, context) =>
-    Effect.withFiberRuntime<number, Errors.QueryError>((fiber) => {
-      const tx = Context.getOption(fiber.currentContext, Transaction)
-      return Effect.mapError(driver.copyIn!(Option.isSome(tx) ? tx.value[0] : undefined)(sql, data), classify(context))
-    })
+  const copyIn: Executor["copyIn"] =
+    driver.copyIn === undefined
+      ? undefined
+      : (sql, data, context) =>
+          Effect.withFiberRuntime<number, Errors.QueryError>((fiber) => {
+            const tx = Context.getOption(fiber.currentContext, Transaction)
+            return Effect.mapError(
+              driver.copyIn!(Option.isSome(tx) ? tx.value[0] : undefined)(sql, data),
+              classify(context)
+            )
+          })
   return { query, queryAll, queryOne, write, inTransaction, ...(copyIn !== undefined ? { copyIn } : {}) }
 }
-

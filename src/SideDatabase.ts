@@ -23,26 +23,43 @@ interface CreatesTables {
 }
 
 const isEnsureError = (e: { readonly _tag: string }): e is EnsureError =>
-  ["InvalidRow", "UniqueViolation", "ForeignKeyViolation", "ValidationError", "ConnectionError", "PoolTimeout", "StatementTimeout", "TransactionConflict", "DatabaseError",
-    "SchemaMismatch", "MigrationPrecheckFailed", "MigrationLockTimeout", "DirtyMigration", "ChecksumMismatch", "DestructiveChangeRefused"]
-    .includes(e._tag)
+  [
+    "InvalidRow",
+    "UniqueViolation",
+    "ForeignKeyViolation",
+    "ValidationError",
+    "ConnectionError",
+    "PoolTimeout",
+    "StatementTimeout",
+    "TransactionConflict",
+    "DatabaseError",
+    "SchemaMismatch",
+    "MigrationPrecheckFailed",
+    "MigrationLockTimeout",
+    "DirtyMigration",
+    "ChecksumMismatch",
+    "DestructiveChangeRefused"
+  ].includes(e._tag)
 
 /** `ensureTable` through the side Database that `open` makes (opened at most once at a time, in `scope`). */
 export const makeSideEnsureTable = <E extends { readonly _tag: string }>(
   dialect: string,
   open: Effect.Effect<CreatesTables, E, Scope.Scope>,
   scope: Scope.Scope
-): (model: ModelInfo) => Effect.Effect<void, EnsureError> => {
+): ((model: ModelInfo) => Effect.Effect<void, EnsureError>) => {
   let side: CreatesTables | undefined
   const lock = Effect.unsafeMakeSemaphore(1)
-  const get = lock.withPermits(1)(Effect.suspend(() => {
-    if (side !== undefined) return Effect.succeed(side)
-    return Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (child) =>
-      Scope.extend(open, child).pipe(
-        Effect.tapErrorCause((cause) => Scope.close(child, Exit.failCause(cause))),
-        Effect.tap((s) => void (side = s))
-      ))
-  }))
+  const get = lock.withPermits(1)(
+    Effect.suspend(() => {
+      if (side !== undefined) return Effect.succeed(side)
+      return Effect.flatMap(Scope.fork(scope, ExecutionStrategy.sequential), (child) =>
+        Scope.extend(open, child).pipe(
+          Effect.tapErrorCause((cause) => Scope.close(child, Exit.failCause(cause))),
+          Effect.tap((s) => void (side = s))
+        )
+      )
+    })
+  )
   return (model) =>
     get.pipe(
       Effect.mapError((e): EnsureError =>

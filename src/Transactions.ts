@@ -21,15 +21,17 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
   const { client, dialect } = driver
   // A connection for a transaction and the effect that gives it back: the driver's own when it has
   // one (no Scope per transaction), else @effect/sql's reserve inside a Scope of our own.
-  const acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown> = driver.acquire ??
+  const acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown> =
+    driver.acquire ??
     Effect.flatMap(Scope.make(), (scope) =>
       Effect.matchCauseEffect(Scope.extend(client.reserve, scope), {
         onFailure: (cause) => Effect.zipRight(Scope.close(scope, Exit.failCause(cause)), Effect.failCause(cause)),
         onSuccess: (conn) => Effect.succeed([conn, Scope.close(scope, Exit.void)] as const)
-      }))
+      })
+    )
   // BEGIN, COMMIT, SAVEPOINT …: through the driver's cached path where it has one
-  const control: (conn: Connection, sql: string) => Effect.Effect<unknown, unknown> = driver.control ??
-    ((conn, sql) => conn.executeUnprepared(sql, [], undefined))
+  const control: (conn: Connection, sql: string) => Effect.Effect<unknown, unknown> =
+    driver.control ?? ((conn, sql) => conn.executeUnprepared(sql, [], undefined))
   // a failure of our own statement (or of the acquisition) as a typed QueryError, as before: the
   // driver's error when there is one, else the whole cause
   const failTyped = (cause: Cause.Cause<unknown>) =>
@@ -60,7 +62,11 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
 
   // Open, run, commit or roll back, release: one chain of steps, uninterruptible except the
   // caller's effect (an interruption there rolls back and releases like any failure).
-  const outer = <A, E, R>(effect: Effect.Effect<A, E, R>, isolation: IsolationLevel | undefined, before: Context.Context<never>) =>
+  const outer = <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    isolation: IsolationLevel | undefined,
+    before: Context.Context<never>
+  ) =>
     Effect.uninterruptibleMask((restore) =>
       Effect.matchCauseEffect(acquire, {
         onFailure: failTyped,
@@ -70,7 +76,8 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
             onFailure: (cause) => Effect.zipRight(release, failTyped(cause)),
             onSuccess: () =>
               Effect.matchCauseEffect(enter(effect, restore, before, conn, 0), {
-                onFailure: (cause) => Effect.zipRight(Effect.zipRight(leave(before), rollback), Effect.failCause(cause)),
+                onFailure: (cause) =>
+                  Effect.zipRight(Effect.zipRight(leave(before), rollback), Effect.failCause(cause)),
                 onSuccess: (value) =>
                   Effect.zipRight(
                     leave(before),
@@ -85,7 +92,12 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
       })
     )
 
-  const nested = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number, before: Context.Context<never>) => {
+  const nested = <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    conn: Connection,
+    depth: number,
+    before: Context.Context<never>
+  ) => {
     const name = `df_sp_${depth}`
     return Effect.uninterruptibleMask((restore) =>
       Effect.matchCauseEffect(control(conn, `SAVEPOINT ${name}`), {
@@ -116,7 +128,12 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
       const current = Context.getOption(before, Transaction)
       if (Option.isNone(current)) return outer(effect, options.isolation, before)
       if (options.isolation !== undefined) {
-        return Effect.fail(new Errors.ValidationError({ path: "isolation", reason: "a nested transaction cannot set its own isolation level" }))
+        return Effect.fail(
+          new Errors.ValidationError({
+            path: "isolation",
+            reason: "a nested transaction cannot set its own isolation level"
+          })
+        )
       }
       return nested(effect, current.value[0], current.value[1] + 1, before)
     })
@@ -127,4 +144,3 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
   }
   return transaction
 }
-

@@ -57,14 +57,20 @@ const decode = (text: string, part: string): string => {
   }
 }
 
-const parseServer = (url: string, dialect: "postgres" | "mysql"): ServerUrl & { readonly params: ReadonlyMap<string, string> } => {
+const parseServer = (
+  url: string,
+  dialect: "postgres" | "mysql"
+): ServerUrl & { readonly params: ReadonlyMap<string, string> } => {
   let u: URL
   try {
     // mysql: and mariadb: are not special schemes: WHATWG parses their authority all the same
     u = new URL(url)
   } catch {
     // the TypeError of `new URL` carries the input (and so the password): never kept
-    throw invalid("url", "not a valid URL (check the host, the port and that special characters in the password are percent-encoded)")
+    throw invalid(
+      "url",
+      "not a valid URL (check the host, the port and that special characters in the password are percent-encoded)"
+    )
   }
   if (u.hostname === "" && dialect === "mysql") throw invalid("url", "the URL has no host")
   const params = new Map<string, string>()
@@ -73,7 +79,10 @@ const parseServer = (url: string, dialect: "postgres" | "mysql"): ServerUrl & { 
     if (!allowed.includes(rawKey)) {
       // the name is shown only when it is a plain word: a mistyped URL could put a secret there
       const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(rawKey) ? rawKey : "(unreadable)"
-      throw invalid(`url.${name}`, `unknown URL parameter; ${dialect} URLs accept ${allowed.join(", ")} (other settings are Database.layer options)`)
+      throw invalid(
+        `url.${name}`,
+        `unknown URL parameter; ${dialect} URLs accept ${allowed.join(", ")} (other settings are Database.layer options)`
+      )
     }
     if (params.has(rawKey)) throw invalid(`url.${rawKey}`, "given twice")
     params.set(rawKey, value)
@@ -84,7 +93,10 @@ const parseServer = (url: string, dialect: "postgres" | "mysql"): ServerUrl & { 
   if (sslmode !== undefined && ssl !== undefined) throw invalid("url.ssl", "give sslmode or ssl, not both")
   if (sslmode !== undefined) {
     if (!tlsModes.has(sslmode)) {
-      throw invalid("url.sslmode", "must be disable, require, verify-ca or verify-full (prefer and allow could fall back to plaintext: refused)")
+      throw invalid(
+        "url.sslmode",
+        "must be disable, require, verify-ca or verify-full (prefer and allow could fall back to plaintext: refused)"
+      )
     }
     mode = sslmode as Tls["mode"]
   } else if (ssl !== undefined) {
@@ -98,7 +110,10 @@ const parseServer = (url: string, dialect: "postgres" | "mysql"): ServerUrl & { 
   const host = u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[(.*)\]$/, "$1")
   if (dialect === "mysql" && mode === "verify-full" && isIP(host) !== 0) {
     // mysql2 gives TLS no server name for an IP address, and the certificate's names go unchecked
-    throw invalid("url.sslmode", "verify-full on MySQL needs the server's host name, not an IP address (or use verify-ca)")
+    throw invalid(
+      "url.sslmode",
+      "verify-full on MySQL needs the server's host name, not an IP address (or use verify-ca)"
+    )
   }
   if (u.port !== "" && !/^\d+$/.test(u.port)) throw invalid("url", "the port is not a number")
   const password = u.password === "" ? undefined : Redacted.make(decode(u.password, "password"))
@@ -151,6 +166,7 @@ export const parseUrl = (url: string): ParsedUrl => {
   }
   throw new ValidationError({
     path: "url",
-    reason: "unknown scheme; use postgres://, postgresql://, mysql://, mariadb://, sqlite:<file>, sqlite::memory: or mongodb://"
+    reason:
+      "unknown scheme; use postgres://, postgresql://, mysql://, mariadb://, sqlite:<file>, sqlite::memory: or mongodb://"
   })
 }

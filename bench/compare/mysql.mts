@@ -8,7 +8,11 @@ const { Item, listFilter, listLimit } = await import(`/work/main/bench/model.ts`
 const { DataFlow } = await import(`${root}/src/index.ts`)
 const M = DataFlow.model("BenchItem", Item.fields, { unique: [["email"]], indexes: [["age"]] })
 const scope = Effect.runSync(Scope.make())
-const rt = await Effect.runPromise(Layer.toRuntime(Database.layer({ url: "mysql://root@127.0.0.1:3306/bench", models: [M] })).pipe(Scope.extend(scope)) as any) as Runtime.Runtime<any>
+const rt = (await Effect.runPromise(
+  Layer.toRuntime(Database.layer({ url: "mysql://root@127.0.0.1:3306/bench", models: [M] })).pipe(
+    Scope.extend(scope)
+  ) as any
+)) as Runtime.Runtime<any>
 const run = Runtime.runPromise(rt)
 const N = 3000
 for (let i = 0; i < 300; i++) await run(M.list({ filter: listFilter, orderBy: ["age"], limit: listLimit }))
@@ -16,5 +20,11 @@ const t = performance.now()
 for (let i = 0; i < N; i++) await run(M.list({ filter: listFilter, orderBy: ["age"], limit: listLimit }))
 const t2 = performance.now()
 for (let i = 0; i < N; i++) await run(M.read({ id: "i1" } as any)).catch(() => 0)
-console.log(root, "list µs", ((t2 - t) * 1000 / N).toFixed(0), "read µs", ((performance.now() - t2) * 1000 / N).toFixed(0))
+console.log(
+  root,
+  "list µs",
+  (((t2 - t) * 1000) / N).toFixed(0),
+  "read µs",
+  (((performance.now() - t2) * 1000) / N).toFixed(0)
+)
 process.exit(0)

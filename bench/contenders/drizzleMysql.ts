@@ -29,7 +29,16 @@ const affected = (r: unknown) => (r as [{ affectedRows: number }])[0].affectedRo
 
 export const open = async (): Promise<ReadonlyArray<Contender>> => {
   const { host, port, user, password, database } = connection.mysql
-  const pool = mysql.createPool({ host, port, user, database, ...(password ? { password } : {}), connectionLimit: 10, timezone: "Z", charset: "utf8mb4" })
+  const pool = mysql.createPool({
+    host,
+    port,
+    user,
+    database,
+    ...(password ? { password } : {}),
+    connectionLimit: 10,
+    timezone: "Z",
+    charset: "utf8mb4"
+  })
   // no `mode` here: drizzle-orm 0.45.4 then takes the config object for the client (its isConfig check)
   const db = drizzle({ client: pool })
   await db.execute(sql`SELECT 1`)
@@ -40,14 +49,23 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
     if (affected(r) !== 1) throw new Error(`no row ${id}`)
   }
   const values = {
-    name: sql`VALUES(name)`, email: sql`VALUES(email)`, age: sql`VALUES(age)`, active: sql`VALUES(active)`,
-    score: sql`VALUES(score)`, updatedAt: sql`VALUES(updated_at)`
+    name: sql`VALUES(name)`,
+    email: sql`VALUES(email)`,
+    age: sql`VALUES(age)`,
+    active: sql`VALUES(active)`,
+    score: sql`VALUES(score)`,
+    updatedAt: sql`VALUES(updated_at)`
   }
   const plain: Contender = {
     name: drizzleNames.plain,
     family: "peer",
     ops: {
-      read: (id) => db.select().from(items).where(eq(items.id, id)).then((r) => r[0]),
+      read: (id) =>
+        db
+          .select()
+          .from(items)
+          .where(eq(items.id, id))
+          .then((r) => r[0]),
       list: async () => {
         const [rows, total] = await Promise.all([listPage(), listCount()])
         return { rows, total: total[0]!.n }
@@ -64,31 +82,58 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
       bulkInsert: (rows) =>
         db.transaction(async (tx) => {
           const now = new Date()
-          for (const batch of chunks(rows, batchRows.mysql)) await tx.insert(bulk).values(batch.map((r) => stamped(r, now)))
+          for (const batch of chunks(rows, batchRows.mysql))
+            await tx.insert(bulk).values(batch.map((r) => stamped(r, now)))
         }),
       bulkUpsert: (rows) =>
         db.transaction(async (tx) => {
           const now = new Date()
           for (const batch of chunks(rows, batchRows.mysql)) {
-            await tx.insert(bulk).values(batch.map((r) => stamped(r, now))).onDuplicateKeyUpdate({ set: values })
+            await tx
+              .insert(bulk)
+              .values(batch.map((r) => stamped(r, now)))
+              .onDuplicateKeyUpdate({ set: values })
           }
         }),
-      bulkUpdate: (score) => db.update(bulk).set({ score, updatedAt: new Date() }).where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+      bulkUpdate: (score) =>
+        db
+          .update(bulk)
+          .set({ score, updatedAt: new Date() })
+          .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
     },
     close: async () => {}
   }
   const p = {
-    read: db.select().from(items).where(eq(items.id, sql.placeholder("id"))).prepare(),
+    read: db
+      .select()
+      .from(items)
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare(),
     page: listPage().prepare(),
     count: listCount().prepare(),
-    insert: db.insert(items).values({
-      id: sql.placeholder("id"), name: sql.placeholder("name"), email: sql.placeholder("email"), age: sql.placeholder("age"),
-      active: sql.placeholder("active"), score: sql.placeholder("score"), createdAt: sql.placeholder("createdAt"), updatedAt: sql.placeholder("updatedAt")
-    }).prepare(),
-    update: db.update(items).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(eq(items.id, sql.placeholder("id"))).prepare(),
-    bulkUpdate: db.update(bulk).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(and(gte(bulk.age, 40), lt(bulk.age, 50))).prepare()
+    insert: db
+      .insert(items)
+      .values({
+        id: sql.placeholder("id"),
+        name: sql.placeholder("name"),
+        email: sql.placeholder("email"),
+        age: sql.placeholder("age"),
+        active: sql.placeholder("active"),
+        score: sql.placeholder("score"),
+        createdAt: sql.placeholder("createdAt"),
+        updatedAt: sql.placeholder("updatedAt")
+      })
+      .prepare(),
+    update: db
+      .update(items)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare(),
+    bulkUpdate: db
+      .update(bulk)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+      .prepare()
   }
   const prepared: Contender = {
     name: drizzleNames.prepared,

@@ -12,7 +12,9 @@ const bulkNote = "n/a: bulk statements vary in row count; Drizzle prepares one f
  * transactions; on a pool they would not.
  */
 export const preparedNotes = (transactionRuns: boolean): Partial<Record<ScenarioId, string>> => ({
-  ...(transactionRuns ? {} : { transaction: "n/a: a statement prepared on `db` does not run inside `db.transaction` (same as plain)" }),
+  ...(transactionRuns
+    ? {}
+    : { transaction: "n/a: a statement prepared on `db` does not run inside `db.transaction` (same as plain)" }),
   "bulk-insert-10k": bulkNote,
   "bulk-insert-100k": bulkNote,
   "bulk-upsert-10k": bulkNote

@@ -38,14 +38,23 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
     if (r.rowCount !== 1) throw new Error(`no row ${id}`)
   }
   const excluded = {
-    name: sql`excluded.name`, email: sql`excluded.email`, age: sql`excluded.age`, active: sql`excluded.active`,
-    score: sql`excluded.score`, updatedAt: sql`excluded.updated_at`
+    name: sql`excluded.name`,
+    email: sql`excluded.email`,
+    age: sql`excluded.age`,
+    active: sql`excluded.active`,
+    score: sql`excluded.score`,
+    updatedAt: sql`excluded.updated_at`
   }
   const plain: Contender = {
     name: drizzleNames.plain,
     family: "peer",
     ops: {
-      read: (id) => db.select().from(items).where(eq(items.id, id)).then((r) => r[0]),
+      read: (id) =>
+        db
+          .select()
+          .from(items)
+          .where(eq(items.id, id))
+          .then((r) => r[0]),
       list: async () => {
         const [rows, total] = await Promise.all([listPage(), listCount()])
         return { rows, total: total[0]!.n }
@@ -62,31 +71,58 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
       bulkInsert: (rows) =>
         db.transaction(async (tx) => {
           const now = new Date()
-          for (const batch of chunks(rows, batchRows.postgres)) await tx.insert(bulk).values(batch.map((r) => stamped(r, now)))
+          for (const batch of chunks(rows, batchRows.postgres))
+            await tx.insert(bulk).values(batch.map((r) => stamped(r, now)))
         }),
       bulkUpsert: (rows) =>
         db.transaction(async (tx) => {
           const now = new Date()
           for (const batch of chunks(rows, batchRows.postgres)) {
-            await tx.insert(bulk).values(batch.map((r) => stamped(r, now))).onConflictDoUpdate({ target: bulk.id, set: excluded })
+            await tx
+              .insert(bulk)
+              .values(batch.map((r) => stamped(r, now)))
+              .onConflictDoUpdate({ target: bulk.id, set: excluded })
           }
         }),
-      bulkUpdate: (score) => db.update(bulk).set({ score, updatedAt: new Date() }).where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+      bulkUpdate: (score) =>
+        db
+          .update(bulk)
+          .set({ score, updatedAt: new Date() })
+          .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
     },
     close: async () => {}
   }
   const p = {
-    read: db.select().from(items).where(eq(items.id, sql.placeholder("id"))).prepare("drizzle_read"),
+    read: db
+      .select()
+      .from(items)
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare("drizzle_read"),
     page: listPage().prepare("drizzle_list_page"),
     count: listCount().prepare("drizzle_list_count"),
-    insert: db.insert(items).values({
-      id: sql.placeholder("id"), name: sql.placeholder("name"), email: sql.placeholder("email"), age: sql.placeholder("age"),
-      active: sql.placeholder("active"), score: sql.placeholder("score"), createdAt: sql.placeholder("createdAt"), updatedAt: sql.placeholder("updatedAt")
-    }).prepare("drizzle_insert"),
-    update: db.update(items).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(eq(items.id, sql.placeholder("id"))).prepare("drizzle_update"),
-    bulkUpdate: db.update(bulk).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(and(gte(bulk.age, 40), lt(bulk.age, 50))).prepare("drizzle_bulk_update")
+    insert: db
+      .insert(items)
+      .values({
+        id: sql.placeholder("id"),
+        name: sql.placeholder("name"),
+        email: sql.placeholder("email"),
+        age: sql.placeholder("age"),
+        active: sql.placeholder("active"),
+        score: sql.placeholder("score"),
+        createdAt: sql.placeholder("createdAt"),
+        updatedAt: sql.placeholder("updatedAt")
+      })
+      .prepare("drizzle_insert"),
+    update: db
+      .update(items)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare("drizzle_update"),
+    bulkUpdate: db
+      .update(bulk)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+      .prepare("drizzle_bulk_update")
   }
   const prepared: Contender = {
     name: drizzleNames.prepared,

@@ -36,11 +36,16 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
   const listPage = () => db.select().from(items).where(listWhere).orderBy(items.age, items.id).limit(listLimit)
   const listCount = () => db.select({ n: count() }).from(items).where(listWhere)
   const updateOne = (id: string, score: number, c: Pick<typeof db, "update"> = db) => {
-    if (c.update(items).set({ score, updatedAt: iso() }).where(eq(items.id, id)).run().changes !== 1) throw new Error(`no row ${id}`)
+    if (c.update(items).set({ score, updatedAt: iso() }).where(eq(items.id, id)).run().changes !== 1)
+      throw new Error(`no row ${id}`)
   }
   const excluded = {
-    name: sql`excluded.name`, email: sql`excluded.email`, age: sql`excluded.age`, active: sql`excluded.active`,
-    score: sql`excluded.score`, updatedAt: sql`excluded.updated_at`
+    name: sql`excluded.name`,
+    email: sql`excluded.email`,
+    age: sql`excluded.age`,
+    active: sql`excluded.active`,
+    score: sql`excluded.score`,
+    updatedAt: sql`excluded.updated_at`
   }
   const plain: Contender = {
     name: drizzleNames.plain,
@@ -60,31 +65,61 @@ export const open = async (): Promise<ReadonlyArray<Contender>> => {
       bulkInsert: async (rows) =>
         db.transaction((tx) => {
           const now = iso()
-          for (const batch of chunks(rows, batchRows.sqlite)) tx.insert(bulk).values(batch.map((r) => stamped(r, now))).run()
+          for (const batch of chunks(rows, batchRows.sqlite))
+            tx.insert(bulk)
+              .values(batch.map((r) => stamped(r, now)))
+              .run()
         }),
       bulkUpsert: async (rows) =>
         db.transaction((tx) => {
           const now = iso()
           for (const batch of chunks(rows, batchRows.sqlite)) {
-            tx.insert(bulk).values(batch.map((r) => stamped(r, now))).onConflictDoUpdate({ target: bulk.id, set: excluded }).run()
+            tx.insert(bulk)
+              .values(batch.map((r) => stamped(r, now)))
+              .onConflictDoUpdate({ target: bulk.id, set: excluded })
+              .run()
           }
         }),
-      bulkUpdate: async (score) => db.update(bulk).set({ score, updatedAt: iso() }).where(and(gte(bulk.age, 40), lt(bulk.age, 50))).run()
+      bulkUpdate: async (score) =>
+        db
+          .update(bulk)
+          .set({ score, updatedAt: iso() })
+          .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+          .run()
     },
     close: async () => {}
   }
   const p = {
-    read: db.select().from(items).where(eq(items.id, sql.placeholder("id"))).prepare(),
+    read: db
+      .select()
+      .from(items)
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare(),
     page: listPage().prepare(),
     count: listCount().prepare(),
-    insert: db.insert(items).values({
-      id: sql.placeholder("id"), name: sql.placeholder("name"), email: sql.placeholder("email"), age: sql.placeholder("age"),
-      active: sql.placeholder("active"), score: sql.placeholder("score"), createdAt: sql.placeholder("createdAt"), updatedAt: sql.placeholder("updatedAt")
-    }).prepare(),
-    update: db.update(items).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(eq(items.id, sql.placeholder("id"))).prepare(),
-    bulkUpdate: db.update(bulk).set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
-      .where(and(gte(bulk.age, 40), lt(bulk.age, 50))).prepare()
+    insert: db
+      .insert(items)
+      .values({
+        id: sql.placeholder("id"),
+        name: sql.placeholder("name"),
+        email: sql.placeholder("email"),
+        age: sql.placeholder("age"),
+        active: sql.placeholder("active"),
+        score: sql.placeholder("score"),
+        createdAt: sql.placeholder("createdAt"),
+        updatedAt: sql.placeholder("updatedAt")
+      })
+      .prepare(),
+    update: db
+      .update(items)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(eq(items.id, sql.placeholder("id")))
+      .prepare(),
+    bulkUpdate: db
+      .update(bulk)
+      .set({ score: sql`${sql.placeholder("score")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+      .where(and(gte(bulk.age, 40), lt(bulk.age, 50)))
+      .prepare()
   }
   const updatePrepared = (id: string, score: number) => {
     if (p.update.run({ id, score, updatedAt: iso() }).changes !== 1) throw new Error(`no row ${id}`)

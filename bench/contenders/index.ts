@@ -20,10 +20,19 @@ const family = (
 })
 
 const drizzleFor = (dialect: DialectName): Promise<{ open: Open }> =>
-  dialect === "postgres" ? import("./drizzlePg.js") : dialect === "mysql" ? import("./drizzleMysql.js") : import("./drizzleSqlite.js")
+  dialect === "postgres"
+    ? import("./drizzlePg.js")
+    : dialect === "mysql"
+      ? import("./drizzleMysql.js")
+      : import("./drizzleSqlite.js")
 
 export const factories: ReadonlyArray<ContenderFactory> = [
-  family("raw", "postgres", [names.pgPrepared, names.pgArrays, names.pgCopy, names.pgUnnest], () => import("./rawPostgres.js")),
+  family(
+    "raw",
+    "postgres",
+    [names.pgPrepared, names.pgArrays, names.pgCopy, names.pgUnnest],
+    () => import("./rawPostgres.js")
+  ),
   family("raw", "postgres", [names.postgresJs], () => import("./postgresJs.js")),
   family("raw", "mysql", [names.mysqlExecute, names.mysqlQuery], () => import("./rawMysql.js")),
   family("raw", "sqlite", [names.sqlitePrepared, names.sqliteArrays], () => import("./rawSqlite.js")),

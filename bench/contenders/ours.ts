@@ -14,7 +14,9 @@ export const urlFor = (dialect: DialectName): string =>
 /** Our runtime: the Database layer with both bench models (their tables are created at start). */
 export const makeRuntime = (dialect: DialectName) =>
   // SQLite in WAL mode, as the raw driver contenders set it
-  ManagedRuntime.make(Database.layer({ url: urlFor(dialect), models: [Item, BulkItem], sqlite: { journalMode: "wal" } }))
+  ManagedRuntime.make(
+    Database.layer({ url: urlFor(dialect), models: [Item, BulkItem], sqlite: { journalMode: "wal" } })
+  )
 
 export type OursRuntime = ReturnType<typeof makeRuntime>
 
@@ -36,11 +38,15 @@ export const oursContender = (runtime: OursRuntime): Contender => {
       insert: (row) => run(Item.create(row)),
       update: (id, score) => run(Item.update({ filter: { id }, fields: { score } })),
       transaction: (readId, updateId, score, row) =>
-        run(Database.transaction(Effect.gen(function*() {
-          yield* Item.read({ id: readId })
-          yield* Item.update({ filter: { id: updateId }, fields: { score } })
-          return yield* Item.create(row)
-        }))),
+        run(
+          Database.transaction(
+            Effect.gen(function* () {
+              yield* Item.read({ id: readId })
+              yield* Item.update({ filter: { id: updateId }, fields: { score } })
+              return yield* Item.create(row)
+            })
+          )
+        ),
       bulkInsert: (rows) => run(BulkItem.bulkCreate({ data: rows })),
       bulkUpsert: (rows) => run(BulkItem.bulkUpsert({ data: rows })),
       bulkUpdate: (score) => run(BulkItem.bulkUpdate({ filter: bulkUpdateFilter, fields: { score } }))
@@ -50,7 +56,8 @@ export const oursContender = (runtime: OursRuntime): Contender => {
       insert: "returns the stored record",
       update: "returns the updated record",
       "bulk-insert-100k": "validates every row first; PostgreSQL: one COPY FROM STDIN per call",
-      "bulk-upsert-10k": "counts inserted vs updated exactly (PostgreSQL: xmax = 0; MariaDB: the info line's Duplicates; SQLite: rowids above the max before)"
+      "bulk-upsert-10k":
+        "counts inserted vs updated exactly (PostgreSQL: xmax = 0; MariaDB: the info line's Duplicates; SQLite: rowids above the max before)"
     },
     // the runtime is shared with setup; main.ts disposes it
     close: async () => {}

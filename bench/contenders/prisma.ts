@@ -54,61 +54,73 @@ const listWhere = { active: true, age: { gte: 40, lt: 42 } }
 const open = async (dialect: DialectName): Promise<ReadonlyArray<Contender>> => {
   const generated = generatePrisma(dialect)
   if (!generated.ok) throw new Error(generated.reason)
-  const { PrismaClient } = (await import(pathToFileURL(generated.client).href)) as { PrismaClient: new(options: unknown) => Client }
+  const { PrismaClient } = (await import(pathToFileURL(generated.client).href)) as {
+    PrismaClient: new (options: unknown) => Client
+  }
   const prisma = new PrismaClient({ adapter: await adapterFor(dialect) })
   await prisma.$connect()
   await prisma.$queryRawUnsafe("SELECT 1")
   const stamped = (r: ItemInput, now: Date) => ({ ...r, createdAt: now, updatedAt: now })
   const updateOne = (client: Client, id: string, score: number) =>
     client.benchItem.update({ where: { id }, data: { score, updatedAt: new Date() } })
-  return [{
-    name: names.prisma,
-    family: "peer",
-    ops: {
-      read: (id) => prisma.benchItem.findUnique({ where: { id } }),
-      list: async () => {
-        const [rows, total] = await Promise.all([
-          prisma.benchItem.findMany({ where: listWhere, orderBy: [{ age: "asc" }, { id: "asc" }], take: 20 }),
-          prisma.benchItem.count({ where: listWhere })
-        ])
-        return { rows, total }
+  return [
+    {
+      name: names.prisma,
+      family: "peer",
+      ops: {
+        read: (id) => prisma.benchItem.findUnique({ where: { id } }),
+        list: async () => {
+          const [rows, total] = await Promise.all([
+            prisma.benchItem.findMany({ where: listWhere, orderBy: [{ age: "asc" }, { id: "asc" }], take: 20 }),
+            prisma.benchItem.count({ where: listWhere })
+          ])
+          return { rows, total }
+        },
+        count: () => prisma.benchItem.count({ where: listWhere }),
+        insert: (row) => prisma.benchItem.create({ data: stamped(row, new Date()) }),
+        update: (id, score) => updateOne(prisma, id, score),
+        transaction: (readId, updateId, score, row) =>
+          prisma.$transaction(async (tx) => {
+            await tx.benchItem.findUnique({ where: { id: readId } })
+            await updateOne(tx, updateId, score)
+            await tx.benchItem.create({ data: stamped(row, new Date()) })
+          }),
+        // createMany slows down with the size of one call (one 20k-row call: ~1.1k rows/s here, 5k-row
+        // calls: ~3k rows/s): its fastest form is calls of 5,000 rows in one transaction
+        bulkInsert: (rows) =>
+          prisma.$transaction(async (tx) => {
+            const now = new Date()
+            for (const batch of chunks(rows, 5000))
+              await tx.benchBulkItem.createMany({ data: batch.map((r) => stamped(r, now)) })
+          }, longTransaction),
+        bulkUpsert: (rows) =>
+          prisma.$transaction(async (tx) => {
+            const now = new Date()
+            for (const r of rows) {
+              const { id, ...fields } = r
+              await tx.benchBulkItem.upsert({
+                where: { id },
+                create: stamped(r, now),
+                update: { ...fields, updatedAt: now }
+              })
+            }
+          }, longTransaction),
+        bulkUpdate: (score) =>
+          prisma.benchBulkItem.updateMany({
+            where: { age: { gte: 40, lt: 50 } },
+            data: { score, updatedAt: new Date() }
+          })
       },
-      count: () => prisma.benchItem.count({ where: listWhere }),
-      insert: (row) => prisma.benchItem.create({ data: stamped(row, new Date()) }),
-      update: (id, score) => updateOne(prisma, id, score),
-      transaction: (readId, updateId, score, row) =>
-        prisma.$transaction(async (tx) => {
-          await tx.benchItem.findUnique({ where: { id: readId } })
-          await updateOne(tx, updateId, score)
-          await tx.benchItem.create({ data: stamped(row, new Date()) })
-        }),
-      // createMany slows down with the size of one call (one 20k-row call: ~1.1k rows/s here, 5k-row
-      // calls: ~3k rows/s): its fastest form is calls of 5,000 rows in one transaction
-      bulkInsert: (rows) =>
-        prisma.$transaction(async (tx) => {
-          const now = new Date()
-          for (const batch of chunks(rows, 5000)) await tx.benchBulkItem.createMany({ data: batch.map((r) => stamped(r, now)) })
-        }, longTransaction),
-      bulkUpsert: (rows) =>
-        prisma.$transaction(async (tx) => {
-          const now = new Date()
-          for (const r of rows) {
-            const { id, ...fields } = r
-            await tx.benchBulkItem.upsert({ where: { id }, create: stamped(r, now), update: { ...fields, updatedAt: now } })
-          }
-        }, longTransaction),
-      bulkUpdate: (score) =>
-        prisma.benchBulkItem.updateMany({ where: { age: { gte: 40, lt: 50 } }, data: { score, updatedAt: new Date() } })
-    },
-    notes: {
-      insert: "`create` returns the record",
-      update: "`update` returns the record",
-      "bulk-insert-10k": "`createMany` of 5,000 rows per call (faster than one call), one transaction",
-      "bulk-insert-100k": "`createMany` of 5,000 rows per call (faster than one call), one transaction",
-      "bulk-upsert-10k": "no bulk upsert in Prisma: one `upsert` per row in one transaction"
-    },
-    close: () => prisma.$disconnect()
-  }]
+      notes: {
+        insert: "`create` returns the record",
+        update: "`update` returns the record",
+        "bulk-insert-10k": "`createMany` of 5,000 rows per call (faster than one call), one transaction",
+        "bulk-insert-100k": "`createMany` of 5,000 rows per call (faster than one call), one transaction",
+        "bulk-upsert-10k": "no bulk upsert in Prisma: one `upsert` per row in one transaction"
+      },
+      close: () => prisma.$disconnect()
+    }
+  ]
 }
 
 export { open }

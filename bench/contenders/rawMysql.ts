@@ -33,7 +33,11 @@ const inTransaction = async <A>(pool: mysql.Pool, f: (c: mysql.PoolConnection) =
 const open = async (): Promise<ReadonlyArray<Contender>> => {
   const { host, port, user, password, database } = connection.mysql
   const pool = mysql.createPool({
-    host, port, user, database, ...(password ? { password } : {}),
+    host,
+    port,
+    user,
+    database,
+    ...(password ? { password } : {}),
     connectionLimit: 10,
     timezone: "Z",
     charset: "utf8mb4"
@@ -43,7 +47,8 @@ const open = async (): Promise<ReadonlyArray<Contender>> => {
   const executeBatches = (c: mysql.PoolConnection, sql: (n: number) => string, rows: ReadonlyArray<ItemInput>) =>
     (async () => {
       const now = new Date()
-      for (const batch of chunks(rows, batchRows.mysql)) await c.execute(sql(batch.length), q.flatValues(batch, now) as Array<never>)
+      for (const batch of chunks(rows, batchRows.mysql))
+        await c.execute(sql(batch.length), q.flatValues(batch, now) as Array<never>)
     })()
   const execute: Contender = {
     name: names.mysqlExecute,
@@ -70,7 +75,10 @@ const open = async (): Promise<ReadonlyArray<Contender>> => {
       bulkUpsert: (rows) => inTransaction(pool, (c) => executeBatches(c, q.upsertMany, rows)),
       bulkUpdate: (score) => exec(q.bulkUpdate, q.bulkUpdateParams(score))
     },
-    notes: { "bulk-insert-10k": "multi-row prepared INSERT, 1000 rows per statement, one transaction", "bulk-insert-100k": "multi-row prepared INSERT, 1000 rows per statement, one transaction" },
+    notes: {
+      "bulk-insert-10k": "multi-row prepared INSERT, 1000 rows per statement, one transaction",
+      "bulk-insert-100k": "multi-row prepared INSERT, 1000 rows per statement, one transaction"
+    },
     close: async () => {}
   }
   const upsertTail = q.upsertMany(1).slice(q.insertMany(1).length)
@@ -78,7 +86,9 @@ const open = async (): Promise<ReadonlyArray<Contender>> => {
     (async () => {
       const now = new Date()
       for (const batch of chunks(rows, batchRows.mysql)) {
-        await c.query(`INSERT INTO ${bulkTable} (${selectColumns}) VALUES ?${tail}`, [batch.map((r) => q.values(r, now))])
+        await c.query(`INSERT INTO ${bulkTable} (${selectColumns}) VALUES ?${tail}`, [
+          batch.map((r) => q.values(r, now))
+        ])
       }
     })()
   const query: Contender = {
@@ -88,7 +98,10 @@ const open = async (): Promise<ReadonlyArray<Contender>> => {
       bulkInsert: (rows) => inTransaction(pool, (c) => queryBatches(c, "", rows)),
       bulkUpsert: (rows) => inTransaction(pool, (c) => queryBatches(c, upsertTail, rows))
     },
-    notes: { "bulk-insert-10k": "client-escaped VALUES ?, 1000 rows per statement, one transaction", "bulk-insert-100k": "client-escaped VALUES ?, 1000 rows per statement, one transaction" },
+    notes: {
+      "bulk-insert-10k": "client-escaped VALUES ?, 1000 rows per statement, one transaction",
+      "bulk-insert-100k": "client-escaped VALUES ?, 1000 rows per statement, one transaction"
+    },
     close: () => pool.end()
   }
   return [execute, query]

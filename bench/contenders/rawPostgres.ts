@@ -31,7 +31,10 @@ const withClient = async <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>)
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
-const copyText = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : v)
+const copyText = (v: string) =>
+  /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!)
+    : v
 
 function* copyLines(rows: ReadonlyArray<ItemInput>, now: string): Generator<string> {
   for (const batch of chunks(rows, 1000)) {
@@ -49,11 +52,20 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
   const pool = new pg.Pool({ connectionString: connection.pgUrl, max: 10, application_name: "bench-pg" })
   await pool.query("SELECT 1")
   const named = (name: string, text: string, values: Array<unknown>) => pool.query({ name, text, values })
-  const insertBatches = (client: pg.PoolClient, sql: (n: number) => string, tag: string, rows: ReadonlyArray<ItemInput>) =>
+  const insertBatches = (
+    client: pg.PoolClient,
+    sql: (n: number) => string,
+    tag: string,
+    rows: ReadonlyArray<ItemInput>
+  ) =>
     (async () => {
       const now = new Date()
       for (const batch of chunks(rows, batchRows.postgres)) {
-        await client.query({ name: `${tag}_${batch.length}`, text: sql(batch.length), values: q.flatValues(batch, now) })
+        await client.query({
+          name: `${tag}_${batch.length}`,
+          text: sql(batch.length),
+          values: q.flatValues(batch, now)
+        })
       }
     })()
   const prepared: Contender = {
@@ -62,7 +74,10 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
     ops: {
       read: (id) => named("read", q.read, [id]).then((r) => r.rows[0]),
       list: async () => {
-        const [page, total] = await Promise.all([named("list_page", q.listPage, listParams), named("list_count", q.listCount, listParams)])
+        const [page, total] = await Promise.all([
+          named("list_page", q.listPage, listParams),
+          named("list_count", q.listCount, listParams)
+        ])
         return { rows: page.rows, total: Number(total.rows[0].n) }
       },
       count: () => named("list_count", q.listCount, listParams).then((r) => Number(r.rows[0].n)),
@@ -81,7 +96,10 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
       bulkUpsert: (rows) => withClient(pool, (c) => insertBatches(c, q.upsertMany, "bulk_upsert", rows)),
       bulkUpdate: (score) => named("bulk_update", q.bulkUpdate, q.bulkUpdateParams(score))
     },
-    notes: { "bulk-insert-10k": "multi-row VALUES, 1000 rows per statement, one transaction", "bulk-insert-100k": "multi-row VALUES, 1000 rows per statement, one transaction" },
+    notes: {
+      "bulk-insert-10k": "multi-row VALUES, 1000 rows per statement, one transaction",
+      "bulk-insert-100k": "multi-row VALUES, 1000 rows per statement, one transaction"
+    },
     close: async () => {}
   }
   // Rows as arrays (rowMode "array", as Drizzle reads them) turned into objects by hand
@@ -100,7 +118,10 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
     ops: {
       read: (id) => arrayRows("read_a", q.read, [id]).then((rows) => rows[0]),
       list: async () => {
-        const [rows, total] = await Promise.all([arrayRows("list_page_a", q.listPage, listParams), named("list_count", q.listCount, listParams)])
+        const [rows, total] = await Promise.all([
+          arrayRows("list_page_a", q.listPage, listParams),
+          named("list_count", q.listCount, listParams)
+        ])
         return { rows, total: Number(total.rows[0].n) }
       }
     },
@@ -114,7 +135,10 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
         const client = await pool.connect()
         try {
           const now = new Date().toISOString()
-          await pipeline(Readable.from(copyLines(rows, now)), client.query(copyFrom(`COPY ${bulkTable} (${selectColumns}) FROM STDIN`)))
+          await pipeline(
+            Readable.from(copyLines(rows, now)),
+            client.query(copyFrom(`COPY ${bulkTable} (${selectColumns}) FROM STDIN`))
+          )
         } finally {
           client.release()
         }
@@ -132,8 +156,14 @@ const pgFamily = async (): Promise<ReadonlyArray<Contender>> => {
           for (const batch of chunks(rows, 10_000)) {
             const times = batch.map(() => now)
             await c.query(unnestSql, [
-              batch.map((r) => r.id), batch.map((r) => r.name), batch.map((r) => r.email), batch.map((r) => r.age),
-              batch.map((r) => r.active), batch.map((r) => r.score), times, times
+              batch.map((r) => r.id),
+              batch.map((r) => r.name),
+              batch.map((r) => r.email),
+              batch.map((r) => r.age),
+              batch.map((r) => r.active),
+              batch.map((r) => r.score),
+              times,
+              times
             ])
           }
         })

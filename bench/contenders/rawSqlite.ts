@@ -67,23 +67,32 @@ const open = async (): Promise<ReadonlyArray<Contender>> => {
     },
     close: async () => {}
   }
-  return [{
-    name: names.sqlitePrepared,
-    family: "raw",
-    ops: {
-      read: async (id) => read.get(id),
-      list: async () => ({ rows: listPage.all(listParams), total: Number((listCount.get(listParams) as { n: number }).n) }),
-      count: async () => Number((listCount.get(listParams) as { n: number }).n),
-      insert: async (row) => insert.run(q.values(row, new Date().toISOString())),
-      update: async (id, score) => updateOne(id, score),
-      transaction: async (readId, updateId, score, row) => transaction(readId, updateId, score, row),
-      bulkInsert: async (rows) => insertMany(rows),
-      bulkUpsert: async (rows) => upsertMany(rows),
-      bulkUpdate: async (score) => bulkUpdate.run(q.bulkUpdateParams(score))
+  return [
+    {
+      name: names.sqlitePrepared,
+      family: "raw",
+      ops: {
+        read: async (id) => read.get(id),
+        list: async () => ({
+          rows: listPage.all(listParams),
+          total: Number((listCount.get(listParams) as { n: number }).n)
+        }),
+        count: async () => Number((listCount.get(listParams) as { n: number }).n),
+        insert: async (row) => insert.run(q.values(row, new Date().toISOString())),
+        update: async (id, score) => updateOne(id, score),
+        transaction: async (readId, updateId, score, row) => transaction(readId, updateId, score, row),
+        bulkInsert: async (rows) => insertMany(rows),
+        bulkUpsert: async (rows) => upsertMany(rows),
+        bulkUpdate: async (score) => bulkUpdate.run(q.bulkUpdateParams(score))
+      },
+      notes: {
+        "bulk-insert-10k": "100 rows per statement, one transaction",
+        "bulk-insert-100k": "100 rows per statement, one transaction"
+      },
+      close: async () => void db.close()
     },
-    notes: { "bulk-insert-10k": "100 rows per statement, one transaction", "bulk-insert-100k": "100 rows per statement, one transaction" },
-    close: async () => void db.close()
-  }, arrays]
+    arrays
+  ]
 }
 
 export { open }

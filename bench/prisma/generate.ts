@@ -34,10 +34,16 @@ export const generatePrisma = (dialect: DialectName): Generated => {
     const client = path.join(out, "client.ts")
     const stamp = path.join(out, ".schema-hash")
     const hash = createHash("sha256").update(fs.readFileSync(schema)).update(prismaVersion()).digest("hex")
-    if (fs.existsSync(client) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === hash) return { ok: true, client }
+    if (fs.existsSync(client) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === hash)
+      return { ok: true, client }
     const result = spawnSync(process.execPath, [prismaCli(), "generate", "--schema", schema], {
       encoding: "utf8",
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true",
+        PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        CHECKPOINT_DISABLE: "1"
+      },
       timeout: 120_000
     })
     if (result.status !== 0 || !fs.existsSync(client)) {

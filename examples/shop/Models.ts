@@ -2,15 +2,23 @@
 import { Schema } from "effect"
 import { DataFlow } from "effect-dataflow"
 
-export const Product = DataFlow.model("Product", {
-  id: Schema.String,
-  name: Schema.String,
-  stock: Schema.Int.pipe(Schema.nonNegative())
-}, { table: "checkout_products" })
+export const Product = DataFlow.model(
+  "Product",
+  {
+    id: Schema.String,
+    name: Schema.String,
+    stock: Schema.Int.pipe(Schema.nonNegative())
+  },
+  { table: "checkout_products" }
+)
 
-export const Order = DataFlow.model("Order", {
-  id: Schema.UUID,
-  productId: Schema.String,
-  quantity: Schema.Int.pipe(Schema.positive()),
-  status: Schema.Literal("pending", "paid")
-}, { table: "checkout_orders", indexes: [["productId"]] })
+export const Order = DataFlow.model(
+  "Order",
+  {
+    id: Schema.UUID,
+    productId: Schema.String,
+    quantity: Schema.Int.pipe(Schema.positive()),
+    status: Schema.Literal("pending", "paid")
+  },
+  { table: "checkout_orders", indexes: [["productId"]] }
+)

@@ -10,7 +10,9 @@ import type { ModelLike } from "../Database.js"
 import { UsageError } from "./Output.js"
 
 const isModel = (v: unknown): v is ModelLike =>
-  typeof v === "object" && v !== null && "info" in v &&
+  typeof v === "object" &&
+  v !== null &&
+  "info" in v &&
   typeof (v as { info?: { table?: unknown } }).info?.table === "string" &&
   Array.isArray((v as { info: { columns?: unknown } }).info.columns)
 
@@ -34,7 +36,8 @@ export const loadModels = (path: string): Effect.Effect<ReadonlyArray<ModelLike>
     },
     catch: (e) =>
       new UsageError({
-        message: `cannot load --models ${path}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` +
+        message:
+          `cannot load --models ${path}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` +
           (/\.ts$/.test(path) ? " (TypeScript modules need tsx: npm install -D tsx)" : "")
       })
   }).pipe(

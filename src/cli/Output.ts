@@ -52,8 +52,10 @@ export const exitCodeOf = (e: unknown): number => {
 export const describeError = (e: unknown): string => {
   const err = e as { _tag?: string; message?: string; changes?: ReadonlyArray<string> }
   if (err?._tag === "DestructiveChangeRefused" && err.changes) {
-    return `DestructiveChangeRefused: these changes lose data:\n${err.changes.map((c) => `  - ${c}`).join("\n")}\n` +
+    return (
+      `DestructiveChangeRefused: these changes lose data:\n${err.changes.map((c) => `  - ${c}`).join("\n")}\n` +
       "run again with --allow-destructive to apply them"
+    )
   }
   if (err?._tag === "UsageError") return err.message ?? "usage error"
   return `${err?._tag ?? "Error"}: ${err?.message ?? String(e)}`

@@ -22,7 +22,18 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> =>
     }
     const e = failure.value as { _tag?: string }
     // @effect/cli has printed its own usage message for these
-    const cliReported = ["MissingValue", "MissingFlag", "MissingSubcommand", "InvalidValue", "InvalidArgument", "CommandMismatch", "CorrectedFlag", "UnclusteredFlag", "MultipleValuesDetected", "NoBuiltInMatch"].includes(e._tag ?? "")
+    const cliReported = [
+      "MissingValue",
+      "MissingFlag",
+      "MissingSubcommand",
+      "InvalidValue",
+      "InvalidArgument",
+      "CommandMismatch",
+      "CorrectedFlag",
+      "UnclusteredFlag",
+      "MultipleValuesDetected",
+      "NoBuiltInMatch"
+    ].includes(e._tag ?? "")
     if (!cliReported) console.error(`dataflow: ${describeError(e)}`)
     return exitCodeOf(e)
   })

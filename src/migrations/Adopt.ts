@@ -38,11 +38,12 @@ export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMis
   const missing = model.key.find((f) => !names.has(columnOf(f)))
   if (missing === undefined) return undefined
   const pk = live.columns.filter((c) => c.primaryKey).map((c) => c.name)
-  const hint = pk.length === 1
-    ? `map the key with Schema.fromKey("${pk[0]}")`
-    : pk.length > 1
-    ? `list the key's fields in primaryKey (the table's key is ${pk.join(", ")})`
-    : "map the key to an existing column with Schema.fromKey"
+  const hint =
+    pk.length === 1
+      ? `map the key with Schema.fromKey("${pk[0]}")`
+      : pk.length > 1
+        ? `list the key's fields in primaryKey (the table's key is ${pk.join(", ")})`
+        : "map the key to an existing column with Schema.fromKey"
   return mismatch(model, missing, `the table has no column ${columnOf(missing)} for the primary key: ${hint}`)
 }
 
@@ -70,11 +71,20 @@ export const adoptionMismatch = (
       const scale = introspector.decimalScale(c.type)
       const digits = integerDigits(c.type)
       // a field that is not DataFlow.decimal(p, s) admits any number of places
-      const fits = field.scale !== undefined && field.precision !== undefined && scale !== undefined && digits !== undefined &&
-        field.scale <= scale && field.precision - field.scale <= digits
+      const fits =
+        field.scale !== undefined &&
+        field.precision !== undefined &&
+        scale !== undefined &&
+        digits !== undefined &&
+        field.scale <= scale &&
+        field.precision - field.scale <= digits
       if (scale !== undefined && !fits) {
-        return mismatch(model, field, `the column keeps ${digits! + scale} digits, ${scale} after the point, fewer than the field admits: ` +
-          `declare it DataFlow.decimal(${digits! + scale}, ${scale}) (or narrower)`)
+        return mismatch(
+          model,
+          field,
+          `the column keeps ${digits! + scale} digits, ${scale} after the point, fewer than the field admits: ` +
+            `declare it DataFlow.decimal(${digits! + scale}, ${scale}) (or narrower)`
+        )
       }
     }
     if (field.kind === "date") {
@@ -93,7 +103,15 @@ export const adoptionMismatch = (
 }
 
 const singular = (word: string) =>
-  /ies$/.test(word) ? `${word.slice(0, -3)}y` : /(ss|us|is)$/.test(word) ? word : /(x|ch|sh|ss)es$/.test(word) ? word.slice(0, -2) : /s$/.test(word) ? word.slice(0, -1) : word
+  /ies$/.test(word)
+    ? `${word.slice(0, -3)}y`
+    : /(ss|us|is)$/.test(word)
+      ? word
+      : /(x|ch|sh|ss)es$/.test(word)
+        ? word.slice(0, -2)
+        : /s$/.test(word)
+          ? word.slice(0, -1)
+          : word
 
 /**
  * A table the model obviously means when its default table is missing: the same name up to case

@@ -53,7 +53,7 @@ export const plan = (
   models: ReadonlyArray<ModelInfo>,
   options: MigrateOptions
 ): Effect.Effect<Plan, Errors.QueryError | Errors.SchemaMismatch> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     // one table's introspection is enough when only additions to known models are wanted
     const live = yield* introspect(db.dialect, queryThrough(db), options.prune ? undefined : models.map((m) => m.table))
     const liveByName = new Map(live.map((t) => [t.name, t] as const))
@@ -63,7 +63,11 @@ export const plan = (
       if (refused !== undefined) return yield* refused
     }
     if (!options.additiveOnly) {
-      return makePlan(db.dialect, diff(db.hooks, introspectorFor(db.dialect), models, live, options), notesFor(db.hooks, models, live))
+      return makePlan(
+        db.dialect,
+        diff(db.hooks, introspectorFor(db.dialect), models, live, options),
+        notesFor(db.hooks, models, live)
+      )
     }
     return makePlan(db.dialect, yield* autoOperations(db, models, live))
   })
@@ -74,10 +78,13 @@ export const plan = (
  * its model gained; any other table is only checked against the model, never altered.
  */
 const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const liveByName = new Map(live.map((t) => [t.name, t] as const))
     const missing = models.filter((m) => !liveByName.has(m.table))
-    const names = missing.length === 0 ? [] : (yield* db.query({ sql: db.hooks.migration.tableNamesSql, params: [] })).map((r) => String(r["name"]))
+    const names =
+      missing.length === 0
+        ? []
+        : (yield* db.query({ sql: db.hooks.migration.tableNamesSql, params: [] })).map((r) => String(r["name"]))
     for (const m of missing) {
       const other = nearTable(m, names)
       if (other !== undefined) return yield* nearTableMismatch(m, other)
@@ -87,7 +94,9 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
     const ops: Array<Operation> = []
     for (const m of models) {
       const t = liveByName.get(m.table)
-      const additions = diff(db.hooks, introspectorFor(db.dialect), [m], t === undefined ? [] : [t], {}).filter((o) => o.additive)
+      const additions = diff(db.hooks, introspectorFor(db.dialect), [m], t === undefined ? [] : [t], {}).filter(
+        (o) => o.additive
+      )
       if (t === undefined || owned.has(m.table)) {
         ops.push(...additions)
         continue
@@ -119,7 +128,7 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
   const locked = withLock(
     db,
     timeoutMs,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       // read-only until the plan is known to run: a refusal leaves no trace, not even a ledger table
       const p = yield* plan(db, models, options)
       // a dirty entry blocks only the tables it touched
@@ -141,23 +150,26 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
   // Anything else — work to do, or a refusal seen while another process may be half-way through
   // creating the table (MySQL's catalog queries are not one snapshot) — is decided again under the lock.
   return options.additiveOnly
-    ? Effect.flatMap(
-      Effect.either(plan(db, models, options)),
-      (r) => (Either.isRight(r) && r.right.operations.length === 0 ? Effect.succeed({ plan: r.right, applied: false }) : locked)
-    )
+    ? Effect.flatMap(Effect.either(plan(db, models, options)), (r) =>
+        Either.isRight(r) && r.right.operations.length === 0
+          ? Effect.succeed({ plan: r.right, applied: false })
+          : locked
+      )
     : locked
 }
 
 /** Records the plan in the ledger, runs its steps, and marks it finished (or names the failed step). */
 export const applyPlan = (db: LockDb, id: string, p: Plan) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* Ledger.start(db, {
       id,
       checksum: p.checksum,
       description: p.operations.map((o) => o.description),
       up: upStatements(p),
       down: downStatements(p),
-      destructiveDown: p.operations.filter((o) => o.kind === "createTable" || o.kind === "addColumn").map((o) => o.description),
+      destructiveDown: p.operations
+        .filter((o) => o.kind === "createTable" || o.kind === "addColumn")
+        .map((o) => o.description),
       tables: [...new Set(p.operations.map((o) => o.table))],
       createdTables: p.operations.filter((o) => o.kind === "createTable").map((o) => o.table),
       startedAt: new Date().toISOString()
@@ -175,7 +187,13 @@ export const applyPlan = (db: LockDb, id: string, p: Plan) =>
         // MySQL keeps what ran before the failure (DDL commits implicitly): the entry says where it stopped.
         // PostgreSQL and SQLite roll the whole plan back, this entry with it.
         Effect.tapError((e) =>
-          Effect.ignore(Ledger.fail(db, id, `step ${i + 1} of ${steps.length} (${step.op.description}): ${step.sql.replace(/\s+/g, " ")} -- ${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}`))
+          Effect.ignore(
+            Ledger.fail(
+              db,
+              id,
+              `step ${i + 1} of ${steps.length} (${step.op.description}): ${step.sql.replace(/\s+/g, " ")} -- ${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}`
+            )
+          )
         )
       )
     }

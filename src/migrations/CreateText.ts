@@ -20,7 +20,7 @@ export const definitions = (create: string): ReadonlyArray<string> => {
       if (ch === quote) quote = undefined
       continue
     }
-    if (ch === "'" || ch === "\"" || ch === "`") quote = ch
+    if (ch === "'" || ch === '"' || ch === "`") quote = ch
     else if (ch === "[") quote = "]"
     else if (ch === "(") depth++
     else if (ch === ")") {
@@ -46,7 +46,7 @@ export const isTableConstraint = (item: string): boolean => constraintStart.test
 export const definedColumn = (item: string): string | undefined => {
   if (isTableConstraint(item)) return undefined
   const m = /^(?:"((?:[^"]|"")*)"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_][A-Za-z0-9_]*))/.exec(item)
-  return m === null ? undefined : (m[1]?.replace(/""/g, "\"") ?? m[2] ?? m[3] ?? m[4])
+  return m === null ? undefined : (m[1]?.replace(/""/g, '"') ?? m[2] ?? m[3] ?? m[4])
 }
 
 /** `CHECK (…)` clauses of a definition, with balanced parentheses. */
@@ -66,7 +66,8 @@ export const checkClauses = (item: string): ReadonlyArray<string> => {
 }
 
 /** The `COLLATE name` clause of a definition, if any. */
-export const collateClause = (item: string): string | undefined => /\bCOLLATE\s+("[^"]*"|[A-Za-z_][A-Za-z0-9_]*)/i.exec(item)?.[0]
+export const collateClause = (item: string): string | undefined =>
+  /\bCOLLATE\s+("[^"]*"|[A-Za-z_][A-Za-z0-9_]*)/i.exec(item)?.[0]
 
 /** Whether a table constraint names any of these columns (quoted or bare). */
 export const mentions = (item: string, columns: ReadonlyArray<string>): boolean =>

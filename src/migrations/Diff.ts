@@ -36,7 +36,9 @@ export const diff = (
   const ops: Array<Operation> = []
   const liveByName = new Map(live.map((t) => [t.name, t] as const))
   const norm = (declared: string, field: Field) =>
-    field.kind === "json" && d.migration.liveJsonType !== undefined ? d.migration.liveJsonType : introspector.normalizeType(declared)
+    field.kind === "json" && d.migration.liveJsonType !== undefined
+      ? d.migration.liveJsonType
+      : introspector.normalizeType(declared)
   for (const model of models) {
     const table = liveByName.get(model.table)
     if (table === undefined) {
@@ -95,7 +97,8 @@ const diffTable = (
       ops.push({
         kind: "addColumn",
         table: t,
-        description: `add column ${t}.${field.column} (${describeType(expected.type, expected.nullable)}` +
+        description:
+          `add column ${t}.${field.column} (${describeType(expected.type, expected.nullable)}` +
           `${required ? `, existing rows get ${def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")}` : ""})`,
         up: [S.alterTable(d, t, `ADD COLUMN ${def}`)],
         down: [S.dropColumnSql(d, t, field.column)],
@@ -111,13 +114,20 @@ const diffTable = (
     if (!typeChanged && !nullChanged) continue
     const change = typeChanged ? typeChange(lc.type, want) : "same"
     const narrowing = change === "narrowing"
-    const description = `alter column ${t}.${field.column}: ` +
-      [typeChanged ? `type ${lc.type} -> ${want}${change === "same" ? "" : ` (${change})`}` : "", nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""]
-        .filter((s) => s !== "").join(", ")
+    const description =
+      `alter column ${t}.${field.column}: ` +
+      [
+        typeChanged ? `type ${lc.type} -> ${want}${change === "same" ? "" : ` (${change})`}` : "",
+        nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""
+      ]
+        .filter((s) => s !== "")
+        .join(", ")
     const misfit = narrowing ? misfitCondition(d.quote(field.column), want, d.migration.charLength) : undefined
     const prechecks: Array<Precheck> = [
       ...(nullChanged && !expected.nullable ? [{ kind: "notNull" as const, table: t, column: field.column }] : []),
-      ...(misfit !== undefined ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }] : [])
+      ...(misfit !== undefined
+        ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }]
+        : [])
     ]
     if (d.migration.rebuildsTables) {
       rebuildReasons.push({ description, destructive: narrowing, prechecks })
@@ -155,14 +165,20 @@ const diffTable = (
   }
   const wantedKeys = new Set([...model.unique, ...model.indexes].map((k) => keyOf(toColumns(k))))
   // every key this plan drops, known before any is checked against the foreign keys
-  const dropped = new Set([...table.unique, ...table.indexes].filter((k) => !wantedKeys.has(keyOf(k.columns))).map((k) => k.name))
+  const dropped = new Set(
+    [...table.unique, ...table.indexes].filter((k) => !wantedKeys.has(keyOf(k.columns))).map((k) => k.name)
+  )
   // a new column takes one value in every existing row (its default) or NULL: duplicates come from the others
   const uniquePrecheck = (t: string, w: ReadonlyArray<string>): ReadonlyArray<Precheck> => {
     const added = model.columns.filter((c) => w.includes(c.column) && !liveColumns.has(c.column))
     if (added.some((c) => c.optional || c.nullable)) return []
     return [{ kind: "unique", table: t, columns: w.filter((c) => liveColumns.has(c)) }]
   }
-  const keyOps = (kind: "Unique" | "Index", wanted: ReadonlyArray<ReadonlyArray<string>>, have: ReadonlyArray<LiveKey>) => {
+  const keyOps = (
+    kind: "Unique" | "Index",
+    wanted: ReadonlyArray<ReadonlyArray<string>>,
+    have: ReadonlyArray<LiveKey>
+  ) => {
     const haveKeys = new Map(have.map((k) => [keyOf(k.columns), k] as const))
     const wantKeys = new Set(wanted.map(keyOf))
     const noun = kind === "Unique" ? "unique key" : "index"
@@ -175,7 +191,11 @@ const diffTable = (
         ...(kind === "Unique" ? { key } : {}),
         description: `add ${noun} ${key.name} on ${t} (${w.join(", ")})`,
         up: [kind === "Unique" ? d.migration.addUnique(t, key) : S.createIndexSql(d, t, key, false)],
-        down: [kind === "Unique" ? d.migration.dropUnique(t, { ...key, constraint: !d.migration.rebuildsTables }) : d.migration.dropIndex(t, key.name)],
+        down: [
+          kind === "Unique"
+            ? d.migration.dropUnique(t, { ...key, constraint: !d.migration.rebuildsTables })
+            : d.migration.dropIndex(t, key.name)
+        ],
         destructive: false,
         additive: true,
         ...(kind === "Unique" ? { prechecks: uniquePrecheck(t, w) } : {})
@@ -206,11 +226,23 @@ const diffTable = (
   keyOps("Unique", model.unique.map(toColumns), table.unique)
   keyOps("Index", model.indexes.map(toColumns), table.indexes)
   // keys go before the columns they cover change or go; new keys after their columns exist
-  const order: Record<string, number> = { dropUnique: 0, dropIndex: 0, dropColumn: 1, alterColumn: 2, addColumn: 3, addUnique: 4, addIndex: 4 }
+  const order: Record<string, number> = {
+    dropUnique: 0,
+    dropIndex: 0,
+    dropColumn: 1,
+    alterColumn: 2,
+    addColumn: 3,
+    addUnique: 4,
+    addIndex: 4
+  }
   ops.sort((a, b) => (order[a.kind] ?? 5) - (order[b.kind] ?? 5))
   if (rebuildReasons.length > 0) {
     // the rebuild creates the model's whole table (its keys and indexes too): other ops on it are folded in
-    const folded = ops.map((o) => ({ description: o.description, destructive: o.destructive, prechecks: o.prechecks ?? [] }))
+    const folded = ops.map((o) => ({
+      description: o.description,
+      destructive: o.destructive,
+      prechecks: o.prechecks ?? []
+    }))
     return [rebuildTable(d, model, table, [...folded, ...rebuildReasons], options)]
   }
   return ops
@@ -228,19 +260,34 @@ const foreignKeyNeeds = (
 ): ReadonlyArray<Precheck> => {
   const covers = (k: ReadonlyArray<string>, fk: ReadonlyArray<string>) => fk.every((c, i) => k[i] === c)
   const primary = table.columns.filter((c) => c.primaryKey).map((c) => c.name)
-  const others = [primary, ...[...table.unique, ...table.indexes].filter((k) => !dropped.has(k.name) && k.name !== key.name).map((k) => k.columns)]
+  const others = [
+    primary,
+    ...[...table.unique, ...table.indexes]
+      .filter((k) => !dropped.has(k.name) && k.name !== key.name)
+      .map((k) => k.columns)
+  ]
   return (table.foreignKeys ?? [])
-    .filter((fk) => fk.columns.every((c) => kept.has(c)) && covers(key.columns, fk.columns) && !others.some((k) => covers(k, fk.columns)))
+    .filter(
+      (fk) =>
+        fk.columns.every((c) => kept.has(c)) &&
+        covers(key.columns, fk.columns) &&
+        !others.some((k) => covers(k, fk.columns))
+    )
     .map((fk) => ({
       kind: "problem" as const,
       table: table.name,
-      problem: `foreign key ${fk.name} on ${table.name} (${fk.columns.join(", ")}) needs index ${key.name}: ` +
+      problem:
+        `foreign key ${fk.name} on ${table.name} (${fk.columns.join(", ")}) needs index ${key.name}: ` +
         `declare the index in the model, or drop the foreign key first`
     }))
 }
 
 /** Notes for `migrate plan` about the live columns of the models' tables (collations that ignore case or accents). */
-export const notesFor = (d: Dialect, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>): ReadonlyArray<string> => {
+export const notesFor = (
+  d: Dialect,
+  models: ReadonlyArray<ModelInfo>,
+  live: ReadonlyArray<LiveTable>
+): ReadonlyArray<string> => {
   const byName = new Map(live.map((t) => [t.name, t] as const))
   return models.flatMap((m) => {
     const t = byName.get(m.table)

@@ -71,7 +71,11 @@ export interface ModelDescription {
 
 const managed = new Set(["created_at", "updated_at", "deleted_at"])
 
-const sizes = (t: string): Array<number> => (/\(([\d\s,]+)\)/.exec(t)?.[1] ?? "").split(",").filter((s) => s.trim() !== "").map(Number)
+const sizes = (t: string): Array<number> =>
+  (/\(([\d\s,]+)\)/.exec(t)?.[1] ?? "")
+    .split(",")
+    .filter((s) => s.trim() !== "")
+    .map(Number)
 
 /** Shared rules, after the dialect's own (`discoveredKind`). */
 export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json" | "literals">): DiscoveredType => {
@@ -81,11 +85,17 @@ export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json"
   const own = introspectorFor(dialect).discoveredKind(t)
   if (own !== undefined) return own
   const [first, second] = sizes(t)
-  if (/^(character varying|varchar|nvarchar|national character varying|nchar varying|character|char|nchar)\s*\(/.test(t) && first !== undefined) {
+  if (
+    /^(character varying|varchar|nvarchar|national character varying|nchar varying|character|char|nchar)\s*\(/.test(
+      t
+    ) &&
+    first !== undefined
+  ) {
     return { kind: "string", maxLength: first }
   }
   if (/^jsonb?$/.test(t)) return { kind: "json" }
-  if (/^(text|longtext|mediumtext|tinytext|character varying|varchar|nvarchar|character|char|nchar|clob)\b/.test(t)) return { kind: "string" }
+  if (/^(text|longtext|mediumtext|tinytext|character varying|varchar|nvarchar|character|char|nchar|clob)\b/.test(t))
+    return { kind: "string" }
   if (t === "uuid") return { kind: "uuid" }
   if (/^bigint/.test(t)) return { kind: "bigint" }
   if (/^(integer|int|smallint|mediumint|tinyint)\b/.test(t)) return { kind: "int" }
@@ -95,7 +105,11 @@ export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json"
   if (/^(timestamp|datetime)\b/.test(t)) {
     // PostgreSQL's default is microseconds, MySQL's whole seconds
     const precision = first ?? (dialect === "postgres" ? 6 : 0)
-    return { kind: "date", precision, timeZone: /with time zone/.test(t) || (dialect === "mysql" && /^timestamp/.test(t)) }
+    return {
+      kind: "date",
+      precision,
+      timeZone: /with time zone/.test(t) || (dialect === "mysql" && /^timestamp/.test(t))
+    }
   }
   if (/^(bytea|blob|longblob|mediumblob|tinyblob|binary|varbinary)/.test(t)) return { kind: "bytes" }
   if (/^(numeric|decimal)/.test(t)) {
@@ -105,7 +119,15 @@ export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json"
 }
 
 const singular = (word: string) =>
-  /ies$/.test(word) ? `${word.slice(0, -3)}y` : /(ss|us|is)$/.test(word) ? word : /(x|ch|sh|ss)es$/.test(word) ? word.slice(0, -2) : /s$/.test(word) ? word.slice(0, -1) : word
+  /ies$/.test(word)
+    ? `${word.slice(0, -3)}y`
+    : /(ss|us|is)$/.test(word)
+      ? word
+      : /(x|ch|sh|ss)es$/.test(word)
+        ? word.slice(0, -2)
+        : /s$/.test(word)
+          ? word.slice(0, -1)
+          : word
 
 const upperFirst = (p: string) => p.charAt(0).toUpperCase() + p.slice(1)
 
@@ -121,7 +143,9 @@ export const modelNameFor = (table: string): string => {
 export const fieldNameFor = (column: string): string => {
   const parts = column.split(/[^A-Za-z0-9]+/).filter((p) => p !== "")
   if (parts.length === 0) return "field"
-  const head = /^[A-Z0-9]+$/.test(parts[0]!) ? parts[0]!.toLowerCase() : parts[0]!.charAt(0).toLowerCase() + parts[0]!.slice(1)
+  const head = /^[A-Z0-9]+$/.test(parts[0]!)
+    ? parts[0]!.toLowerCase()
+    : parts[0]!.charAt(0).toLowerCase() + parts[0]!.slice(1)
   const name = head + parts.slice(1).map(upperFirst).join("")
   return /^[0-9]/.test(name) ? `_${name}` : name
 }
@@ -130,11 +154,17 @@ const keyKinds: ReadonlyArray<FieldKind> = ["string", "int", "uuid"]
 
 /** Describes one live table as a model. */
 export const describeTable = (dialect: DialectName, t: LiveTable): ModelDescription => {
-  const pk = t.primaryKey !== undefined && t.primaryKey.length > 0 ? t.primaryKey : t.columns.filter((c) => c.primaryKey).map((c) => c.name)
+  const pk =
+    t.primaryKey !== undefined && t.primaryKey.length > 0
+      ? t.primaryKey
+      : t.columns.filter((c) => c.primaryKey).map((c) => c.name)
   const names = new Set(t.columns.map((c) => c.name))
   const timestamps = names.has("created_at") && names.has("updated_at")
   const softDelete = names.has("deleted_at")
-  const foreignKeys: Array<DiscoveredForeignKey> = (t.foreignKeys ?? []).map((k) => ({ columns: k.columns, references: k.references }))
+  const foreignKeys: Array<DiscoveredForeignKey> = (t.foreignKeys ?? []).map((k) => ({
+    columns: k.columns,
+    references: k.references
+  }))
   const columns = t.columns.map((c): DiscoveredColumn => {
     const { kind, maxLength, precision, scale, timeZone } = typeOf(dialect, c)
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
@@ -154,18 +184,23 @@ export const describeTable = (dialect: DialectName, t: LiveTable): ModelDescript
       ...(fk !== undefined ? { references: { table: fk.references.table, column: fk.references.columns[0]! } } : {})
     }
   })
-  const isManaged = (c: string) => (timestamps && (c === "created_at" || c === "updated_at")) || (softDelete && c === "deleted_at")
+  const isManaged = (c: string) =>
+    (timestamps && (c === "created_at" || c === "updated_at")) || (softDelete && c === "deleted_at")
   const fields = columns.filter((c) => !isManaged(c.name))
   const keyed = columns.filter((c) => c.primaryKey)
   const clash = fields.find((c, i) => fields.findIndex((o) => o.field === c.field) !== i)
   const badKey = keyed.find((c) => !keyKinds.includes(c.kind))
-  const problem = pk.length === 0
-    ? "no primary key"
-    : badKey !== undefined
-    ? `its key column ${badKey.name} is ${badKey.type}: a key is a string, an integer or a UUID`
-    : clash !== undefined
-    ? `columns ${fields.filter((c) => c.field === clash.field).map((c) => c.name).join(" and ")} would both be field ${clash.field}`
-    : undefined
+  const problem =
+    pk.length === 0
+      ? "no primary key"
+      : badKey !== undefined
+        ? `its key column ${badKey.name} is ${badKey.type}: a key is a string, an integer or a UUID`
+        : clash !== undefined
+          ? `columns ${fields
+              .filter((c) => c.field === clash.field)
+              .map((c) => c.name)
+              .join(" and ")} would both be field ${clash.field}`
+          : undefined
   const plain = (cols: ReadonlyArray<string>) => cols.every((c) => !managed.has(c))
   const distinct = (keys: ReadonlyArray<ReadonlyArray<string>>, taken: Set<string>) =>
     keys.filter((k) => {
@@ -205,11 +240,20 @@ const uniqueNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<Mod
 }
 
 /** Live tables described as models, names made unique; the migration ledger is listed with its `problem`. */
-export const describeTables = (dialect: DialectName, tables: ReadonlyArray<LiveTable>): ReadonlyArray<ModelDescription> =>
-  uniqueNames(tables.map((t) =>
-    t.name === ledgerTable ? { ...describeTable(dialect, t), problem: "the migration ledger of effect-dataflow" } : describeTable(dialect, t)
-  ))
+export const describeTables = (
+  dialect: DialectName,
+  tables: ReadonlyArray<LiveTable>
+): ReadonlyArray<ModelDescription> =>
+  uniqueNames(
+    tables.map((t) =>
+      t.name === ledgerTable
+        ? { ...describeTable(dialect, t), problem: "the migration ledger of effect-dataflow" }
+        : describeTable(dialect, t)
+    )
+  )
 
 /** Every table of the database described as a model (`describeTables`). */
-export const discover = (db: Pick<LockDb, "dialect" | "query">): Effect.Effect<ReadonlyArray<ModelDescription>, QueryError> =>
+export const discover = (
+  db: Pick<LockDb, "dialect" | "query">
+): Effect.Effect<ReadonlyArray<ModelDescription>, QueryError> =>
   Effect.map(introspectorFor(db.dialect).tables(queryThrough(db)), (tables) => describeTables(db.dialect, tables))

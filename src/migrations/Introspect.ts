@@ -24,10 +24,15 @@ export const introspectorFor = (dialect: DialectName): Introspector => {
 }
 
 /** A catalog query through the Database service (joins the migration's transaction where there is one). */
-export const queryThrough = (db: {
-  readonly query: (s: { sql: string; params: ReadonlyArray<unknown> }) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, QueryError>
-}): Query =>
-(sql, params = []) => db.query({ sql, params })
+export const queryThrough =
+  (db: {
+    readonly query: (s: {
+      sql: string
+      params: ReadonlyArray<unknown>
+    }) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, QueryError>
+  }): Query =>
+  (sql, params = []) =>
+    db.query({ sql, params })
 
 /** The live tables of the current schema (all, or `only` these), without the ledger. */
 export const introspect = (

@@ -77,11 +77,14 @@ const placeholders = (db: LedgerDb, n: number, from = 1) =>
 
 /** Creates the ledger table when missing, and adds the columns an older ledger lacks. */
 export const ensure = (db: LedgerDb) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* run(db, createLedgerSql(db))
     const has = yield* db.query({ sql: db.hooks.migration.columnExistsSql, params: [ledgerTable, tablesColumn] })
     if (has.length === 0) {
-      yield* run(db, `ALTER TABLE ${db.hooks.quote(ledgerTable)} ADD COLUMN ${db.hooks.quote(tablesColumn)} ${db.hooks.columnType(text(tablesColumn), false)}`)
+      yield* run(
+        db,
+        `ALTER TABLE ${db.hooks.quote(ledgerTable)} ADD COLUMN ${db.hooks.quote(tablesColumn)} ${db.hooks.columnType(text(tablesColumn), false)}`
+      )
     }
   })
 
@@ -109,7 +112,10 @@ const parseTables = (raw: unknown, description: ReadonlyArray<string>) => {
 
 /** Whether the ledger table exists (without creating it). */
 export const exists = (db: LedgerDb): Effect.Effect<boolean, Errors.QueryError> => {
-  return Effect.map(db.query({ sql: db.hooks.migration.tableExistsSql, params: [ledgerTable] }), (rows) => rows.length > 0)
+  return Effect.map(
+    db.query({ sql: db.hooks.migration.tableExistsSql, params: [ledgerTable] }),
+    (rows) => rows.length > 0
+  )
 }
 
 const parseList = (v: unknown): ReadonlyArray<string> => JSON.parse(String(v)) as ReadonlyArray<string>
@@ -146,11 +152,15 @@ export const verify = (
   entries: ReadonlyArray<LedgerEntry>,
   scope?: ReadonlySet<string>
 ): Effect.Effect<void, Errors.DirtyMigration | Errors.ChecksumMismatch> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (const e of entries) {
       if (dirty(e)) {
         const blocks = scope === undefined || e.tables.length === 0 || e.tables.some((t) => scope.has(t))
-        if (blocks) return yield* new Errors.DirtyMigration({ id: e.id, ...(e.failedStep !== null ? { step: e.failedStep } : {}) })
+        if (blocks)
+          return yield* new Errors.DirtyMigration({
+            id: e.id,
+            ...(e.failedStep !== null ? { step: e.failedStep } : {})
+          })
         yield* Effect.logWarning(
           `migration ${e.id} (tables ${e.tables.join(", ")}) is unfinished; it does not block this plan, ` +
             "which touches other tables: repair it, then `dataflow migrate resolve <id>`"
@@ -181,8 +191,16 @@ export const start = (db: LedgerDb, entry: Omit<LedgerEntry, "finishedAt" | "suc
     db,
     `INSERT INTO ${db.hooks.quote(ledgerTable)} (id, checksum, description, up_sql, down_sql, destructive_down, started_at, ` +
       `${db.hooks.quote(tablesColumn)}, success) VALUES (${placeholders(db, 8)}, 0)`,
-    [entry.id, entry.checksum, JSON.stringify(entry.description), JSON.stringify(entry.up), JSON.stringify(entry.down),
-      JSON.stringify(entry.destructiveDown), entry.startedAt, JSON.stringify({ touched: entry.tables, created: entry.createdTables })]
+    [
+      entry.id,
+      entry.checksum,
+      JSON.stringify(entry.description),
+      JSON.stringify(entry.up),
+      JSON.stringify(entry.down),
+      JSON.stringify(entry.destructiveDown),
+      entry.startedAt,
+      JSON.stringify({ touched: entry.tables, created: entry.createdTables })
+    ]
   )
 
 /** Records success. */
@@ -207,4 +225,7 @@ export const remove = (db: LedgerDb, id: string) =>
 
 /** A sortable id: UTC time to the millisecond, then the plan's checksum prefix. */
 export const newId = (checksum: string, now = new Date()): string =>
-  `${now.toISOString().replace(/[-:TZ.]/g, "").slice(0, 17)}_${checksum.slice(0, 8)}`
+  `${now
+    .toISOString()
+    .replace(/[-:TZ.]/g, "")
+    .slice(0, 17)}_${checksum.slice(0, 8)}`

@@ -74,7 +74,10 @@ export interface LiveTable {
 }
 
 /** Runs a read-only catalog query. */
-export type Query = (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, QueryError>
+export type Query = (
+  sql: string,
+  params?: ReadonlyArray<unknown>
+) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, QueryError>
 
 /** A dialect's introspection. */
 export interface Introspector {
@@ -116,9 +119,8 @@ export const tablePartsMap = () => {
   const byTable = new Map<string, TableParts>()
   const entry = (t: string): TableParts => {
     let e = byTable.get(t)
-    if (e === undefined) byTable.set(t, e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] })
+    if (e === undefined) byTable.set(t, (e = { columns: [], unique: [], indexes: [], primaryKey: [], foreignKeys: [] }))
     return e
   }
   return { byTable, entry }
 }
-

@@ -19,10 +19,15 @@ export { precheck } from "./Precheck.js"
 export { renderModels } from "./Render.js"
 export { resolve, rollback, type RollbackOptions, type RollbackResult, status } from "./Rollback.js"
 
-const tags = new Set(["MigrationLockTimeout", "DirtyMigration", "ChecksumMismatch", "DestructiveChangeRefused", "SchemaMismatch", "MigrationPrecheckFailed"])
+const tags = new Set([
+  "MigrationLockTimeout",
+  "DirtyMigration",
+  "ChecksumMismatch",
+  "DestructiveChangeRefused",
+  "SchemaMismatch",
+  "MigrationPrecheckFailed"
+])
 
 /** The errors only migrations fail with (not a QueryError). */
-export const isMigrationError = <E extends { readonly _tag: string }>(
-  e: E
-): e is Extract<E, Errors.AutoMigrateError> =>
+export const isMigrationError = <E extends { readonly _tag: string }>(e: E): e is Extract<E, Errors.AutoMigrateError> =>
   tags.has(e._tag)

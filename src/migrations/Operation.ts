@@ -26,7 +26,13 @@ export type Precheck =
   | { readonly kind: "notNull"; readonly table: string; readonly column: string }
   | { readonly kind: "unique"; readonly table: string; readonly columns: ReadonlyArray<string> }
   /** `condition` (SQL over the quoted column) finds the values that do not fit `type`. */
-  | { readonly kind: "fits"; readonly table: string; readonly column: string; readonly type: string; readonly condition: string }
+  | {
+      readonly kind: "fits"
+      readonly table: string
+      readonly column: string
+      readonly type: string
+      readonly condition: string
+    }
   /** Known from the catalog alone (an index a foreign key needs). */
   | { readonly kind: "problem"; readonly table: string; readonly problem: string }
 
@@ -66,20 +72,28 @@ export const checksumOf = (up: ReadonlyArray<string>, down: ReadonlyArray<string
 
 /** What DestructiveChangeRefused names: each destructive change of the plan. */
 export const destructiveChanges = (plan: Plan): ReadonlyArray<string> =>
-  plan.operations.flatMap((o) => (o.destructive ? o.destructiveChanges ?? [o.description] : []))
+  plan.operations.flatMap((o) => (o.destructive ? (o.destructiveChanges ?? [o.description]) : []))
 
 /** Every up statement of the plan, in order. */
 export const upStatements = (plan: Plan): ReadonlyArray<string> => plan.operations.flatMap((o) => o.up)
 
 /** Every down statement of the plan, in the order that undoes it (last operation first). */
-export const downStatements = (plan: Plan): ReadonlyArray<string> => [...plan.operations].reverse().flatMap((o) => o.down)
+export const downStatements = (plan: Plan): ReadonlyArray<string> =>
+  [...plan.operations].reverse().flatMap((o) => o.down)
 
 /** Builds a plan from its operations. */
-export const makePlan = (dialect: string, operations: ReadonlyArray<Operation>, notes: ReadonlyArray<string> = []): Plan => ({
+export const makePlan = (
+  dialect: string,
+  operations: ReadonlyArray<Operation>,
+  notes: ReadonlyArray<string> = []
+): Plan => ({
   dialect,
   operations,
   ...(notes.length > 0 ? { notes } : {}),
-  checksum: checksumOf(operations.flatMap((o) => o.up), [...operations].reverse().flatMap((o) => o.down))
+  checksum: checksumOf(
+    operations.flatMap((o) => o.up),
+    [...operations].reverse().flatMap((o) => o.down)
+  )
 })
 
 /** The plan as text: one operation a line, its SQL indented under it. */
@@ -89,8 +103,11 @@ export const render = (plan: Plan, withDown = true): string =>
 const renderOperations = (plan: Plan, withDown: boolean): string =>
   plan.operations.length === 0
     ? "schema is up to date: nothing to do\n"
-    : plan.operations.map((o, i) =>
-      `${i + 1}. ${o.description}${o.destructive ? "  [destructive]" : ""}\n` +
-      o.up.map((s) => `   up:   ${s.replace(/\n\s*/g, " ")}\n`).join("") +
-      (withDown ? o.down.map((s) => `   down: ${s.replace(/\n\s*/g, " ")}\n`).join("") : "")
-    ).join("")
+    : plan.operations
+        .map(
+          (o, i) =>
+            `${i + 1}. ${o.description}${o.destructive ? "  [destructive]" : ""}\n` +
+            o.up.map((s) => `   up:   ${s.replace(/\n\s*/g, " ")}\n`).join("") +
+            (withDown ? o.down.map((s) => `   down: ${s.replace(/\n\s*/g, " ")}\n`).join("") : "")
+        )
+        .join("")

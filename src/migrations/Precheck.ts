@@ -31,29 +31,34 @@ const problemOf = (db: LockDb, check: Precheck): Effect.Effect<string | undefine
         (n) => (n > 0 ? `${rows(n)} have NULL in ${check.table}.${check.column}` : undefined)
       )
     case "fits":
-      return Effect.map(
-        count(db, `SELECT COUNT(*) AS n FROM ${q(check.table)} WHERE ${check.condition}`),
-        (n) => (n > 0 ? `${rows(n)} of ${check.table} have a value in ${check.column} that does not fit ${check.type}` : undefined)
+      return Effect.map(count(db, `SELECT COUNT(*) AS n FROM ${q(check.table)} WHERE ${check.condition}`), (n) =>
+        n > 0
+          ? `${rows(n)} of ${check.table} have a value in ${check.column} that does not fit ${check.type}`
+          : undefined
       )
     case "unique": {
       if (check.columns.length === 0) {
         return Effect.map(count(db, `SELECT COUNT(*) AS n FROM ${q(check.table)}`), (n) =>
-          n > 1 ? `${rows(n)} of ${check.table} would share the new unique key's default value` : undefined)
+          n > 1 ? `${rows(n)} of ${check.table} would share the new unique key's default value` : undefined
+        )
       }
       const cols = check.columns.map(q)
-      const groups = `SELECT COUNT(*) AS c FROM ${q(check.table)} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(" AND ")} ` +
+      const groups =
+        `SELECT COUNT(*) AS c FROM ${q(check.table)} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(" AND ")} ` +
         `GROUP BY ${cols.join(", ")} HAVING COUNT(*) > 1`
-      return Effect.map(
-        count(db, `SELECT COALESCE(SUM(g.c), 0) AS n FROM (${groups}) g`),
-        (n) => (n > 0 ? `${rows(n)} of ${check.table} share their (${check.columns.join(", ")}) with another row` : undefined)
+      return Effect.map(count(db, `SELECT COALESCE(SUM(g.c), 0) AS n FROM (${groups}) g`), (n) =>
+        n > 0 ? `${rows(n)} of ${check.table} share their (${check.columns.join(", ")}) with another row` : undefined
       )
     }
   }
 }
 
 /** Runs every precheck of the plan; fails MigrationPrecheckFailed naming each problem with its count. */
-export const precheck = (db: LockDb, plan: Plan): Effect.Effect<void, Errors.QueryError | Errors.MigrationPrecheckFailed> =>
-  Effect.gen(function*() {
+export const precheck = (
+  db: LockDb,
+  plan: Plan
+): Effect.Effect<void, Errors.QueryError | Errors.MigrationPrecheckFailed> =>
+  Effect.gen(function* () {
     const problems: Array<string> = []
     for (const op of plan.operations) {
       for (const check of op.prechecks ?? []) {

@@ -19,7 +19,9 @@ const schemaOf = (c: DiscoveredColumn): Expr => {
   const plain = (head: string): Expr => ({ head, pipes: [] })
   switch (c.kind) {
     case "string":
-      return c.maxLength !== undefined ? { head: "Schema.String", pipes: [`Schema.maxLength(${c.maxLength})`] } : plain("Schema.String")
+      return c.maxLength !== undefined
+        ? { head: "Schema.String", pipes: [`Schema.maxLength(${c.maxLength})`] }
+        : plain("Schema.String")
     case "literal":
       return plain(`Schema.Literal(${(c.literals ?? []).map((l) => JSON.stringify(l)).join(", ")})`)
     case "uuid":
@@ -33,13 +35,17 @@ const schemaOf = (c: DiscoveredColumn): Expr => {
     case "boolean":
       return plain("Schema.Boolean")
     case "date":
-      return plain(c.precision !== undefined ? `DataFlow.dateTime({ precision: ${c.precision} })` : "Schema.DateFromSelf")
+      return plain(
+        c.precision !== undefined ? `DataFlow.dateTime({ precision: ${c.precision} })` : "Schema.DateFromSelf"
+      )
     case "json":
       return plain("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
     case "bytes":
       return plain("Schema.Uint8ArrayFromSelf")
     case "decimal":
-      return plain(c.precision !== undefined ? `DataFlow.decimal(${c.precision}, ${c.scale ?? 0})` : "Schema.BigDecimalFromSelf")
+      return plain(
+        c.precision !== undefined ? `DataFlow.decimal(${c.precision}, ${c.scale ?? 0})` : "Schema.BigDecimalFromSelf"
+      )
   }
 }
 
@@ -51,7 +57,9 @@ const fieldSchema = (c: DiscoveredColumn): string => {
     const optional = `Schema.optional(Schema.NullOr(${text(schema)}))`
     return mapped === undefined ? optional : `${optional}.pipe(${mapped})`
   }
-  return mapped === undefined ? text(schema) : text({ head: schema.head, pipes: [...schema.pipes, "Schema.propertySignature", mapped] })
+  return mapped === undefined
+    ? text(schema)
+    : text({ head: schema.head, pipes: [...schema.pipes, "Schema.propertySignature", mapped] })
 }
 
 const property = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name))
@@ -62,23 +70,27 @@ const keyList = (keys: ReadonlyArray<ReadonlyArray<string>>) =>
 /** One model's source (a comment for a table that is not a model). */
 export const renderModel = (m: ModelDescription): string => {
   if (m.problem !== undefined) return `// ${m.table}: not a model — ${m.problem}\n`
-  const managed = (c: string) => (m.timestamps && (c === "created_at" || c === "updated_at")) || (m.softDelete && c === "deleted_at")
+  const managed = (c: string) =>
+    (m.timestamps && (c === "created_at" || c === "updated_at")) || (m.softDelete && c === "deleted_at")
   const columns = m.columns.filter((c) => !managed(c.name))
   const fieldOf = (column: string) => m.columns.find((c) => c.name === column)?.field ?? column
   const fields = columns.map((c, i) => {
     const fk = m.foreignKeys.find((k) => k.columns[0] === c.name)
-    const note = fk === undefined
-      ? ""
-      : fk.columns.length === 1
-      ? ` // references ${fk.references.table}(${fk.references.columns.join(", ")})`
-      : ` // (${fk.columns.join(", ")}) references ${fk.references.table}(${fk.references.columns.join(", ")})`
+    const note =
+      fk === undefined
+        ? ""
+        : fk.columns.length === 1
+          ? ` // references ${fk.references.table}(${fk.references.columns.join(", ")})`
+          : ` // (${fk.columns.join(", ")}) references ${fk.references.table}(${fk.references.columns.join(", ")})`
     return `  ${property(c.field)}: ${fieldSchema(c)}${i < columns.length - 1 ? "," : ""}${note}`
   })
   const key = m.columns.filter((c) => c.primaryKey)
   const options = [
     `table: ${JSON.stringify(m.table)}`,
     ...(m.timestamps ? [] : ["timestamps: false"]),
-    ...(m.primaryKey.length > 1 ? [`primaryKey: [${m.primaryKey.map((c) => JSON.stringify(fieldOf(c))).join(", ")}]`] : []),
+    ...(m.primaryKey.length > 1
+      ? [`primaryKey: [${m.primaryKey.map((c) => JSON.stringify(fieldOf(c))).join(", ")}]`]
+      : []),
     ...(key.length === 1 && key[0]!.kind === "int" && !m.autoIncrement ? ["autoIncrement: false"] : []),
     ...(m.unique.length > 0 ? [`unique: ${keyList(m.unique.map((k) => k.map(fieldOf)))}`] : []),
     ...(m.indexes.length > 0 ? [`indexes: ${keyList(m.indexes.map((k) => k.map(fieldOf)))}`] : []),

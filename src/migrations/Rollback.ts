@@ -34,7 +34,7 @@ export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effe
   return withLock(
     db,
     timeoutMs,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* Ledger.ensure(db)
       const all = yield* Ledger.list(db)
       const entries = all.slice(Math.max(0, all.length - steps)).reverse()
@@ -67,11 +67,14 @@ export const resolve = (db: LockDb, id: string, options: { readonly lockTimeout?
   withLock(
     db,
     Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds")),
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* Ledger.ensure(db)
       const entry = (yield* Ledger.list(db)).find((e) => e.id === id)
       if (entry === undefined || (entry.success && entry.finishedAt !== null)) {
-        return yield* new Errors.ValidationError({ path: "id", reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback" })
+        return yield* new Errors.ValidationError({
+          path: "id",
+          reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
+        })
       }
       yield* Ledger.remove(db, id)
       return entry

@@ -39,7 +39,7 @@ const steps = (
 
 const indexName = (sql: string): string | undefined => {
   const m = /INDEX\s+(?:IF NOT EXISTS\s+)?("(?:[^"]|"")*"|\S+)\s+ON\b/i.exec(sql)
-  return m === null ? undefined : m[1]!.replace(/^"(.*)"$/, "$1").replace(/""/g, "\"")
+  return m === null ? undefined : m[1]!.replace(/^"(.*)"$/, "$1").replace(/""/g, '"')
 }
 
 /**
@@ -52,7 +52,9 @@ const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
   const columns = new Set(model.columns.map((c) => c.column))
   const dropped = live.columns.map((c) => c.name).filter((c) => !columns.has(c))
   const liveItems = T.definitions(live.sql ?? "")
-  const liveColumn = new Map(liveItems.flatMap((i) => (T.definedColumn(i) !== undefined ? [[T.definedColumn(i)!, i] as const] : [])))
+  const liveColumn = new Map(
+    liveItems.flatMap((i) => (T.definedColumn(i) !== undefined ? [[T.definedColumn(i)!, i] as const] : []))
+  )
   const keyColumns = (k: ReadonlyArray<string>) => keyOf(k.map((n) => model.columnMap.get(n)?.column ?? n))
   const liveKeys = new Map([...live.indexes, ...live.unique].map((k) => [k.name, keyOf(k.columns)] as const))
   const liveIndexSql = (live.indexSql ?? []).map((sql) => ({ sql, key: liveKeys.get(indexName(sql) ?? "") }))
@@ -60,28 +62,39 @@ const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
   const keptIndexes = liveIndexSql.filter((i) => i.key !== undefined && wanted.has(i.key))
   const kept = new Set(keptIndexes.map((i) => i.key))
   const uniqueByName = new Map(model.unique.map((k) => [constraintName(model.table, k, "key"), keyColumns(k)] as const))
-  const items = T.definitions(modelCreate!).filter((item) => {
-    const name = /^CONSTRAINT\s+"((?:[^"]|"")*)"\s+UNIQUE/i.exec(item)?.[1]
-    return name === undefined || !kept.has(uniqueByName.get(name) ?? "")
-  }).map((item) => {
-    const liveDef = liveColumn.get(T.definedColumn(item) ?? "")
-    if (liveDef === undefined) return item
-    const collate = T.collateClause(liveDef)
-    const checks = T.checkClauses(liveDef).filter((c) => !item.includes(c))
-    return [item, ...(collate !== undefined && T.collateClause(item) === undefined ? [collate] : []), ...checks].join(" ")
-  })
-  const tableChecks = liveItems.filter((i) => T.isTableConstraint(i) && /^(CONSTRAINT\s+\S+\s+)?CHECK\b/i.test(i) && !T.mentions(i, dropped))
-  const foreignKeys = (live.foreignKeys ?? []).filter((fk) => fk.columns.every((c) => columns.has(c))).map((fk) =>
-    `FOREIGN KEY (${fk.columns.map(d.quote).join(", ")}) REFERENCES ${d.quote(fk.references.table)}` +
-    `${fk.references.columns.some((c) => c === "") ? "" : ` (${fk.references.columns.map(d.quote).join(", ")})`}` +
-    `${fk.onUpdate && fk.onUpdate !== "NO ACTION" ? ` ON UPDATE ${fk.onUpdate}` : ""}${fk.onDelete && fk.onDelete !== "NO ACTION" ? ` ON DELETE ${fk.onDelete}` : ""}`
+  const items = T.definitions(modelCreate!)
+    .filter((item) => {
+      const name = /^CONSTRAINT\s+"((?:[^"]|"")*)"\s+UNIQUE/i.exec(item)?.[1]
+      return name === undefined || !kept.has(uniqueByName.get(name) ?? "")
+    })
+    .map((item) => {
+      const liveDef = liveColumn.get(T.definedColumn(item) ?? "")
+      if (liveDef === undefined) return item
+      const collate = T.collateClause(liveDef)
+      const checks = T.checkClauses(liveDef).filter((c) => !item.includes(c))
+      return [item, ...(collate !== undefined && T.collateClause(item) === undefined ? [collate] : []), ...checks].join(
+        " "
+      )
+    })
+  const tableChecks = liveItems.filter(
+    (i) => T.isTableConstraint(i) && /^(CONSTRAINT\s+\S+\s+)?CHECK\b/i.test(i) && !T.mentions(i, dropped)
   )
+  const foreignKeys = (live.foreignKeys ?? [])
+    .filter((fk) => fk.columns.every((c) => columns.has(c)))
+    .map(
+      (fk) =>
+        `FOREIGN KEY (${fk.columns.map(d.quote).join(", ")}) REFERENCES ${d.quote(fk.references.table)}` +
+        `${fk.references.columns.some((c) => c === "") ? "" : ` (${fk.references.columns.map(d.quote).join(", ")})`}` +
+        `${fk.onUpdate && fk.onUpdate !== "NO ACTION" ? ` ON UPDATE ${fk.onUpdate}` : ""}${fk.onDelete && fk.onDelete !== "NO ACTION" ? ` ON DELETE ${fk.onDelete}` : ""}`
+    )
   const head = modelCreate!.slice(0, modelCreate!.indexOf("("))
   const tail = modelCreate!.slice(modelCreate!.lastIndexOf(")") + 1)
   const create = `${head}(\n  ${[...items, ...tableChecks, ...foreignKeys].join(",\n  ")}\n)${tail}`
   const indexes = [
     ...keptIndexes.map((i) => i.sql),
-    ...modelIndexes.filter((_, i) => !kept.has(keyColumns(model.indexes[i]!))).map((s) => s.replace("IF NOT EXISTS ", ""))
+    ...modelIndexes
+      .filter((_, i) => !kept.has(keyColumns(model.indexes[i]!)))
+      .map((s) => s.replace("IF NOT EXISTS ", ""))
   ]
   return { create, indexes }
 }
@@ -92,19 +105,28 @@ const rebuiltDefinition = (d: Dialect, model: ModelInfo, live: LiveTable) => {
  * reject) through their ON DELETE actions.
  */
 const referencedProblem = (live: LiveTable): ReadonlyArray<Precheck> =>
-  (live.referencedBy ?? []).length === 0 ? [] : [{
-    kind: "problem",
-    table: live.name,
-    problem: `${live.name} is referenced by foreign keys of ${live.referencedBy!.join(", ")}: SQLite cannot rebuild it while ` +
-      "foreign keys are enforced (DROP TABLE would run their ON DELETE actions); rebuild it by hand with PRAGMA foreign_keys = OFF"
-  }]
+  (live.referencedBy ?? []).length === 0
+    ? []
+    : [
+        {
+          kind: "problem",
+          table: live.name,
+          problem:
+            `${live.name} is referenced by foreign keys of ${live.referencedBy!.join(", ")}: SQLite cannot rebuild it while ` +
+            "foreign keys are enforced (DROP TABLE would run their ON DELETE actions); rebuild it by hand with PRAGMA foreign_keys = OFF"
+        }
+      ]
 
 /** One operation that rebuilds `live` into the model's table, keeping every row and what the live table declared. */
 export const rebuildTable = (
   d: Dialect,
   model: ModelInfo,
   live: LiveTable,
-  reasons: ReadonlyArray<{ readonly description: string; readonly destructive: boolean; readonly prechecks?: ReadonlyArray<Precheck> }>,
+  reasons: ReadonlyArray<{
+    readonly description: string
+    readonly destructive: boolean
+    readonly prechecks?: ReadonlyArray<Precheck>
+  }>,
   options: { readonly defaults?: Readonly<Record<string, S.DefaultValue>> }
 ): Operation => {
   const liveNames = new Set(live.columns.map((c) => c.name))
@@ -112,7 +134,9 @@ export const rebuildTable = (
   // new required columns take their default in the copy
   const upColumns = model.columns.filter((c) => liveNames.has(c.column) || !(c.optional || c.nullable))
   const upValues = upColumns.map((c) =>
-    liveNames.has(c.column) ? d.quote(c.column) : S.defaultLiteral(d, c, options.defaults?.[`${model.table}.${c.column}`])
+    liveNames.has(c.column)
+      ? d.quote(c.column)
+      : S.defaultLiteral(d, c, options.defaults?.[`${model.table}.${c.column}`])
   )
   const modelNames = new Set(model.columns.map((c) => c.column))
   const downColumns = live.columns.filter((c) => modelNames.has(c.name)).map((c) => c.name)
@@ -120,7 +144,14 @@ export const rebuildTable = (
     kind: "rebuildTable",
     table: model.table,
     description: `rebuild table ${model.table} (${reasons.map((r) => r.description).join("; ")})`,
-    up: steps(d, model.table, create, indexes, upColumns.map((c) => c.column), upValues),
+    up: steps(
+      d,
+      model.table,
+      create,
+      indexes,
+      upColumns.map((c) => c.column),
+      upValues
+    ),
     down: steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),

@@ -53,14 +53,17 @@ const neutral = (field: Field): DefaultValue => {
 export const addColumnSql = (d: Dialect, field: Field, type: string, value: DefaultValue | undefined): string => {
   const name = d.quote(field.column)
   const required = !(field.optional || field.nullable)
-  const dflt = required ? ` DEFAULT ${field.kind === "date" ? d.migration.dateDefault(defaultLiteral(d, field, value)) : defaultLiteral(d, field, value)}` : ""
+  const dflt = required
+    ? ` DEFAULT ${field.kind === "date" ? d.migration.dateDefault(defaultLiteral(d, field, value)) : defaultLiteral(d, field, value)}`
+    : ""
   const check = field.kind === "literal" ? checkIn(d, field.column, field.literals) : ""
   return `${name} ${type}${dflt}${required ? " NOT NULL" : ""}${check}`
 }
 
 export const alterTable = (d: Dialect, table: string, rest: string) => `ALTER TABLE ${d.quote(table)} ${rest}`
 
-export const dropColumnSql = (d: Dialect, table: string, column: string) => alterTable(d, table, `DROP COLUMN ${d.quote(column)}`)
+export const dropColumnSql = (d: Dialect, table: string, column: string) =>
+  alterTable(d, table, `DROP COLUMN ${d.quote(column)}`)
 
 export const createIndexSql = (d: Dialect, table: string, key: LiveKey, unique: boolean) =>
   `CREATE ${unique ? "UNIQUE " : ""}INDEX ${d.quote(key.name)} ON ${d.quote(table)} (${key.columns.map(d.quote).join(", ")})`

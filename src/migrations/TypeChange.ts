@@ -32,7 +32,16 @@ const integerBound: Record<string, bigint> = {
 const integerDigits = (base: string) => String(integerBound[base]).length
 
 const unboundedText = new Set(["text", "longtext", "mediumtext", "clob"])
-const boundedString = new Set(["varchar", "character varying", "nvarchar", "char", "character", "nchar", "native character", "varying character"])
+const boundedString = new Set([
+  "varchar",
+  "character varying",
+  "nvarchar",
+  "char",
+  "character",
+  "nchar",
+  "native character",
+  "varying character"
+])
 const decimals = new Set(["numeric", "decimal"])
 const floats: Record<string, number> = { real: 1, float: 1, double: 2, "double precision": 2 }
 
@@ -46,7 +55,9 @@ const stringLength = (p: Parsed): number | undefined => {
 
 /** Digits before and after the point of a decimal type (unbounded when it has no precision). */
 const decimalShape = (p: Parsed): { int: number; scale: number } =>
-  p.args.length === 0 ? { int: Infinity, scale: Infinity } : { int: p.args[0]! - (p.args[1] ?? 0), scale: p.args[1] ?? 0 }
+  p.args.length === 0
+    ? { int: Infinity, scale: Infinity }
+    : { int: p.args[0]! - (p.args[1] ?? 0), scale: p.args[1] ?? 0 }
 
 /** Fractional digits a timestamp keeps: its argument, else 6 for `timestamp` (PostgreSQL) and 0 for `datetime`. */
 const fraction = (p: Parsed) => p.args[0] ?? (p.base.startsWith("timestamp") ? 6 : 0)
@@ -67,7 +78,8 @@ export const typeChange = (from: string, to: string): TypeChange => {
   if (fi !== undefined && ti !== undefined) return widensIf(ti >= fi)
   if (fi !== undefined && decimals.has(t.base)) return widensIf(decimalShape(t).int >= integerDigits(f.base))
   // a double holds integers exactly up to 2^53: every INT, not every BIGINT
-  if (fi !== undefined && floats[t.base] !== undefined) return widensIf(f.base !== "bigint" && floats[t.base] === 2 || fi <= 8388607n)
+  if (fi !== undefined && floats[t.base] !== undefined)
+    return widensIf((f.base !== "bigint" && floats[t.base] === 2) || fi <= 8388607n)
   if (decimals.has(f.base) && decimals.has(t.base)) {
     const a = decimalShape(f)
     const b = decimalShape(t)

@@ -55,10 +55,18 @@ const compile = (ast: AST.AST): Check => {
 /** The check of a struct schema's Type side (Schema's `is` when the schema is not a plain struct). */
 export const compileIs = (schema: Schema.Schema.Any): Check => {
   const ast = AST.typeAST(schema.ast)
-  if (ast._tag !== "TypeLiteral" || ast.indexSignatures.length > 0 || ast.propertySignatures.some((p) => typeof p.name !== "string")) {
+  if (
+    ast._tag !== "TypeLiteral" ||
+    ast.indexSignatures.length > 0 ||
+    ast.propertySignatures.some((p) => typeof p.name !== "string")
+  ) {
     return schemaIs(ast)
   }
-  const props = ast.propertySignatures.map((p) => ({ name: p.name as string, optional: p.isOptional, check: compile(p.type) }))
+  const props = ast.propertySignatures.map((p) => ({
+    name: p.name as string,
+    optional: p.isOptional,
+    check: compile(p.type)
+  }))
   return (u) => {
     if (typeof u !== "object" || u === null || Array.isArray(u)) return false
     const o = u as Record<string, unknown>

@@ -9,17 +9,7 @@ import { type ColumnAnnotation, getColumnAnnotation } from "./Columns.js"
 
 /** The storage kinds of DESIGN §6. */
 export type FieldKind =
-  | "string"
-  | "uuid"
-  | "int"
-  | "bigint"
-  | "number"
-  | "boolean"
-  | "date"
-  | "json"
-  | "bytes"
-  | "decimal"
-  | "literal"
+  "string" | "uuid" | "int" | "bigint" | "number" | "boolean" | "date" | "json" | "bytes" | "decimal" | "literal"
 
 /** One column of a model, as the compiler and codecs see it. */
 export interface Field {
@@ -77,7 +67,8 @@ const collectRefinements = (ast: AST.AST, acc: Collected): AST.AST => {
     acc.column ??= getColumnAnnotation(current)
     Option.map(AST.getJSONSchemaAnnotation(current), (js) => {
       const j = js as { maxLength?: unknown; type?: unknown }
-      if (typeof j.maxLength === "number") acc.maxLength = acc.maxLength === undefined ? j.maxLength : Math.min(acc.maxLength, j.maxLength)
+      if (typeof j.maxLength === "number")
+        acc.maxLength = acc.maxLength === undefined ? j.maxLength : Math.min(acc.maxLength, j.maxLength)
       if (j.type === "integer") acc.integer = true
     })
     current = current.from
@@ -193,7 +184,8 @@ export const classify = (
       throw new ValidationError({
         model,
         path: name,
-        reason: `${bad} cannot be stored inside a JSON field: JSON holds strings, numbers, booleans, null, ` +
+        reason:
+          `${bad} cannot be stored inside a JSON field: JSON holds strings, numbers, booleans, null, ` +
           "arrays and objects, so it would not read back as the same value; make it a field of its own"
       })
     }
@@ -205,8 +197,8 @@ export const classify = (
   let core = collectRefinements(AST.typeAST(ast), acc)
   if (core._tag === "Union") {
     const rest = unionMembers(core).filter((t) => {
-      if (isNullLiteral(t)) return (nullable = true, false)
-      if (t._tag === "UndefinedKeyword") return (optional = true, false)
+      if (isNullLiteral(t)) return ((nullable = true), false)
+      if (t._tag === "UndefinedKeyword") return ((optional = true), false)
       return true
     })
     const shapes = rest.map(stripRefinements)
@@ -252,10 +244,23 @@ export const classify = (
     case "Declaration": {
       const id = Option.getOrElse(AST.getIdentifierAnnotation(core), () => "")
       const facts = acc.column ?? {}
-      if (id === "DateFromSelf") return field(name, "date", optional, nullable, facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {})
+      if (id === "DateFromSelf")
+        return field(
+          name,
+          "date",
+          optional,
+          nullable,
+          facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {}
+        )
       if (id === "Uint8ArrayFromSelf") return field(name, "bytes", optional, nullable, {})
       if (id === "BigDecimalFromSelf") {
-        return field(name, "decimal", optional, nullable, facts.scale !== undefined ? { precision: facts.precision!, scale: facts.scale } : {})
+        return field(
+          name,
+          "decimal",
+          optional,
+          nullable,
+          facts.scale !== undefined ? { precision: facts.precision!, scale: facts.scale } : {}
+        )
       }
       break
     }
@@ -263,7 +268,8 @@ export const classify = (
   throw new ValidationError({
     model,
     path: name,
-    reason: `type ${core._tag} cannot be stored; use String, Int, Number, BigInt, Boolean, Date, UUID, ` +
+    reason:
+      `type ${core._tag} cannot be stored; use String, Int, Number, BigInt, Boolean, Date, UUID, ` +
       `BigDecimal, Uint8Array, a string literal union, or a Struct/Array/Record (stored as JSON)`
   })
 }

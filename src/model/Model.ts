@@ -71,15 +71,21 @@ type Stamps<O> = O extends { readonly timestamps: false } ? NoTimestamps : Times
 export type Row<F extends Schema.Struct.Fields, O = {}> = Simplify<Schema.Struct.Type<F> & Stamps<O>>
 /** The type of `id`: the key field's type, or an object of the key fields for a composite key. */
 export type Id<F extends Schema.Struct.Fields, O = {}> = [Composite<O>] extends [never]
-  ? Schema.Struct.Type<F> extends { readonly id: infer I } ? I : never
+  ? Schema.Struct.Type<F> extends { readonly id: infer I }
+    ? I
+    : never
   : { readonly [K in Composite<O> & keyof Schema.Struct.Type<F>]: Schema.Struct.Type<F>[K] }
 /** The names of the primary key's fields (`"id"` unless `primaryKey` says otherwise). */
 export type KeyName<O> = [Composite<O>] extends [never] ? "id" : Composite<O>
 
 type IdInput<F extends Schema.Struct.Fields, O> = [Composite<O>] extends [never]
-  ? IdSchema<F> extends typeof Schema.UUID ? { readonly id?: Id<F, O> }
-  : Id<F, O> extends number ? O extends { readonly autoIncrement: false } ? { readonly id: Id<F, O> } : { readonly id?: never }
-  : { readonly id: Id<F, O> }
+  ? IdSchema<F> extends typeof Schema.UUID
+    ? { readonly id?: Id<F, O> }
+    : Id<F, O> extends number
+      ? O extends { readonly autoIncrement: false }
+        ? { readonly id: Id<F, O> }
+        : { readonly id?: never }
+      : { readonly id: Id<F, O> }
   : {}
 
 /**
@@ -160,8 +166,13 @@ const keyFields = (
 ): { key: ReadonlyArray<Field>; idKind: IdKind } => {
   const id = fields.find((f) => f.name === "id")
   if (primaryKey !== undefined) {
-    if (id !== undefined) throw bad("id", "a model with `primaryKey` has no `id` field: name the key's fields in primaryKey")
-    if (primaryKey.length < 2) throw bad("primaryKey", "lists two or more fields; a one-field key is the field `id` (map its column with Schema.fromKey)")
+    if (id !== undefined)
+      throw bad("id", "a model with `primaryKey` has no `id` field: name the key's fields in primaryKey")
+    if (primaryKey.length < 2)
+      throw bad(
+        "primaryKey",
+        "lists two or more fields; a one-field key is the field `id` (map its column with Schema.fromKey)"
+      )
     const key = primaryKey.map((name) => {
       const f = fields.find((x) => x.name === name)
       if (f === undefined) throw bad("primaryKey", `${name.slice(0, 64)} is not a field of the model`)
@@ -181,7 +192,16 @@ const keyFields = (
     )
   }
   if (id.optional || id.nullable) throw bad("id", "the primary key cannot be optional or nullable")
-  const idKind: IdKind | undefined = id.kind === "string" ? "client" : id.kind === "int" ? (autoIncrement === false ? "client" : "auto") : id.kind === "uuid" ? "uuid" : undefined
+  const idKind: IdKind | undefined =
+    id.kind === "string"
+      ? "client"
+      : id.kind === "int"
+        ? autoIncrement === false
+          ? "client"
+          : "auto"
+        : id.kind === "uuid"
+          ? "uuid"
+          : undefined
   if (idKind === undefined) throw bad("id", "the primary key must be Schema.String, Schema.Int or Schema.UUID")
   if (autoIncrement !== undefined && id.kind !== "int") throw bad("autoIncrement", "applies to Int ids only")
   return { key: [id], idKind }
@@ -189,10 +209,12 @@ const keyFields = (
 
 const managedColumns = (bad: Bad, timestamps: ModelOptions<any>["timestamps"]): ReadonlyArray<Field> => {
   if (timestamps === false) return []
-  if (timestamps === undefined || timestamps === true) return [timestampField("created_at"), timestampField("updated_at")]
+  if (timestamps === undefined || timestamps === true)
+    return [timestampField("created_at"), timestampField("updated_at")]
   assertIdentifier(timestamps.createdAt, "timestamps.createdAt")
   assertIdentifier(timestamps.updatedAt, "timestamps.updatedAt")
-  if (timestamps.createdAt === timestamps.updatedAt) throw bad("timestamps", "createdAt and updatedAt must be two columns")
+  if (timestamps.createdAt === timestamps.updatedAt)
+    throw bad("timestamps", "createdAt and updatedAt must be two columns")
   return [timestampField("created_at", timestamps.createdAt), timestampField("updated_at", timestamps.updatedAt)]
 }
 
@@ -261,7 +283,9 @@ export const describeModel = <F extends Schema.Struct.Fields>(
   )
   const updatable = Object.fromEntries(Object.entries(schemaFields).filter(([k]) => !keyNames.includes(k)))
   const createSchema = Schema.typeSchema(Schema.Struct(inputFields as Schema.Struct.Fields))
-  const updateSchema = Schema.typeSchema(Schema.partialWith(Schema.Struct(updatable as Schema.Struct.Fields), { exact: true }))
+  const updateSchema = Schema.typeSchema(
+    Schema.partialWith(Schema.Struct(updatable as Schema.Struct.Fields), { exact: true })
+  )
 
   return {
     name,
@@ -278,7 +302,17 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     indexes,
     softDelete: options.softDelete === true,
     constraints,
-    validateCreate: checkStorable(name, columns, keyed, makeValidator(name, createSchema as Schema.Schema<Record<string, unknown>, any, never>)),
-    validateUpdate: checkStorable(name, columns, keyed, makeValidator(name, updateSchema as Schema.Schema<Record<string, unknown>, any, never>))
+    validateCreate: checkStorable(
+      name,
+      columns,
+      keyed,
+      makeValidator(name, createSchema as Schema.Schema<Record<string, unknown>, any, never>)
+    ),
+    validateUpdate: checkStorable(
+      name,
+      columns,
+      keyed,
+      makeValidator(name, updateSchema as Schema.Schema<Record<string, unknown>, any, never>)
+    )
   }
 }

@@ -34,20 +34,26 @@ interface Problem {
 }
 
 const nul = "\u0000"
-const nulReason = "contains the character U+0000, which PostgreSQL cannot store in text; use a Uint8Array field for binary data"
+const nulReason =
+  "contains the character U+0000, which PostgreSQL cannot store in text; use a Uint8Array field for binary data"
 
 const jsonProblem = (value: unknown, path: string, depth: number): Problem | undefined => {
   switch (typeof value) {
     case "string":
       return value.includes(nul) ? { path, reason: nulReason } : undefined
     case "number":
-      return Number.isFinite(value) ? undefined : { path, reason: "must be a finite number: JSON has no NaN or Infinity" }
+      return Number.isFinite(value)
+        ? undefined
+        : { path, reason: "must be a finite number: JSON has no NaN or Infinity" }
     case "boolean":
       return undefined
     case "object": {
       if (value === null) return undefined
       if (depth >= storageLimits.jsonDepth) {
-        return { path, reason: `nests arrays/objects more than ${storageLimits.jsonDepth} levels deep (MariaDB's JSON limit)` }
+        return {
+          path,
+          reason: `nests arrays/objects more than ${storageLimits.jsonDepth} levels deep (MariaDB's JSON limit)`
+        }
       }
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
@@ -58,7 +64,10 @@ const jsonProblem = (value: unknown, path: string, depth: number): Problem | und
       }
       const proto = Object.getPrototypeOf(value)
       if (proto !== Object.prototype && proto !== null) {
-        return { path, reason: "must be a plain object, array or JSON scalar (a class instance does not read back as itself)" }
+        return {
+          path,
+          reason: "must be a plain object, array or JSON scalar (a class instance does not read back as itself)"
+        }
       }
       for (const [k, v] of Object.entries(value)) {
         if (k.includes(nul)) return { path, reason: nulReason }
@@ -99,11 +108,17 @@ export const storageProblem = (field: Field, value: unknown, keyed: boolean): Pr
     case "uuid": {
       const s = value as string
       if (s.includes(nul)) return { path, reason: nulReason }
-      if (keyed && field.kind === "string" && field.maxLength === undefined && s.length > storageLimits.keyedStringLength &&
-        codePoints(s) > storageLimits.keyedStringLength) {
+      if (
+        keyed &&
+        field.kind === "string" &&
+        field.maxLength === undefined &&
+        s.length > storageLimits.keyedStringLength &&
+        codePoints(s) > storageLimits.keyedStringLength
+      ) {
         return {
           path,
-          reason: `is longer than ${storageLimits.keyedStringLength} characters, the most a key or indexed string holds; ` +
+          reason:
+            `is longer than ${storageLimits.keyedStringLength} characters, the most a key or indexed string holds; ` +
             "declare Schema.maxLength(n) for more"
         }
       }
@@ -137,12 +152,14 @@ export const storageProblem = (field: Field, value: unknown, keyed: boolean): Pr
       const digits = (d.value < 0n ? -d.value : d.value).toString().length
       const fraction = Math.max(0, d.scale)
       const integer = Math.max(0, digits - d.scale)
-      return fraction > storageLimits.decimal.fractionDigits || (d.value !== 0n && integer > storageLimits.decimal.integerDigits)
+      return fraction > storageLimits.decimal.fractionDigits ||
+        (d.value !== 0n && integer > storageLimits.decimal.integerDigits)
         ? {
-          path,
-          reason: `must have at most ${storageLimits.decimal.integerDigits} digits before the point and ` +
-            `${storageLimits.decimal.fractionDigits} after it (MySQL's DECIMAL(65,30))`
-        }
+            path,
+            reason:
+              `must have at most ${storageLimits.decimal.integerDigits} digits before the point and ` +
+              `${storageLimits.decimal.fractionDigits} after it (MySQL's DECIMAL(65,30))`
+          }
         : undefined
     }
     case "json":
@@ -157,19 +174,21 @@ export const storageProblem = (field: Field, value: unknown, keyed: boolean): Pr
  * Wraps a Schema validator so that values no database could store exactly fail ValidationError too
  * (see `storageLimits`). `keyed`: names of the id and of fields in unique keys or indexes.
  */
-export const checkStorable = <A extends Record<string, unknown>>(
-  model: string,
-  fields: ReadonlyArray<Field>,
-  keyed: ReadonlySet<string>,
-  validate: (input: unknown) => Either.Either<A, ValidationError>
-) =>
-(input: unknown): Either.Either<A, ValidationError> =>
-  Either.flatMap(validate(input), (value) => {
-    for (const field of fields) {
-      const v = value[field.name]
-      if (v === undefined || v === null) continue
-      const problem = storageProblem(field, v, keyed.has(field.name))
-      if (problem !== undefined) return Either.left(new ValidationError({ model, path: problem.path, reason: problem.reason }))
-    }
-    return Either.right(value)
-  })
+export const checkStorable =
+  <A extends Record<string, unknown>>(
+    model: string,
+    fields: ReadonlyArray<Field>,
+    keyed: ReadonlySet<string>,
+    validate: (input: unknown) => Either.Either<A, ValidationError>
+  ) =>
+  (input: unknown): Either.Either<A, ValidationError> =>
+    Either.flatMap(validate(input), (value) => {
+      for (const field of fields) {
+        const v = value[field.name]
+        if (v === undefined || v === null) continue
+        const problem = storageProblem(field, v, keyed.has(field.name))
+        if (problem !== undefined)
+          return Either.left(new ValidationError({ model, path: problem.path, reason: problem.reason }))
+      }
+      return Either.right(value)
+    })

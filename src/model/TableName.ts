@@ -24,7 +24,17 @@ const irregular: Record<string, string> = {
   quiz: "quizzes"
 }
 
-const uncountable = new Set(["equipment", "information", "news", "series", "species", "sheep", "fish", "data", "metadata"])
+const uncountable = new Set([
+  "equipment",
+  "information",
+  "news",
+  "series",
+  "species",
+  "sheep",
+  "fish",
+  "data",
+  "metadata"
+])
 
 /** `UserActivity` → `user_activity`, `HTTPRequest` → `http_request`. */
 export const snakeCase = (name: string): string =>

@@ -17,7 +17,10 @@ const describe = (issue: ParseResult.ArrayFormatterIssue, model: string): string
       return "cannot be checked synchronously"
     default:
       // Schema's messages end with ", actual <value>": keep what was expected, drop the value
-      return issue.message.replace(/,\s*actual[\s\S]*$/, "").replace(/^Expected /, "expected ").slice(0, 200)
+      return issue.message
+        .replace(/,\s*actual[\s\S]*$/, "")
+        .replace(/^Expected /, "expected ")
+        .slice(0, 200)
   }
 }
 
@@ -25,7 +28,7 @@ const describe = (issue: ParseResult.ArrayFormatterIssue, model: string): string
 export const makeValidator = <A>(
   model: string,
   schema: Schema.Schema<A, any, never>
-): (input: unknown) => Either.Either<A, ValidationError> => {
+): ((input: unknown) => Either.Either<A, ValidationError>) => {
   const validate = ParseResult.validateEither(schema, { onExcessProperty: "error", errors: "all" })
   // the common case, valid input, is a boolean check; the full report is built only on failure
   const is = compileIs(schema)

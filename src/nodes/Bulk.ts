@@ -12,7 +12,15 @@ import { isEmpty } from "../query/Filter.js"
 import { insertSql, Params, rowsPerStatement, whereClause } from "../sql/Compiler.js"
 import { planned } from "./Plans.js"
 import { deleteWhere } from "./Delete.js"
-import { contextOf, databaseFor, encodeInsertColumns, encodeInserts, filterOf, insertColumns, validated } from "./Shared.js"
+import {
+  contextOf,
+  databaseFor,
+  encodeInsertColumns,
+  encodeInserts,
+  filterOf,
+  insertColumns,
+  validated
+} from "./Shared.js"
 import { traced } from "./Tracing.js"
 import { setList } from "./Update.js"
 
@@ -38,15 +46,31 @@ export const validateRows = (
   validate: ModelInfo["validateCreate"]
 ): Effect.Effect<Array<Record<string, unknown>>, Errors.ValidationError> =>
   Effect.suspend(() => {
-    if (data === null || typeof data !== "object" || typeof (data as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      return Effect.fail(new Errors.ValidationError({ model: model.name, path: "data", reason: "must be an array or iterable of records" }))
+    if (
+      data === null ||
+      typeof data !== "object" ||
+      typeof (data as Iterable<unknown>)[Symbol.iterator] !== "function"
+    ) {
+      return Effect.fail(
+        new Errors.ValidationError({
+          model: model.name,
+          path: "data",
+          reason: "must be an array or iterable of records"
+        })
+      )
     }
     const rows: Array<Record<string, unknown>> = []
     let i = 0
     for (const item of data) {
       const r = validate(item)
       if (r._tag === "Left") {
-        return Effect.fail(new Errors.ValidationError({ model: model.name, path: `data[${i}]${r.left.path ? `.${r.left.path}` : ""}`, reason: r.left.reason }))
+        return Effect.fail(
+          new Errors.ValidationError({
+            model: model.name,
+            path: `data[${i}]${r.left.path ? `.${r.left.path}` : ""}`,
+            reason: r.left.reason
+          })
+        )
       }
       rows.push(r.right)
       i++
@@ -56,9 +80,17 @@ export const validateRows = (
 
 /** A checked batchSize (default 1000). */
 export const batchSizeOf = (model: ModelInfo, n: unknown) =>
-  n === undefined ? Effect.succeed(1000)
-  : typeof n === "number" && Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? Effect.succeed(n)
-  : Effect.fail(new Errors.ValidationError({ model: model.name, path: "batchSize", reason: "must be an integer from 1 to 100000" }))
+  n === undefined
+    ? Effect.succeed(1000)
+    : typeof n === "number" && Number.isSafeInteger(n) && n >= 1 && n <= 100_000
+      ? Effect.succeed(n)
+      : Effect.fail(
+          new Errors.ValidationError({
+            model: model.name,
+            path: "batchSize",
+            reason: "must be an integer from 1 to 100000"
+          })
+        )
 
 const duplicatesOf = (info: string | undefined) => {
   const m = info ? /Duplicates:\s*(\d+)/.exec(info) : null
@@ -76,13 +108,15 @@ const makeBatchWriter = (db: DatabaseService, model: ModelInfo, onConflict: "err
     const statement = (suffix: string) =>
       d.insertColumnar !== undefined
         ? {
-          sql: planned(d, model, `columnar:${key}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
-          params: encodeInsertColumns(d, model, columns, batch, now)
-        }
+            sql: planned(d, model, `columnar:${key}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
+            params: encodeInsertColumns(d, model, columns, batch, now)
+          }
         : {
-          sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () => insertSql(d, model, columns, batch.length, suffix, false)),
-          params: encodeInserts(d, model, columns, batch, now)
-        }
+            sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () =>
+              insertSql(d, model, columns, batch.length, suffix, false)
+            ),
+            params: encodeInserts(d, model, columns, batch, now)
+          }
     if (onConflict === "error") {
       if (d.copy !== undefined && db.copyIn !== undefined) {
         // COPY: the fastest way in; nothing to skip, so nothing it cannot do
@@ -110,14 +144,22 @@ const rowsPerBatch = (db: DatabaseService, model: ModelInfo, batchSize: number) 
 
 /** Inserts many records in one transaction (or one per batch with `commit: "batch"`). */
 export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const onConflict = params?.onConflict ?? "error"
     if (onConflict !== "error" && onConflict !== "skip") {
-      return yield* new Errors.ValidationError({ model: model.name, path: "onConflict", reason: "must be \"error\" or \"skip\"" })
+      return yield* new Errors.ValidationError({
+        model: model.name,
+        path: "onConflict",
+        reason: 'must be "error" or "skip"'
+      })
     }
     const commit = params.commit ?? "all"
     if (commit !== "all" && commit !== "batch") {
-      return yield* new Errors.ValidationError({ model: model.name, path: "commit", reason: "must be \"all\" or \"batch\"" })
+      return yield* new Errors.ValidationError({
+        model: model.name,
+        path: "commit",
+        reason: 'must be "all" or "batch"'
+      })
     }
     const batchSize = yield* batchSizeOf(model, params.batchSize)
     const db = yield* databaseFor(model)
@@ -133,19 +175,24 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
       const stream = params.data as Stream.Stream<unknown>
       const [seen, inserted] = yield* inOne(
         Stream.runFoldEffect(Stream.grouped(stream, per), [0, 0] as [number, number], ([seen, inserted], chunk) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const now = new Date()
             const rows: Array<Record<string, unknown>> = []
             for (const item of chunk) {
               const r = model.validateCreate(item)
               if (r._tag === "Left") {
-                return yield* new Errors.ValidationError({ model: model.name, path: `data[${seen + rows.length}]${r.left.path ? `.${r.left.path}` : ""}`, reason: r.left.reason })
+                return yield* new Errors.ValidationError({
+                  model: model.name,
+                  path: `data[${seen + rows.length}]${r.left.path ? `.${r.left.path}` : ""}`,
+                  reason: r.left.reason
+                })
               }
               rows.push(r.right)
             }
             const n = yield* inEach(write(rows, now))
             return [seen + rows.length, inserted + n] as [number, number]
-          }))
+          })
+        )
       )
       return { inserted, skipped: seen - inserted }
     }
@@ -157,10 +204,13 @@ export const bulkCreate = (model: ModelInfo, params: BulkCreateParams<unknown>) 
     if (onConflict === "error" && commit === "all" && d.copy !== undefined && db.copyIn !== undefined) {
       // one COPY for every row (atomic on its own), its data sent batch by batch as it is encoded
       const columns = insertColumns(model, valid)
-      const sql = planned(d, model, `copy:${columns.map((c) => c.name).join(",")}`, () => d.copy!.statement(model, columns))
+      const sql = planned(d, model, `copy:${columns.map((c) => c.name).join(",")}`, () =>
+        d.copy!.statement(model, columns)
+      )
       const copy = d.copy
-      const pieces = function*() {
-        for (const batch of chunk(valid, per)) yield copy.data(encodeInserts(d, model, columns, batch, now), columns.length)
+      const pieces = function* () {
+        for (const batch of chunk(valid, per))
+          yield copy.data(encodeInserts(d, model, columns, batch, now), columns.length)
       }
       const inserted = yield* db.copyIn(sql, pieces(), contextOf(model, "bulkCreate"))
       return { inserted, skipped: valid.length - inserted }
@@ -193,12 +243,19 @@ export interface BulkDeleteParams<Filter> {
   readonly confirmed?: boolean
 }
 
-const refuseEmpty = (model: ModelInfo, operation: string, expr: Parameters<typeof isEmpty>[0], confirmed: boolean | undefined) =>
-  isEmpty(expr) && confirmed !== true ? Effect.fail(new Errors.EmptyFilterRefused({ model: model.name, operation })) : Effect.void
+const refuseEmpty = (
+  model: ModelInfo,
+  operation: string,
+  expr: Parameters<typeof isEmpty>[0],
+  confirmed: boolean | undefined
+) =>
+  isEmpty(expr) && confirmed !== true
+    ? Effect.fail(new Errors.EmptyFilterRefused({ model: model.name, operation }))
+    : Effect.void
 
 /** Updates every matching record. */
 export const bulkUpdate = (model: ModelInfo, params: BulkUpdateParams<unknown, unknown>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const expr = yield* filterOf(model, params?.filter)
     yield* refuseEmpty(model, "bulkUpdate", expr, params.confirmed)
     const fields = yield* validated(model.validateUpdate(params.fields ?? {}))
@@ -213,10 +270,9 @@ export const bulkUpdate = (model: ModelInfo, params: BulkUpdateParams<unknown, u
 
 /** Deletes every matching record (soft-delete models set deleted_at). */
 export const bulkDelete = (model: ModelInfo, params: BulkDeleteParams<unknown>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const expr = yield* filterOf(model, params?.filter)
     yield* refuseEmpty(model, "bulkDelete", expr, params.confirmed)
     const deleted = yield* deleteWhere(model, params.filter, "bulkDelete")
     return { deleted }
   }).pipe(traced("bulkDelete", model))
-

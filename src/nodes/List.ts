@@ -8,7 +8,15 @@ import { operation, traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
-import { keysetCondition, type OrderKey, orderClause, pageClause, Params, selectList, whereClause } from "../sql/Compiler.js"
+import {
+  keysetCondition,
+  type OrderKey,
+  orderClause,
+  pageClause,
+  Params,
+  selectList,
+  whereClause
+} from "../sql/Compiler.js"
 import { checkFieldValue, type Expr, toExpr } from "../query/Filter.js"
 import type { DatabaseService } from "../Database.js"
 import { contextOf, databaseFor, decodeAll, filterOf, project } from "./Shared.js"
@@ -41,17 +49,19 @@ export interface Page<A> {
 const maxLimit = 10_000
 const totalAlias = "df_total"
 
-const bad = (model: ModelInfo, path: string, reason: string) => new Errors.ValidationError({ model: model.name, path, reason })
+const bad = (model: ModelInfo, path: string, reason: string) =>
+  new Errors.ValidationError({ model: model.name, path, reason })
 
 const orderKeys = (model: ModelInfo, orderBy: ReadonlyArray<string> | undefined): Array<OrderKey> => {
   const keys: Array<OrderKey> = []
   for (const raw of orderBy ?? []) {
-    if (typeof raw !== "string") throw bad(model, "orderBy", "entries are field names, \"-\" prefixed for descending")
+    if (typeof raw !== "string") throw bad(model, "orderBy", 'entries are field names, "-" prefixed for descending')
     const descending = raw.startsWith("-")
     const name = descending ? raw.slice(1) : raw
     const field = model.columnMap.get(name)
     if (field === undefined) throw bad(model, `orderBy.${name.slice(0, 64)}`, "is not a field of the model")
-    if (field.kind === "json" || field.kind === "bytes") throw bad(model, `orderBy.${name}`, `${field.kind} fields cannot be ordered`)
+    if (field.kind === "json" || field.kind === "bytes")
+      throw bad(model, `orderBy.${name}`, `${field.kind} fields cannot be ordered`)
     if (!keys.some((k) => k.field === field)) keys.push({ field, descending })
   }
   for (const field of model.key) if (!keys.some((k) => k.field === field)) keys.push({ field, descending: false })
@@ -60,8 +70,15 @@ const orderKeys = (model: ModelInfo, orderBy: ReadonlyArray<string> | undefined)
 
 // cursor values as JSON: Date → ISO, bigint/BigDecimal → string
 const toCursorValue = (field: Field, v: unknown): unknown =>
-  v === null || v === undefined ? null : field.kind === "date" ? (v as Date).toISOString()
-  : field.kind === "bigint" ? String(v) : field.kind === "decimal" ? BigDecimal.format(v as BigDecimal.BigDecimal) : v
+  v === null || v === undefined
+    ? null
+    : field.kind === "date"
+      ? (v as Date).toISOString()
+      : field.kind === "bigint"
+        ? String(v)
+        : field.kind === "decimal"
+          ? BigDecimal.format(v as BigDecimal.BigDecimal)
+          : v
 /** A cursor's value back to the field's type; anything a cursor of ours cannot hold throws. */
 const fromCursorValue = (field: Field, v: unknown): unknown => {
   if (v === null) return null
@@ -69,16 +86,22 @@ const fromCursorValue = (field: Field, v: unknown): unknown => {
     if (typeof v !== "string") throw new TypeError("not text")
     return v
   }
-  return field.kind === "date" ? new Date(text())
-    : field.kind === "bigint" ? BigInt(text())
-    : field.kind === "decimal" ? BigDecimal.unsafeFromString(text())
-    : v
+  return field.kind === "date"
+    ? new Date(text())
+    : field.kind === "bigint"
+      ? BigInt(text())
+      : field.kind === "decimal"
+        ? BigDecimal.unsafeFromString(text())
+        : v
 }
 
-const signature = (keys: ReadonlyArray<OrderKey>) => keys.map((k) => `${k.descending ? "-" : ""}${k.field.name}`).join(",")
+const signature = (keys: ReadonlyArray<OrderKey>) =>
+  keys.map((k) => `${k.descending ? "-" : ""}${k.field.name}`).join(",")
 
 const encodeCursor = (keys: ReadonlyArray<OrderKey>, record: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify({ o: signature(keys), v: keys.map((k) => toCursorValue(k.field, record[k.field.name])) })).toString("base64url")
+  Buffer.from(
+    JSON.stringify({ o: signature(keys), v: keys.map((k) => toCursorValue(k.field, record[k.field.name])) })
+  ).toString("base64url")
 
 const decodeCursor = (model: ModelInfo, keys: ReadonlyArray<OrderKey>, cursor: string): Array<unknown> => {
   let parsed: { o?: unknown; v?: unknown }
@@ -112,15 +135,17 @@ const checkCount = (model: ModelInfo, name: string, v: unknown, max: number) => 
 
 /** Lists one page. */
 export const list = (model: ModelInfo, params: ListParams<unknown, string> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const expr = yield* filterOf(model, params.filter)
     const plan = yield* Effect.try({
       try: () => {
         checkCount(model, "limit", params.limit, maxLimit)
         checkCount(model, "offset", params.offset, Number.MAX_SAFE_INTEGER)
-        if (params.cursor != null && (params.offset ?? 0) > 0) throw bad(model, "cursor", "cannot be combined with offset")
+        if (params.cursor != null && (params.offset ?? 0) > 0)
+          throw bad(model, "cursor", "cannot be combined with offset")
         for (const s of params.select ?? []) {
-          if (!model.columnMap.has(s)) throw bad(model, `select.${String(s).slice(0, 64)}`, "is not a field of the model")
+          if (!model.columnMap.has(s))
+            throw bad(model, `select.${String(s).slice(0, 64)}`, "is not a field of the model")
         }
         const keys = orderKeys(model, params.orderBy)
         const after = params.cursor != null ? decodeCursor(model, keys, params.cursor) : undefined
@@ -141,9 +166,12 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
       const keyset = keysetCondition(d, p, plan.keys, plan.after)
       where = where === "" ? ` WHERE ${keyset}` : `${where} AND ${keyset}`
     }
-    const columns = params.select === undefined
-      ? model.columns
-      : model.columns.filter((c) => model.key.includes(c) || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c))
+    const columns =
+      params.select === undefined
+        ? model.columns
+        : model.columns.filter(
+            (c) => model.key.includes(c) || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c)
+          )
     // without a cursor the total rides along in the same statement (a window count is taken over
     // every match before LIMIT applies): one round trip. A cursor narrows the rows, so its total is
     // a second statement; so is a page past the end, which has no row to carry the total; so is
@@ -154,18 +182,20 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const [rows, counted] = windowTotal
       ? [yield* db.query({ sql, params: p.values }, ctx), undefined]
       : yield* Effect.map(
-        db.queryAll([{ sql, params: p.values }, countStatement(db, model, expr, includeDeleted)], ctx),
-        ([page, count]) => [page!, Number(count![0]?.["n"] ?? 0)] as const
-      )
-    const total = counted !== undefined
-      ? counted
-      : rows.length > 0
-      ? Number(rows[0]![totalAlias])
-      : offset === 0
-      ? 0
-      : yield* countWhere(db, model, expr, includeDeleted)
+          db.queryAll([{ sql, params: p.values }, countStatement(db, model, expr, includeDeleted)], ctx),
+          ([page, count]) => [page!, Number(count![0]?.["n"] ?? 0)] as const
+        )
+    const total =
+      counted !== undefined
+        ? counted
+        : rows.length > 0
+          ? Number(rows[0]![totalAlias])
+          : offset === 0
+            ? 0
+            : yield* countWhere(db, model, expr, includeDeleted)
     const records = yield* decodeAll(db, model, rows.slice(0, limit))
-    const nextCursor = rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
+    const nextCursor =
+      rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
     return {
       records: records.map((r) => project(model, r, params.select)),
       total,

@@ -26,8 +26,11 @@ export const read = (model: ModelInfo, params: ReadParams<unknown>) => {
     if (invalid !== undefined) return Effect.fail(invalid)
     const d = db.hooks
     const sql = readByIdSql(d, model, params.includeDeleted === true)
-    const select = Effect.flatMap(db.queryOne({ sql, params: keyParams(d, model, id) }, model.columns, context), (record) =>
-      record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
+    const select = Effect.flatMap(
+      db.queryOne({ sql, params: keyParams(d, model, id) }, model.columns, context),
+      (record) =>
+        record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record)
+    )
     return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
   })
 }

@@ -43,11 +43,16 @@ export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, En
 export const filterOf = (model: ModelInfo, filter: unknown): Effect.Effect<Expr, Errors.ValidationError> =>
   Effect.try({
     try: () => toExpr(model.name, model.columnMap, filter),
-    catch: (e) => (e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "filter", reason: "is not a valid filter" }))
+    catch: (e) =>
+      e instanceof Errors.ValidationError
+        ? e
+        : new Errors.ValidationError({ model: model.name, path: "filter", reason: "is not a valid filter" })
   })
 
 /** Lifts a validation result. */
-export const validated = <A>(result: Either.Either<A, Errors.ValidationError>): Effect.Effect<A, Errors.ValidationError> =>
+export const validated = <A>(
+  result: Either.Either<A, Errors.ValidationError>
+): Effect.Effect<A, Errors.ValidationError> =>
   Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
 
 /** Rows → records; a row that does not fit the model fails InvalidRow. */
@@ -85,7 +90,9 @@ export const selectWhere = (
 
 /** `"a" = $n AND "b" = $n+1`: the key columns equal to placeholders from `first` on. */
 export const keyCondition = (d: Dialect, model: ModelInfo, first: number): string =>
-  model.key.map((f, i) => `${d.orderedValue(d.quote(f.column), f)} = ${d.orderedParam(d.placeholder(first + i), f)}`).join(" AND ")
+  model.key
+    .map((f, i) => `${d.orderedValue(d.quote(f.column), f)} = ${d.orderedParam(d.placeholder(first + i), f)}`)
+    .join(" AND ")
 
 /** The key's values of a checked id: the id itself, or the key fields of a composite id. */
 export const keyValues = (model: ModelInfo, id: unknown): ReadonlyArray<unknown> =>
@@ -93,7 +100,9 @@ export const keyValues = (model: ModelInfo, id: unknown): ReadonlyArray<unknown>
 
 /** The key's encoded parameters of a checked id. */
 export const keyParams = (d: Dialect, model: ModelInfo, id: unknown): Array<unknown> =>
-  model.key.length === 1 ? [encodeValue(d.codec, model.key[0]!, id)] : model.key.map((f) => encodeValue(d.codec, f, (id as Record<string, unknown>)[f.name]))
+  model.key.length === 1
+    ? [encodeValue(d.codec, model.key[0]!, id)]
+    : model.key.map((f) => encodeValue(d.codec, f, (id as Record<string, unknown>)[f.name]))
 
 /** The filter that finds one record by a checked id. */
 export const keyFilter = (model: ModelInfo, id: unknown): Record<string, unknown> =>
@@ -101,15 +110,22 @@ export const keyFilter = (model: ModelInfo, id: unknown): Record<string, unknown
 
 /** A record's id: its key field's value, or an object of its key fields. */
 export const idOf = (model: ModelInfo, record: Record<string, unknown>): unknown =>
-  model.key.length === 1 ? record[model.key[0]!.name] : Object.fromEntries(model.key.map((f) => [f.name, record[f.name]]))
+  model.key.length === 1
+    ? record[model.key[0]!.name]
+    : Object.fromEntries(model.key.map((f) => [f.name, record[f.name]]))
 
 /** The SELECT of one record by id, compiled once per model and dialect (soft-deleted rows hidden unless asked). */
 export const readByIdSql = (d: Dialect, model: ModelInfo, includeDeleted: boolean): string => {
   const hidden = model.deletedAt !== undefined && !includeDeleted
-  return planned(d, model, hidden ? "read" : "read+deleted", () =>
-    `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${keyCondition(d, model, 1)}${
-      hidden ? ` AND ${d.quote(model.deletedAt!.column)} IS NULL` : ""
-    }`)
+  return planned(
+    d,
+    model,
+    hidden ? "read" : "read+deleted",
+    () =>
+      `SELECT ${selectList(d, model.columns)} FROM ${d.quote(model.table)} WHERE ${keyCondition(d, model, 1)}${
+        hidden ? ` AND ${d.quote(model.deletedAt!.column)} IS NULL` : ""
+      }`
+  )
 }
 
 /** Reads one record by a checked id, or fails NotFound. */
@@ -123,10 +139,12 @@ export const readById = (
   const d = db.hooks
   const statement = { sql: readByIdSql(d, model, includeDeleted), params: keyParams(d, model, id) }
   return Effect.flatMap(db.queryOne(statement, model.columns, contextOf(model, operation)), (record) =>
-    record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
+    record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record)
+  )
 }
 
-const required = (model: ModelInfo, path: string) => new Errors.ValidationError({ model: model.name, path, reason: "is required" })
+const required = (model: ModelInfo, path: string) =>
+  new Errors.ValidationError({ model: model.name, path, reason: "is required" })
 
 /** The id check, without an Effect: the error, or undefined when the id is fine. */
 export const idError = (model: ModelInfo, id: unknown): Errors.ValidationError | undefined => {
@@ -138,11 +156,19 @@ export const idError = (model: ModelInfo, id: unknown): Errors.ValidationError |
     }
     const names = model.key.map((f) => f.name)
     if (typeof id !== "object" || Array.isArray(id) || id instanceof Date) {
-      return new Errors.ValidationError({ model: model.name, path: "id", reason: `is an object of the key fields ${names.join(", ")}` })
+      return new Errors.ValidationError({
+        model: model.name,
+        path: "id",
+        reason: `is an object of the key fields ${names.join(", ")}`
+      })
     }
     const extra = Object.keys(id).find((k) => !names.includes(k))
     if (extra !== undefined) {
-      return new Errors.ValidationError({ model: model.name, path: `id.${extra.slice(0, 64)}`, reason: `is not a key field (${names.join(", ")})` })
+      return new Errors.ValidationError({
+        model: model.name,
+        path: `id.${extra.slice(0, 64)}`,
+        reason: `is not a key field (${names.join(", ")})`
+      })
     }
     for (const f of model.key) {
       const v = (id as Record<string, unknown>)[f.name]
@@ -151,7 +177,9 @@ export const idError = (model: ModelInfo, id: unknown): Errors.ValidationError |
     }
     return undefined
   } catch (e) {
-    return e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ model: model.name, path: "id", reason: "is not a valid id" })
+    return e instanceof Errors.ValidationError
+      ? e
+      : new Errors.ValidationError({ model: model.name, path: "id", reason: "is not a valid id" })
   }
 }
 
@@ -187,11 +215,12 @@ export const encodeInserts = (
   for (const row of rows) {
     for (const c of columns) {
       const name = c.name
-      out[i++] = name === "created_at" || name === "updated_at"
-        ? stamp
-        : name === "id" && model.idKind === "uuid" && row["id"] === undefined
-        ? crypto.randomUUID()
-        : encodeValue(d.codec, c, row[name])
+      out[i++] =
+        name === "created_at" || name === "updated_at"
+          ? stamp
+          : name === "id" && model.idKind === "uuid" && row["id"] === undefined
+            ? crypto.randomUUID()
+            : encodeValue(d.codec, c, row[name])
     }
   }
   return out
@@ -216,13 +245,17 @@ export const encodeInsertColumns = (
 
 /** Fills a validated create input: generated UUID, timestamps. */
 export const prepareInsert = (model: ModelInfo, input: Record<string, unknown>, now: Date): Record<string, unknown> => {
-  const row: Record<string, unknown> = model.createdAt === undefined ? { ...input } : { ...input, created_at: now, updated_at: now }
+  const row: Record<string, unknown> =
+    model.createdAt === undefined ? { ...input } : { ...input, created_at: now, updated_at: now }
   if (model.idKind === "uuid" && row["id"] === undefined) row["id"] = crypto.randomUUID()
   return row
 }
 
 /** A key of fields must be the primary key or a declared unique key. */
-export const checkConflictTarget = (model: ModelInfo, fields: ReadonlyArray<string>): Effect.Effect<void, Errors.ConflictTargetError> => {
+export const checkConflictTarget = (
+  model: ModelInfo,
+  fields: ReadonlyArray<string>
+): Effect.Effect<void, Errors.ConflictTargetError> => {
   const sorted = [...fields].sort().join(",")
   const ok = sorted === keyNames(model).sort().join(",") || model.unique.some((k) => [...k].sort().join(",") === sorted)
   return ok ? Effect.void : Effect.fail(new Errors.ConflictTargetError({ model: model.name, fields }))
@@ -232,7 +265,11 @@ export const checkConflictTarget = (model: ModelInfo, fields: ReadonlyArray<stri
 export const keyNames = (model: ModelInfo): Array<string> => model.key.map((f) => f.name)
 
 /** Records have their key and the chosen fields only. */
-export const project = (model: ModelInfo, record: Record<string, unknown>, select: ReadonlyArray<string> | undefined) => {
+export const project = (
+  model: ModelInfo,
+  record: Record<string, unknown>,
+  select: ReadonlyArray<string> | undefined
+) => {
   if (select === undefined) return record
   const out: Record<string, unknown> = {}
   for (const f of model.key) out[f.name] = record[f.name]

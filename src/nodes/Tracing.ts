@@ -34,5 +34,7 @@ export const operation = <A, E, R>(
   })
 
 /** Wraps an operation written as one Effect in its span (see `operation`). */
-export const traced = (name: string, model: ModelInfo) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Database> => operation(name, model, () => effect)
+export const traced =
+  (name: string, model: ModelInfo) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Database> =>
+    operation(name, model, () => effect)

@@ -41,7 +41,13 @@ export const update = (model: ModelInfo, params: UpdateParams<unknown, unknown>)
     const filter = params?.filter as Record<string, unknown> | undefined
     const extra = filter ? Object.keys(filter).filter((k) => k !== "id") : []
     if (extra.length > 0) {
-      return Effect.fail(new Errors.ValidationError({ model: model.name, path: `filter.${extra[0]!.slice(0, 64)}`, reason: "update finds one record by id; use bulkUpdate for other filters" }))
+      return Effect.fail(
+        new Errors.ValidationError({
+          model: model.name,
+          path: `filter.${extra[0]!.slice(0, 64)}`,
+          reason: "update finds one record by id; use bulkUpdate for other filters"
+        })
+      )
     }
     const id = filter?.["id"]
     const invalid = idError(model, id)
@@ -63,9 +69,13 @@ export const update = (model: ModelInfo, params: UpdateParams<unknown, unknown>)
     values.push(...keyParams(d, model, id))
     const write = d.returning
       ? Effect.flatMap(db.queryOne({ sql, params: values }, model.columns, context), (record) =>
-        record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record))
+          record === undefined ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : Effect.succeed(record)
+        )
       : Effect.flatMap(db.write({ sql, params: values }, context), (result) =>
-        result.affected === 0 ? Effect.fail(new Errors.NotFound({ model: model.name, id })) : readById(db, model, id, "update"))
+          result.affected === 0
+            ? Effect.fail(new Errors.NotFound({ model: model.name, id }))
+            : readById(db, model, id, "update")
+        )
     return db.isReady(model) ? write : Effect.zipRight(db.ensureTable(model), write)
   })
 }

@@ -34,12 +34,12 @@ export type Expr =
   | { readonly _tag: "Not"; readonly item: Expr }
   | { readonly _tag: "Const"; readonly value: boolean }
   | {
-    readonly _tag: "Cmp"
-    readonly target: Target
-    readonly op: "=" | "<>" | ">" | ">=" | "<" | "<="
-    readonly value: unknown
-    readonly as?: PathAs
-  }
+      readonly _tag: "Cmp"
+      readonly target: Target
+      readonly op: "=" | "<>" | ">" | ">=" | "<" | "<="
+      readonly value: unknown
+      readonly as?: PathAs
+    }
   | { readonly _tag: "In"; readonly target: Target; readonly values: ReadonlyArray<unknown>; readonly as?: PathAs }
   | { readonly _tag: "IsNull"; readonly target: Target }
   | { readonly _tag: "Like"; readonly target: Target; readonly pattern: string; readonly caseInsensitive: boolean }
@@ -51,8 +51,21 @@ export type Expr =
 export const limits = { depth: 16, nodes: 512, inValues: 10_000, patternLength: 1_000 } as const
 
 const operators = new Set([
-  "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$like", "$ilike", "$regex", "$exists", "$null",
-  "$contains", "$startsWith"
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$in",
+  "$nin",
+  "$like",
+  "$ilike",
+  "$regex",
+  "$exists",
+  "$null",
+  "$contains",
+  "$startsWith"
 ])
 const cmpOps = { $eq: "=", $ne: "<>", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" } as const
 const pathSegment = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}|\d{1,6})$/
@@ -83,8 +96,12 @@ const fail = (ctx: Ctx, path: string, reason: string): never => {
 }
 
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Date) &&
-  !(u instanceof Uint8Array) && !BigDecimal.isBigDecimal(u)
+  typeof u === "object" &&
+  u !== null &&
+  !Array.isArray(u) &&
+  !(u instanceof Date) &&
+  !(u instanceof Uint8Array) &&
+  !BigDecimal.isBigDecimal(u)
 
 const kindOfValue = (v: unknown): string =>
   v === null ? "null" : Array.isArray(v) ? "array" : v instanceof Date ? "date" : typeof v
@@ -137,7 +154,11 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
 // 100,001-digit bound to nonsense, SQLite's sort key had no room for it) out of the SQL.
 const storableEdge = BigDecimal.make(10n ** BigInt(storageLimits.decimal.integerDigits), 0)
 const withinStorable = (v: BigDecimal.BigDecimal): BigDecimal.BigDecimal =>
-  BigDecimal.greaterThan(BigDecimal.abs(v), storableEdge) ? (BigDecimal.isNegative(v) ? BigDecimal.negate(storableEdge) : storableEdge) : v
+  BigDecimal.greaterThan(BigDecimal.abs(v), storableEdge)
+    ? BigDecimal.isNegative(v)
+      ? BigDecimal.negate(storableEdge)
+      : storableEdge
+    : v
 
 /** PostgreSQL text cannot hold U+0000 (the statement would fail there and run elsewhere). */
 const noNul = (ctx: Ctx, path: string, op: string, v: string): string =>
@@ -210,7 +231,9 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
         const isNull: Expr = { _tag: "IsNull", target }
         return op === "$eq" ? isNull : { _tag: "Not", item: isNull }
       }
-      const as = onPath ? pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`) : undefined
+      const as = onPath
+        ? (pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`))
+        : undefined
       const value = checkValue(ctx, key, op, target.field, v, as)
       const cmp: Expr = { _tag: "Cmp", target, op: "=", value, ...(as ? { as } : {}) }
       // $ne is NOT (=); Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
@@ -220,7 +243,7 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
     case "$gte":
     case "$lt":
     case "$lte": {
-      const as = onPath ? pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string or number`) : undefined
+      const as = onPath ? (pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string or number`)) : undefined
       if (as === "boolean" || (!onPath && (target.field.kind === "boolean" || target.field.kind === "bytes"))) {
         fail(ctx, key, `${op} does not apply to ${as ?? target.field.kind} values`)
       }
@@ -232,7 +255,9 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       if (!Array.isArray(v)) return fail(ctx, key, `${op} expects an array, got ${kindOfValue(v)}`)
       if (v.length > limits.inValues) return fail(ctx, key, `${op} takes at most ${limits.inValues} values`)
       if (v.length === 0) return { _tag: "Const", value: op === "$nin" }
-      const as = onPath ? pathAsOf(v[0]) ?? fail(ctx, key, `${op} on a path expects strings, numbers or booleans`) : undefined
+      const as = onPath
+        ? (pathAsOf(v[0]) ?? fail(ctx, key, `${op} on a path expects strings, numbers or booleans`))
+        : undefined
       const values = v.map((x) => checkValue(ctx, key, op, target.field, x, as))
       const expr: Expr = { _tag: "In", target, values, ...(as ? { as } : {}) }
       return op === "$in" ? expr : { _tag: "Not", item: expr }
@@ -249,7 +274,12 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       return { _tag: "Like", target, pattern, caseInsensitive: op === "$ilike" }
     }
     case "$startsWith":
-      return { _tag: "Like", target, pattern: `${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
+      return {
+        _tag: "Like",
+        target,
+        pattern: `${escapeLike(stringOnly(ctx, key, op, target, v))}%`,
+        caseInsensitive: false
+      }
     case "$regex": {
       const source = stringOnly(ctx, key, op, target, v)
       let pattern: string
@@ -268,7 +298,12 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
         }
         return { _tag: "JsonHas", target, value: v }
       }
-      return { _tag: "Like", target, pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`, caseInsensitive: false }
+      return {
+        _tag: "Like",
+        target,
+        pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`,
+        caseInsensitive: false
+      }
     }
   }
   return fail(ctx, key, "is not a filter operator")
@@ -286,7 +321,11 @@ const filterExpr = (ctx: Ctx, filter: unknown, path: string, depth: number): Exp
     if (key === "$and" || key === "$or") {
       if (!Array.isArray(value)) fail(ctx, here, `${key} expects an array of filters`)
       const parts = (value as Array<unknown>).map((f, i) => filterExpr(ctx, f, `${here}[${i}]`, depth + 1))
-      items.push(parts.length === 0 ? { _tag: "Const", value: key === "$and" } : { _tag: key === "$and" ? "And" : "Or", items: parts })
+      items.push(
+        parts.length === 0
+          ? { _tag: "Const", value: key === "$and" }
+          : { _tag: key === "$and" ? "And" : "Or", items: parts }
+      )
     } else if (key === "$not") {
       items.push({ _tag: "Not", item: filterExpr(ctx, value, here, depth + 1) })
     } else if (key.startsWith("$")) {

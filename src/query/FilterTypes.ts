@@ -41,39 +41,42 @@ type OrderOps<T> = {
  * Operators a column of type `T` accepts. A whole JSON column is never compared (the decoder
  * refuses it): it has `$exists`/`$null`, and an array also `$contains` of a string or number element.
  */
-export type Operators<T> = [Scalar<T>] extends [boolean] ? ValueOps<Scalar<T>>
-  : [Scalar<T>] extends [string] ? ValueOps<Scalar<T>> & StringOps & OrderOps<Scalar<T>>
-  : [Scalar<T>] extends [number | bigint | Date | BigDecimal.BigDecimal] ? ValueOps<Scalar<T>> & OrderOps<Scalar<T>>
-  : [Scalar<T>] extends [Uint8Array] ? ValueOps<Scalar<T>>
-  : [Scalar<T>] extends [ReadonlyArray<infer E>] ? Presence & { readonly $contains?: Extract<E, string | number> }
-  : Presence
+export type Operators<T> = [Scalar<T>] extends [boolean]
+  ? ValueOps<Scalar<T>>
+  : [Scalar<T>] extends [string]
+    ? ValueOps<Scalar<T>> & StringOps & OrderOps<Scalar<T>>
+    : [Scalar<T>] extends [number | bigint | Date | BigDecimal.BigDecimal]
+      ? ValueOps<Scalar<T>> & OrderOps<Scalar<T>>
+      : [Scalar<T>] extends [Uint8Array]
+        ? ValueOps<Scalar<T>>
+        : [Scalar<T>] extends [ReadonlyArray<infer E>]
+          ? Presence & { readonly $contains?: Extract<E, string | number> }
+          : Presence
 
 /** What one column may be matched with: a bare value (equality), `null` (IS NULL) or operators. */
-export type FieldFilter<T> = [Scalar<T>] extends [Atomic] ? Scalar<T> | null | Operators<T>
-  : Operators<T> | null
+export type FieldFilter<T> = [Scalar<T>] extends [Atomic] ? Scalar<T> | null | Operators<T> : Operators<T> | null
 
 type JsonKeys<Row> = {
-  [K in keyof Row & string]: [Scalar<Row[K]>] extends [Atomic] ? never
-    : [Scalar<Row[K]>] extends [object] ? K
-    : never
+  [K in keyof Row & string]: [Scalar<Row[K]>] extends [Atomic] ? never : [Scalar<Row[K]>] extends [object] ? K : never
 }[keyof Row & string]
 
 type PathValue = string | number | boolean
 
 /** Operators on a JSON path: the value's JSON type picks the comparison; booleans are not ordered. */
-type PathOperators = Presence & StringOps & OrderOps<string | number> & {
-  readonly $eq?: PathValue | null
-  readonly $ne?: PathValue | null
-  readonly $in?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
-  readonly $nin?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
-}
+type PathOperators = Presence &
+  StringOps &
+  OrderOps<string | number> & {
+    readonly $eq?: PathValue | null
+    readonly $ne?: PathValue | null
+    readonly $in?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
+    readonly $nin?: ReadonlyArray<string> | ReadonlyArray<number> | ReadonlyArray<boolean>
+  }
 
 /** A filter over a model's record type. */
-export type Filter<Row> =
-  & { readonly [K in keyof Row]?: FieldFilter<Row[K]> }
-  & { readonly [P in `${JsonKeys<Row>}.${string}`]?: PathValue | null | PathOperators }
-  & {
-    readonly $and?: ReadonlyArray<Filter<Row>>
-    readonly $or?: ReadonlyArray<Filter<Row>>
-    readonly $not?: Filter<Row>
-  }
+export type Filter<Row> = { readonly [K in keyof Row]?: FieldFilter<Row[K]> } & {
+  readonly [P in `${JsonKeys<Row>}.${string}`]?: PathValue | null | PathOperators
+} & {
+  readonly $and?: ReadonlyArray<Filter<Row>>
+  readonly $or?: ReadonlyArray<Filter<Row>>
+  readonly $not?: Filter<Row>
+}

@@ -184,7 +184,9 @@ export const portableRegex = (pattern: string): string => {
   // gives up: refuse it everywhere. A group with a part that must match once ((\.[a-z]+)*) is fine.
   // `ambiguous`: the group holds, at any depth, an alternation whose branches may start alike — each
   // repetition of the group then has two ways to match, whatever else it must match ((x(a|a))*)
-  const repeats: Array<{ repeats: boolean; mandatory: boolean; ambiguous: boolean }> = [{ repeats: false, mandatory: false, ambiguous: false }]
+  const repeats: Array<{ repeats: boolean; mandatory: boolean; ambiguous: boolean }> = [
+    { repeats: false, mandatory: false, ambiguous: false }
+  ]
   const isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
 
   // the first character each branch of the innermost alternation starts with ("" when it is not a
@@ -284,7 +286,8 @@ export const portableRegex = (pattern: string): string => {
       if (q !== undefined && !quantifiable) fail("quantifies an anchor or a lookahead")
       const top = repeats[repeats.length - 1]!
       if (q !== undefined && isRepeat(q)) {
-        if (innerRepeats) fail("repeats a group that can match the same text in more than one way, which can take exponential time")
+        if (innerRepeats)
+          fail("repeats a group that can match the same text in more than one way, which can take exponential time")
         top.repeats = true
       } else if (quantifiable && (q === undefined || !/^\?|^\{0/.test(q))) {
         top.mandatory = true

@@ -21,7 +21,10 @@ export const driverCause = (cause: unknown): Record<string, unknown> => {
  * has no field for it) and saying why, since the input itself may have been valid for the model
  * (an Int key column without a default, a column the model does not know).
  */
-export const requiredColumnNull = (ctx: ErrorContext | undefined, column: string | undefined): Errors.ValidationError => {
+export const requiredColumnNull = (
+  ctx: ErrorContext | undefined,
+  column: string | undefined
+): Errors.ValidationError => {
   const model = ctx?.model ?? "?"
   if (column === undefined) return new Errors.ValidationError({ model, path: "", reason: "a required column was null" })
   return new Errors.ValidationError({
@@ -44,12 +47,39 @@ export const uniqueFields = (
   return (listed ?? []).map((c) => ctx?.fieldOfColumn?.get(c) ?? c)
 }
 
-const connectionCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "HANDSHAKE_NO_SSL_SUPPORT", "PROTOCOL_CONNECTION_LOST"])
-const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|HANDSHAKE_NO_SSL|HANDSHAKE_SSL_ERROR)/
+const connectionCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "HANDSHAKE_NO_SSL_SUPPORT",
+  "PROTOCOL_CONNECTION_LOST"
+])
+const tlsCodes =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|HANDSHAKE_NO_SSL|HANDSHAKE_SSL_ERROR)/
 /** Codes and messages that mean an open connection broke (the rest of the connection failures happen while connecting). */
-const lostCodes = new Set(["ECONNRESET", "EPIPE", "57P01", "57P02", "08003", "08006", "08007", "2006", "2013", "1927", "4031", "CLIENT_GONE", "PROTOCOL_CONNECTION_LOST"])
-const lostMessage = /Connection terminated(?! due to connection timeout)|Connection lost|closed state|not queryable|socket hang up|server closed the connection/i
-const connectionMessage = /Connection terminated|connect ECONNREFUSED|Connection lost|closed state|not queryable|socket hang up|does not support SSL|error establishing an SSL connection/i
+const lostCodes = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "08003",
+  "08006",
+  "08007",
+  "2006",
+  "2013",
+  "1927",
+  "4031",
+  "CLIENT_GONE",
+  "PROTOCOL_CONNECTION_LOST"
+])
+const lostMessage =
+  /Connection terminated(?! due to connection timeout)|Connection lost|closed state|not queryable|socket hang up|server closed the connection/i
+const connectionMessage =
+  /Connection terminated|connect ECONNREFUSED|Connection lost|closed state|not queryable|socket hang up|does not support SSL|error establishing an SSL connection/i
 
 /** Whether a connection failure with this code or message broke an open connection ("lost") or never opened one. */
 export const connectionPhase = (code: string | undefined, message: string): "connect" | "lost" =>
@@ -69,7 +99,11 @@ export const reasonOf = (message: unknown): string | undefined => {
   const line = message.split("\n")[0]!
   const out = line.replace(/'(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`/g, (literal, offset: number) =>
     // backticks quote MySQL identifiers only, never values
-    (literal.startsWith("`") || identifierBefore.test(line.slice(Math.max(0, offset - 24), offset))) && literal.length <= 130 ? literal : "…")
+    (literal.startsWith("`") || identifierBefore.test(line.slice(Math.max(0, offset - 24), offset))) &&
+    literal.length <= 130
+      ? literal
+      : "…"
+  )
   return out.length > 200 ? `${out.slice(0, 199)}…` : out
 }
 
@@ -83,12 +117,14 @@ export const classifyCommon = (
   const err = driverCause(cause)
   if (err instanceof StatementDeadline) return new Errors.StatementTimeout({ dialect, code: err.code, cause })
   if (err instanceof WaitDeadline) return new Errors.PoolTimeout({ dialect, cause })
-  if (err instanceof ConnectionGone) return new Errors.ConnectionError({ dialect, code: err.code, phase: "lost", cause })
+  if (err instanceof ConnectionGone)
+    return new Errors.ConnectionError({ dialect, code: err.code, phase: "lost", cause })
   const sys = typeof err["code"] === "string" ? err["code"] : undefined
   const errors = Array.isArray(err["errors"]) ? (err["errors"] as Array<{ code?: string }>) : []
   const message = String(err["message"] ?? "")
   // TLS refused or a certificate that fails verification: never a plaintext fallback
-  if (sys !== undefined && tlsCodes.test(sys)) return new Errors.ConnectionError({ dialect, code: sys, phase: "connect", cause })
+  if (sys !== undefined && tlsCodes.test(sys))
+    return new Errors.ConnectionError({ dialect, code: sys, phase: "connect", cause })
   if ((sys && connectionCodes.has(sys)) || errors.some((e) => e.code && connectionCodes.has(e.code))) {
     const c = sys ?? errors[0]?.code ?? "ECONNREFUSED"
     return new Errors.ConnectionError({ dialect, code: c, phase: connectionPhase(c, message), cause })
@@ -109,5 +145,10 @@ export const classifyCommon = (
 /** A failure while opening the database is a connection failure of the "connect" phase, whatever the driver said. */
 export const atConnect = (error: Errors.QueryError): Errors.QueryError =>
   error._tag === "ConnectionError" && error.phase !== "connect"
-    ? new Errors.ConnectionError({ dialect: error.dialect, ...(error.code !== undefined ? { code: error.code } : {}), phase: "connect", cause: error.cause })
+    ? new Errors.ConnectionError({
+        dialect: error.dialect,
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        phase: "connect",
+        cause: error.cause
+      })
     : error

@@ -19,7 +19,8 @@ export const plainDecimal = (value: BigDecimal.BigDecimal): string => {
   const digits = (negative ? -n : n).toString()
   let text: string
   if (scale <= 0) text = n === 0n ? "0" : digits + "0".repeat(-scale)
-  else if (digits.length > scale) text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+  else if (digits.length > scale)
+    text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
   else text = `0.${"0".repeat(scale - digits.length)}${digits}`
   return negative ? `-${text}` : text
 }
@@ -100,7 +101,9 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       const date = raw instanceof Date ? raw : typeof raw === "string" ? dateFromText(raw) : new Date(Number.NaN)
       if (Number.isNaN(date.getTime())) throw new Misfit("holds a value that is not a valid date")
       if (field.fractionalDigits !== undefined && !fitsPrecision(date, field.fractionalDigits)) {
-        throw new Misfit(`holds more fractional-second digits than the model's dateTime precision (${field.fractionalDigits})`)
+        throw new Misfit(
+          `holds more fractional-second digits than the model's dateTime precision (${field.fractionalDigits})`
+        )
       }
       return date
     }
@@ -163,7 +166,8 @@ export interface RowOwner {
   readonly key?: ReadonlyArray<string> | undefined
 }
 
-const nullReason = "is NULL in the database, but the model requires a value (declare it Schema.NullOr(...) or Schema.optional(...))"
+const nullReason =
+  "is NULL in the database, but the model requires a value (declare it Schema.NullOr(...) or Schema.optional(...))"
 
 const invalidRow = (owner: RowOwner | undefined, field: Field, reason: string, decoded: Record<string, unknown>) => {
   const names = owner?.key
@@ -171,7 +175,12 @@ const invalidRow = (owner: RowOwner | undefined, field: Field, reason: string, d
   if (names !== undefined && names.every((n) => n in decoded)) {
     key = names.length === 1 ? decoded[names[0]!] : Object.fromEntries(names.map((n) => [n, decoded[n]]))
   }
-  return new InvalidRow({ model: owner?.model ?? "?", field: field.name, ...(key !== undefined ? { key } : {}), reason })
+  return new InvalidRow({
+    model: owner?.model ?? "?",
+    field: field.name,
+    ...(key !== undefined ? { key } : {}),
+    reason
+  })
 }
 
 const decodeInto = (

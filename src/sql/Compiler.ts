@@ -41,7 +41,12 @@ const targetSql = (d: Dialect, p: Params, t: Target, as: PathAs | "present" | "r
   const column = d.quote(t.field.column)
   if (t.path === undefined) return as === "text" ? d.textOf(column, t.field) : column
   const path = t.path
-  return d.jsonValue(column, (prefix = path.length) => p.bind(d.jsonPath(path.slice(0, prefix))), as === "raw" ? "text" : as, path)
+  return d.jsonValue(
+    column,
+    (prefix = path.length) => p.bind(d.jsonPath(path.slice(0, prefix))),
+    as === "raw" ? "text" : as,
+    path
+  )
 }
 
 /** Compiles a filter expression to a boolean SQL condition. */
@@ -50,9 +55,15 @@ export const compileExpr = (d: Dialect, p: Params, e: Expr): string => {
     case "Const":
       return e.value ? "1=1" : "1=0"
     case "And":
-      return e.items.length === 0 ? "1=1" : e.items.length === 1 ? compileExpr(d, p, e.items[0]!) : `(${e.items.map((x) => compileExpr(d, p, x)).join(" AND ")})`
+      return e.items.length === 0
+        ? "1=1"
+        : e.items.length === 1
+          ? compileExpr(d, p, e.items[0]!)
+          : `(${e.items.map((x) => compileExpr(d, p, x)).join(" AND ")})`
     case "Or":
-      return e.items.length === 1 ? compileExpr(d, p, e.items[0]!) : `(${e.items.map((x) => compileExpr(d, p, x)).join(" OR ")})`
+      return e.items.length === 1
+        ? compileExpr(d, p, e.items[0]!)
+        : `(${e.items.map((x) => compileExpr(d, p, x)).join(" OR ")})`
     case "Not":
       // two-valued NOT: a row whose condition is unknown (NULL) is "not matching", so NOT selects it
       return `NOT COALESCE(${compileExpr(d, p, e.item)}, FALSE)`
@@ -90,11 +101,14 @@ export const whereClause = (d: Dialect, p: Params, model: ModelInfo, e: Expr, in
 }
 
 /** Column list of a SELECT. */
-export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string => fields.map((f) => d.quote(f.column)).join(", ")
+export const selectList = (d: Dialect, fields: ReadonlyArray<Field>): string =>
+  fields.map((f) => d.quote(f.column)).join(", ")
 
 /** ORDER BY clause text. */
 export const orderClause = (d: Dialect, keys: ReadonlyArray<OrderKey>): string =>
-  keys.length === 0 ? "" : ` ORDER BY ${keys.map((k) => d.orderTerm(d.sortKey(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
+  keys.length === 0
+    ? ""
+    : ` ORDER BY ${keys.map((k) => d.orderTerm(d.sortKey(d.quote(k.field.column), k.field), k.descending, k.field.optional || k.field.nullable)).join(", ")}`
 
 /**
  * LIMIT/OFFSET text. Both are checked non-negative safe integers before they get here, and are
@@ -114,7 +128,9 @@ export const keysetCondition = (
   values: ReadonlyArray<unknown>
 ): string => {
   const same = (k: OrderKey, v: unknown) =>
-    v === null ? `${d.quote(k.field.column)} IS NULL` : `${d.orderedValue(d.quote(k.field.column), k.field)} = ${d.orderedParam(p.field(k.field, v), k.field)}`
+    v === null
+      ? `${d.quote(k.field.column)} IS NULL`
+      : `${d.orderedValue(d.quote(k.field.column), k.field)} = ${d.orderedParam(p.field(k.field, v), k.field)}`
   const beyond = (k: OrderKey, v: unknown): string | undefined => {
     const col = d.quote(k.field.column)
     if (v === null) return k.descending ? `${col} IS NOT NULL` : undefined

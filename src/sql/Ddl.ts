@@ -26,7 +26,9 @@ export const columnList = (d: Dialect, model: ModelInfo, names: ReadonlyArray<st
 export const columnSql = (d: Dialect, model: ModelInfo, field: Field, keyed: boolean): string => {
   const name = d.quote(field.column)
   if (model.key.length === 1 && model.key[0] === field) {
-    return model.idKind === "auto" ? `${name} ${d.autoIdColumn}` : `${name} ${d.columnType(field, true)} NOT NULL PRIMARY KEY`
+    return model.idKind === "auto"
+      ? `${name} ${d.autoIdColumn}`
+      : `${name} ${d.columnType(field, true)} NOT NULL PRIMARY KEY`
   }
   const notNull = field.optional || field.nullable ? "" : " NOT NULL"
   const check = field.kind === "literal" ? checkIn(d, field.column, field.literals) : ""
@@ -38,7 +40,14 @@ export const createTable = (d: Dialect, model: ModelInfo): ReadonlyArray<string>
   const keyed = keyedFields(model)
   const table = d.quote(model.table)
   const lines = model.columns.map((f) => columnSql(d, model, f, keyed.has(f.name)))
-  if (model.key.length > 1) lines.push(`PRIMARY KEY (${columnList(d, model, model.key.map((f) => f.name))})`)
+  if (model.key.length > 1)
+    lines.push(
+      `PRIMARY KEY (${columnList(
+        d,
+        model,
+        model.key.map((f) => f.name)
+      )})`
+    )
   for (const key of model.unique) {
     lines.push(`CONSTRAINT ${d.quote(constraintName(model.table, key, "key"))} UNIQUE (${columnList(d, model, key)})`)
   }

@@ -80,20 +80,31 @@ export interface Driver {
    * `COPY … FROM STDIN` with `data` (PostgreSQL), on `connection` (a transaction's) or else on a
    * pooled one; succeeds with the rows copied.
    */
-  readonly copyIn?: (connection: Connection | undefined) => (sql: string, data: Iterable<string>) => Effect.Effect<number, unknown>
+  readonly copyIn?: (
+    connection: Connection | undefined
+  ) => (sql: string, data: Iterable<string>) => Effect.Effect<number, unknown>
   /**
    * Transactions' fast path: a connection of their own and the effect that gives it back, without
    * a Scope (run uninterruptibly). Absent: `client.reserve` inside a Scope.
    */
   readonly acquire?: Effect.Effect<readonly [Connection, Effect.Effect<void>], unknown>
   /** Runs synchronously on a transaction's connection where the driver can (SQLite), or throws the driver's error. */
-  readonly executeOnSync?: (connection: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
+  readonly executeOnSync?: (
+    connection: Connection,
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    raw: boolean
+  ) => unknown
   /**
    * The first row of a statement with a select list (SELECT, or a write with RETURNING) as an array
    * of values, synchronously where the driver can (SQLite): undefined when there is none, `busy`
    * when a transaction other than the caller's holds the connection, or a thrown driver error.
    */
-  readonly firstRowSync?: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
+  readonly firstRowSync?: (
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    inTransaction: boolean
+  ) => ReadonlyArray<unknown> | undefined | typeof busy
   /** INSERT … RETURNING works although the dialect has no RETURNING in general (MariaDB ≥ 10.5). */
   readonly insertReturning?: boolean
   /** Runs BEGIN, COMMIT, SAVEPOINT … on a transaction's connection. Absent: `executeUnprepared`. */
@@ -106,8 +117,10 @@ export interface Driver {
 export type Connect<Url> = (url: Url, options: DriverOptions) => Effect.Effect<Driver, QueryError, Scope.Scope>
 
 /** Runs through @effect/sql's Connection (for connections whose driver handle we cannot reach). */
-export const fallback = (connection: Connection): Execute => (sql, params, raw) =>
-  raw ? connection.executeRaw(sql, params) : connection.execute(sql, params, undefined)
+export const fallback =
+  (connection: Connection): Execute =>
+  (sql, params, raw) =>
+    raw ? connection.executeRaw(sql, params) : connection.execute(sql, params, undefined)
 
 /** `executeSync`'s answer when it cannot run now. */
 export const busy: unique symbol = Symbol.for("effect-dataflow/busy")

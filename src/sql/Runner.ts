@@ -34,7 +34,10 @@ export interface Runner {
   /** Models this layer was given, by name (node types resolve against these). */
   readonly models: ReadonlyMap<string, ModelLike>
   /** Runs a compiled query and returns its rows. */
-  readonly query: (statement: Compiled, context?: ErrorContext) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
+  readonly query: (
+    statement: Compiled,
+    context?: ErrorContext
+  ) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
   /** Runs a compiled write and returns what it affected. */
   readonly write: (statement: Compiled, context?: ErrorContext) => Effect.Effect<WriteResult, Errors.QueryError>
   /** Runs `effect` in a transaction; nested calls use savepoints; typed errors pass through unchanged. */

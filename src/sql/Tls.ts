@@ -8,12 +8,16 @@ import { ValidationError } from "../Errors.js"
 import type { Tls } from "../Url.js"
 
 /** Node TLS options for a mode: false for `disable`. Throws ValidationError when the CA file cannot be read. */
-export const tlsOptions = (tls: Tls): false | {
-  readonly rejectUnauthorized: boolean
-  readonly ca?: string
-  readonly verifyIdentity?: boolean
-  readonly checkServerIdentity?: () => undefined
-} => {
+export const tlsOptions = (
+  tls: Tls
+):
+  | false
+  | {
+      readonly rejectUnauthorized: boolean
+      readonly ca?: string
+      readonly verifyIdentity?: boolean
+      readonly checkServerIdentity?: () => undefined
+    } => {
   if (tls.mode === "disable") return false
   // require: encrypted, whoever answers (libpq's meaning)
   if (tls.mode === "require") return { rejectUnauthorized: false }

@@ -65,7 +65,12 @@ export class Workflow implements Pipeable {
   }
 
   /** Adds a model operation node: `addNode("UserCreateNode", "create_user", { name: "{name}", ... })`. */
-  addNode(type: string, id: string, params: Readonly<Record<string, unknown>> = {}, options: NodeOptions = {}): Workflow {
+  addNode(
+    type: string,
+    id: string,
+    params: Readonly<Record<string, unknown>> = {},
+    options: NodeOptions = {}
+  ): Workflow {
     return this.add({ id, type, params, after: options.after, retry: options.retry } as NodeSpec)
   }
 
@@ -76,7 +81,14 @@ export class Workflow implements Pipeable {
 
   /** Adds a condition: the `then` nodes run when it holds, the `else` nodes when it does not. */
   addCondition(id: string, options: ConditionOptions): Workflow {
-    return this.add({ id, type: ConditionNode, when: options.when, then: options.then, else: options.else, after: options.after } as NodeSpec)
+    return this.add({
+      id,
+      type: ConditionNode,
+      when: options.when,
+      then: options.then,
+      else: options.else,
+      after: options.after
+    } as NodeSpec)
   }
 
   /**
@@ -84,7 +96,11 @@ export class Workflow implements Pipeable {
    * (`{ $subtract: [{ $ref: "a.stock" }, "{n}"] }`) or a function (not JSON; without `after` it
    * waits for every node added before it).
    */
-  addCompute(id: string, value: Expression | ((results: Deps, inputs: any) => unknown), options: { readonly after?: ReadonlyArray<string> } = {}): Workflow {
+  addCompute(
+    id: string,
+    value: Expression | ((results: Deps, inputs: any) => unknown),
+    options: { readonly after?: ReadonlyArray<string> } = {}
+  ): Workflow {
     return this.add({ id, type: ComputeNode, value, after: options.after } as NodeSpec)
   }
 

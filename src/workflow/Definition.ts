@@ -27,7 +27,9 @@ export type Json = null | boolean | number | string | ReadonlyArray<Json> | { re
 
 /** Is `u` a JSON value (finite numbers, plain objects only)? */
 export const isJson = (u: unknown): u is Json =>
-  u === null || typeof u === "boolean" || typeof u === "string" ||
+  u === null ||
+  typeof u === "boolean" ||
+  typeof u === "string" ||
   (typeof u === "number" && Number.isFinite(u)) ||
   (Array.isArray(u) && u.every(isJson)) ||
   (isPlainObject(u) && Object.values(u).every(isJson))
@@ -39,7 +41,9 @@ export const Json: Schema.Schema<Json> = Schema.declare((u): u is Json => isJson
 })
 
 const DurationText = Schema.String.pipe(
-  Schema.filter((s) => Option.isSome(Duration.decodeUnknown(s)), { message: () => "is not a duration such as \"100 millis\"" })
+  Schema.filter((s) => Option.isSome(Duration.decodeUnknown(s)), {
+    message: () => 'is not a duration such as "100 millis"'
+  })
 )
 
 /** Per-node retry in JSON: `times` more attempts, waiting `delay` (fixed or doubling). */
@@ -54,7 +58,10 @@ export type RetryPolicy = typeof RetryPolicy.Type
 
 /** `transactional`: true, or the transaction's options. */
 export const TransactionalOptions = Schema.Struct({
-  isolation: Schema.optionalWith(Schema.Literal("read uncommitted", "read committed", "repeatable read", "serializable"), { exact: true }),
+  isolation: Schema.optionalWith(
+    Schema.Literal("read uncommitted", "read committed", "repeatable read", "serializable"),
+    { exact: true }
+  ),
   /** Re-run the whole workflow this many times when it fails with TransactionConflict. */
   retries: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 10)), { exact: true })
 })
@@ -105,14 +112,22 @@ export type Definition = Omit<typeof Definition.Type, "nodes"> & { readonly node
 const options = { errors: "all", onExcessProperty: "error" } as const
 
 const pathText = (path: ReadonlyArray<PropertyKey>) =>
-  path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p).slice(0, 64)}`)).join("") || "(definition)"
+  path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p).slice(0, 64)}`)).join("") ||
+  "(definition)"
 
 /** A ParseError as problems: path and reason, with the value found cut off. */
 export const problemsOf = (error: ParseResult.ParseError): Array<string> =>
   ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
-    const reason = issue._tag === "Missing" ? "is missing"
-      : issue._tag === "Unexpected" ? "is not a known key"
-      : issue.message.replace(/,?\s*actual\b[\s\S]*$/, "").replace(/\s+/g, " ").trim().slice(0, 200)
+    const reason =
+      issue._tag === "Missing"
+        ? "is missing"
+        : issue._tag === "Unexpected"
+          ? "is not a known key"
+          : issue.message
+              .replace(/,?\s*actual\b[\s\S]*$/, "")
+              .replace(/\s+/g, " ")
+              .trim()
+              .slice(0, 200)
     return `${pathText(issue.path)}: ${reason}`
   })
 
@@ -132,7 +147,9 @@ export const parseDefinition = (text: string): Either.Either<Definition, Workflo
   try {
     parsed = JSON.parse(text)
   } catch {
-    return Either.left(new WorkflowDefinitionError({ workflow: "(unparsed)", problems: ["(definition): is not valid JSON"] }))
+    return Either.left(
+      new WorkflowDefinitionError({ workflow: "(unparsed)", problems: ["(definition): is not valid JSON"] })
+    )
   }
   return decodeDefinition(parsed)
 }

@@ -71,25 +71,35 @@ export const checkExpression = (expr: unknown, where: string, problems: Array<st
   if (Array.isArray(expr)) return expr.forEach((e, i) => checkExpression(e, `${where}[${i}]`, problems, refs))
   if (!isPlainObject(expr)) return void problems.push(`${where}: is not a JSON expression`)
   const keys = Object.keys(expr)
-  if (keys.length !== 1) return void problems.push(`${where}: an expression object has exactly one operator ($ref, $add, $subtract, $multiply, $concat)`)
+  if (keys.length !== 1)
+    return void problems.push(
+      `${where}: an expression object has exactly one operator ($ref, $add, $subtract, $multiply, $concat)`
+    )
   const op = keys[0]!
   if (op === "$ref") return refOf(expr[op], `${where}.$ref`, problems, refs)
   const arity = arithmetic[op]
-  if (arity === undefined) return void problems.push(`${where}: unknown operator ${op.slice(0, 32)} (use $ref, $add, $subtract, $multiply, $concat)`)
+  if (arity === undefined)
+    return void problems.push(
+      `${where}: unknown operator ${op.slice(0, 32)} (use $ref, $add, $subtract, $multiply, $concat)`
+    )
   const args = expr[op]
   if (!Array.isArray(args) || args.length < arity.min || args.length > arity.max) {
-    return void problems.push(`${where}.${op}: takes ${arity.min === arity.max ? arity.min : `at least ${arity.min}`} arguments in an array`)
+    return void problems.push(
+      `${where}.${op}: takes ${arity.min === arity.max ? arity.min : `at least ${arity.min}`} arguments in an array`
+    )
   }
   args.forEach((a, i) => checkExpression(a, `${where}.${op}[${i}]`, problems, refs))
 }
 
 /** Checks a predicate; collects problems and the references it makes. */
 export const checkPredicate = (p: unknown, where: string, problems: Array<string>, refs: Array<Ref>): void => {
-  if (!isPlainObject(p)) return void problems.push(`${where}: a predicate is { path, op, value } or { $and | $or | $not }`)
+  if (!isPlainObject(p))
+    return void problems.push(`${where}: a predicate is { path, op, value } or { $and | $or | $not }`)
   if ("$and" in p || "$or" in p) {
     const op = "$and" in p ? "$and" : "$or"
     const list = p[op]
-    if (Object.keys(p).length !== 1 || !Array.isArray(list)) return void problems.push(`${where}: ${op} takes an array of predicates, alone`)
+    if (Object.keys(p).length !== 1 || !Array.isArray(list))
+      return void problems.push(`${where}: ${op} takes an array of predicates, alone`)
     return list.forEach((q, i) => checkPredicate(q, `${where}.${op}[${i}]`, problems, refs))
   }
   if ("$not" in p) {
@@ -97,14 +107,16 @@ export const checkPredicate = (p: unknown, where: string, problems: Array<string
     return checkPredicate(p["$not"], `${where}.$not`, problems, refs)
   }
   const extra = Object.keys(p).filter((k) => k !== "path" && k !== "op" && k !== "value")
-  if (extra.length > 0) problems.push(`${where}: unknown key ${extra[0]!.slice(0, 32)} (a comparison has path, op, value)`)
+  if (extra.length > 0)
+    problems.push(`${where}: unknown key ${extra[0]!.slice(0, 32)} (a comparison has path, op, value)`)
   refOf(p["path"], `${where}.path`, problems, refs)
   const op = p["op"]
   if (typeof op !== "string" || !comparisons.has(op)) {
     return void problems.push(`${where}.op: must be one of ${[...comparisons].join(" ")}`)
   }
   if (op === "$exists") {
-    if (p["value"] !== undefined && typeof p["value"] !== "boolean") problems.push(`${where}.value: $exists takes true or false`)
+    if (p["value"] !== undefined && typeof p["value"] !== "boolean")
+      problems.push(`${where}.value: $exists takes true or false`)
     return
   }
   if (!("value" in p)) return void problems.push(`${where}.value: is required for ${op}`)
@@ -113,7 +125,8 @@ export const checkPredicate = (p: unknown, where: string, problems: Array<string
 
 type Result<A> = Either.Either<A, string>
 
-const kindOf = (v: unknown) => (v === null ? "null" : v instanceof Date ? "date" : Array.isArray(v) ? "array" : typeof v)
+const kindOf = (v: unknown) =>
+  v === null ? "null" : v instanceof Date ? "date" : Array.isArray(v) ? "array" : typeof v
 
 /** Evaluates an expression (templates already filled) against the results so far. */
 export const evaluate = (expr: unknown, results: ReadonlyMap<string, unknown>): Result<unknown> => {
@@ -126,12 +139,14 @@ export const evaluate = (expr: unknown, results: ReadonlyMap<string, unknown>): 
   }
   return Either.flatMap(Either.all((arg as ReadonlyArray<unknown>).map((e) => evaluate(e, results))), (values) => {
     if (op === "$concat") {
-      if (!values.every((v) => typeof v === "string" || typeof v === "number")) return Either.left(`$concat needs strings or numbers`)
+      if (!values.every((v) => typeof v === "string" || typeof v === "number"))
+        return Either.left(`$concat needs strings or numbers`)
       return Either.right(values.join(""))
     }
     const numbers = values.every((v) => typeof v === "number")
     const bigints = values.every((v) => typeof v === "bigint")
-    if (!numbers && !bigints) return Either.left(`${op} needs numbers (or bigints), not ${[...new Set(values.map(kindOf))].join(" and ")}`)
+    if (!numbers && !bigints)
+      return Either.left(`${op} needs numbers (or bigints), not ${[...new Set(values.map(kindOf))].join(" and ")}`)
     const nums = values as Array<any>
     if (op === "$subtract") return Either.right(nums[0] - nums[1])
     if (op === "$add") return Either.right(nums.reduce((a, b) => a + b))
@@ -151,7 +166,8 @@ const same = (a: unknown, b: unknown): boolean => {
 
 const order = (a: unknown, b: unknown): Result<number> => {
   const ka = kindOf(a)
-  if (a === undefined || a === null || b === undefined || b === null) return Either.left("cannot order a missing or null value")
+  if (a === undefined || a === null || b === undefined || b === null)
+    return Either.left("cannot order a missing or null value")
   if (ka !== kindOf(b) || !["number", "string", "bigint", "date"].includes(ka)) {
     return Either.left(`cannot order ${ka} against ${kindOf(b)}`)
   }
@@ -181,7 +197,8 @@ export const test = (p: Predicate, results: ReadonlyMap<string, unknown>): Resul
       default: {
         const op = p.op
         return Either.map(order(actual, expected), (c) =>
-          op === "$gt" ? c > 0 : op === "$gte" ? c >= 0 : op === "$lt" ? c < 0 : c <= 0)
+          op === "$gt" ? c > 0 : op === "$gte" ? c >= 0 : op === "$lt" ? c < 0 : c <= 0
+        )
       }
     }
   })

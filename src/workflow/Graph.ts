@@ -34,7 +34,11 @@ export const findCycles = (deps: ReadonlyMap<string, ReadonlyArray<string>>): Ar
 }
 
 /** Dependency order, stable: among nodes whose dependencies are placed, definition order wins. */
-export const topological = <A>(nodes: ReadonlyArray<A>, idOf: (a: A) => string, depsOf: (a: A) => ReadonlyArray<string>): Array<A> => {
+export const topological = <A>(
+  nodes: ReadonlyArray<A>,
+  idOf: (a: A) => string,
+  depsOf: (a: A) => ReadonlyArray<string>
+): Array<A> => {
   const placed = new Set<string>()
   const out: Array<A> = []
   while (out.length < nodes.length) {

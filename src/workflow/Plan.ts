@@ -58,8 +58,11 @@ export interface Plan {
 
 /** A JSON retry policy as a Schedule: `times` recurrences, fixed or exponential delay. */
 export const scheduleOf = (policy: RetryPolicy): RetrySchedule => {
-  const delay = Duration.decode((policy.delay ?? (policy.backoff === "exponential" ? "10 millis" : 0)) as Duration.DurationInput)
-  const base: Schedule.Schedule<unknown> = policy.backoff === "exponential" ? Schedule.exponential(delay) : Schedule.spaced(delay)
+  const delay = Duration.decode(
+    (policy.delay ?? (policy.backoff === "exponential" ? "10 millis" : 0)) as Duration.DurationInput
+  )
+  const base: Schedule.Schedule<unknown> =
+    policy.backoff === "exponential" ? Schedule.exponential(delay) : Schedule.spaced(delay)
   return Schedule.intersect(base, Schedule.recurs(policy.times)) as RetrySchedule
 }
 
@@ -67,7 +70,9 @@ const depsOf = (ids: ReadonlyArray<string>, results: ReadonlyMap<string, unknown
   Object.fromEntries(ids.map((id) => [id, results.get(id)]))
 
 const evaluation = <A>(where: string, result: Either.Either<A, string>) =>
-  Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(new ValidationError({ path: where, reason: result.left }))
+  Either.isRight(result)
+    ? Effect.succeed(result.right)
+    : Effect.fail(new ValidationError({ path: where, reason: result.left }))
 
 const executable = (node: Analyzed, inputs: unknown): PlanNode["run"] => {
   const spec = node.spec
@@ -75,14 +80,18 @@ const executable = (node: Analyzed, inputs: unknown): PlanNode["run"] => {
     const when = typeof spec.when === "function" ? spec.when : (fillTemplates(spec.when, inputs) as Predicate)
     return (results) =>
       Effect.map(
-        typeof when === "function" ? Effect.sync(() => when(depsOf(node.sees, results), inputs) === true) : evaluation("when", test(when, results)),
+        typeof when === "function"
+          ? Effect.sync(() => when(depsOf(node.sees, results), inputs) === true)
+          : evaluation("when", test(when, results)),
         (value): ConditionResult => ({ value, branch: value ? "then" : "else" })
       )
   }
   if (node.kind === "compute") {
     const value = typeof spec.value === "function" ? spec.value : fillTemplates(spec.value, inputs)
     return (results) =>
-      typeof value === "function" ? Effect.sync(() => value(depsOf(node.sees, results), inputs)) : evaluation("value", evaluate(value, results))
+      typeof value === "function"
+        ? Effect.sync(() => value(depsOf(node.sees, results), inputs))
+        : evaluation("value", evaluate(value, results))
   }
   const resolved = node.resolved!
   const base = typeof spec.params === "function" ? undefined : fillTemplates(spec.params ?? {}, inputs)
@@ -113,7 +122,11 @@ export const compile = (
     name,
     order: analysis.nodes.map((n) => n.spec.id),
     transactional: tx === undefined || tx === false ? undefined : tx === true ? {} : tx,
-    nodes: topological(analysis.nodes, (n) => n.spec.id, (n) => n.deps).map((n): PlanNode => ({
+    nodes: topological(
+      analysis.nodes,
+      (n) => n.spec.id,
+      (n) => n.deps
+    ).map((n): PlanNode => ({
       id: n.spec.id,
       type: n.spec.type,
       model: n.resolved?.info.name,
@@ -121,7 +134,12 @@ export const compile = (
       deps: n.deps,
       propagates: n.propagates,
       gates: n.gates,
-      retry: n.spec.retry === undefined ? undefined : Schedule.isSchedule(n.spec.retry) ? n.spec.retry : scheduleOf(n.spec.retry),
+      retry:
+        n.spec.retry === undefined
+          ? undefined
+          : Schedule.isSchedule(n.spec.retry)
+            ? n.spec.retry
+            : scheduleOf(n.spec.retry),
       run: executable(n, inputs)
     }))
   })

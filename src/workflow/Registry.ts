@@ -52,7 +52,9 @@ export const registry = (models: ReadonlyMap<string, ModelLike>): ReadonlyMap<st
 
 /** Why a node type does not resolve, naming what the layer has instead (names only, never values). */
 export const unknownTypeReason = (type: string, models: ReadonlyMap<string, ModelLike>): string => {
-  const suffix = [...operations].sort((a, b) => b.length - a.length).find((op) => type.endsWith(`${capitalize(op)}Node`))
+  const suffix = [...operations]
+    .sort((a, b) => b.length - a.length)
+    .find((op) => type.endsWith(`${capitalize(op)}Node`))
   const available = [...models.keys()].sort().join(", ") || "none"
   if (suffix === undefined) {
     return `unknown node type ${type.slice(0, 80)}: a node type is <Model><Operation>Node, ConditionNode or ComputeNode`
@@ -63,7 +65,11 @@ export const unknownTypeReason = (type: string, models: ReadonlyMap<string, Mode
 
 /** Runs a resolved node's operation with its parameters. */
 export const invoke = (resolved: ResolvedType, params: unknown): Effect.Effect<unknown, NodeError, Database> =>
-  ((resolved.model as unknown as AnyModel)[resolved.operation] as (p: unknown) => Effect.Effect<unknown, NodeError, Database>)(params)
+  (
+    (resolved.model as unknown as AnyModel)[resolved.operation] as (
+      p: unknown
+    ) => Effect.Effect<unknown, NodeError, Database>
+  )(params)
 
 const count = (v: unknown) => (typeof v === "number" ? v : 0)
 

@@ -45,12 +45,17 @@ const skipOf = (node: PlanNode, results: ReadonlyMap<string, unknown>): Skipped 
     if (isSkipped(r)) return new Skipped({ by: r.by })
   }
   for (const g of node.gates) {
-    if ((results.get(g.condition) as { value?: unknown } | undefined)?.value !== g.branch) return new Skipped({ by: g.condition })
+    if ((results.get(g.condition) as { value?: unknown } | undefined)?.value !== g.branch)
+      return new Skipped({ by: g.condition })
   }
   return undefined
 }
 
-const step = (node: PlanNode, results: Map<string, unknown>, permit: <A, E, R>(e: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) => {
+const step = (
+  node: PlanNode,
+  results: Map<string, unknown>,
+  permit: <A, E, R>(e: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+) => {
   const attributes = { nodeId: node.id, nodeType: node.type, ...(node.model ? { model: node.model } : {}) }
   const skipped = skipOf(node, results)
   if (skipped !== undefined) {
@@ -60,9 +65,10 @@ const step = (node: PlanNode, results: Map<string, unknown>, permit: <A, E, R>(e
     )
   }
   const attempt = Effect.suspend(() => node.run(results))
-  const retried = node.retry === undefined
-    ? attempt
-    : Effect.retry(attempt, { schedule: node.retry, while: (e) => retryable.has(tagOf(e) as string) })
+  const retried =
+    node.retry === undefined
+      ? attempt
+      : Effect.retry(attempt, { schedule: node.retry, while: (e) => retryable.has(tagOf(e) as string) })
   return permit(retried).pipe(
     Effect.tap((out) => {
       results.set(node.id, out)
@@ -74,8 +80,11 @@ const step = (node: PlanNode, results: Map<string, unknown>, permit: <A, E, R>(e
 }
 
 /** Runs a plan's nodes; returns results keyed by node id in definition order. */
-export const execute = (plan: Plan, concurrency: number): Effect.Effect<Readonly<Record<string, unknown>>, Errors.NodeFailed<NodeError>, Database> =>
-  Effect.gen(function*() {
+export const execute = (
+  plan: Plan,
+  concurrency: number
+): Effect.Effect<Readonly<Record<string, unknown>>, Errors.NodeFailed<NodeError>, Database> =>
+  Effect.gen(function* () {
     const results = new Map<string, unknown>()
     if (concurrency === 1) {
       yield* Effect.forEach(plan.nodes, (node) => step(node, results, (e) => e), { discard: true })
@@ -83,18 +92,23 @@ export const execute = (plan: Plan, concurrency: number): Effect.Effect<Readonly
       const semaphore = yield* Effect.makeSemaphore(concurrency)
       const done = new Map<string, Deferred.Deferred<void>>()
       for (const node of plan.nodes) done.set(node.id, yield* Deferred.make<void>())
-      yield* Effect.forEach(plan.nodes, (node) =>
-        Effect.gen(function*() {
-          for (const d of node.deps) yield* Deferred.await(done.get(d)!)
-          yield* step(node, results, semaphore.withPermits(1))
-          yield* Deferred.succeed(done.get(node.id)!, undefined)
-        }), { concurrency: "unbounded", discard: true })
+      yield* Effect.forEach(
+        plan.nodes,
+        (node) =>
+          Effect.gen(function* () {
+            for (const d of node.deps) yield* Deferred.await(done.get(d)!)
+            yield* step(node, results, semaphore.withPermits(1))
+            yield* Deferred.succeed(done.get(node.id)!, undefined)
+          }),
+        { concurrency: "unbounded", discard: true }
+      )
     }
     return Object.fromEntries(plan.order.map((id) => [id, results.get(id)]))
   })
 
 const isConflict = (e: unknown) =>
-  tagOf(e) === "TransactionConflict" || (tagOf(e) === "NodeFailed" && tagOf((e as Errors.NodeFailed).cause) === "TransactionConflict")
+  tagOf(e) === "TransactionConflict" ||
+  (tagOf(e) === "NodeFailed" && tagOf((e as Errors.NodeFailed).cause) === "TransactionConflict")
 
 /** Validates a workflow against the current Database layer and the inputs, then runs it. */
 export const runSpec = (
@@ -104,10 +118,11 @@ export const runSpec = (
 ): Effect.Effect<RunResult, RunError, Database> =>
   Effect.suspend(() => {
     const runId = crypto.randomUUID()
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       const db = yield* Database
       const n = options.concurrency ?? defaultConcurrency
-      const optionProblems = Number.isSafeInteger(n) && n >= 1 ? [] : ["run options: concurrency must be a positive integer"]
+      const optionProblems =
+        Number.isSafeInteger(n) && n >= 1 ? [] : ["run options: concurrency must be a positive integer"]
       const planned = compile(spec, db.models, inputs ?? {}, optionProblems)
       if (Either.isLeft(planned)) return yield* planned.left
       const plan = planned.right
@@ -120,7 +135,7 @@ export const runSpec = (
       }
       const once = db.transaction(execute(plan, 1), tx.isolation !== undefined ? { isolation: tx.isolation } : {})
       const retries = tx.retries ?? 0
-      const results = yield* (retries > 0 ? Effect.retry(once, { times: retries, while: isConflict }) : once)
+      const results = yield* retries > 0 ? Effect.retry(once, { times: retries, while: isConflict }) : once
       return { runId, results }
     }).pipe(
       Effect.withSpan("dataflow.workflow", {

@@ -43,7 +43,12 @@ const updateFields = (m: ModelInfo): ParamShape =>
   obj(Object.fromEntries(m.fields.filter((f) => !f.managed && !m.key.includes(f)).map((f) => [f.name, fieldShape(f)])))
 /** A single value, or an object of the key fields for a composite key. */
 const idShape = (m: ModelInfo): ParamShape =>
-  m.key.length === 1 ? leaf : obj(Object.fromEntries(m.key.map((f) => [f.name, leaf])), m.key.map((f) => f.name))
+  m.key.length === 1
+    ? leaf
+    : obj(
+        Object.fromEntries(m.key.map((f) => [f.name, leaf])),
+        m.key.map((f) => f.name)
+      )
 
 /** The parameters an operation of this model accepts. */
 export const paramShape = (m: ModelInfo, operation: Operation): ParamShape => {
@@ -57,11 +62,23 @@ export const paramShape = (m: ModelInfo, operation: Operation): ParamShape => {
     case "delete":
       return obj({ id: idShape(m) }, ["id"])
     case "list":
-      return obj({ filter: open, orderBy: open, limit: leaf, offset: leaf, cursor: leaf, select: open, includeDeleted: leaf })
+      return obj({
+        filter: open,
+        orderBy: open,
+        limit: leaf,
+        offset: leaf,
+        cursor: leaf,
+        select: open,
+        includeDeleted: leaf
+      })
     case "count":
       return obj({ filter: open, includeDeleted: leaf })
     case "upsert":
-      return obj({ where: open, create: createFields(m, false), update: updateFields(m) }, ["where", "create", "update"])
+      return obj({ where: open, create: createFields(m, false), update: updateFields(m) }, [
+        "where",
+        "create",
+        "update"
+      ])
     case "bulkCreate":
       return obj({ data: open, batchSize: leaf, onConflict: leaf }, ["data"])
     case "bulkUpdate":
@@ -87,7 +104,13 @@ export const outputShape = (m: ModelInfo, operation: Operation): OutputShape => 
     case "delete":
       return outObj({ id: value, deleted: value })
     case "list":
-      return outObj({ records: { kind: "array", of: record }, total: value, limit: value, offset: value, nextCursor: value })
+      return outObj({
+        records: { kind: "array", of: record },
+        total: value,
+        limit: value,
+        offset: value,
+        nextCursor: value
+      })
     case "count":
       return value
     case "upsert":
@@ -131,7 +154,8 @@ export const outputProblem = (shape: OutputShape, segments: ReadonlyArray<string
       }
       case "record": {
         const field = current.columns.get(s)
-        if (field === undefined) return `${at} (a record) has no field ${s.slice(0, 64)} (fields: ${keysOf(current.columns.keys())})`
+        if (field === undefined)
+          return `${at} (a record) has no field ${s.slice(0, 64)} (fields: ${keysOf(current.columns.keys())})`
         current = field.kind === "json" ? { kind: "any" } : value
         break
       }
@@ -146,7 +170,8 @@ export const paramPathProblem = (shape: ParamShape, segments: ReadonlyArray<stri
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!
     if (current.kind === "open") return undefined
-    if (current.kind === "leaf") return `${segments.slice(0, i).join(".")} is a single value: it has no ${s.slice(0, 64)}`
+    if (current.kind === "leaf")
+      return `${segments.slice(0, i).join(".")} is a single value: it has no ${s.slice(0, 64)}`
     const next = current.keys.get(s)
     if (next === undefined) {
       const at = i === 0 ? "unknown parameter" : `${segments.slice(0, i).join(".")} has no`
@@ -164,7 +189,13 @@ const isWholeTemplate = (v: unknown) => typeof v === "string" && parseTemplate(v
  * `fields`), and required names neither in params nor set by a connection (`provided` input paths).
  * A whole-value template may stand for an object.
  */
-export const paramProblems = (shape: ParamShape, value: unknown, path: string, provided: ReadonlyArray<string>, add: (p: string) => void) => {
+export const paramProblems = (
+  shape: ParamShape,
+  value: unknown,
+  path: string,
+  provided: ReadonlyArray<string>,
+  add: (p: string) => void
+) => {
   if (shape.kind !== "object" || isWholeTemplate(value)) return
   const sub = (k: string) => (path === "" ? k : `${path}.${k}`)
   const isProvided = (p: string) => provided.some((c) => c === p || c.startsWith(`${p}.`) || p.startsWith(`${c}.`))
@@ -175,7 +206,10 @@ export const paramProblems = (shape: ParamShape, value: unknown, path: string, p
   } else {
     for (const k of Object.keys(value)) {
       const child = shape.keys.get(k)
-      if (child === undefined) add(`${path === "" ? "unknown parameter" : `${path} has no`} ${k.slice(0, 64)} (accepted: ${[...shape.keys.keys()].join(", ")})`)
+      if (child === undefined)
+        add(
+          `${path === "" ? "unknown parameter" : `${path} has no`} ${k.slice(0, 64)} (accepted: ${[...shape.keys.keys()].join(", ")})`
+        )
       else paramProblems(child, value[k], sub(k), provided, add)
     }
   }

@@ -51,7 +51,10 @@ export const parseTemplate = (s: string): ReadonlyArray<Part> => {
 }
 
 /** Input names (dotted) that a value's strings refer to, with where they occur. */
-export const templatesIn = (value: unknown, where: string): Array<{ readonly where: string; readonly input: string; readonly whole: boolean }> => {
+export const templatesIn = (
+  value: unknown,
+  where: string
+): Array<{ readonly where: string; readonly input: string; readonly whole: boolean }> => {
   const found: Array<{ where: string; input: string; whole: boolean }> = []
   const walk = (v: unknown, at: string) => {
     if (typeof v === "string") {
@@ -69,14 +72,16 @@ export const templatesIn = (value: unknown, where: string): Array<{ readonly whe
 
 const inputAt = (inputs: unknown, name: string) => getPath(inputs, name.split("."))
 
-const interpolable = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint"
+const interpolable = (v: unknown) =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint"
 
 /** Problems of a value's templates against `inputs`: unresolved names, non-scalar interpolation. */
 export const templateProblems = (value: unknown, where: string, inputs: unknown): Array<string> =>
   templatesIn(value, where).flatMap(({ input, where: at, whole }) => {
     const v = inputAt(inputs, input)
     if (v === undefined) return [`${at}: template {${input}} has no run input`]
-    if (!whole && !interpolable(v)) return [`${at}: template {${input}} inside a longer string needs a string, number, boolean or bigint input`]
+    if (!whole && !interpolable(v))
+      return [`${at}: template {${input}} inside a longer string needs a string, number, boolean or bigint input`]
     return []
   })
 
@@ -91,6 +96,7 @@ export const fillTemplates = (value: unknown, inputs: unknown): unknown => {
     return parts.map((p) => ("input" in p ? String(inputAt(inputs, p.input)) : p.text)).join("")
   }
   if (Array.isArray(value)) return value.map((v) => fillTemplates(v, inputs))
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplates(v, inputs)]))
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplates(v, inputs)]))
   return value
 }

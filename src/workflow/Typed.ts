@@ -32,13 +32,20 @@ type Simplify<A> = { [K in keyof A]: A[K] } & {}
 /** Every node type of these models: `ProductReadNode`, `OrderBulkCreateNode`, … */
 export type NodeTypeOf<M extends AnyModel> = M extends AnyModel ? `${M["name"]}${Capitalize<Operation>}Node` : never
 
-type ModelFor<M extends AnyModel, T extends string> = M extends AnyModel ? T extends `${M["name"]}${Capitalize<Operation>}Node` ? M : never : never
+type ModelFor<M extends AnyModel, T extends string> = M extends AnyModel
+  ? T extends `${M["name"]}${Capitalize<Operation>}Node`
+    ? M
+    : never
+  : never
 type OperationFor<M extends AnyModel, T extends string> = {
   [Op in Operation]: T extends `${M["name"]}${Capitalize<Op>}Node` ? Op : never
 }[Operation]
-type FunctionFor<M extends AnyModel, T extends string> = ModelFor<M, T> extends infer X extends AnyModel
-  ? X[OperationFor<X, T>] extends (...args: any) => any ? X[OperationFor<X, T>] : never
-  : never
+type FunctionFor<M extends AnyModel, T extends string> =
+  ModelFor<M, T> extends infer X extends AnyModel
+    ? X[OperationFor<X, T>] extends (...args: any) => any
+      ? X[OperationFor<X, T>]
+      : never
+    : never
 
 /** The parameters of a node type. */
 export type ParamsOf<M extends AnyModel, T extends string> = NonNullable<Parameters<FunctionFor<M, T>>[0]>
@@ -51,7 +58,11 @@ export type ErrorOf<M extends AnyModel, T extends string> = Effect.Effect.Error<
 export type DepsOf<R, D extends keyof R> = { readonly [K in D]: Exclude<R[K], Skipped> }
 
 type Fresh<Id extends string, R> = Id extends keyof R ? `node id ${Id} is already used` : Id
-type MaybeSkipped<R, D extends keyof R, G> = [G] extends [never] ? ([Extract<R[D], Skipped>] extends [never] ? never : Skipped) : Skipped
+type MaybeSkipped<R, D extends keyof R, G> = [G] extends [never]
+  ? [Extract<R[D], Skipped>] extends [never]
+    ? never
+    : Skipped
+  : Skipped
 type With<R, Id extends string, A> = Simplify<R & { readonly [K in Id]: A }>
 
 /** Run only on a condition's branch: `if: "in_stock"` (it held) or `unless: "in_stock"` (it did not). */
@@ -64,7 +75,10 @@ export interface Gate<G extends string, U extends string> {
 export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pipeable {
   readonly _tag = "TypedWorkflow"
   declare readonly "~types": { readonly in: In; readonly results: R; readonly error: E }
-  constructor(readonly spec: WorkflowSpec, private readonly models: ReadonlyMap<string, ModelLike>) {}
+  constructor(
+    readonly spec: WorkflowSpec,
+    private readonly models: ReadonlyMap<string, ModelLike>
+  ) {}
 
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -82,7 +96,13 @@ export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pi
   }
 
   /** A model operation node; `params` may use the results of the `after` nodes and the inputs. */
-  node<const Id extends string, T extends NodeTypeOf<M>, const D extends keyof R & string = never, G extends C = never, U extends C = never>(
+  node<
+    const Id extends string,
+    T extends NodeTypeOf<M>,
+    const D extends keyof R & string = never,
+    G extends C = never,
+    U extends C = never
+  >(
     id: Fresh<Id, R>,
     type: T,
     options: Gate<G, U> & {
@@ -93,30 +113,53 @@ export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pi
     }
   ): Typed<M, In, With<R, Id, OutputOf<M, T> | MaybeSkipped<R, D, G | U>>, E | ErrorOf<M, T>, C> {
     const params = options.params
-    return this.add({
-      id,
-      type,
-      params: typeof params === "function" ? params as never : () => params,
-      after: options.after ?? [],
-      retry: options.retry as never,
-      model: registry(this.models).get(type)?.model
-    } as NodeSpec, options)
+    return this.add(
+      {
+        id,
+        type,
+        params: typeof params === "function" ? (params as never) : () => params,
+        after: options.after ?? [],
+        retry: options.retry as never,
+        model: registry(this.models).get(type)?.model
+      } as NodeSpec,
+      options
+    )
   }
 
   /** A node computed by a pure function of the `after` results and the inputs. */
-  compute<const Id extends string, A, const D extends keyof R & string = never, G extends C = never, U extends C = never>(
+  compute<
+    const Id extends string,
+    A,
+    const D extends keyof R & string = never,
+    G extends C = never,
+    U extends C = never
+  >(
     id: Fresh<Id, R>,
     options: Gate<G, U> & { readonly after?: ReadonlyArray<D>; readonly value: (deps: DepsOf<R, D>, input: In) => A }
   ): Typed<M, In, With<R, Id, A | MaybeSkipped<R, D, G | U>>, E, C> {
-    return this.add({ id, type: ComputeNode, value: options.value as never, after: options.after ?? [] } as NodeSpec, options)
+    return this.add(
+      { id, type: ComputeNode, value: options.value as never, after: options.after ?? [] } as NodeSpec,
+      options
+    )
   }
 
   /** A condition; nodes name it in `if` / `unless`. */
-  condition<const Id extends string, const D extends keyof R & string = never, G extends C = never, U extends C = never>(
+  condition<
+    const Id extends string,
+    const D extends keyof R & string = never,
+    G extends C = never,
+    U extends C = never
+  >(
     id: Fresh<Id, R>,
-    options: Gate<G, U> & { readonly after?: ReadonlyArray<D>; readonly when: (deps: DepsOf<R, D>, input: In) => boolean }
+    options: Gate<G, U> & {
+      readonly after?: ReadonlyArray<D>
+      readonly when: (deps: DepsOf<R, D>, input: In) => boolean
+    }
   ): Typed<M, In, With<R, Id, ConditionResult | MaybeSkipped<R, D, G | U>>, E, C | Id> {
-    return this.add({ id, type: ConditionNode, when: options.when as never, after: options.after ?? [] } as NodeSpec, options)
+    return this.add(
+      { id, type: ConditionNode, when: options.when as never, after: options.after ?? [] } as NodeSpec,
+      options
+    )
   }
 
   /** Runs the whole workflow in one transaction. */

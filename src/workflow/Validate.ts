@@ -13,7 +13,15 @@ import { checkExpression, checkPredicate, type Ref } from "./Expression.js"
 import { findCycles } from "./Graph.js"
 import { isPlainObject, parsePath } from "./Path.js"
 import { ComputeNode, ConditionNode, registry, type ResolvedType, unknownTypeReason } from "./Registry.js"
-import { conditionOutput, type OutputShape, outputProblem, outputShape, paramPathProblem, paramProblems, paramShape } from "./Shapes.js"
+import {
+  conditionOutput,
+  type OutputShape,
+  outputProblem,
+  outputShape,
+  paramPathProblem,
+  paramProblems,
+  paramShape
+} from "./Shapes.js"
 import type { NodeSpec, WorkflowSpec } from "./Spec.js"
 import { templateProblems } from "./Template.js"
 
@@ -71,12 +79,18 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
   if (typeof spec.name !== "string" || spec.name.trim() === "" || spec.name.length > 200) {
     problems.push("name: must be a non-empty string of at most 200 characters")
   }
-  if (spec.transactional !== undefined && typeof spec.transactional !== "boolean" && !Schema.is(TransactionalOptions)(spec.transactional)) {
+  if (
+    spec.transactional !== undefined &&
+    typeof spec.transactional !== "boolean" &&
+    !Schema.is(TransactionalOptions)(spec.transactional)
+  ) {
     problems.push("transactional: must be true, false or { isolation?, retries? (0..10) }")
   }
   const transactional = spec.transactional !== undefined && spec.transactional !== false
   if (spec.inputs !== undefined && ctx.inputs !== undefined) {
-    const checked = Schema.validateEither(Schema.Struct(spec.inputs), { errors: "all", onExcessProperty: "error" })(ctx.inputs)
+    const checked = Schema.validateEither(Schema.Struct(spec.inputs), { errors: "all", onExcessProperty: "error" })(
+      ctx.inputs
+    )
     if (Either.isLeft(checked)) problems.push(...problemsOf(checked.left).map((p) => `input ${p}`))
   }
 
@@ -84,7 +98,9 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
   const byId = new Map<string, NodeSpec>()
   spec.nodes.forEach((n, i) => {
     if (typeof n.id !== "string" || !idRe.test(n.id)) {
-      problems.push(`nodes[${i}].id: ${show(n.id)} is not a node id (a letter or _, then letters, digits, _ or -; at most 64)`)
+      problems.push(
+        `nodes[${i}].id: ${show(n.id)} is not a node id (a letter or _, then letters, digits, _ or -; at most 64)`
+      )
     } else if (byId.has(n.id)) problems.push(`duplicate node id ${n.id}`)
     else byId.set(n.id, n)
   })
@@ -93,19 +109,27 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
   const outputOf = (id: string): OutputShape | undefined => {
     const n = byId.get(id)!
     const kind = kindOf(n.type)
-    return kind === "condition" ? conditionOutput : kind === "compute" ? { kind: "any" } : resolvedOf.get(id) && outputShape(resolvedOf.get(id)!.info, resolvedOf.get(id)!.operation)
+    return kind === "condition"
+      ? conditionOutput
+      : kind === "compute"
+        ? { kind: "any" }
+        : resolvedOf.get(id) && outputShape(resolvedOf.get(id)!.info, resolvedOf.get(id)!.operation)
   }
   const known = (id: string) => byId.has(id)
 
   // connections: parse and attach to their target
   const incoming = new Map<string, Array<Incoming & { readonly label: string }>>()
-  const outputChecks: Array<{ readonly from: string; readonly output: ReadonlyArray<string>; readonly label: string }> = []
+  const outputChecks: Array<{ readonly from: string; readonly output: ReadonlyArray<string>; readonly label: string }> =
+    []
   ;(spec.connections ?? []).forEach((c, i) => {
     const label = `connection ${i} (${show(c.from)}.${show(c.output)} -> ${show(c.to)}.${show(c.input)})`
     const output = parsePath(c.output)
     const input = parsePath(c.input)
     let ok = true
-    for (const [end, id] of [["from", c.from], ["to", c.to]] as const) {
+    for (const [end, id] of [
+      ["from", c.from],
+      ["to", c.to]
+    ] as const) {
       if (!known(id)) {
         problems.push(`${label}: unknown node ${show(id)} at ${end}`)
         ok = false
@@ -139,7 +163,9 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
     const kind = kindOf(n.type)
     for (const key of Object.keys(n)) {
       if (!allowed[kind].has(key) && (n as unknown as Record<string, unknown>)[key] !== undefined) {
-        problems.push(`${at}: ${key.slice(0, 32)} does not belong on a ${kind === "operation" ? "model operation node" : n.type}`)
+        problems.push(
+          `${at}: ${key.slice(0, 32)} does not belong on a ${kind === "operation" ? "model operation node" : n.type}`
+        )
       }
     }
     for (const a of n.after ?? []) {
@@ -162,23 +188,30 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
     }
     if (kind === "operation") {
       const resolved = types?.get(n.type)
-      if (types !== undefined && resolved === undefined) problems.push(`${at}: ${unknownTypeReason(n.type, ctx.models!)}`)
+      if (types !== undefined && resolved === undefined)
+        problems.push(`${at}: ${unknownTypeReason(n.type, ctx.models!)}`)
       if (resolved !== undefined && n.model !== undefined && resolved.model !== n.model) {
-        problems.push(`${at}: ${n.type} resolves to another ${resolved.info.name} model in this Database layer than the one the workflow was typed with`)
+        problems.push(
+          `${at}: ${n.type} resolves to another ${resolved.info.name} model in this Database layer than the one the workflow was typed with`
+        )
       }
       if (resolved !== undefined) resolvedOf.set(id, resolved)
       if (n.retry !== undefined && !Schedule.isSchedule(n.retry) && !Schema.is(RetryPolicy)(n.retry)) {
         problems.push(`${at}: retry must be { times: 0..100, delay?, backoff? } or a Schedule`)
       }
       if (n.retry !== undefined && transactional) {
-        problems.push(`${at}: a node of a transactional workflow cannot retry alone (a conflict aborts the whole transaction); use transactional({ retries }) to re-run the workflow`)
+        problems.push(
+          `${at}: a node of a transactional workflow cannot retry alone (a conflict aborts the whole transaction); use transactional({ retries }) to re-run the workflow`
+        )
       }
       if (typeof n.params !== "function") {
         templates(n.params ?? {}, "params")
         if (n.params !== undefined && !isPlainObject(n.params)) problems.push(`${at}: params must be an object`)
         else if (resolved !== undefined) {
           const provided = (incoming.get(id) ?? []).map((c) => c.input.join("."))
-          paramProblems(paramShape(resolved.info, resolved.operation), n.params ?? {}, "", provided, (p) => problems.push(`${at} (${n.type}): ${p}`))
+          paramProblems(paramShape(resolved.info, resolved.operation), n.params ?? {}, "", provided, (p) =>
+            problems.push(`${at} (${n.type}): ${p}`)
+          )
         }
       }
     } else if (kind === "condition") {
@@ -191,12 +224,16 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
         refsOf.push(...refs.map((r) => ({ ...r, owner: id })))
         templates(n.when, "when")
       }
-      const branches = [["then", n.then], ["else", n.else]] as const
+      const branches = [
+        ["then", n.then],
+        ["else", n.else]
+      ] as const
       for (const [branch, list] of branches) {
         for (const target of list ?? []) {
           if (target === id) problems.push(`${at}: ${branch} names the condition itself`)
           else if (!known(target)) problems.push(`${at}: ${branch} names unknown node ${show(target)}`)
-          else if (branch === "else" && (n.then ?? []).includes(target)) problems.push(`${at}: ${target} is on both branches`)
+          else if (branch === "else" && (n.then ?? []).includes(target))
+            problems.push(`${at}: ${target} is on both branches`)
           else {
             addDep(target, id)
             const g = gates.get(target) ?? []
@@ -242,12 +279,15 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
     for (const c of list) {
       addDep(to, c.from)
       if (kindOf(target.type) !== "operation") {
-        problems.push(`${c.label}: a ${target.type} takes no inputs (refer to results in its ${target.type === ConditionNode ? "when" : "value"})`)
+        problems.push(
+          `${c.label}: a ${target.type} takes no inputs (refer to results in its ${target.type === ConditionNode ? "when" : "value"})`
+        )
         continue
       }
       const key = c.input.join(".")
       for (const other of inputs) {
-        if (other === key || other.startsWith(`${key}.`) || key.startsWith(`${other}.`)) problems.push(`${c.label}: input ${key} is also set by another connection`)
+        if (other === key || other.startsWith(`${key}.`) || key.startsWith(`${other}.`))
+          problems.push(`${c.label}: input ${key} is also set by another connection`)
       }
       inputs.add(key)
       const resolved = resolvedOf.get(to)
@@ -267,7 +307,9 @@ export const analyze = (spec: WorkflowSpec, ctx: ValidateContext = {}): Analysis
     kind: kindOf(n.type),
     resolved: resolvedOf.get(n.id),
     deps: deps.get(n.id) ?? [],
-    propagates: (deps.get(n.id) ?? []).filter((d) => !waitsOnly.get(n.id)?.has(d) || gates.get(n.id)?.some((g) => g.condition === d)),
+    propagates: (deps.get(n.id) ?? []).filter(
+      (d) => !waitsOnly.get(n.id)?.has(d) || gates.get(n.id)?.some((g) => g.condition === d)
+    ),
     sees: sees.get(n.id) ?? [],
     gates: gates.get(n.id) ?? [],
     incoming: (incoming.get(n.id) ?? []).map(({ from, input, output }) => ({ from, input, output }))

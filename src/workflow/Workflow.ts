@@ -53,7 +53,7 @@ export type { DepsOf, ErrorOf, Gate, NodeTypeOf, OutputOf, ParamsOf } from "./Ty
 /** Anything `run` accepts. */
 export type Runnable = DeclarativeWorkflow | Typed<any, any, any, any, any> | WorkflowSpec
 
-const specOf = (wf: Runnable): WorkflowSpec => ("spec" in wf && !("nodes" in wf) ? wf.spec : wf as WorkflowSpec)
+const specOf = (wf: Runnable): WorkflowSpec => ("spec" in wf && !("nodes" in wf) ? wf.spec : (wf as WorkflowSpec))
 
 /**
  * Validates `wf` against the current Database layer's models and `inputs` (all problems at once,
@@ -70,7 +70,11 @@ export function run(
   inputs?: Readonly<Record<string, unknown>>,
   options?: RunOptions
 ): Effect.Effect<RunResult, RunError, Database>
-export function run(wf: Runnable, inputs?: unknown, options?: RunOptions): Effect.Effect<RunResult<any>, RunError<any>, Database> {
+export function run(
+  wf: Runnable,
+  inputs?: unknown,
+  options?: RunOptions
+): Effect.Effect<RunResult<any>, RunError<any>, Database> {
   return runSpec(specOf(wf), inputs ?? {}, options)
 }
 
@@ -78,13 +82,11 @@ export function run(wf: Runnable, inputs?: unknown, options?: RunOptions): Effec
  * Every problem of `wf`, checked without a database: against `models` (node types, parameters,
  * outputs) and `inputs` (templates) when given. Empty when valid.
  */
-export const problems = (wf: Runnable, context: ValidateContext = {}): ReadonlyArray<string> => analyze(specOf(wf), context).problems
+export const problems = (wf: Runnable, context: ValidateContext = {}): ReadonlyArray<string> =>
+  analyze(specOf(wf), context).problems
 
 /** Validates `wf` against the current Database layer and `inputs`, without running anything. */
-export const validate = (
-  wf: Runnable,
-  inputs: unknown = {}
-): Effect.Effect<void, WorkflowDefinitionError, Database> =>
+export const validate = (wf: Runnable, inputs: unknown = {}): Effect.Effect<void, WorkflowDefinitionError, Database> =>
   Effect.flatMap(Database, (db) => {
     const spec = specOf(wf)
     const found = analyze(spec, { models: db.models, inputs }).problems
@@ -119,7 +121,8 @@ const notJson = (wf: Runnable): ReadonlyArray<string> => {
     for (const key of ["params", "when", "value"] as const) {
       if (typeof n[key] === "function") found.push(`node ${n.id}: ${key} is a function, which JSON cannot hold`)
     }
-    if (n.retry !== undefined && !("times" in n.retry)) found.push(`node ${n.id}: retry is a Schedule, which JSON cannot hold (use { times, delay, backoff })`)
+    if (n.retry !== undefined && !("times" in n.retry))
+      found.push(`node ${n.id}: retry is a Schedule, which JSON cannot hold (use { times, delay, backoff })`)
   }
   return found
 }
@@ -141,7 +144,6 @@ export const toJson = (wf: Runnable): Effect.Effect<string, WorkflowDefinitionEr
 export const nodeTypeName = typeName
 
 /** Every node type the current Database layer's models provide, sorted. */
-export const nodeTypes: Effect.Effect<ReadonlyArray<string>, never, Database> = Effect.map(
-  Database,
-  (db) => [...registry(db.models).keys()].sort()
+export const nodeTypes: Effect.Effect<ReadonlyArray<string>, never, Database> = Effect.map(Database, (db) =>
+  [...registry(db.models).keys()].sort()
 )

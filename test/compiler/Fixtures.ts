@@ -32,14 +32,18 @@ export const User = DataFlow.model("User", {
   profile: Schema.optional(Schema.Struct({ city: Schema.String, zip: Schema.Int }))
 }).info
 
-export const Post = DataFlow.model("Post", {
-  id: Schema.Int,
-  slug: Schema.String.pipe(Schema.maxLength(100)),
-  title: Schema.String,
-  status: Schema.Literal("draft", "published", "o'clock"),
-  author: Schema.String,
-  score: Schema.optional(Schema.Number)
-}, { unique: [["slug"]], indexes: [["author", "status"]], softDelete: true }).info
+export const Post = DataFlow.model(
+  "Post",
+  {
+    id: Schema.Int,
+    slug: Schema.String.pipe(Schema.maxLength(100)),
+    title: Schema.String,
+    status: Schema.Literal("draft", "published", "o'clock"),
+    author: Schema.String,
+    score: Schema.optional(Schema.Number)
+  },
+  { unique: [["slug"]], indexes: [["author", "status"]], softDelete: true }
+).info
 
 /** A filter compiled on its own: condition text and parameters. */
 export const filterSql = (d: Dialect, filter: unknown, model: ModelInfo = User) => {

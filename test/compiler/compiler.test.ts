@@ -33,11 +33,15 @@ describe("filters", () => {
     mysql: ["NOT COALESCE(`age` IS NULL, FALSE)", []],
     sqlite: [`NOT COALESCE("age" IS NULL, FALSE)`, []]
   })
-  perDialect("several conditions are AND, parameters numbered in text order", (d) => filterSql(d, { name: "A", age: { $gte: 18, $lt: 65 } }), {
-    postgres: [`("name" = $1 AND ("age" >= $2 AND "age" < $3))`, ["A", 18, 65]],
-    mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin AND (`age` >= ? AND `age` < ?))", ["A", 18, 65]],
-    sqlite: [`("name" COLLATE BINARY = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
-  })
+  perDialect(
+    "several conditions are AND, parameters numbered in text order",
+    (d) => filterSql(d, { name: "A", age: { $gte: 18, $lt: 65 } }),
+    {
+      postgres: [`("name" = $1 AND ("age" >= $2 AND "age" < $3))`, ["A", 18, 65]],
+      mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin AND (`age` >= ? AND `age` < ?))", ["A", 18, 65]],
+      sqlite: [`("name" COLLATE BINARY = ? AND ("age" >= ? AND "age" < ?))`, ["A", 18, 65]]
+    }
+  )
   perDialect("$in", (d) => filterSql(d, { age: { $in: [1, 2, 3] } }), {
     postgres: [`"age" IN ($1, $2, $3)`, [1, 2, 3]],
     mysql: ["`age` IN (?, ?, ?)", [1, 2, 3]],
@@ -96,11 +100,15 @@ describe("filters", () => {
     mysql: ["`name` REGEXP ? COLLATE utf8mb4_nopad_bin", [portable]],
     sqlite: [`"name" REGEXP ?`, [portable]]
   })
-  perDialect("$not is two-valued (rows where the condition is NULL match)", (d) => filterSql(d, { $not: { age: { $gt: 30 } } }), {
-    postgres: [`NOT COALESCE("age" > $1, FALSE)`, [30]],
-    mysql: ["NOT COALESCE(`age` > ?, FALSE)", [30]],
-    sqlite: [`NOT COALESCE("age" > ?, FALSE)`, [30]]
-  })
+  perDialect(
+    "$not is two-valued (rows where the condition is NULL match)",
+    (d) => filterSql(d, { $not: { age: { $gt: 30 } } }),
+    {
+      postgres: [`NOT COALESCE("age" > $1, FALSE)`, [30]],
+      mysql: ["NOT COALESCE(`age` > ?, FALSE)", [30]],
+      sqlite: [`NOT COALESCE("age" > ?, FALSE)`, [30]]
+    }
+  )
   perDialect("$or", (d) => filterSql(d, { $or: [{ name: "A" }, { age: { $gte: 18 } }] }), {
     postgres: [`("name" = $1 OR "age" >= $2)`, ["A", 18]],
     mysql: ["(`name` = ? COLLATE utf8mb4_nopad_bin OR `age` >= ?)", ["A", 18]],
@@ -175,12 +183,12 @@ describe("JSON", () => {
   perDialect("an array index in a path, with $in", (d) => filterSql(d, { "tags.0": { $in: ["a", "b"] } }), {
     postgres: [
       `(CASE WHEN jsonb_typeof("tags" #> $1::text[]) = 'array' AND jsonb_typeof("tags" #> $2::text[]) = 'string'` +
-      ` THEN ("tags" #>> $3::text[]) COLLATE "C" END) IN ($4, $5)`,
+        ` THEN ("tags" #>> $3::text[]) COLLATE "C" END) IN ($4, $5)`,
       [[], ["0"], ["0"], "a", "b"]
     ],
     mysql: [
       "(CASE WHEN JSON_TYPE(JSON_EXTRACT(`tags`, ?)) = 'ARRAY' AND JSON_TYPE(JSON_EXTRACT(`tags`, ?)) = 'STRING'" +
-      " THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`tags`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) IN (?, ?)",
+        " THEN CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`tags`, ?)) USING utf8mb4) COLLATE utf8mb4_nopad_bin END) IN (?, ?)",
       ["$", "$[0]", "$[0]", "a", "b"]
     ],
     sqlite: [
@@ -210,7 +218,10 @@ describe("JSON", () => {
   perDialect("$contains on a JSON array is membership", (d) => filterSql(d, { tags: { $contains: "x" } }), {
     postgres: [`"tags" @> $1::jsonb`, [`["x"]`]],
     mysql: ["JSON_OVERLAPS(`tags`, ?)", [`["x"]`]],
-    sqlite: [`EXISTS (SELECT 1 FROM json_each("tags") WHERE json_each.type IN ('text','integer','real') AND json_each.value = ?)`, ["x"]]
+    sqlite: [
+      `EXISTS (SELECT 1 FROM json_each("tags") WHERE json_each.type IN ('text','integer','real') AND json_each.value = ?)`,
+      ["x"]
+    ]
   })
 })
 
@@ -225,34 +236,55 @@ describe("keyset condition", () => {
     sqlite: [`(("id" COLLATE BINARY > ? OR "id" IS NULL))`, ["u1"]]
   })
   // "?" is positional: each value must be bound where its placeholder stands in the text
-  perDialect("several keys, mixed directions, values bound in text order", keyset([key("age"), key("name", true), key("id")], [30, "Bob", "u1"]), {
-    postgres: [
-      `(("age" > $1 OR "age" IS NULL) OR ("age" = $2 AND "name"::text COLLATE "C" < $3) OR ("age" = $4 AND "name" = $5 AND ("id"::text COLLATE "C" > $6 OR "id" IS NULL)))`,
-      [30, 30, "Bob", 30, "Bob", "u1"]
-    ],
-    mysql: [
-      "((`age` > ? OR `age` IS NULL) OR (`age` = ? AND `name` < ? COLLATE utf8mb4_nopad_bin) OR (`age` = ? AND `name` = ? COLLATE utf8mb4_nopad_bin AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))",
-      [30, 30, "Bob", 30, "Bob", "u1"]
-    ],
-    sqlite: [
-      `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" COLLATE BINARY < ?) OR ("age" = ? AND "name" COLLATE BINARY = ? AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
-      [30, 30, "Bob", 30, "Bob", "u1"]
-    ]
-  })
-  perDialect("NULL ascending sorts last: only NULL rows with a later id follow", keyset([key("age"), key("id")], [null, "u1"]), {
-    postgres: [`(("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
-    mysql: ["((`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`(("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
-  })
-  perDialect("NULL descending sorts first: every non-NULL row follows", keyset([key("age", true), key("id")], [null, "u1"]), {
-    postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
-    mysql: ["(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
-    sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
-  })
+  perDialect(
+    "several keys, mixed directions, values bound in text order",
+    keyset([key("age"), key("name", true), key("id")], [30, "Bob", "u1"]),
+    {
+      postgres: [
+        `(("age" > $1 OR "age" IS NULL) OR ("age" = $2 AND "name"::text COLLATE "C" < $3) OR ("age" = $4 AND "name" = $5 AND ("id"::text COLLATE "C" > $6 OR "id" IS NULL)))`,
+        [30, 30, "Bob", 30, "Bob", "u1"]
+      ],
+      mysql: [
+        "((`age` > ? OR `age` IS NULL) OR (`age` = ? AND `name` < ? COLLATE utf8mb4_nopad_bin) OR (`age` = ? AND `name` = ? COLLATE utf8mb4_nopad_bin AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))",
+        [30, 30, "Bob", 30, "Bob", "u1"]
+      ],
+      sqlite: [
+        `(("age" > ? OR "age" IS NULL) OR ("age" = ? AND "name" COLLATE BINARY < ?) OR ("age" = ? AND "name" COLLATE BINARY = ? AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
+        [30, 30, "Bob", 30, "Bob", "u1"]
+      ]
+    }
+  )
+  perDialect(
+    "NULL ascending sorts last: only NULL rows with a later id follow",
+    keyset([key("age"), key("id")], [null, "u1"]),
+    {
+      postgres: [`(("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
+      mysql: ["((`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", ["u1"]],
+      sqlite: [`(("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
+    }
+  )
+  perDialect(
+    "NULL descending sorts first: every non-NULL row follows",
+    keyset([key("age", true), key("id")], [null, "u1"]),
+    {
+      postgres: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id"::text COLLATE "C" > $1 OR "id" IS NULL)))`, ["u1"]],
+      mysql: [
+        "(`age` IS NOT NULL OR (`age` IS NULL AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))",
+        ["u1"]
+      ],
+      sqlite: [`("age" IS NOT NULL OR ("age" IS NULL AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`, ["u1"]]
+    }
+  )
   const at = new Date("2024-01-02T03:04:05.006Z")
   perDialect("a Date key binds as the dialect stores dates", keyset([key("created_at", true), key("id")], [at, "u1"]), {
-    postgres: [`("created_at" < $1 OR ("created_at" = $2 AND ("id"::text COLLATE "C" > $3 OR "id" IS NULL)))`, ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]],
-    mysql: ["(`created_at` < ? OR (`created_at` = ? AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))", [at, at, "u1"]],
+    postgres: [
+      `("created_at" < $1 OR ("created_at" = $2 AND ("id"::text COLLATE "C" > $3 OR "id" IS NULL)))`,
+      ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]
+    ],
+    mysql: [
+      "(`created_at` < ? OR (`created_at` = ? AND (`id` > ? COLLATE utf8mb4_nopad_bin OR `id` IS NULL)))",
+      [at, at, "u1"]
+    ],
     sqlite: [
       `(strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") < strftime('%Y-%m-%dT%H:%M:%fZ', ?) OR (strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") = strftime('%Y-%m-%dT%H:%M:%fZ', ?) AND ("id" COLLATE BINARY > ? OR "id" IS NULL)))`,
       ["2024-01-02T03:04:05.006Z", "2024-01-02T03:04:05.006Z", "u1"]
@@ -261,16 +293,27 @@ describe("keyset condition", () => {
 })
 
 describe("ORDER BY", () => {
-  perDialect("NULLs last ascending, first descending, on every dialect", (d) => [orderClause(d, [key("age"), key("age", true)]), []], {
-    postgres: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []],
-    mysql: [" ORDER BY `age` IS NULL, `age` ASC, `age` IS NULL DESC, `age` DESC", []],
-    sqlite: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []]
-  })
-  perDialect("a NOT NULL column gets the plain term (an index can serve the order)", (d) => [orderClause(d, [key("name", true), key("id")]), []], {
-    postgres: [` ORDER BY "name"::text COLLATE "C" DESC NULLS FIRST, "id"::text COLLATE "C" ASC NULLS LAST`, []],
-    mysql: [" ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, CONVERT(`id` USING utf8mb4) COLLATE utf8mb4_nopad_bin ASC", []],
-    sqlite: [` ORDER BY "name" COLLATE BINARY DESC, "id" COLLATE BINARY ASC`, []]
-  })
+  perDialect(
+    "NULLs last ascending, first descending, on every dialect",
+    (d) => [orderClause(d, [key("age"), key("age", true)]), []],
+    {
+      postgres: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []],
+      mysql: [" ORDER BY `age` IS NULL, `age` ASC, `age` IS NULL DESC, `age` DESC", []],
+      sqlite: [` ORDER BY "age" ASC NULLS LAST, "age" DESC NULLS FIRST`, []]
+    }
+  )
+  perDialect(
+    "a NOT NULL column gets the plain term (an index can serve the order)",
+    (d) => [orderClause(d, [key("name", true), key("id")]), []],
+    {
+      postgres: [` ORDER BY "name"::text COLLATE "C" DESC NULLS FIRST, "id"::text COLLATE "C" ASC NULLS LAST`, []],
+      mysql: [
+        " ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, CONVERT(`id` USING utf8mb4) COLLATE utf8mb4_nopad_bin ASC",
+        []
+      ],
+      sqlite: [` ORDER BY "name" COLLATE BINARY DESC, "id" COLLATE BINARY ASC`, []]
+    }
+  )
 })
 
 describe("columns of tables we did not create", () => {
@@ -283,78 +326,132 @@ describe("columns of tables we did not create", () => {
       " ORDER BY CONVERT(`name` USING utf8mb4) COLLATE utf8mb4_nopad_bin DESC, `id` ASC"
     )
   })
-  perDialect("a date compares as an instant (SQLite: its own text and ISO text alike)", (d) => filterSql(d, { created_at: { $gte: new Date("2024-01-02T03:04:05.006Z") } }), {
-    postgres: [`"created_at" >= $1`, ["2024-01-02T03:04:05.006Z"]],
-    mysql: ["`created_at` >= ?", [new Date("2024-01-02T03:04:05.006Z")]],
-    sqlite: [`strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") >= strftime('%Y-%m-%dT%H:%M:%fZ', ?)`, ["2024-01-02T03:04:05.006Z"]]
-  })
-  perDialect("$in on text compares under the binary collation (MySQL, SQLite)", (d) => filterSql(d, { name: { $in: ["a", "b"] } }), {
-    postgres: [`"name" IN ($1, $2)`, ["a", "b"]],
-    mysql: ["`name` IN (? COLLATE utf8mb4_nopad_bin, ? COLLATE utf8mb4_nopad_bin)", ["a", "b"]],
-    sqlite: [`"name" COLLATE BINARY IN (?, ?)`, ["a", "b"]]
-  })
+  perDialect(
+    "a date compares as an instant (SQLite: its own text and ISO text alike)",
+    (d) => filterSql(d, { created_at: { $gte: new Date("2024-01-02T03:04:05.006Z") } }),
+    {
+      postgres: [`"created_at" >= $1`, ["2024-01-02T03:04:05.006Z"]],
+      mysql: ["`created_at` >= ?", [new Date("2024-01-02T03:04:05.006Z")]],
+      sqlite: [
+        `strftime('%Y-%m-%dT%H:%M:%fZ', "created_at") >= strftime('%Y-%m-%dT%H:%M:%fZ', ?)`,
+        ["2024-01-02T03:04:05.006Z"]
+      ]
+    }
+  )
+  perDialect(
+    "$in on text compares under the binary collation (MySQL, SQLite)",
+    (d) => filterSql(d, { name: { $in: ["a", "b"] } }),
+    {
+      postgres: [`"name" IN ($1, $2)`, ["a", "b"]],
+      mysql: ["`name` IN (? COLLATE utf8mb4_nopad_bin, ? COLLATE utf8mb4_nopad_bin)", ["a", "b"]],
+      sqlite: [`"name" COLLATE BINARY IN (?, ?)`, ["a", "b"]]
+    }
+  )
 })
 
 describe("WHERE", () => {
-  perDialect("soft-delete models hide deleted rows", (d) => {
-    const p = new Params(d)
-    return [whereClause(d, p, Post, toExpr("Post", Post.columnMap, { title: "x" }), false), p.values]
-  }, {
-    postgres: [` WHERE "deleted_at" IS NULL AND "title" = $1`, ["x"]],
-    mysql: [" WHERE `deleted_at` IS NULL AND `title` = ? COLLATE utf8mb4_nopad_bin", ["x"]],
-    sqlite: [` WHERE "deleted_at" IS NULL AND "title" COLLATE BINARY = ?`, ["x"]]
-  })
-  perDialect("an empty filter with includeDeleted has no WHERE", (d) => {
-    const p = new Params(d)
-    return [whereClause(d, p, Post, toExpr("Post", Post.columnMap, {}), true), p.values]
-  }, {
-    postgres: ["", []],
-    mysql: ["", []],
-    sqlite: ["", []]
-  })
+  perDialect(
+    "soft-delete models hide deleted rows",
+    (d) => {
+      const p = new Params(d)
+      return [whereClause(d, p, Post, toExpr("Post", Post.columnMap, { title: "x" }), false), p.values]
+    },
+    {
+      postgres: [` WHERE "deleted_at" IS NULL AND "title" = $1`, ["x"]],
+      mysql: [" WHERE `deleted_at` IS NULL AND `title` = ? COLLATE utf8mb4_nopad_bin", ["x"]],
+      sqlite: [` WHERE "deleted_at" IS NULL AND "title" COLLATE BINARY = ?`, ["x"]]
+    }
+  )
+  perDialect(
+    "an empty filter with includeDeleted has no WHERE",
+    (d) => {
+      const p = new Params(d)
+      return [whereClause(d, p, Post, toExpr("Post", Post.columnMap, {}), true), p.values]
+    },
+    {
+      postgres: ["", []],
+      mysql: ["", []],
+      sqlite: ["", []]
+    }
+  )
 })
 
 describe("INSERT", () => {
   const columns = ["id", "name", "active", "tags"].map((c) => column(User, c))
-  const rows = [["u1", "A", true, ["x"]], ["u2", "B", false, null]]
-  perDialect("several rows, with an upsert clause; RETURNING where the dialect has it", (d) => {
-    const r = insertRows(d, User, columns, rows, () => d.upsertClause(["id"], `${d.quote("name")} = ${d.excluded("name")}`), true)
-    return [r.sql, r.params]
-  }, {
-    postgres: [
-      `INSERT INTO "users" ("id", "name", "active", "tags") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)` +
-      ` ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"` +
-      ` RETURNING "id", "name", "age", "active", "token", "tags", "profile", "created_at", "updated_at"`,
-      ["u1", "A", true, `["x"]`, "u2", "B", false, null]
-    ],
-    mysql: [
-      "INSERT INTO `users` (`id`, `name`, `active`, `tags`) VALUES (?, ?, ?, ?), (?, ?, ?, ?)" +
-      " ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)",
-      ["u1", "A", 1, `["x"]`, "u2", "B", 0, null]
-    ],
-    sqlite: [
-      `INSERT INTO "users" ("id", "name", "active", "tags") VALUES (?, ?, ?, ?), (?, ?, ?, ?)` +
-      ` ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name"` +
-      ` RETURNING "id", "name", "age", "active", "token", "tags", "profile", "created_at", "updated_at"`,
-      ["u1", "A", 1, `["x"]`, "u2", "B", 0, null]
-    ]
-  })
-  perDialect("parameters bound in the suffix come after the rows'", (d) => {
-    const r = insertRows(d, User, columns.slice(0, 2), [["u1", "A"]], (p) => d.upsertClause(["id"], `${d.quote("name")} = ${p.bind("Z")}`), false)
-    return [r.sql, r.params]
-  }, {
-    postgres: [`INSERT INTO "users" ("id", "name") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "name" = $3`, ["u1", "A", "Z"]],
-    mysql: ["INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = ?", ["u1", "A", "Z"]],
-    sqlite: [`INSERT INTO "users" ("id", "name") VALUES (?, ?) ON CONFLICT ("id") DO UPDATE SET "name" = ?`, ["u1", "A", "Z"]]
-  })
-  perDialect("skipping rows that collide", (d) => {
-    const r = insertRows(d, User, columns.slice(0, 2), [["u1", "A"]], d.skipClause("id"), false)
-    return [r.sql, r.params]
-  }, {
-    postgres: [`INSERT INTO "users" ("id", "name") VALUES ($1, $2) ON CONFLICT DO NOTHING`, ["u1", "A"]],
-    mysql: ["INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `id` = `id`", ["u1", "A"]],
-    sqlite: [`INSERT INTO "users" ("id", "name") VALUES (?, ?) ON CONFLICT DO NOTHING`, ["u1", "A"]]
-  })
+  const rows = [
+    ["u1", "A", true, ["x"]],
+    ["u2", "B", false, null]
+  ]
+  perDialect(
+    "several rows, with an upsert clause; RETURNING where the dialect has it",
+    (d) => {
+      const r = insertRows(
+        d,
+        User,
+        columns,
+        rows,
+        () => d.upsertClause(["id"], `${d.quote("name")} = ${d.excluded("name")}`),
+        true
+      )
+      return [r.sql, r.params]
+    },
+    {
+      postgres: [
+        `INSERT INTO "users" ("id", "name", "active", "tags") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)` +
+          ` ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"` +
+          ` RETURNING "id", "name", "age", "active", "token", "tags", "profile", "created_at", "updated_at"`,
+        ["u1", "A", true, `["x"]`, "u2", "B", false, null]
+      ],
+      mysql: [
+        "INSERT INTO `users` (`id`, `name`, `active`, `tags`) VALUES (?, ?, ?, ?), (?, ?, ?, ?)" +
+          " ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)",
+        ["u1", "A", 1, `["x"]`, "u2", "B", 0, null]
+      ],
+      sqlite: [
+        `INSERT INTO "users" ("id", "name", "active", "tags") VALUES (?, ?, ?, ?), (?, ?, ?, ?)` +
+          ` ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name"` +
+          ` RETURNING "id", "name", "age", "active", "token", "tags", "profile", "created_at", "updated_at"`,
+        ["u1", "A", 1, `["x"]`, "u2", "B", 0, null]
+      ]
+    }
+  )
+  perDialect(
+    "parameters bound in the suffix come after the rows'",
+    (d) => {
+      const r = insertRows(
+        d,
+        User,
+        columns.slice(0, 2),
+        [["u1", "A"]],
+        (p) => d.upsertClause(["id"], `${d.quote("name")} = ${p.bind("Z")}`),
+        false
+      )
+      return [r.sql, r.params]
+    },
+    {
+      postgres: [
+        `INSERT INTO "users" ("id", "name") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "name" = $3`,
+        ["u1", "A", "Z"]
+      ],
+      mysql: ["INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = ?", ["u1", "A", "Z"]],
+      sqlite: [
+        `INSERT INTO "users" ("id", "name") VALUES (?, ?) ON CONFLICT ("id") DO UPDATE SET "name" = ?`,
+        ["u1", "A", "Z"]
+      ]
+    }
+  )
+  perDialect(
+    "skipping rows that collide",
+    (d) => {
+      const r = insertRows(d, User, columns.slice(0, 2), [["u1", "A"]], d.skipClause("id"), false)
+      return [r.sql, r.params]
+    },
+    {
+      postgres: [`INSERT INTO "users" ("id", "name") VALUES ($1, $2) ON CONFLICT DO NOTHING`, ["u1", "A"]],
+      mysql: ["INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `id` = `id`", ["u1", "A"]],
+      sqlite: [`INSERT INTO "users" ("id", "name") VALUES (?, ?) ON CONFLICT DO NOTHING`, ["u1", "A"]]
+    }
+  )
 })
 
 describe("identifiers never come from values", () => {
@@ -373,7 +470,10 @@ describe("identifiers never come from values", () => {
     it(`${name}: a value only ever reaches the parameters; the text is the same as for a plain value`, () => {
       for (const filter of filters) {
         const [sql, params] = filterSql(d, filter)
-        const plain = filterSql(d, JSON.parse(JSON.stringify(filter).replaceAll(JSON.stringify(evil).slice(1, -1), "plain")))
+        const plain = filterSql(
+          d,
+          JSON.parse(JSON.stringify(filter).replaceAll(JSON.stringify(evil).slice(1, -1), "plain"))
+        )
         expect(sql).toBe(plain[0])
         expect(sql).not.toContain("DROP")
         expect(sql).not.toContain("'\"")
@@ -389,13 +489,22 @@ describe("identifiers never come from values", () => {
   }
 
   it("a filter key that is not a model column is refused before any SQL", () => {
-    for (const k of [`name" = '' OR 1=1 --`, "name; DROP TABLE users", "`name`", "profile.ci'ty", "profile.city\"--", "name.x"]) {
+    for (const k of [
+      `name" = '' OR 1=1 --`,
+      "name; DROP TABLE users",
+      "`name`",
+      "profile.ci'ty",
+      'profile.city"--',
+      "name.x"
+    ]) {
       expect(() => toExpr(User.name, User.columnMap, { [k]: "x" }), k).toThrow(Errors.ValidationError)
     }
   })
 
   it("a model cannot be defined with a field or table name that is not an identifier", () => {
     expect(() => DataFlow.model("Bad", { id: Schema.String, [`a"b`]: Schema.String })).toThrow(Errors.ValidationError)
-    expect(() => DataFlow.model("Bad", { id: Schema.String }, { table: "bad; DROP TABLE users" })).toThrow(Errors.ValidationError)
+    expect(() => DataFlow.model("Bad", { id: Schema.String }, { table: "bad; DROP TABLE users" })).toThrow(
+      Errors.ValidationError
+    )
   })
 })

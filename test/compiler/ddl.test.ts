@@ -33,18 +33,18 @@ CREATE INDEX IF NOT EXISTS "posts_author_status_idx" ON "posts" ("author", "stat
     ],
     mysql: [
       "CREATE TABLE IF NOT EXISTS `posts` (\n" +
-      "  `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n" +
-      "  `slug` VARCHAR(100) NOT NULL,\n" +
-      "  `title` LONGTEXT NOT NULL,\n" +
-      "  `status` VARCHAR(255) NOT NULL CHECK (`status` IN ('draft', 'published', 'o''clock')),\n" +
-      "  `author` VARCHAR(255) NOT NULL,\n" +
-      "  `score` DOUBLE,\n" +
-      "  `created_at` DATETIME(6) NOT NULL,\n" +
-      "  `updated_at` DATETIME(6) NOT NULL,\n" +
-      "  `deleted_at` DATETIME(6),\n" +
-      "  CONSTRAINT `posts_slug_key` UNIQUE (`slug`),\n" +
-      "  INDEX `posts_author_status_idx` (`author`, `status`)\n" +
-      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+        "  `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n" +
+        "  `slug` VARCHAR(100) NOT NULL,\n" +
+        "  `title` LONGTEXT NOT NULL,\n" +
+        "  `status` VARCHAR(255) NOT NULL CHECK (`status` IN ('draft', 'published', 'o''clock')),\n" +
+        "  `author` VARCHAR(255) NOT NULL,\n" +
+        "  `score` DOUBLE,\n" +
+        "  `created_at` DATETIME(6) NOT NULL,\n" +
+        "  `updated_at` DATETIME(6) NOT NULL,\n" +
+        "  `deleted_at` DATETIME(6),\n" +
+        "  CONSTRAINT `posts_slug_key` UNIQUE (`slug`),\n" +
+        "  INDEX `posts_author_status_idx` (`author`, `status`)\n" +
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
       []
     ],
     sqlite: [
@@ -65,17 +65,24 @@ CREATE INDEX IF NOT EXISTS "posts_author_status_idx" ON "posts" ("author", "stat
     ]
   })
 
-  const Account = DataFlow.model("Account", {
-    id: Schema.String,
-    email: Schema.String,
-    token: Schema.optional(Schema.UUID),
-    active: Schema.Boolean,
-    born: Schema.NullOr(Schema.DateFromSelf),
-    tags: Schema.optional(Schema.Array(Schema.String))
-  }, { unique: [["email"]] }).info
-  perDialect("client-given string id; keyed strings sized on MySQL; optional and nullable columns admit NULL", ddl(Account), {
-    postgres: [
-      `CREATE TABLE IF NOT EXISTS "accounts" (
+  const Account = DataFlow.model(
+    "Account",
+    {
+      id: Schema.String,
+      email: Schema.String,
+      token: Schema.optional(Schema.UUID),
+      active: Schema.Boolean,
+      born: Schema.NullOr(Schema.DateFromSelf),
+      tags: Schema.optional(Schema.Array(Schema.String))
+    },
+    { unique: [["email"]] }
+  ).info
+  perDialect(
+    "client-given string id; keyed strings sized on MySQL; optional and nullable columns admit NULL",
+    ddl(Account),
+    {
+      postgres: [
+        `CREATE TABLE IF NOT EXISTS "accounts" (
   "id" TEXT COLLATE "C" NOT NULL PRIMARY KEY,
   "email" TEXT COLLATE "C" NOT NULL,
   "token" UUID,
@@ -86,24 +93,24 @@ CREATE INDEX IF NOT EXISTS "posts_author_status_idx" ON "posts" ("author", "stat
   "updated_at" TIMESTAMPTZ NOT NULL,
   CONSTRAINT "accounts_email_key" UNIQUE ("email")
 )`,
-      []
-    ],
-    mysql: [
-      "CREATE TABLE IF NOT EXISTS `accounts` (\n" +
-      "  `id` VARCHAR(255) NOT NULL PRIMARY KEY,\n" +
-      "  `email` VARCHAR(255) NOT NULL,\n" +
-      "  `token` CHAR(36),\n" +
-      "  `active` TINYINT(1) NOT NULL,\n" +
-      "  `born` DATETIME(6),\n" +
-      "  `tags` JSON,\n" +
-      "  `created_at` DATETIME(6) NOT NULL,\n" +
-      "  `updated_at` DATETIME(6) NOT NULL,\n" +
-      "  CONSTRAINT `accounts_email_key` UNIQUE (`email`)\n" +
-      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-      []
-    ],
-    sqlite: [
-      `CREATE TABLE IF NOT EXISTS "accounts" (
+        []
+      ],
+      mysql: [
+        "CREATE TABLE IF NOT EXISTS `accounts` (\n" +
+          "  `id` VARCHAR(255) NOT NULL PRIMARY KEY,\n" +
+          "  `email` VARCHAR(255) NOT NULL,\n" +
+          "  `token` CHAR(36),\n" +
+          "  `active` TINYINT(1) NOT NULL,\n" +
+          "  `born` DATETIME(6),\n" +
+          "  `tags` JSON,\n" +
+          "  `created_at` DATETIME(6) NOT NULL,\n" +
+          "  `updated_at` DATETIME(6) NOT NULL,\n" +
+          "  CONSTRAINT `accounts_email_key` UNIQUE (`email`)\n" +
+          ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+        []
+      ],
+      sqlite: [
+        `CREATE TABLE IF NOT EXISTS "accounts" (
   "id" TEXT NOT NULL PRIMARY KEY,
   "email" TEXT NOT NULL,
   "token" TEXT,
@@ -114,29 +121,50 @@ CREATE INDEX IF NOT EXISTS "posts_author_status_idx" ON "posts" ("author", "stat
   "updated_at" TEXT NOT NULL,
   CONSTRAINT "accounts_email_key" UNIQUE ("email")
 )`,
-      []
-    ]
-  })
+        []
+      ]
+    }
+  )
 
-  const Priced = DataFlow.model("Priced", {
-    id: Schema.String,
-    total: DataFlow.decimal(10, 2),
-    at: DataFlow.dateTime({ precision: 0 }),
-    seen: Schema.optional(DataFlow.dateTime({ precision: 3 }))
-  }, { timestamps: false }).info
-  const columnsOf = (d: Dialect) => createTable(d, Priced)[0]!.split("\n").slice(2, 5).map((l) => l.trim().replace(/,$/, "")).join("\n")
-  perDialect("DataFlow.decimal(p, s) and DataFlow.dateTime({ precision }) give the column's precision", (d) => [columnsOf(d), []], {
-    postgres: [`"total" NUMERIC(10,2) NOT NULL\n"at" TIMESTAMPTZ(0) NOT NULL\n"seen" TIMESTAMPTZ(3)`, []],
-    mysql: ["`total` DECIMAL(10,2) NOT NULL\n`at` DATETIME(0) NOT NULL\n`seen` DATETIME(3)", []],
-    sqlite: [`"total" TEXT NOT NULL\n"at" TEXT NOT NULL\n"seen" TEXT`, []]
-  })
+  const Priced = DataFlow.model(
+    "Priced",
+    {
+      id: Schema.String,
+      total: DataFlow.decimal(10, 2),
+      at: DataFlow.dateTime({ precision: 0 }),
+      seen: Schema.optional(DataFlow.dateTime({ precision: 3 }))
+    },
+    { timestamps: false }
+  ).info
+  const columnsOf = (d: Dialect) =>
+    createTable(d, Priced)[0]!
+      .split("\n")
+      .slice(2, 5)
+      .map((l) => l.trim().replace(/,$/, ""))
+      .join("\n")
+  perDialect(
+    "DataFlow.decimal(p, s) and DataFlow.dateTime({ precision }) give the column's precision",
+    (d) => [columnsOf(d), []],
+    {
+      postgres: [`"total" NUMERIC(10,2) NOT NULL\n"at" TIMESTAMPTZ(0) NOT NULL\n"seen" TIMESTAMPTZ(3)`, []],
+      mysql: ["`total` DECIMAL(10,2) NOT NULL\n`at` DATETIME(0) NOT NULL\n`seen` DATETIME(3)", []],
+      sqlite: [`"total" TEXT NOT NULL\n"at" TEXT NOT NULL\n"seen" TEXT`, []]
+    }
+  )
 
   // only MySQL reads \ as an escape in a string literal; PostgreSQL (standard_conforming_strings)
   // and SQLite keep it, so doubling it there would make the CHECK refuse the model's own value
   const Path = DataFlow.model("Path", { id: Schema.String, sep: Schema.Literal("a\\b", "c") }).info
-  const checkOf = (d: Dialect) => createTable(d, Path)[0]!.split("\n").find((l) => l.includes("CHECK"))!.trim().replace(/,$/, "")
+  const checkOf = (d: Dialect) =>
+    createTable(d, Path)[0]!
+      .split("\n")
+      .find((l) => l.includes("CHECK"))!
+      .trim()
+      .replace(/,$/, "")
   it("a backslash in a literal is escaped on MySQL only", () => {
-    expect(checkOf(makeMysqlDialect("utf8mb4_nopad_bin"))).toBe("`sep` VARCHAR(255) NOT NULL CHECK (`sep` IN ('a\\\\b', 'c'))")
+    expect(checkOf(makeMysqlDialect("utf8mb4_nopad_bin"))).toBe(
+      "`sep` VARCHAR(255) NOT NULL CHECK (`sep` IN ('a\\\\b', 'c'))"
+    )
     expect(checkOf(postgresDialect)).toBe(`"sep" TEXT COLLATE "C" NOT NULL CHECK ("sep" IN ('a\\b', 'c'))`)
     expect(checkOf(sqliteDialect)).toBe(`"sep" TEXT NOT NULL CHECK ("sep" IN ('a\\b', 'c'))`)
   })

@@ -30,25 +30,63 @@ const chinook: Record<string, ReadonlyArray<string>> = {
   Album: ["id:int", "title:s160", "artistId:int>artist"],
   Artist: ["id:int", "name:s120?"],
   Customer: [
-    "id:int", "firstName:s40", "lastName:s20", "company:s80?", "address:s70?", "city:s40?", "state:s40?", "country:s40?",
-    "postalCode:s10?", "phone:s24?", "fax:s24?", "email:s60", "supportRepId:int?>employee"
+    "id:int",
+    "firstName:s40",
+    "lastName:s20",
+    "company:s80?",
+    "address:s70?",
+    "city:s40?",
+    "state:s40?",
+    "country:s40?",
+    "postalCode:s10?",
+    "phone:s24?",
+    "fax:s24?",
+    "email:s60",
+    "supportRepId:int?>employee"
   ],
   Employee: [
-    "id:int", "lastName:s20", "firstName:s20", "title:s30?", "reportsTo:int?>employee", "birthDate:date?", "hireDate:date?",
-    "address:s70?", "city:s40?", "state:s40?", "country:s40?", "postalCode:s10?", "phone:s24?", "fax:s24?", "email:s60?"
+    "id:int",
+    "lastName:s20",
+    "firstName:s20",
+    "title:s30?",
+    "reportsTo:int?>employee",
+    "birthDate:date?",
+    "hireDate:date?",
+    "address:s70?",
+    "city:s40?",
+    "state:s40?",
+    "country:s40?",
+    "postalCode:s10?",
+    "phone:s24?",
+    "fax:s24?",
+    "email:s60?"
   ],
   Genre: ["id:int", "name:s120?"],
   Invoice: [
-    "id:int", "customerId:int>customer", "invoiceDate:date", "billingAddress:s70?", "billingCity:s40?", "billingState:s40?",
-    "billingCountry:s40?", "billingPostalCode:s10?", "total:dec"
+    "id:int",
+    "customerId:int>customer",
+    "invoiceDate:date",
+    "billingAddress:s70?",
+    "billingCity:s40?",
+    "billingState:s40?",
+    "billingCountry:s40?",
+    "billingPostalCode:s10?",
+    "total:dec"
   ],
   InvoiceLine: ["id:int", "invoiceId:int>invoice", "trackId:int>track", "unitPrice:dec", "quantity:int"],
   MediaType: ["id:int", "name:s120?"],
   Playlist: ["id:int", "name:s120?"],
   PlaylistTrack: ["playlistId:int>playlist", "trackId:int>track"],
   Track: [
-    "id:int", "name:s200", "albumId:int?>album", "mediaTypeId:int>media_type", "genreId:int?>genre", "composer:s220?",
-    "milliseconds:int", "bytes:int?", "unitPrice:dec"
+    "id:int",
+    "name:s200",
+    "albumId:int?>album",
+    "mediaTypeId:int>media_type",
+    "genreId:int?>genre",
+    "composer:s220?",
+    "milliseconds:int",
+    "bytes:int?",
+    "unitPrice:dec"
   ]
 }
 
@@ -56,7 +94,8 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).r
 const pascal = (s: string) => s.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase())
 /** PostgreSQL's script names things in snake_case, MySQL's and SQLite's in PascalCase. */
 const tableOf = (dialect: DialectName, model: string) => (dialect === "postgres" ? snake(model) : model)
-const keyColumnOf = (dialect: DialectName, table: string) => (dialect === "postgres" ? `${snake(table)}_id` : `${pascal(table)}Id`)
+const keyColumnOf = (dialect: DialectName, table: string) =>
+  dialect === "postgres" ? `${snake(table)}_id` : `${pascal(table)}Id`
 
 /** The exact description discovery must give a Chinook table. */
 const expected = (dialect: DialectName, model: string) => {
@@ -88,7 +127,8 @@ const expected = (dialect: DialectName, model: string) => {
     unique: [],
     // every foreign key has an index (MariaDB's own index and the script's IFK_ one count once)
     indexes: withRefs.map((c) => [c.name]).sort(),
-    foreignKeys: withRefs.map((c) => ({ columns: [c.name], references: { table: c.references!.table, columns: [c.references!.column] } }))
+    foreignKeys: withRefs
+      .map((c) => ({ columns: [c.name], references: { table: c.references!.table, columns: [c.references!.column] } }))
       .sort((a, b) => a.columns[0]!.localeCompare(b.columns[0]!)),
     softDelete: false,
     timestamps: false
@@ -96,7 +136,9 @@ const expected = (dialect: DialectName, model: string) => {
 }
 
 const discovered = (dialect: DialectName) =>
-  Effect.runPromise(Database.discover().pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
+  Effect.runPromise(
+    Database.discover().pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false })))
+  )
 
 const withoutType = (m: ModelDescription) => ({
   ...m,
@@ -113,10 +155,12 @@ beforeAll(async () => {
       const url = await loadChinook(dialect, "chinook_disc")
       urls.set(dialect, url)
       // one more table, the kind discovery cannot make a model of
-      await Effect.runPromise(Effect.gen(function*() {
-        const db = yield* Database.Database
-        yield* db.sql.unsafe(`CREATE TABLE ${db.hooks.quote("import_log")} (${db.hooks.quote("line")} VARCHAR(100))`)
-      }).pipe(Effect.provide(Database.layer({ url, autoMigrate: false }))))
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          const db = yield* Database.Database
+          yield* db.sql.unsafe(`CREATE TABLE ${db.hooks.quote("import_log")} (${db.hooks.quote("line")} VARCHAR(100))`)
+        }).pipe(Effect.provide(Database.layer({ url, autoMigrate: false })))
+      )
     })
   ])
   cli = bundled
@@ -153,36 +197,66 @@ describe("discovery on Chinook", () => {
   id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("${keyColumnOf(dialect, t)}")),
   name: Schema.String.pipe(Schema.maxLength(200)${dialect === "postgres" ? "" : `, Schema.propertySignature, Schema.fromKey("Name")`}),
   albumId: Schema.optional(Schema.NullOr(Schema.Int)).pipe(Schema.fromKey("${k("album_id")}")), // references ${k("album")}(${k("album_id")})`)
-    expect(source).toContain(`unitPrice: DataFlow.decimal(10, 2).pipe(Schema.propertySignature, Schema.fromKey("${k("unit_price")}"))
+    expect(source)
+      .toContain(`unitPrice: DataFlow.decimal(10, 2).pipe(Schema.propertySignature, Schema.fromKey("${k("unit_price")}"))
 }, { table: "${t}", timestamps: false, autoIncrement: false, indexes: [["albumId"], ["genreId"], ["mediaTypeId"]] })`)
     expect(source).toContain(`export const PlaylistTrack = DataFlow.model("PlaylistTrack", {
   playlistId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("${k("playlist_id")}")), // references ${k("playlist")}(${k("playlist_id")})
   trackId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("${k("track_id")}")) // references ${t}(${k("track_id")})
 }, { table: "${dialect === "postgres" ? "playlist_track" : "PlaylistTrack"}", timestamps: false, primaryKey: ["playlistId", "trackId"]`)
     expect(source).toContain(`// import_log: not a model — no primary key`)
-    if (dialect === "postgres") expect(source).toContain(`invoiceDate: DataFlow.dateTime({ precision: 6 }).pipe(Schema.propertySignature, Schema.fromKey("invoice_date"))`)
+    if (dialect === "postgres")
+      expect(source).toContain(
+        `invoiceDate: DataFlow.dateTime({ precision: 6 }).pipe(Schema.propertySignature, Schema.fromKey("invoice_date"))`
+      )
   })
 
   it("`dataflow discover` writes the models and says what it skipped; the source type-checks", async () => {
     const files: Array<string> = []
     for (const dialect of dialectNames) {
       const file = join(dir, `models_${dialect}.ts`)
-      const r = await spawnNode(cli, ["discover", "--url", urls.get(dialect)!, "--import-from", "../../src/index.js", "--out", file])
+      const r = await spawnNode(cli, [
+        "discover",
+        "--url",
+        urls.get(dialect)!,
+        "--import-from",
+        "../../src/index.js",
+        "--out",
+        file
+      ])
       expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({
         code: 0,
         stderr: `wrote 11 models to ${file}, skipped 1 table: import_log (no primary key)`
       })
       files.push(file)
     }
-    execFileSync(process.execPath, [
-      "node_modules/typescript/bin/tsc", "--noEmit", "--strict", "--exactOptionalPropertyTypes", "--skipLibCheck",
-      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", ...files
-    ], { stdio: "pipe" })
+    execFileSync(
+      process.execPath,
+      [
+        "node_modules/typescript/bin/tsc",
+        "--noEmit",
+        "--strict",
+        "--exactOptionalPropertyTypes",
+        "--skipLibCheck",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        ...files
+      ],
+      { stdio: "pipe" }
+    )
   }, 90_000)
 
   interface Listable {
     readonly info: { readonly table: string }
-    readonly list: (params: object) => Effect.Effect<{ readonly records: ReadonlyArray<Record<string, unknown>> }, unknown, Database.Database>
+    readonly list: (
+      params: object
+    ) => Effect.Effect<{ readonly records: ReadonlyArray<Record<string, unknown>> }, unknown, Database.Database>
   }
 
   /** A raw value and a model's value are the same: decimals by BigDecimal.equals, dates as instants. */
@@ -208,23 +282,28 @@ describe("discovery on Chinook", () => {
       const file = resolve(dir, `models_${dialect}.ts`)
       const models = (await import(pathToFileURL(file).href)) as Record<string, Listable>
       const found = (await discovered(dialect)).filter((m) => m.problem === undefined)
-      const mismatches = await Effect.runPromise(Effect.gen(function*() {
-        const db = yield* Database.Database
-        const out: Array<string> = []
-        for (const m of found) {
-          const q = db.hooks.quote
-          const raw = (yield* db.sql.unsafe(`SELECT * FROM ${q(m.table)} ORDER BY ${m.primaryKey.map(q).join(", ")}`)) as ReadonlyArray<Record<string, unknown>>
-          const keyFields = m.primaryKey.map((k) => m.columns.find((c) => c.name === k)!.field)
-          const { records } = yield* models[m.name]!.list({ orderBy: keyFields, limit: 10_000 })
-          if (records.length !== raw.length) out.push(`${m.table}: ${records.length} records, ${raw.length} rows`)
-          raw.forEach((row, i) => {
-            for (const c of m.columns) {
-              if (!same(c, row[c.name], records[i]?.[c.field])) out.push(`${m.table} row ${i} ${c.name}: ${String(row[c.name])} ≠ ${String(records[i]?.[c.field])}`)
-            }
-          })
-        }
-        return out
-      }).pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
+      const mismatches = await Effect.runPromise(
+        Effect.gen(function* () {
+          const db = yield* Database.Database
+          const out: Array<string> = []
+          for (const m of found) {
+            const q = db.hooks.quote
+            const raw = (yield* db.sql.unsafe(
+              `SELECT * FROM ${q(m.table)} ORDER BY ${m.primaryKey.map(q).join(", ")}`
+            )) as ReadonlyArray<Record<string, unknown>>
+            const keyFields = m.primaryKey.map((k) => m.columns.find((c) => c.name === k)!.field)
+            const { records } = yield* models[m.name]!.list({ orderBy: keyFields, limit: 10_000 })
+            if (records.length !== raw.length) out.push(`${m.table}: ${records.length} records, ${raw.length} rows`)
+            raw.forEach((row, i) => {
+              for (const c of m.columns) {
+                if (!same(c, row[c.name], records[i]?.[c.field]))
+                  out.push(`${m.table} row ${i} ${c.name}: ${String(row[c.name])} ≠ ${String(records[i]?.[c.field])}`)
+              }
+            })
+          }
+          return out
+        }).pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false })))
+      )
       expect(mismatches.slice(0, 20)).toEqual([])
       expect(found.length).toBe(11)
     }, 60_000)
@@ -232,18 +311,42 @@ describe("discovery on Chinook", () => {
 
   for (const dialect of dialectNames) {
     it(`${dialect}: the generated models work — read by key, typed filters, update, create with the id, composite keys`, async () => {
-      const { Invoice, PlaylistTrack, Track } = (await import(pathToFileURL(resolve(dir, `models_${dialect}.ts`)).href)) as Record<string, any>
+      const { Invoice, PlaylistTrack, Track } = (await import(
+        pathToFileURL(resolve(dir, `models_${dialect}.ts`)).href
+      )) as Record<string, any>
       const price = BigDecimal.unsafeFromString("0.99")
-      const out = await Effect.runPromise((Effect.gen(function*() {
-        const track = yield* Track.read({ id: 1 })
-        const rock = yield* Track.list({ filter: { genreId: 1, unitPrice: { $gte: price } }, orderBy: ["name"], limit: 2 })
-        const updated = yield* Track.update({ filter: { id: 1 }, fields: { composer: "Angus Young" } })
-        const created = yield* Track.create({ id: 4000, name: "New", mediaTypeId: 1, milliseconds: 1000, unitPrice: price })
-        const entry = yield* PlaylistTrack.read({ id: { playlistId: 1, trackId: 3402 } })
-        const deleted = yield* PlaylistTrack.delete({ id: { playlistId: 1, trackId: 3402 } })
-        const brazil = yield* Invoice.count({ filter: { billingCountry: "Brazil" } })
-        return { name: track.name, rock: rock.total, composer: updated.composer, created: [created.id, created.albumId ?? null], entry, deleted, brazil }
-      }) as Effect.Effect<unknown, unknown, Database.Database>).pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
+      const out = await Effect.runPromise(
+        (
+          Effect.gen(function* () {
+            const track = yield* Track.read({ id: 1 })
+            const rock = yield* Track.list({
+              filter: { genreId: 1, unitPrice: { $gte: price } },
+              orderBy: ["name"],
+              limit: 2
+            })
+            const updated = yield* Track.update({ filter: { id: 1 }, fields: { composer: "Angus Young" } })
+            const created = yield* Track.create({
+              id: 4000,
+              name: "New",
+              mediaTypeId: 1,
+              milliseconds: 1000,
+              unitPrice: price
+            })
+            const entry = yield* PlaylistTrack.read({ id: { playlistId: 1, trackId: 3402 } })
+            const deleted = yield* PlaylistTrack.delete({ id: { playlistId: 1, trackId: 3402 } })
+            const brazil = yield* Invoice.count({ filter: { billingCountry: "Brazil" } })
+            return {
+              name: track.name,
+              rock: rock.total,
+              composer: updated.composer,
+              created: [created.id, created.albumId ?? null],
+              entry,
+              deleted,
+              brazil
+            }
+          }) as Effect.Effect<unknown, unknown, Database.Database>
+        ).pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false })))
+      )
       expect(out).toEqual({
         name: "For Those About To Rock (We Salute You)",
         rock: 1297,

@@ -28,76 +28,115 @@ for (const dialect of dialectNames) {
       url = await freshUrl(dialect, "df_faults_cancel")
       if (dialect === "postgres") url = withApplicationName(url, who)
     })
-    const layerWith = (options: { readonly poolSize?: number; readonly statementTimeout?: Duration.DurationInput; readonly connectTimeout?: Duration.DurationInput; readonly models?: ReadonlyArray<typeof Job> } = {}) =>
-      Layer.fresh(Database.layer({ url, poolSize: 3, connectTimeout: "3 seconds", models: [Job], ...options }))
+    const layerWith = (
+      options: {
+        readonly poolSize?: number
+        readonly statementTimeout?: Duration.DurationInput
+        readonly connectTimeout?: Duration.DurationInput
+        readonly models?: ReadonlyArray<typeof Job>
+      } = {}
+    ) => Layer.fresh(Database.layer({ url, poolSize: 3, connectTimeout: "3 seconds", models: [Job], ...options }))
     const busy = () => (dialect === "sqlite" ? Promise.resolve(0) : sessions(dialect, url, who).then((s) => s.busy))
-    const seed = Effect.gen(function*() {
+    const seed = Effect.gen(function* () {
       yield* Job.bulkDelete({ filter: {}, confirmed: true })
-      yield* Job.bulkCreate({ data: [{ id: "j1", state: "new" }, { id: "j2", state: "new" }] })
+      yield* Job.bulkCreate({
+        data: [
+          { id: "j1", state: "new" },
+          { id: "j2", state: "new" }
+        ]
+      })
     })
-    const settled = Effect.gen(function*() {
+    const settled = Effect.gen(function* () {
       expect(yield* Job.count()).toBe(2)
       yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
     })
 
-    it.effect("transactions holding every pooled connection can use models whose tables do not exist yet (no PoolTimeout)", () =>
-      Effect.gen(function*() {
-        const firstIn = yield* Deferred.make<void>()
-        const secondIn = yield* Deferred.make<void>()
-        const both = dialect === "sqlite"
-          // one connection: one transaction at a time; the table is made inside it
-          ? Effect.asVoid(Database.transaction(Effect.zipRight(Invoice.create({ id: "i1", total: 1 }), Receipt.create({ id: "r1", total: 1 }))))
-          : Effect.asVoid(Effect.all([
-            Database.transaction(Effect.gen(function*() {
-              yield* Deferred.succeed(firstIn, undefined)
-              yield* Deferred.await(secondIn)
-              yield* Invoice.create({ id: "i1", total: 1 })
-            })),
-            Database.transaction(Effect.gen(function*() {
-              yield* Deferred.succeed(secondIn, undefined)
-              yield* Deferred.await(firstIn)
-              yield* Receipt.create({ id: "r1", total: 1 })
-            }))
-          ], { concurrency: 2 }))
-        expect(outcome(yield* Effect.exit(both))).toBe("success")
-        expect(yield* Effect.promise(() => directCount(dialect, url, Invoice.info.table))).toBe(1)
-        expect(yield* Effect.promise(() => directCount(dialect, url, Receipt.info.table))).toBe(1)
-        yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
-      }).pipe(Effect.provide(layerWith({ poolSize: 2, models: [] }))))
+    it.effect(
+      "transactions holding every pooled connection can use models whose tables do not exist yet (no PoolTimeout)",
+      () =>
+        Effect.gen(function* () {
+          const firstIn = yield* Deferred.make<void>()
+          const secondIn = yield* Deferred.make<void>()
+          const both =
+            dialect === "sqlite"
+              ? // one connection: one transaction at a time; the table is made inside it
+                Effect.asVoid(
+                  Database.transaction(
+                    Effect.zipRight(Invoice.create({ id: "i1", total: 1 }), Receipt.create({ id: "r1", total: 1 }))
+                  )
+                )
+              : Effect.asVoid(
+                  Effect.all(
+                    [
+                      Database.transaction(
+                        Effect.gen(function* () {
+                          yield* Deferred.succeed(firstIn, undefined)
+                          yield* Deferred.await(secondIn)
+                          yield* Invoice.create({ id: "i1", total: 1 })
+                        })
+                      ),
+                      Database.transaction(
+                        Effect.gen(function* () {
+                          yield* Deferred.succeed(secondIn, undefined)
+                          yield* Deferred.await(firstIn)
+                          yield* Receipt.create({ id: "r1", total: 1 })
+                        })
+                      )
+                    ],
+                    { concurrency: 2 }
+                  )
+                )
+          expect(outcome(yield* Effect.exit(both))).toBe("success")
+          expect(yield* Effect.promise(() => directCount(dialect, url, Invoice.info.table))).toBe(1)
+          expect(yield* Effect.promise(() => directCount(dialect, url, Receipt.info.table))).toBe(1)
+          yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
+        }).pipe(Effect.provide(layerWith({ poolSize: 2, models: [] })))
+    )
 
     if (dialect === "sqlite") {
-      it.effect("a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout; then it works", () =>
-        Effect.gen(function*() {
-          yield* seed
-          const held = yield* Deferred.make<void>()
-          const release = yield* Deferred.make<void>()
-          const holder = yield* Effect.fork(Database.transaction(Effect.gen(function*() {
-            yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
-            yield* Deferred.succeed(held, undefined)
-            yield* Deferred.await(release)
-          })))
-          yield* Deferred.await(held)
-          const waited = yield* Effect.exit(Job.count())
-          const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
-          yield* Deferred.succeed(release, undefined)
-          expect(outcome(yield* Fiber.await(holder))).toBe("success")
-          expect(outcome(waited)).toBe("PoolTimeout")
-          expect(outcome(waitedTx)).toBe("PoolTimeout")
-          expect((yield* Job.read({ id: "j1" })).state).toBe("held")
-          yield* settled
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "300 millis" }))))
+      it.effect(
+        "a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout; then it works",
+        () =>
+          Effect.gen(function* () {
+            yield* seed
+            const held = yield* Deferred.make<void>()
+            const release = yield* Deferred.make<void>()
+            const holder = yield* Effect.fork(
+              Database.transaction(
+                Effect.gen(function* () {
+                  yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
+                  yield* Deferred.succeed(held, undefined)
+                  yield* Deferred.await(release)
+                })
+              )
+            )
+            yield* Deferred.await(held)
+            const waited = yield* Effect.exit(Job.count())
+            const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
+            yield* Deferred.succeed(release, undefined)
+            expect(outcome(yield* Fiber.await(holder))).toBe("success")
+            expect(outcome(waited)).toBe("PoolTimeout")
+            expect(outcome(waitedTx)).toBe("PoolTimeout")
+            expect((yield* Job.read({ id: "j1" })).state).toBe("held")
+            yield* settled
+          }).pipe(Effect.provide(layerWith({ connectTimeout: "300 millis" })))
+      )
 
       it.effect("statementTimeout bounds the wait for another process's lock: TransactionConflict (SQLITE_BUSY)", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* seed
           const held = yield* Deferred.make<void>()
           const release = yield* Deferred.make<void>()
           // another connection to the same file (as another process would be) holds the write lock
-          const holder = yield* Effect.fork(Database.transaction(Effect.gen(function*() {
-            yield* Job.update({ filter: { id: "j2" }, fields: { state: "locked" } })
-            yield* Deferred.succeed(held, undefined)
-            yield* Deferred.await(release)
-          })).pipe(Effect.provide(layerWith())))
+          const holder = yield* Effect.fork(
+            Database.transaction(
+              Effect.gen(function* () {
+                yield* Job.update({ filter: { id: "j2" }, fields: { state: "locked" } })
+                yield* Deferred.succeed(held, undefined)
+                yield* Deferred.await(release)
+              })
+            ).pipe(Effect.provide(layerWith()))
+          )
           yield* Deferred.await(held)
           const error = yield* Effect.flip(Job.update({ filter: { id: "j1" }, fields: { state: "late" } }))
           yield* Deferred.succeed(release, undefined)
@@ -105,12 +144,13 @@ for (const dialect of dialectNames) {
           expect(error).toMatchObject({ _tag: "TransactionConflict", code: "SQLITE_BUSY" })
           expect((yield* Job.read({ id: "j1" })).state).toBe("new")
           yield* settled
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "30 seconds", statementTimeout: "200 millis" }))))
+        }).pipe(Effect.provide(layerWith({ connectTimeout: "30 seconds", statementTimeout: "200 millis" })))
+      )
     }
 
     if (dialect !== "sqlite") {
       it.effect("an interrupted statement is cancelled on the server; the connection that ran it is not reused", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* seed
           const db = yield* Database.Database
           const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 30), params: [] }))
@@ -121,58 +161,89 @@ for (const dialect of dialectNames) {
           yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
           yield* settled
           expect(db.poolStats()!.total).toBeLessThanOrEqual(3)
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" }))))
+        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
+      )
 
       it.effect("an interruption inside a transaction cancels its statement and rolls back", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* seed
           const db = yield* Database.Database
-          const running = yield* Effect.fork(Database.transaction(Effect.gen(function*() {
-            yield* Job.update({ filter: { id: "j1" }, fields: { state: "dirty" } })
-            yield* db.query({ sql: slowFor(dialect, 30), params: [] })
-          })))
-          yield* eventually(async () => {
-            const rows = await direct(dialect, url, dialect === "postgres"
-              ? "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep%' AND state = 'active'"
-              : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT SLEEP%'", [who])
-            return Number(rows[0]!["n"]) === 1
-          }, 10_000, "the statement running")
+          const running = yield* Effect.fork(
+            Database.transaction(
+              Effect.gen(function* () {
+                yield* Job.update({ filter: { id: "j1" }, fields: { state: "dirty" } })
+                yield* db.query({ sql: slowFor(dialect, 30), params: [] })
+              })
+            )
+          )
+          yield* eventually(
+            async () => {
+              const rows = await direct(
+                dialect,
+                url,
+                dialect === "postgres"
+                  ? "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep%' AND state = 'active'"
+                  : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT SLEEP%'",
+                [who]
+              )
+              return Number(rows[0]!["n"]) === 1
+            },
+            10_000,
+            "the statement running"
+          )
           // the interruption waits for the rollback: watch the server meanwhile
           const interrupting = yield* Effect.fork(Fiber.interrupt(running))
           yield* eventually(async () => (await busy()) === 0, 8_000, "cancelled and rolled back on the server")
           yield* Fiber.join(interrupting)
-          const rows = yield* Effect.promise(() => direct(dialect, url, `SELECT state FROM ${dialect === "mysql" ? "`jobs`" : `"jobs"`} WHERE id = 'j1'`))
+          const rows = yield* Effect.promise(() =>
+            direct(dialect, url, `SELECT state FROM ${dialect === "mysql" ? "`jobs`" : `"jobs"`} WHERE id = 'j1'`)
+          )
           expect(rows[0]!["state"]).toBe("new")
           yield* settled
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" }))))
+        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
+      )
 
       it.effect("the server's statement timeout: StatementTimeout with the server's code; the pool recovers", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* seed
           const db = yield* Database.Database
           const error = yield* Effect.flip(db.query({ sql: slowFor(dialect, 5), params: [] }))
           expect(error).toMatchObject({ _tag: "StatementTimeout", code: dialect === "postgres" ? "57014" : "1969" })
           yield* settled
-        }).pipe(Effect.provide(layerWith({ statementTimeout: "200 millis" }))))
+        }).pipe(Effect.provide(layerWith({ statementTimeout: "200 millis" })))
+      )
 
       it.effect("a session killed by the server during a statement: ConnectionError(lost); the pool recovers", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* seed
           const db = yield* Database.Database
           const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 20), params: [] }))
           yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
           yield* Effect.promise(() =>
             dialect === "postgres"
-              ? direct(dialect, url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'", [who])
-              : direct(dialect, url, "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT SLEEP%'", [who])
-                .then((rows) => Promise.all(rows.map((r) => direct(dialect, url, `KILL CONNECTION ${Number(r["id"])}`))))
-                .then(() => [])
+              ? direct(
+                  dialect,
+                  url,
+                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'",
+                  [who]
+                )
+              : direct(
+                  dialect,
+                  url,
+                  "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT SLEEP%'",
+                  [who]
+                )
+                  .then((rows) =>
+                    Promise.all(rows.map((r) => direct(dialect, url, `KILL CONNECTION ${Number(r["id"])}`)))
+                  )
+                  .then(() => [])
           )
           const exit = yield* Fiber.await(running)
           expect(outcome(exit)).toBe("ConnectionError")
           expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
           yield* settled
-        }).pipe(Effect.provide(layerWith())))
+        }).pipe(Effect.provide(layerWith()))
+      )
     }
   })
 }

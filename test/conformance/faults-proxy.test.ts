@@ -10,11 +10,20 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { type Duration, Effect, Fiber, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { dialectNames, freshUrl } from "../support/Dialects.js"
-import { direct, directCount, eventually, outcome, sessions, withApplicationName, withPort } from "../support/FaultChecks.js"
+import {
+  direct,
+  directCount,
+  eventually,
+  outcome,
+  sessions,
+  withApplicationName,
+  withPort
+} from "../support/FaultChecks.js"
 import { startTcpProxy, type TcpProxy } from "../support/TcpProxy.js"
 
 const Reading = DataFlow.model("Reading", { id: Schema.String, sensor: Schema.String, value: Schema.Number })
-const rows = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, sensor: `s${i % 7}`, value: i / 3 }))
+const rows = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, sensor: `s${i % 7}`, value: i / 3 }))
 
 const servers = dialectNames.filter((d): d is "postgres" | "mysql" => d !== "sqlite")
 
@@ -36,14 +45,24 @@ for (const dialect of servers) {
     })
     afterAll(() => proxy?.close())
 
-    const through = (options: { readonly statementTimeout?: Duration.DurationInput; readonly poolSize?: number } = {}) =>
-      Layer.fresh(Database.layer({ url: viaProxy, models: [Reading], poolSize: options.poolSize ?? 3, connectTimeout: "3 seconds", ...options }))
-    const clean = Effect.gen(function*() {
+    const through = (
+      options: { readonly statementTimeout?: Duration.DurationInput; readonly poolSize?: number } = {}
+    ) =>
+      Layer.fresh(
+        Database.layer({
+          url: viaProxy,
+          models: [Reading],
+          poolSize: options.poolSize ?? 3,
+          connectTimeout: "3 seconds",
+          ...options
+        })
+      )
+    const clean = Effect.gen(function* () {
       yield* Reading.bulkDelete({ filter: {}, confirmed: true })
       yield* Reading.bulkCreate({ data: rows(5, "k") })
     })
     // afterwards: the pool works again and nothing of ours runs or holds a transaction on the server
-    const recovered = Effect.gen(function*() {
+    const recovered = Effect.gen(function* () {
       proxy.resume()
       expect(yield* Reading.count()).toBe(5)
       yield* Reading.create({ id: "after", sensor: "s", value: 1 })
@@ -52,7 +71,7 @@ for (const dialect of servers) {
     })
 
     it.effect("a connection cut during a statement: ConnectionError(lost); the pool recovers", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* clean
         const db = yield* Database.Database
         const slow = dialect === "postgres" ? "SELECT pg_sleep(1.5) AS s" : "SELECT SLEEP(1.5) AS s"
@@ -64,80 +83,111 @@ for (const dialect of servers) {
         expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
         expect((exit as { cause: { error: Error } }).cause.error.message).toMatch(/was lost during a statement/)
         yield* recovered
-      }).pipe(Effect.provide(through())))
+      }).pipe(Effect.provide(through()))
+    )
 
-    it.effect(`a connection cut mid-bulkCreate (${dialect === "postgres" ? "COPY" : "multi-row INSERT"}, outside a transaction): ConnectionError, no row written, the process survives`, () =>
-      Effect.gen(function*() {
-        yield* clean
-        proxy.stall()
-        const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "b"), batchSize: 2_000 }))
-        yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
-        proxy.cut()
-        proxy.resume()
-        const exit = yield* Fiber.await(loading)
-        expect(outcome(exit)).toBe("ConnectionError")
-        expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
-        yield* recovered
-      }).pipe(Effect.provide(through())))
-
-    it.effect("the server kills our session mid-bulkCreate: ConnectionError(lost), no row written, the process survives", () =>
-      Effect.gen(function*() {
-        yield* clean
-        proxy.stall()
-        const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "c"), batchSize: 2_000 }))
-        yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
-        yield* Effect.promise(() => killSessions(dialect, url, who))
-        proxy.resume()
-        const exit = yield* Fiber.await(loading)
-        expect(outcome(exit)).toBe("ConnectionError")
-        expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
-        expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
-        yield* recovered
-      }).pipe(Effect.provide(through())))
-
-    it.effect("a silent server (the proxy stops forwarding): StatementTimeout(CLIENT_TIMEOUT) within the bound, the connection discarded", () =>
-      Effect.gen(function*() {
-        yield* clean
-        const before = (yield* Effect.promise(() => sessions(dialect, url, who))).total
-        proxy.stall()
-        const exit = yield* Effect.exit(Reading.count())
-        expect(outcome(exit)).toBe("StatementTimeout")
-        expect(exit).toMatchObject({ cause: { error: { code: "CLIENT_TIMEOUT" } } })
-        // given up, not returned to the pool: its server session goes once the proxy lets the close through
-        yield* recovered
-        yield* eventually(async () => (await sessions(dialect, url, who)).total <= before, 10_000, "the discarded session gone")
-      }).pipe(Effect.provide(through({ statementTimeout: "300 millis" }))))
-
-    it.effect("a silent server inside a transaction: StatementTimeout, the transaction's writes never land, no transaction left open", () =>
-      Effect.gen(function*() {
-        yield* clean
-        const exit = yield* Effect.exit(Database.transaction(Effect.gen(function*() {
-          yield* Reading.create({ id: "t1", sensor: "s", value: 1 })
+    it.effect(
+      `a connection cut mid-bulkCreate (${dialect === "postgres" ? "COPY" : "multi-row INSERT"}, outside a transaction): ConnectionError, no row written, the process survives`,
+      () =>
+        Effect.gen(function* () {
+          yield* clean
           proxy.stall()
-          yield* Reading.create({ id: "t2", sensor: "s", value: 2 })
-        })))
-        expect(outcome(exit)).toBe("StatementTimeout")
-        proxy.resume()
-        expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
-        yield* recovered
-      }).pipe(Effect.provide(through({ statementTimeout: "300 millis" }))))
+          const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "b"), batchSize: 2_000 }))
+          yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
+          proxy.cut()
+          proxy.resume()
+          const exit = yield* Fiber.await(loading)
+          expect(outcome(exit)).toBe("ConnectionError")
+          expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
+          yield* recovered
+        }).pipe(Effect.provide(through()))
+    )
+
+    it.effect(
+      "the server kills our session mid-bulkCreate: ConnectionError(lost), no row written, the process survives",
+      () =>
+        Effect.gen(function* () {
+          yield* clean
+          proxy.stall()
+          const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "c"), batchSize: 2_000 }))
+          yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
+          yield* Effect.promise(() => killSessions(dialect, url, who))
+          proxy.resume()
+          const exit = yield* Fiber.await(loading)
+          expect(outcome(exit)).toBe("ConnectionError")
+          expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
+          expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
+          yield* recovered
+        }).pipe(Effect.provide(through()))
+    )
+
+    it.effect(
+      "a silent server (the proxy stops forwarding): StatementTimeout(CLIENT_TIMEOUT) within the bound, the connection discarded",
+      () =>
+        Effect.gen(function* () {
+          yield* clean
+          const before = (yield* Effect.promise(() => sessions(dialect, url, who))).total
+          proxy.stall()
+          const exit = yield* Effect.exit(Reading.count())
+          expect(outcome(exit)).toBe("StatementTimeout")
+          expect(exit).toMatchObject({ cause: { error: { code: "CLIENT_TIMEOUT" } } })
+          // given up, not returned to the pool: its server session goes once the proxy lets the close through
+          yield* recovered
+          yield* eventually(
+            async () => (await sessions(dialect, url, who)).total <= before,
+            10_000,
+            "the discarded session gone"
+          )
+        }).pipe(Effect.provide(through({ statementTimeout: "300 millis" })))
+    )
+
+    it.effect(
+      "a silent server inside a transaction: StatementTimeout, the transaction's writes never land, no transaction left open",
+      () =>
+        Effect.gen(function* () {
+          yield* clean
+          const exit = yield* Effect.exit(
+            Database.transaction(
+              Effect.gen(function* () {
+                yield* Reading.create({ id: "t1", sensor: "s", value: 1 })
+                proxy.stall()
+                yield* Reading.create({ id: "t2", sensor: "s", value: 2 })
+              })
+            )
+          )
+          expect(outcome(exit)).toBe("StatementTimeout")
+          proxy.resume()
+          expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
+          yield* recovered
+        }).pipe(Effect.provide(through({ statementTimeout: "300 millis" })))
+    )
 
     it.effect("connecting to a silent server: ConnectionError(connect) after connectTimeout", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         proxy.stall()
-        const error = yield* Effect.flip(Effect.provide(Database.health, Database.layer({ url: viaProxy, connectTimeout: "500 millis" })))
+        const error = yield* Effect.flip(
+          Effect.provide(Database.health, Database.layer({ url: viaProxy, connectTimeout: "500 millis" }))
+        )
         proxy.resume()
         expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
-      }))
+      })
+    )
   })
 }
 
 /** Ends every session of ours from the server side (pg_terminate_backend / KILL CONNECTION). */
 const killSessions = async (dialect: "postgres" | "mysql", url: string, who: string) => {
   if (dialect === "postgres") {
-    await direct(dialect, url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [who])
+    await direct(dialect, url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [
+      who
+    ])
     return
   }
-  const ids = await direct(dialect, url, "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()", [who])
+  const ids = await direct(
+    dialect,
+    url,
+    "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()",
+    [who]
+  )
   for (const { id } of ids) await direct(dialect, url, `KILL CONNECTION ${Number(id)}`).catch(() => undefined)
 }

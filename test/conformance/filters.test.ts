@@ -30,19 +30,27 @@ const Item = DataFlow.model("FilterItem", {
 
 const Doc = DataFlow.model("FilterDoc", {
   id: Schema.String,
-  profile: Schema.optional(Schema.Struct({
-    v: Schema.optional(Schema.Unknown),
-    city: Schema.optional(Schema.String),
-    address: Schema.optional(Schema.Struct({ city: Schema.optional(Schema.String), zip: Schema.optional(Schema.Number) })),
-    list: Schema.optional(Schema.Unknown)
-  })),
-  tags: Schema.optional(Schema.Array(Schema.Union(
-    Schema.String,
-    Schema.Number,
-    Schema.Boolean,
-    Schema.Array(Schema.String),
-    Schema.Record({ key: Schema.String, value: Schema.Number })
-  )))
+  profile: Schema.optional(
+    Schema.Struct({
+      v: Schema.optional(Schema.Unknown),
+      city: Schema.optional(Schema.String),
+      address: Schema.optional(
+        Schema.Struct({ city: Schema.optional(Schema.String), zip: Schema.optional(Schema.Number) })
+      ),
+      list: Schema.optional(Schema.Unknown)
+    })
+  ),
+  tags: Schema.optional(
+    Schema.Array(
+      Schema.Union(
+        Schema.String,
+        Schema.Number,
+        Schema.Boolean,
+        Schema.Array(Schema.String),
+        Schema.Record({ key: Schema.String, value: Schema.Number })
+      )
+    )
+  )
 })
 
 /** A model never used with a valid filter: its table must never be created by these tests. */
@@ -57,10 +65,37 @@ const D1 = new Date("2024-01-01T00:00:00.000Z")
 
 const items: ReadonlyArray<Parameters<typeof Item.create>[0]> = [
   { id: "a1", name: "apple", code: "A-1", qty: 5, price: 1.5, active: true, flag: true, at: D1, uid: U1 },
-  { id: "a2", name: "Apple", code: "a-1", qty: 10, price: 2, active: true, flag: false, at: new Date("2024-06-01T12:00:00.000Z") },
+  {
+    id: "a2",
+    name: "Apple",
+    code: "a-1",
+    qty: 10,
+    price: 2,
+    active: true,
+    flag: false,
+    at: new Date("2024-06-01T12:00:00.000Z")
+  },
   { id: "a3", name: "APPLE", price: 2.25, active: false },
-  { id: "a4", name: "apple ", code: "A-1 ", qty: 0, price: 0, active: false, flag: true, at: new Date("2023-12-31T23:59:59.999Z") },
-  { id: "e1", name: "Éclair", code: "É", qty: -3, price: -1.25, active: true, at: new Date("2025-02-28T00:00:00.000Z"), uid: U2 },
+  {
+    id: "a4",
+    name: "apple ",
+    code: "A-1 ",
+    qty: 0,
+    price: 0,
+    active: false,
+    flag: true,
+    at: new Date("2023-12-31T23:59:59.999Z")
+  },
+  {
+    id: "e1",
+    name: "Éclair",
+    code: "É",
+    qty: -3,
+    price: -1.25,
+    active: true,
+    at: new Date("2025-02-28T00:00:00.000Z"),
+    uid: U2
+  },
   { id: "e2", name: "éclair", code: "é", qty: 1, price: 100, active: false, flag: false },
   { id: "p1", name: "100% pure", code: "%", qty: 100, price: 3, active: true, flag: true, at: D1 },
   { id: "p2", name: "100 pure", code: "_", qty: 7, price: 3.5, active: false },
@@ -70,14 +105,27 @@ const items: ReadonlyArray<Parameters<typeof Item.create>[0]> = [
   { id: "b2", name: "backslash", price: 5.5, active: false },
   { id: "n1", name: "line\nbreak", price: 6, active: false },
   { id: "n2", name: "tail\n", price: 6.5, active: false },
-  { id: "z1", name: "Zebra", code: "Z", qty: 50, price: 7, active: true, flag: true, at: new Date("2030-01-01T00:00:00.000Z") },
+  {
+    id: "z1",
+    name: "Zebra",
+    code: "Z",
+    qty: 50,
+    price: 7,
+    active: true,
+    flag: true,
+    at: new Date("2030-01-01T00:00:00.000Z")
+  },
   { id: "s0", name: "", code: "", price: 8, active: false }
 ]
 const ALL = items.map((r) => r.id)
 const allBut = (...ids: ReadonlyArray<string>) => ALL.filter((id) => !ids.includes(id))
 
 const docs: ReadonlyArray<Parameters<typeof Doc.create>[0]> = [
-  { id: "d01", profile: { v: "Paris", city: "Paris", address: { city: "Lyon", zip: 69000 }, list: ["x", "y"] }, tags: ["red", "blue"] },
+  {
+    id: "d01",
+    profile: { v: "Paris", city: "Paris", address: { city: "Lyon", zip: 69000 }, list: ["x", "y"] },
+    tags: ["red", "blue"]
+  },
   { id: "d02", profile: { v: 10, city: "paris", list: "x" }, tags: ["Red", 10] },
   { id: "d03", profile: { v: true, list: { "0": "x" } }, tags: [true, "1"] },
   { id: "d04", profile: { v: null, address: { city: "Paris" } }, tags: [["red"], 2.5] },
@@ -130,7 +178,11 @@ const itemCases: ReadonlyArray<Case<ItemFilter>> = [
   ["several fields are AND", { active: true, qty: { $gt: 2 } }, ["a1", "a2", "p1", "z1"]],
   // $ne: two-valued, NULL counts as not equal
   ["$ne keeps NULLs", { code: { $ne: "A-1" } }, allBut("a1")],
-  ["$ne null is IS NOT NULL", { code: { $ne: null } }, ["a1", "a2", "a4", "b1", "e1", "e2", "p1", "p2", "s0", "u1", "z1"]],
+  [
+    "$ne null is IS NOT NULL",
+    { code: { $ne: null } },
+    ["a1", "a2", "a4", "b1", "e1", "e2", "p1", "p2", "s0", "u1", "z1"]
+  ],
   ["$ne on Int keeps NULLs", { qty: { $ne: 5 } }, allBut("a1")],
   ["$ne on Boolean keeps NULLs", { flag: { $ne: true } }, allBut("a1", "a4", "p1", "z1")],
   // $in / $nin
@@ -143,7 +195,11 @@ const itemCases: ReadonlyArray<Case<ItemFilter>> = [
   ["$nin keeps NULLs", { qty: { $nin: [5, 10] } }, allBut("a1", "a2")],
   ["$nin on strings keeps NULLs", { code: { $nin: ["A-1", "É"] } }, allBut("a1", "e1")],
   ["$in on Boolean", { active: { $in: [false] } }, ["a3", "a4", "b1", "b2", "e2", "n1", "n2", "p2", "s0"]],
-  ["$in on Boolean true and false skips NULLs", { flag: { $in: [true, false] } }, ["a1", "a2", "a4", "e2", "p1", "u2", "z1"]],
+  [
+    "$in on Boolean true and false skips NULLs",
+    { flag: { $in: [true, false] } },
+    ["a1", "a2", "a4", "e2", "p1", "u2", "z1"]
+  ],
   ["$nin on Boolean keeps NULLs", { flag: { $nin: [true] } }, allBut("a1", "a4", "p1", "z1")],
   ["UUID equality ignores the case of the hex digits", { uid: { $in: [U1.toUpperCase()] } }, ["a1"]],
   ["UUID equality", { uid: U2 }, ["e1"]],
@@ -169,8 +225,16 @@ const itemCases: ReadonlyArray<Case<ItemFilter>> = [
   ["null Date", { at: null }, ["a3", "b1", "b2", "e2", "n1", "n2", "p2", "s0", "u1", "u2"]],
   ["$ne on Date keeps NULLs", { at: { $ne: D1 } }, allBut("a1", "p1")],
   ["$in on Date", { at: { $in: [D1, new Date("2030-01-01T00:00:00.000Z")] } }, ["a1", "p1", "z1"]],
-  ["$gt the first instant of year 1", { at: { $gt: new Date("0001-01-01T00:00:00.000Z") } }, ["a1", "a2", "a4", "e1", "p1", "z1"]],
-  ["$lt the last instant of year 9999", { at: { $lt: new Date("9999-12-31T23:59:59.999Z") } }, ["a1", "a2", "a4", "e1", "p1", "z1"]],
+  [
+    "$gt the first instant of year 1",
+    { at: { $gt: new Date("0001-01-01T00:00:00.000Z") } },
+    ["a1", "a2", "a4", "e1", "p1", "z1"]
+  ],
+  [
+    "$lt the last instant of year 9999",
+    { at: { $lt: new Date("9999-12-31T23:59:59.999Z") } },
+    ["a1", "a2", "a4", "e1", "p1", "z1"]
+  ],
   // booleans
   ["Boolean true", { active: true }, ["a1", "a2", "e1", "p1", "u1", "u2", "z1"]],
   ["Boolean false", { active: false }, ["a3", "a4", "b1", "b2", "e2", "n1", "n2", "p2", "s0"]],
@@ -238,7 +302,11 @@ const itemCases: ReadonlyArray<Case<ItemFilter>> = [
   ["$regex $ does not match before a final newline", { name: { $regex: "tail$" } }, []],
   ["$regex \\n then $", { name: { $regex: "tail\\n$" } }, ["n2"]],
   ["$regex alternation in a group", { name: { $regex: "^(a|A)pple$" } }, ["a1", "a2"]],
-  ["$regex repeated group holding an alternation whose branches differ", { name: { $regex: "^((a|A)p(p|x))+le$" } }, ["a1", "a2"]],
+  [
+    "$regex repeated group holding an alternation whose branches differ",
+    { name: { $regex: "^((a|A)p(p|x))+le$" } },
+    ["a1", "a2"]
+  ],
   ["$regex counted repetition", { name: { $regex: "p{2}" } }, ["a1", "a2", "a4"]],
   ["$regex class of %, _ and \\", { name: { $regex: "[%_\\\\]" } }, ["b1", "p1", "u1"]],
   ["$regex negated class", { name: { $regex: "^[^a-z]*$" } }, ["a3", "s0"]],
@@ -255,7 +323,11 @@ const itemCases: ReadonlyArray<Case<ItemFilter>> = [
   // $and / $or / $not (two-valued: NULL is "not matching")
   ["$or", { $or: [{ qty: { $lt: 1 } }, { name: "Zebra" }] }, ["a4", "e1", "z1"]],
   ["$and", { $and: [{ active: true }, { qty: { $gt: 2 } }] }, ["a1", "a2", "p1", "z1"]],
-  ["$not keeps rows whose condition is NULL", { $not: { qty: { $gt: 1 } } }, ["a3", "a4", "b2", "e1", "e2", "n1", "n2", "s0", "u1"]],
+  [
+    "$not keeps rows whose condition is NULL",
+    { $not: { qty: { $gt: 1 } } },
+    ["a3", "a4", "b2", "e1", "e2", "n1", "n2", "s0", "u1"]
+  ],
   ["$not of equality keeps NULLs", { $not: { code: "A-1" } }, allBut("a1")],
   ["$not of $like", { $not: { name: { $like: "a%" } } }, allBut("a1", "a4", "u1", "u2")],
   ["$and [] matches everything", { $and: [] }, ALL],
@@ -337,7 +409,11 @@ const itemErrors: ReadonlyArray<readonly [string, unknown, string]> = [
   ["unknown operator on a field", { name: { $foo: SECRET } }, "name.$foo"],
   ["unknown top-level operator", { $where: SECRET }, "$where"],
   ["operator without $", { name: { eq: SECRET } }, "name.eq"],
-  ["a field name that tries SQL", { "name\" = name; DROP TABLE filter_items; --": SECRET }, "name\" = name; DROP TABLE filter_items; --"],
+  [
+    "a field name that tries SQL",
+    { 'name" = name; DROP TABLE filter_items; --': SECRET },
+    'name" = name; DROP TABLE filter_items; --'
+  ],
   ["$gt with a string on an Int", { qty: { $gt: SECRET } }, "qty.$gt"],
   ["a bare string on an Int", { qty: SECRET }, "qty"],
   ["$like on an Int", { qty: { $like: `${SECRET}%` } }, "qty.$like"],
@@ -368,8 +444,16 @@ const itemErrors: ReadonlyArray<readonly [string, unknown, string]> = [
   ["$regex with a Unicode property", { name: { $regex: "\\p{L}" } }, "name.$regex"],
   ["$regex repeating a group of repeats (exponential backtracking)", { name: { $regex: "^(a+)+$" } }, "name.$regex"],
   ["$regex repeating an alternation whose branches start alike", { name: { $regex: "^(a|a)*$" } }, "name.$regex"],
-  ["$regex repeating a group that holds such an alternation deeper", { name: { $regex: "^(x(a|a))*$" } }, "name.$regex"],
-  ["$regex repeating a group that holds such an alternation beside an optional part", { name: { $regex: "^((a|a)b?)*$" } }, "name.$regex"],
+  [
+    "$regex repeating a group that holds such an alternation deeper",
+    { name: { $regex: "^(x(a|a))*$" } },
+    "name.$regex"
+  ],
+  [
+    "$regex repeating a group that holds such an alternation beside an optional part",
+    { name: { $regex: "^((a|a)b?)*$" } },
+    "name.$regex"
+  ],
   ["$regex repeating a group of optional repeats", { name: { $regex: "(\\w+\\s?)*x" } }, "name.$regex"],
   ["$regex with a repetition over 255", { name: { $regex: "a{300}" } }, "name.$regex"],
   ["$regex with a range out of order", { name: { $regex: "[z-a]" } }, "name.$regex"],
@@ -409,43 +493,50 @@ const docErrors: ReadonlyArray<readonly [string, unknown, string]> = [
 forEachDialect("filters", (it, dialect) => {
   if (dialect === "mysql") {
     it.effect("every Item case selects the same rows in a session with sql_mode NO_BACKSLASH_ESCAPES", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedItems
         const db = yield* Database.Database
-        const modeHas = Effect.map(db.sql.unsafe<{ m: string }>("SELECT @@SESSION.sql_mode AS m"), ([row]) => String(row?.m).includes("NO_BACKSLASH_ESCAPES"))
+        const modeHas = Effect.map(db.sql.unsafe<{ m: string }>("SELECT @@SESSION.sql_mode AS m"), ([row]) =>
+          String(row?.m).includes("NO_BACKSLASH_ESCAPES")
+        )
         // one transaction: one connection, whose session gets the mode; our statements run on it
-        yield* Database.transaction(Effect.gen(function*() {
-          yield* db.sql.unsafe("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')")
-          expect(yield* modeHas).toBe(true)
-          for (const [, filter, expected] of itemCases) {
-            expect(yield* itemIds(filter), JSON.stringify(filter)).toEqual(sorted(expected))
-          }
-          // what the pool runs on every new connection takes the mode away again
-          yield* db.sql.unsafe(withoutBackslashEscapes)
-          expect(yield* modeHas).toBe(false)
-          // the connection goes back to the pool without the mode, whatever happened above
-        }).pipe(Effect.ensuring(Effect.orDie(db.sql.unsafe(withoutBackslashEscapes)))))
-      }).pipe(Effect.orDie))
+        yield* Database.transaction(
+          Effect.gen(function* () {
+            yield* db.sql.unsafe("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')")
+            expect(yield* modeHas).toBe(true)
+            for (const [, filter, expected] of itemCases) {
+              expect(yield* itemIds(filter), JSON.stringify(filter)).toEqual(sorted(expected))
+            }
+            // what the pool runs on every new connection takes the mode away again
+            yield* db.sql.unsafe(withoutBackslashEscapes)
+            expect(yield* modeHas).toBe(false)
+            // the connection goes back to the pool without the mode, whatever happened above
+          }).pipe(Effect.ensuring(Effect.orDie(db.sql.unsafe(withoutBackslashEscapes))))
+        )
+      }).pipe(Effect.orDie)
+    )
   }
 
   for (const [title, filter, expected] of itemCases) {
     it.effect(`Item: ${title}`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedItems
         expect(yield* itemIds(filter), JSON.stringify(filter)).toEqual(sorted(expected))
-      }))
+      })
+    )
   }
 
   for (const [title, filter, expected] of docCases) {
     it.effect(`Doc: ${title}`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedDocs
         expect(yield* docIds(filter), JSON.stringify(filter)).toEqual(sorted(expected))
-      }))
+      })
+    )
   }
 
   it.effect("$ilike folds one character at a time, as PostgreSQL's lower() does", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Item)
       yield* Item.bulkCreate({
         data: [
@@ -460,21 +551,23 @@ forEachDialect("filters", (it, dialect) => {
       expect(yield* itemIds({ name: { $ilike: "ΟΔΟς" } })).toEqual(["g2"])
       expect(yield* itemIds({ name: { $ilike: "ISTANBUL" } })).toEqual(["t1", "t2"])
       expect(yield* itemIds({ name: { $ilike: "_stanbul" } })).toEqual(["t1", "t2", "t3"])
-    }))
+    })
+  )
 
   it.effect("count and list agree on a filter", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* seedItems
       expect(yield* Item.count({ filter: { name: { $ilike: "apple" } } })).toBe(3)
       expect(yield* Item.count({ filter: { qty: { $nin: [] } } })).toBe(ALL.length)
       const page = yield* Item.list({ filter: { $not: { qty: { $gt: 1 } } }, limit: 2 })
       expect(page.total).toBe(9)
       expect(page.records).toHaveLength(2)
-    }))
+    })
+  )
 
   for (const [title, filter, path] of itemErrors) {
     it.effect(`ValidationError: ${title}`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedItems
         const error = yield* Effect.flip(Item.list({ filter: untyped(filter) }))
         expect(error._tag).toBe("ValidationError")
@@ -482,32 +575,35 @@ forEachDialect("filters", (it, dialect) => {
         expect(error.message).not.toContain(SECRET)
         const counted = yield* Effect.flip(Item.count({ filter: untyped(filter) }))
         expect(counted._tag).toBe("ValidationError")
-      }))
+      })
+    )
   }
 
   for (const [title, filter, path] of docErrors) {
     it.effect(`ValidationError: ${title}`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedDocs
         const error = yield* Effect.flip(Doc.list({ filter: untyped(filter) }))
         expect(error._tag).toBe("ValidationError")
         expect(error._tag === "ValidationError" && error.path).toBe(path)
         expect(error.message).not.toContain(SECRET)
-      }))
+      })
+    )
   }
 
   it.effect("a bad filter fails before any SQL: the model's table is not even created", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* Effect.flip(Ghost.list({ filter: untyped({ n: { $gt: "x" } }) }))
       expect(error._tag).toBe("ValidationError")
       expect((yield* Effect.flip(Ghost.bulkDelete({ filter: untyped({ nope: 1 }) })))._tag).toBe("ValidationError")
       const db = yield* Database.Database
       const probe = yield* Effect.either(db.sql.unsafe(`SELECT 1 FROM ${db.hooks.quote(Ghost.table)}`))
       expect(Either.isLeft(probe)).toBe(true)
-    }))
+    })
+  )
 
   it.effect("a value that looks like SQL is just data", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* seedItems
       const evil = "x'; DROP TABLE filter_items; --"
       yield* Item.create({ id: "evil", name: evil, code: "' OR '1'='1", price: 1, active: true })
@@ -527,15 +623,26 @@ forEachDialect("filters", (it, dialect) => {
       expect(yield* docIds({ "profile.city": evil })).toEqual(["evil"])
       expect(yield* docIds({ tags: { $contains: evil } })).toEqual(["evil"])
       expect(yield* Doc.count()).toBe(ALL_DOCS.length + 1)
-    }))
+    })
+  )
 
   it.effect("every value is a bound parameter; only model field names reach the SQL text", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const db = yield* Database.Database
       const m = "Zq9'\"; --"
       const filter = {
         name: m,
-        code: { $ne: m, $in: [m, `${m}2`], $nin: [m], $like: m, $ilike: m, $regex: m, $contains: m, $startsWith: m, $gt: m },
+        code: {
+          $ne: m,
+          $in: [m, `${m}2`],
+          $nin: [m],
+          $like: m,
+          $ilike: m,
+          $regex: m,
+          $contains: m,
+          $startsWith: m,
+          $gt: m
+        },
         $or: [{ qty: { $gt: 917_263 } }, { price: { $lte: 8_172.5 } }, { at: new Date("2031-07-09T00:00:00.000Z") }],
         $not: { uid: "5c1d2e3f-4a5b-4c6d-8e7f-901234567890" }
       }
@@ -543,18 +650,43 @@ forEachDialect("filters", (it, dialect) => {
       const sql = compileExpr(db.hooks, p, toExpr(Item.info.name, Item.info.columnMap, filter))
       for (const fragment of ["Zq9", "917263", "8172.5", "2031", "5c1d2e3f"]) expect(sql).not.toContain(fragment)
       expect(p.values.filter((v) => String(v).includes("Zq9")).length).toBeGreaterThanOrEqual(10)
-      const docFilter = { "profile.city": m, "profile.address.zip": { $gt: 917_263 }, tags: { $contains: m }, "tags.0": m }
+      const docFilter = {
+        "profile.city": m,
+        "profile.address.zip": { $gt: 917_263 },
+        tags: { $contains: m },
+        "tags.0": m
+      }
       const q = new Params(db.hooks)
       const docSql = compileExpr(db.hooks, q, toExpr(Doc.info.name, Doc.info.columnMap, docFilter))
       for (const fragment of ["Zq9", "917263", "city", "address", "zip"]) expect(docSql).not.toContain(fragment)
-    }))
+    })
+  )
 
   // ordering: byte order for text, NULLs last ascending and first descending, the same everywhere
   const byName = ["s0", "p2", "p1", "a3", "a2", "z1", "u1", "a1", "a4", "u2", "b1", "b2", "n1", "n2", "e1", "e2"]
   const byQty = ["e1", "a4", "e2", "u2", "b1", "a1", "p2", "a2", "z1", "p1", "a3", "b2", "n1", "n2", "s0", "u1"]
   const byQtyDesc = ["a3", "b2", "n1", "n2", "s0", "u1", "p1", "z1", "a2", "p2", "a1", "b1", "u2", "e2", "a4", "e1"]
-  const byFlagPriceDesc = ["e2", "u2", "a2", "z1", "p1", "a1", "a4", "s0", "n2", "n1", "b2", "b1", "u1", "p2", "a3", "e1"]
-  const orderings: ReadonlyArray<readonly [ReadonlyArray<"name" | "-name" | "qty" | "-qty" | "flag" | "-price">, ReadonlyArray<string>]> = [
+  const byFlagPriceDesc = [
+    "e2",
+    "u2",
+    "a2",
+    "z1",
+    "p1",
+    "a1",
+    "a4",
+    "s0",
+    "n2",
+    "n1",
+    "b2",
+    "b1",
+    "u1",
+    "p2",
+    "a3",
+    "e1"
+  ]
+  const orderings: ReadonlyArray<
+    readonly [ReadonlyArray<"name" | "-name" | "qty" | "-qty" | "flag" | "-price">, ReadonlyArray<string>]
+  > = [
     [["name"], byName],
     [["-name"], [...byName].reverse()],
     [["qty"], byQty],
@@ -563,24 +695,29 @@ forEachDialect("filters", (it, dialect) => {
   ]
   for (const [orderBy, expected] of orderings) {
     it.effect(`orderBy ${orderBy.join(",")}: one order on every dialect, and keyset pages walk it exactly`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* seedItems
         const all = yield* Item.list({ orderBy })
         expect(all.records.map((r) => r.id)).toEqual(expected)
         const walked: Array<string> = []
         let cursor: string | null = null
         for (let pages = 0; pages < 20; pages++) {
-          const page: { records: ReadonlyArray<{ id: string }>; nextCursor: string | null } = yield* Item.list({ orderBy, limit: 3, ...(cursor === null ? {} : { cursor }) })
+          const page: { records: ReadonlyArray<{ id: string }>; nextCursor: string | null } = yield* Item.list({
+            orderBy,
+            limit: 3,
+            ...(cursor === null ? {} : { cursor })
+          })
           walked.push(...page.records.map((r) => r.id))
           cursor = page.nextCursor
           if (cursor === null) break
         }
         expect(walked).toEqual(expected)
-      }))
+      })
+    )
   }
 
   it.effect("keyset pages under a filter skip nothing and repeat nothing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* seedItems
       const filter: ItemFilter = { $or: [{ flag: { $ne: true } }, { name: { $regex: "^[a-z]" } }] }
       const all = (yield* Item.list({ filter, orderBy: ["-qty"] })).records.map((r) => r.id)
@@ -588,11 +725,17 @@ forEachDialect("filters", (it, dialect) => {
       const walked: Array<string> = []
       let cursor: string | null = null
       for (let pages = 0; pages < 20; pages++) {
-        const page: { records: ReadonlyArray<{ id: string }>; nextCursor: string | null } = yield* Item.list({ filter, orderBy: ["-qty"], limit: 2, ...(cursor === null ? {} : { cursor }) })
+        const page: { records: ReadonlyArray<{ id: string }>; nextCursor: string | null } = yield* Item.list({
+          filter,
+          orderBy: ["-qty"],
+          limit: 2,
+          ...(cursor === null ? {} : { cursor })
+        })
         walked.push(...page.records.map((r) => r.id))
         cursor = page.nextCursor
         if (cursor === null) break
       }
       expect(walked).toEqual(all)
-    }))
+    })
+  )
 })

@@ -38,7 +38,9 @@ describe("dataflow migrate", () => {
       const url = await resetNamespace(dialect, "df_cli")
       const plan = await dataflow("migrate", "plan", "--url", url, "--models", V1)
       expect(plan.code).toBe(0)
-      expect(plan.stdout).toMatch(/^1\. create table widgets \(id, name, color, created_at, updated_at\)\n   up:   CREATE TABLE IF NOT EXISTS/)
+      expect(plan.stdout).toMatch(
+        /^1\. create table widgets \(id, name, color, created_at, updated_at\)\n   up:   CREATE TABLE IF NOT EXISTS/
+      )
       expect(plan.stdout).toContain("   down: DROP TABLE ")
 
       const apply = await dataflow("migrate", "apply", "--url", url, "--models", V1)
@@ -59,7 +61,11 @@ describe("dataflow migrate", () => {
 
       const status = await dataflow("migrate", "status", "--url", url, "--models", V2)
       expect(status.code).toBe(0)
-      expect(status.stdout).toMatch(new RegExp(`^${dialect}: 1 migration in the ledger\n  \\d{17}_[0-9a-f]{8}  applied \\S+\n      create table widgets`))
+      expect(status.stdout).toMatch(
+        new RegExp(
+          `^${dialect}: 1 migration in the ledger\n  \\d{17}_[0-9a-f]{8}  applied \\S+\n      create table widgets`
+        )
+      )
       expect(status.stdout).toContain("1 pending operation: run `dataflow migrate plan` to see them")
 
       if (full) {
@@ -84,9 +90,14 @@ describe("dataflow migrate", () => {
       await holder.connect()
       try {
         await holder.query("BEGIN")
-        await holder.query("SELECT pg_advisory_xact_lock(hashtextextended('dataflow_migrations:' || current_database() || '.' || current_schema(), 0))")
+        await holder.query(
+          "SELECT pg_advisory_xact_lock(hashtextextended('dataflow_migrations:' || current_database() || '.' || current_schema(), 0))"
+        )
         const r = await dataflow("migrate", "apply", "--url", url, "--models", V1, "--lock-timeout", "1")
-        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 4, stderr: "dataflow: MigrationLockTimeout: timed out waiting for the migration lock on postgres\n" })
+        expect({ code: r.code, stderr: r.stderr }).toEqual({
+          code: 4,
+          stderr: "dataflow: MigrationLockTimeout: timed out waiting for the migration lock on postgres\n"
+        })
       } finally {
         await holder.query("ROLLBACK")
         await holder.end()
@@ -98,7 +109,9 @@ describe("dataflow migrate", () => {
       const url = await resetNamespace("mysql", "df_cli_lock")
       const holder = await mysql.createConnection({ uri: url })
       try {
-        const [rows] = await holder.query("SELECT GET_LOCK(CONCAT('dataflow_migrations:', LEFT(DATABASE(), 40)), 0) AS l")
+        const [rows] = await holder.query(
+          "SELECT GET_LOCK(CONCAT('dataflow_migrations:', LEFT(DATABASE(), 40)), 0) AS l"
+        )
         expect((rows as Array<{ l: number }>)[0]!.l).toBe(1)
         const r = await dataflow("migrate", "apply", "--url", url, "--models", V1, "--lock-timeout", "1")
         expect(r.code).toBe(4)
@@ -125,9 +138,15 @@ describe("dataflow usage", () => {
 
   it("usage errors exit 2 with a clear message", async () => {
     const noUrl = await spawnNode(cli, ["migrate", "status"], { DATABASE_URL: "" })
-    expect({ code: noUrl.code, stderr: noUrl.stderr }).toEqual({ code: 2, stderr: "dataflow: no database: pass --url <url> or set DATABASE_URL\n" })
+    expect({ code: noUrl.code, stderr: noUrl.stderr }).toEqual({
+      code: 2,
+      stderr: "dataflow: no database: pass --url <url> or set DATABASE_URL\n"
+    })
     const noModels = await dataflow("migrate", "plan", "--url", "sqlite::memory:")
-    expect(noModels).toMatchObject({ code: 2, stderr: "dataflow: --models <module> is required: the models are the schema to migrate to\n" })
+    expect(noModels).toMatchObject({
+      code: 2,
+      stderr: "dataflow: --models <module> is required: the models are the schema to migrate to\n"
+    })
     const badModels = await dataflow("migrate", "plan", "--url", "sqlite::memory:", "--models", "nowhere.js")
     expect(badModels.code).toBe(2)
     expect(badModels.stderr).toMatch(/^dataflow: cannot load --models nowhere\.js: /)
@@ -146,21 +165,36 @@ describe("dataflow usage", () => {
   it("run <workflow.json> runs it and prints the results; an invalid one exits 2", async () => {
     const url = await resetNamespace("sqlite", "df_cli_run")
     const file = join(dir, "signup.workflow.json")
-    writeFileSync(file, JSON.stringify({
-      name: "make-widget",
-      nodes: [
-        { id: "create", type: "WidgetCreateNode", params: { id: "{id}", name: "{name}" } },
-        { id: "count", type: "WidgetCountNode", params: {}, after: ["create"] }
-      ],
-      connections: []
-    }))
-    const r = await dataflow("run", file, "--url", url, "--models", V1ts, "--inputs", JSON.stringify({ id: "w1", name: "Gear" }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "make-widget",
+        nodes: [
+          { id: "create", type: "WidgetCreateNode", params: { id: "{id}", name: "{name}" } },
+          { id: "count", type: "WidgetCountNode", params: {}, after: ["create"] }
+        ],
+        connections: []
+      })
+    )
+    const r = await dataflow(
+      "run",
+      file,
+      "--url",
+      url,
+      "--models",
+      V1ts,
+      "--inputs",
+      JSON.stringify({ id: "w1", name: "Gear" })
+    )
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" })
     const out = JSON.parse(r.stdout)
     expect(out.results.create).toMatchObject({ id: "w1", name: "Gear" })
     expect(out.results.count).toBe(1)
     const bad = join(dir, "bad.workflow.json")
-    writeFileSync(bad, JSON.stringify({ name: "bad", nodes: [{ id: "x", type: "NopeNode", params: {} }], connections: [] }))
+    writeFileSync(
+      bad,
+      JSON.stringify({ name: "bad", nodes: [{ id: "x", type: "NopeNode", params: {} }], connections: [] })
+    )
     const invalid = await dataflow("run", bad, "--url", url, "--models", V1ts)
     expect(invalid.code).toBe(2)
     expect(invalid.stderr).toMatch(/^dataflow: WorkflowDefinitionError: workflow bad: /)

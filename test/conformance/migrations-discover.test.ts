@@ -47,14 +47,32 @@ beforeAll(async () => {
   for (const dialect of dialectNames) {
     const url = await resetNamespace(dialect, "df_discover")
     urls.set(dialect, url)
-    await Effect.runPromise(Effect.gen(function*() {
-      yield* Product.create({
-        id: "p1", sku: "S-1", title: "Lamp", price: 19.5, stock: 3, active: true, status: "live",
-        big: 9007199254740993n, released: new Date("2024-05-01T10:00:00.000Z"), meta: { color: "red" }
-      })
-      yield* Product.create({ id: "p2", sku: "S-2", title: "Desk", price: 120, stock: 0, active: false, status: "draft" })
-      yield* Tag.create({ label: "sale" })
-    }).pipe(Effect.provide(Database.layer({ url, models: [Product, Tag] }))))
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        yield* Product.create({
+          id: "p1",
+          sku: "S-1",
+          title: "Lamp",
+          price: 19.5,
+          stock: 3,
+          active: true,
+          status: "live",
+          big: 9007199254740993n,
+          released: new Date("2024-05-01T10:00:00.000Z"),
+          meta: { color: "red" }
+        })
+        yield* Product.create({
+          id: "p2",
+          sku: "S-2",
+          title: "Desk",
+          price: 120,
+          stock: 0,
+          active: false,
+          status: "draft"
+        })
+        yield* Tag.create({ label: "sale" })
+      }).pipe(Effect.provide(Database.layer({ url, models: [Product, Tag] })))
+    )
   }
 }, 60_000)
 
@@ -66,7 +84,9 @@ afterAll(() => {
 describe("discovery", () => {
   for (const dialect of dialectNames) {
     it(`${dialect}: discover() describes columns, types, nullability, keys and indexes`, async () => {
-      const found = await Effect.runPromise(Database.discover().pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false }))))
+      const found = await Effect.runPromise(
+        Database.discover().pipe(Effect.provide(Database.layer({ url: urls.get(dialect)!, autoMigrate: false })))
+      )
       // the ledger is listed, as a table that is not a model
       expect(found.map((m) => [m.table, m.problem])).toEqual([
         ["dataflow_migrations", "the migration ledger of effect-dataflow"],
@@ -74,11 +94,28 @@ describe("discovery", () => {
         ["tags", undefined]
       ])
       const products = found[1]!
-      expect(products).toMatchObject({ name: "Product", unique: [["sku"]], indexes: [["stock"]], softDelete: true, timestamps: true })
-      expect(products.columns.find((c) => c.name === "id")).toMatchObject({ primaryKey: true, nullable: false, autoIncrement: false })
+      expect(products).toMatchObject({
+        name: "Product",
+        unique: [["sku"]],
+        indexes: [["stock"]],
+        softDelete: true,
+        timestamps: true
+      })
+      expect(products.columns.find((c) => c.name === "id")).toMatchObject({
+        primaryKey: true,
+        nullable: false,
+        autoIncrement: false
+      })
       expect(products.columns.find((c) => c.name === "note")).toMatchObject({ kind: "string", nullable: true })
-      expect(products.columns.find((c) => c.name === "status")).toMatchObject({ kind: "literal", literals: ["draft", "live"] })
-      expect(found[2]!.columns.find((c) => c.name === "id")).toMatchObject({ kind: "int", primaryKey: true, autoIncrement: true })
+      expect(products.columns.find((c) => c.name === "status")).toMatchObject({
+        kind: "literal",
+        literals: ["draft", "live"]
+      })
+      expect(found[2]!.columns.find((c) => c.name === "id")).toMatchObject({
+        kind: "int",
+        primaryKey: true,
+        autoIncrement: true
+      })
       expect(Migrations.renderModels(found)).toContain(expectedSource(dialect))
     })
   }
@@ -87,13 +124,26 @@ describe("discovery", () => {
     const files: Array<string> = []
     for (const dialect of dialectNames) {
       const models = join(dir, `models_${dialect}.ts`)
-      const r = await spawnNode(cli, ["discover", "--url", urls.get(dialect)!, "--import-from", "../../src/index.js", "--out", models])
-      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: `wrote 2 models to ${models}, skipped 1 table: dataflow_migrations (the migration ledger of effect-dataflow)` })
+      const r = await spawnNode(cli, [
+        "discover",
+        "--url",
+        urls.get(dialect)!,
+        "--import-from",
+        "../../src/index.js",
+        "--out",
+        models
+      ])
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({
+        code: 0,
+        stderr: `wrote 2 models to ${models}, skipped 1 table: dataflow_migrations (the migration ledger of effect-dataflow)`
+      })
       files.push(models)
     }
     // one reader for every database (one tsx start): each generated module lists its rows
     const reader = join(dir, "read.ts")
-    writeFileSync(reader, `import { Effect } from "effect"
+    writeFileSync(
+      reader,
+      `import { Effect } from "effect"
 import { Database } from "../../src/index.js"
 ${dialectNames.map((d) => `import * as ${d} from "./models_${d}.js"`).join("\n")}
 
@@ -108,19 +158,48 @@ const read = (m: typeof ${dialectNames[0]}, url: string) => Effect.gen(function*
 
 const urls = JSON.parse(process.argv[2]!) as Record<string, string>
 Effect.runPromise(Effect.all({ ${dialectNames.map((d) => `${d}: read(${d} as never, urls["${d}"]!)`).join(", ")} })).then((r) => console.log(JSON.stringify(r)))
-`)
+`
+    )
     files.push(reader)
     // the generated source compiles under the project's strict settings
-    execFileSync(process.execPath, [
-      "node_modules/typescript/bin/tsc", "--noEmit", "--strict", "--exactOptionalPropertyTypes", "--skipLibCheck",
-      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", ...files
-    ], { stdio: "pipe" })
-    const out = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", reader, JSON.stringify(Object.fromEntries(urls))], { encoding: "utf8" }))
+    execFileSync(
+      process.execPath,
+      [
+        "node_modules/typescript/bin/tsc",
+        "--noEmit",
+        "--strict",
+        "--exactOptionalPropertyTypes",
+        "--skipLibCheck",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        ...files
+      ],
+      { stdio: "pipe" }
+    )
+    const out = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", reader, JSON.stringify(Object.fromEntries(urls))], {
+        encoding: "utf8"
+      })
+    )
     for (const dialect of dialectNames) {
       const sqlite = dialect === "sqlite"
       expect(out[dialect]).toEqual({
         products: [
-          { id: "p1", title: "Lamp", price: 19.5, stock: 3, active: sqlite ? 1 : true, big: "9007199254740993", status: "live" },
+          {
+            id: "p1",
+            title: "Lamp",
+            price: 19.5,
+            stock: 3,
+            active: sqlite ? 1 : true,
+            big: "9007199254740993",
+            status: "live"
+          },
           { id: "p2", title: "Desk", price: 120, stock: 0, active: sqlite ? 0 : false, big: null, status: "draft" }
         ],
         tags: ["sale"]

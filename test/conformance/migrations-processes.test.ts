@@ -36,16 +36,18 @@ describe("8 processes migrate at once", () => {
       const namespace = "df_migrate_procs"
       const url = await resetNamespace(dialect, namespace)
       // the old model with rows, as deployed before
-      await Effect.runPromise(Effect.gen(function*() {
-        for (let i = 0; i < 5; i++) yield* Account.create({ id: `a${i}`, name: `A${i}` })
-      }).pipe(Effect.provide(Database.layer({ url, models: [Account] }))))
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          for (let i = 0; i < 5; i++) yield* Account.create({ id: `a${i}`, name: `A${i}` })
+        }).pipe(Effect.provide(Database.layer({ url, models: [Account] })))
+      )
 
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => run([dialect, namespace, String(i)])))
       for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" })
       const outputs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!))
       for (const o of outputs) expect(o).toMatchObject({ accounts: 5, tiers: [0, 0, 0, 0, 0], ledger: 2 })
 
-      const check = Effect.gen(function*() {
+      const check = Effect.gen(function* () {
         const db = yield* Database.Database
         const ledger = yield* db.migrations
         const models = yield* db.discover()
@@ -62,7 +64,14 @@ describe("8 processes migrate at once", () => {
         expect.stringMatching(/^create table audits /)
       ])
       const accounts = models.find((m) => m.table === "accounts")!
-      expect(accounts.columns.map((c) => c.name).sort()).toEqual(["created_at", "email", "id", "name", "tier", "updated_at"])
+      expect(accounts.columns.map((c) => c.name).sort()).toEqual([
+        "created_at",
+        "email",
+        "id",
+        "name",
+        "tier",
+        "updated_at"
+      ])
       expect(accounts.unique).toEqual([["email"]])
       expect(accounts.indexes).toEqual([["tier"]])
       const audits = models.find((m) => m.table === "audits")!

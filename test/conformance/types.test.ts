@@ -11,12 +11,16 @@ import { type DialectName, forEachDialect, reset } from "../support/Dialects.js"
 // Models (unique to this file)
 // ---------------------------------------------------------------------------------------------
 
-const Text = DataFlow.model("Text", {
-  id: Schema.String,
-  body: Schema.String, // TEXT (LONGTEXT on MySQL)
-  code: Schema.String, // indexed: VARCHAR(255) on MySQL
-  short: Schema.String.pipe(Schema.maxLength(20))
-}, { indexes: [["code"]] })
+const Text = DataFlow.model(
+  "Text",
+  {
+    id: Schema.String,
+    body: Schema.String, // TEXT (LONGTEXT on MySQL)
+    code: Schema.String, // indexed: VARCHAR(255) on MySQL
+    short: Schema.String.pipe(Schema.maxLength(20))
+  },
+  { indexes: [["code"]] }
+)
 
 const Num = DataFlow.model("Num", {
   id: Schema.String,
@@ -57,11 +61,15 @@ const Ticket = DataFlow.model("Ticket", {
 })
 // The same table seen through a newer schema that allows one more status (a deploy skew): the
 // value passes validation, and the table's CHECK constraint rejects it.
-const TicketWide = DataFlow.model("TicketWide", {
-  id: Schema.Int,
-  status: Schema.Literal(...statuses, "archived"),
-  priority: Schema.optional(Schema.NullOr(Schema.Literal("low", "high")))
-}, { table: "tickets" })
+const TicketWide = DataFlow.model(
+  "TicketWide",
+  {
+    id: Schema.Int,
+    status: Schema.Literal(...statuses, "archived"),
+    priority: Schema.optional(Schema.NullOr(Schema.Literal("low", "high")))
+  },
+  { table: "tickets" }
+)
 
 const Maybe = DataFlow.model("Maybe", {
   id: Schema.String,
@@ -97,11 +105,13 @@ const roundTrip = <R extends { readonly id: unknown; readonly created_at: Date; 
     readonly read: (params: { readonly id: any }) => Effect.Effect<R, any, Database.Database>
     readonly list: (params?: any) => Effect.Effect<{ readonly records: ReadonlyArray<R> }, any, Database.Database>
     readonly bulkDelete: (params: any) => Effect.Effect<{ readonly deleted: number }, any, Database.Database>
-    readonly bulkCreate: (params: any) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, any, Database.Database>
+    readonly bulkCreate: (
+      params: any
+    ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, any, Database.Database>
   },
   rows: ReadonlyArray<Record<string, unknown>>
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const created: Array<R> = []
     for (const row of rows) {
       const record = yield* model.create(row)
@@ -131,16 +141,21 @@ const roundTrip = <R extends { readonly id: unknown; readonly created_at: Date; 
 
 /** The declared type of each column, as the database reports it (lower case). */
 const columnTypes = (table: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const db = yield* Database.Database
     const out: Record<string, string> = {}
     switch (db.dialect) {
       case "postgres": {
-        const rows = yield* db.sql.unsafe<{ column_name: string; data_type: string; character_maximum_length: number | null }>(
+        const rows = yield* db.sql.unsafe<{
+          column_name: string
+          data_type: string
+          character_maximum_length: number | null
+        }>(
           "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
           [table]
         )
-        for (const r of rows) out[r.column_name] = r.data_type + (r.character_maximum_length ? `(${r.character_maximum_length})` : "")
+        for (const r of rows)
+          out[r.column_name] = r.data_type + (r.character_maximum_length ? `(${r.character_maximum_length})` : "")
         break
       }
       case "mysql": {
@@ -213,7 +228,7 @@ const expectedTypes: Record<DialectName, Record<string, Record<string, string | 
 
 forEachDialect("types", (it, dialect) => {
   it.effect("strings: empty, unicode and emoji, very long, quotes; string ids come back unchanged", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Text)
       const long = "long text ✓ ".repeat(30_000) // 360,000 characters (> MySQL TEXT's 64 KiB)
       yield* roundTrip(Text, [
@@ -222,7 +237,12 @@ forEachDialect("types", (it, dialect) => {
         { id: "MiXeD", body: "MiXeD", code: "mixed", short: "ü".repeat(20) },
         { id: "ünï-cødé ✓", body: "Grüße, 日本語, Ελληνικά, עברית", code: "日本語", short: "🎉".repeat(10) },
         { id: "emoji-👩‍👩‍👧‍👦", body: "family 👩‍👩‍👧‍👦 clef 𝄞 flag 🇩🇪", code: "🎉".repeat(100), short: "𝄞" },
-        { id: "q'\"\\%_", body: "it's \"quoted\" \\ back\\slash %_ wildcards", code: "'; DROP TABLE texts; --", short: "\\'" },
+        {
+          id: "q'\"\\%_",
+          body: 'it\'s "quoted" \\ back\\slash %_ wildcards',
+          code: "'; DROP TABLE texts; --",
+          short: "\\'"
+        },
         { id: "ws\n\t", body: "line\nbreak\r\ntab\tend", code: "c".repeat(255), short: "\n" },
         { id: "long", body: long, code: "long", short: "long" },
         // what COPY's text format gives meaning to must come back as written
@@ -235,49 +255,63 @@ forEachDialect("types", (it, dialect) => {
       expect((yield* Text.read({ id: " spaced id " })).id).toBe(" spaced id ")
       expect(yield* Effect.flip(Text.read({ id: "spaced id" }))).toMatchObject({ _tag: "NotFound" })
       expect(yield* Effect.flip(Text.read({ id: "mixed" }))).toMatchObject({ _tag: "NotFound" })
-    }))
+    })
+  )
 
   it.effect("maxLength is checked before SQL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* Effect.flip(
-        Text.create({ id: "t", body: "", code: "", short: "x".repeat(21) }).pipe(Effect.provideService(Database.Database, untouchable))
+        Text.create({ id: "t", body: "", code: "", short: "x".repeat(21) }).pipe(
+          Effect.provideService(Database.Database, untouchable)
+        )
       )
       expect(error).toMatchObject({ _tag: "ValidationError", path: "short" })
-    }))
+    })
+  )
 
-  it.effect("Int (32-bit range), BigInt beyond 2^53 and negative, Number fractions and extremes, Boolean as boolean", () =>
-    Effect.gen(function*() {
-      yield* reset(Num)
-      const rows = [
-        { id: "zero", i: 0, big: 0n, x: 0, flag: false },
-        { id: "max", i: 2147483647, big: 9223372036854775807n, x: Number.MAX_VALUE, flag: true },
-        { id: "min", i: -2147483648, big: -9223372036854775808n, x: -Number.MAX_VALUE, flag: false },
-        { id: "beyond53", i: 1, big: 9007199254740993n, x: 0.1 + 0.2, flag: true },
-        { id: "negative", i: -1, big: -9007199254740993n, x: -1.5, flag: true },
-        { id: "fractions", i: 42, big: 1n, x: 1 / 3, flag: false },
-        { id: "tiny", i: -42, big: -1n, x: 5e-324, flag: true },
-        { id: "large", i: 123456789, big: 2n ** 62n, x: 1.2345678901234567e300, flag: false },
-        { id: "smallfrac", i: 7, big: 7n, x: -2.5e-10, flag: true },
-        { id: "integral", i: 8, big: 8n, x: 9007199254740993, flag: false }
-      ]
-      const created = yield* roundTrip(Num, rows)
-      for (const r of created) {
-        expect(typeof r.flag).toBe("boolean")
-        expect(typeof r.big).toBe("bigint")
-        expect(typeof r.i).toBe("number")
-        expect(typeof r.x).toBe("number")
-      }
-      // booleans filter and count as booleans
-      expect(yield* Num.count({ filter: { flag: true } })).toBe(5)
-      expect((yield* Num.list({ filter: { big: { $gt: 9007199254740992n } }, orderBy: ["big"] })).records.map((r) => r.id))
-        .toEqual(["beyond53", "large", "max"])
-    }))
+  it.effect(
+    "Int (32-bit range), BigInt beyond 2^53 and negative, Number fractions and extremes, Boolean as boolean",
+    () =>
+      Effect.gen(function* () {
+        yield* reset(Num)
+        const rows = [
+          { id: "zero", i: 0, big: 0n, x: 0, flag: false },
+          { id: "max", i: 2147483647, big: 9223372036854775807n, x: Number.MAX_VALUE, flag: true },
+          { id: "min", i: -2147483648, big: -9223372036854775808n, x: -Number.MAX_VALUE, flag: false },
+          { id: "beyond53", i: 1, big: 9007199254740993n, x: 0.1 + 0.2, flag: true },
+          { id: "negative", i: -1, big: -9007199254740993n, x: -1.5, flag: true },
+          { id: "fractions", i: 42, big: 1n, x: 1 / 3, flag: false },
+          { id: "tiny", i: -42, big: -1n, x: 5e-324, flag: true },
+          { id: "large", i: 123456789, big: 2n ** 62n, x: 1.2345678901234567e300, flag: false },
+          { id: "smallfrac", i: 7, big: 7n, x: -2.5e-10, flag: true },
+          { id: "integral", i: 8, big: 8n, x: 9007199254740993, flag: false }
+        ]
+        const created = yield* roundTrip(Num, rows)
+        for (const r of created) {
+          expect(typeof r.flag).toBe("boolean")
+          expect(typeof r.big).toBe("bigint")
+          expect(typeof r.i).toBe("number")
+          expect(typeof r.x).toBe("number")
+        }
+        // booleans filter and count as booleans
+        expect(yield* Num.count({ filter: { flag: true } })).toBe(5)
+        expect(
+          (yield* Num.list({ filter: { big: { $gt: 9007199254740992n } }, orderBy: ["big"] })).records.map((r) => r.id)
+        ).toEqual(["beyond53", "large", "max"])
+      })
+  )
 
   it.effect("values some database cannot store exactly fail ValidationError on every database, before SQL", () =>
-    Effect.gen(function*() {
-      const refused = (model: { readonly name: string; readonly create: (i: any) => Effect.Effect<unknown, any, Database.Database> }, input: Record<string, unknown>, path: string) =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(model.create(input).pipe(Effect.provideService(Database.Database, untouchable)))
+    Effect.gen(function* () {
+      const refused = (
+        model: { readonly name: string; readonly create: (i: any) => Effect.Effect<unknown, any, Database.Database> },
+        input: Record<string, unknown>,
+        path: string
+      ) =>
+        Effect.gen(function* () {
+          const error = yield* Effect.flip(
+            model.create(input).pipe(Effect.provideService(Database.Database, untouchable))
+          )
           expect(error, `${model.name} ${path}`).toMatchObject({ _tag: "ValidationError", path })
           return error as Error
         })
@@ -289,18 +323,38 @@ forEachDialect("types", (it, dialect) => {
       }
       for (const big of [2n ** 63n, -(2n ** 63n) - 1n]) yield* refused(Num, { ...num, big }, "big")
       // NaN and ±Infinity: MySQL refuses them, SQLite turns NaN into NULL
-      for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) yield* refused(Num, { ...num, x }, "x")
+      for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+        yield* refused(Num, { ...num, x }, "x")
       // MySQL's DATETIME spans years 1000–9999 (year 0001 read back as 1901, year 10000 as an invalid date)
-      for (const at of [new Date("0999-12-31T23:59:59.999Z"), new Date("0001-01-01T00:00:00.000Z"), new Date("+010000-01-01T00:00:00.000Z")]) {
+      for (const at of [
+        new Date("0999-12-31T23:59:59.999Z"),
+        new Date("0001-01-01T00:00:00.000Z"),
+        new Date("+010000-01-01T00:00:00.000Z")
+      ]) {
         yield* refused(Event, { id: "e", at }, "at")
       }
       // MySQL's DECIMAL(65,30) would round a 31st fractional digit silently
-      yield* refused(Amount, { id: "a", value: BigDecimal.unsafeFromString("0.1234567890123456789012345678901") }, "value")
-      yield* refused(Amount, { id: "a", value: BigDecimal.unsafeFromString("123456789012345678901234567890123456") }, "value")
+      yield* refused(
+        Amount,
+        { id: "a", value: BigDecimal.unsafeFromString("0.1234567890123456789012345678901") },
+        "value"
+      )
+      yield* refused(
+        Amount,
+        { id: "a", value: BigDecimal.unsafeFromString("123456789012345678901234567890123456") },
+        "value"
+      )
       // PostgreSQL cannot store U+0000 in text or JSON
       yield* refused(Text, { id: "t", body: "a\u0000b", code: "", short: "" }, "body")
       yield* refused(Text, { id: "a\u0000", body: "", code: "", short: "" }, "id")
-      const doc = { id: "d", profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } }, items: [], scores: {}, pair: ["a", 1, true], meta: {} }
+      const doc = {
+        id: "d",
+        profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } },
+        items: [],
+        scores: {},
+        pair: ["a", 1, true],
+        meta: {}
+      }
       yield* refused(Doc, { ...doc, meta: { s: "\u0000" } }, "meta.s")
       // JSON has no NaN or Infinity (JSON.stringify would write null), MariaDB no deeper nesting than 31
       yield* refused(Doc, { ...doc, scores: { a: Number.NaN } }, "scores.a")
@@ -313,12 +367,17 @@ forEachDialect("types", (it, dialect) => {
       yield* refused(Text, { id: "x".repeat(256), body: "", code: "", short: "" }, "id")
       yield* refused(Text, { id: "t", body: "", code: "🎉".repeat(256), short: "" }, "code")
       // the same limits apply to update
-      const onUpdate = yield* Effect.flip(Num.update({ filter: { id: "r" }, fields: { i: 2 ** 31 } }).pipe(Effect.provideService(Database.Database, untouchable)))
+      const onUpdate = yield* Effect.flip(
+        Num.update({ filter: { id: "r" }, fields: { i: 2 ** 31 } }).pipe(
+          Effect.provideService(Database.Database, untouchable)
+        )
+      )
       expect(onUpdate).toMatchObject({ _tag: "ValidationError", path: "i" })
-    }))
+    })
+  )
 
   it.effect("the limits themselves are stored exactly", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Text, Event, Amount, Doc)
       yield* roundTrip(Text, [{ id: "🎉".repeat(255), body: "x", code: "c".repeat(255), short: "" }])
       yield* roundTrip(Event, [
@@ -327,21 +386,24 @@ forEachDialect("types", (it, dialect) => {
       ])
       let deep: unknown = "leaf"
       for (let n = 0; n < 30; n++) deep = n % 2 === 0 ? [deep] : { k: deep } // 31 levels with meta
-      yield* roundTrip(Doc, [{
-        id: "deep",
-        profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } },
-        items: [],
-        scores: {},
-        pair: ["a", 1, true],
-        meta: { deep }
-      }])
+      yield* roundTrip(Doc, [
+        {
+          id: "deep",
+          profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } },
+          items: [],
+          scores: {},
+          pair: ["a", 1, true],
+          meta: { deep }
+        }
+      ])
       const extreme = "-99999999999999999999999999999999999.999999999999999999999999999999"
       const created = yield* Amount.create({ id: "x", value: BigDecimal.unsafeFromString(extreme) })
       expect(BigDecimal.format(created.value)).toBe(BigDecimal.format(BigDecimal.unsafeFromString(extreme)))
-    }))
+    })
+  )
 
   it.effect("wrong runtime types fail ValidationError before SQL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const bad = [
         [Num, { id: "n", i: 1.5, big: 0n, x: 0, flag: true }, "i"],
         [Num, { id: "n", i: 1, big: 1, x: 0, flag: true }, "big"],
@@ -353,9 +415,35 @@ forEachDialect("types", (it, dialect) => {
         [Blob, { id: "b", data: [1, 2, 3] }, "data"],
         [Amount, { id: "a", value: "1.5" }, "value"],
         [Ref, { id: "not-a-uuid", other: "0e3d7a5c-8f1b-4c2a-9d6e-1a2b3c4d5e6f", label: "x" }, "id"],
-        [Doc, { id: "d", profile: { name: "x" }, items: [], scores: {}, pair: ["a", 1, true], meta: {} }, "profile.age"],
-        [Doc, { id: "d", profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } }, items: [], scores: { a: "1" }, pair: ["a", 1, true], meta: {} }, "scores.a"],
-        [Doc, { id: "d", profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } }, items: [], scores: {}, pair: ["a", 1], meta: {} }, "pair.2"]
+        [
+          Doc,
+          { id: "d", profile: { name: "x" }, items: [], scores: {}, pair: ["a", 1, true], meta: {} },
+          "profile.age"
+        ],
+        [
+          Doc,
+          {
+            id: "d",
+            profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } },
+            items: [],
+            scores: { a: "1" },
+            pair: ["a", 1, true],
+            meta: {}
+          },
+          "scores.a"
+        ],
+        [
+          Doc,
+          {
+            id: "d",
+            profile: { name: "x", age: 1, tags: [], address: { city: "c", zip: null } },
+            items: [],
+            scores: {},
+            pair: ["a", 1],
+            meta: {}
+          },
+          "pair.2"
+        ]
       ] as const
       for (const [model, input, path] of bad) {
         const error = yield* Effect.flip(
@@ -365,10 +453,11 @@ forEachDialect("types", (it, dialect) => {
         )
         expect(error, `${model.name}.${path}`).toMatchObject({ _tag: "ValidationError", path })
       }
-    }))
+    })
+  )
 
   it.effect("dates: milliseconds, epoch, before 1970, far past and far future come back as the same instants", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Event)
       const created = yield* roundTrip(Event, [
         { id: "ms", at: new Date("2024-02-29T12:34:56.789Z") },
@@ -385,10 +474,11 @@ forEachDialect("types", (it, dialect) => {
       const page = yield* Event.list({ filter: { at: { $lt: new Date("1970-01-01T00:00:00.000Z") } }, orderBy: ["at"] })
       expect(page.records.map((r) => r.id)).toEqual(["far-past", "past", "before-epoch"])
       expect((yield* Event.list({ orderBy: ["-at"], limit: 1 })).records[0]!.id).toBe("far-future")
-    }))
+    })
+  )
 
   it.effect("dates are the same instants whatever the process's time zone (historic offsets have seconds)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Event)
       const rows = [
         { id: "lmt", at: new Date("1883-11-18T16:59:59.999Z") }, // New York's LMT offset is -4:56:02
@@ -402,25 +492,33 @@ forEachDialect("types", (it, dialect) => {
           if (tz === undefined) delete process.env["TZ"]
           else process.env["TZ"] = tz
         })
-      yield* Effect.acquireUseRelease(setTz("America/New_York"), () => roundTrip(Event, rows), () => setTz(saved))
+      yield* Effect.acquireUseRelease(
+        setTz("America/New_York"),
+        () => roundTrip(Event, rows),
+        () => setTz(saved)
+      )
       expect(process.env["TZ"]).toBe(saved)
-    }))
+    })
+  )
 
   it.effect("JSON: nested objects, arrays of objects, Record, Tuple, empty array/object come back as values", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Doc)
       yield* roundTrip(Doc, [
         {
           id: "full",
           profile: {
-            name: "Zoë \"Z\" O'Neil 🎉",
+            name: 'Zoë "Z" O\'Neil 🎉',
             age: 41.5,
             tags: ["a", "b", "ünï", ""],
             address: { city: "Zürich", zip: null },
             nick: "z\\z"
           },
-          items: [{ sku: "A-1", qty: 2, price: 9.99 }, { sku: "B-2", qty: -1, price: 0 }],
-          scores: { math: 1.5, "with space": -2, "ü": 1e21, "": 0 },
+          items: [
+            { sku: "A-1", qty: 2, price: 9.99 },
+            { sku: "B-2", qty: -1, price: 0 }
+          ],
+          scores: { math: 1.5, "with space": -2, ü: 1e21, "": 0 },
           pair: ["x", 2147483647, false],
           meta: { nested: { deep: { deeper: [1, [2, [3, { four: null }]]] } }, flag: true, none: null, n: 0.1 }
         },
@@ -434,9 +532,14 @@ forEachDialect("types", (it, dialect) => {
         },
         {
           id: "escapes",
-          profile: { name: "line\nbreak\ttab \u2028 \u00e9", age: -1e-7, tags: ["[\"not json\"]", "{}"], address: { city: "\\\"", zip: "0" } },
-          items: [{ sku: "{\"a\":1}", qty: 0, price: 1.7976931348623157e308 }],
-          scores: { "a.b": 1, "$c": 2, "key'quote": 3 },
+          profile: {
+            name: "line\nbreak\ttab \u2028 \u00e9",
+            age: -1e-7,
+            tags: ['["not json"]', "{}"],
+            address: { city: '\\"', zip: "0" }
+          },
+          items: [{ sku: '{"a":1}', qty: 0, price: 1.7976931348623157e308 }],
+          scores: { "a.b": 1, $c: 2, "key'quote": 3 },
           pair: ["[]", -2147483648, true],
           meta: { array: [], object: {}, string: "", zero: 0, false: false }
         }
@@ -446,10 +549,11 @@ forEachDialect("types", (it, dialect) => {
       expect(Array.isArray(full.pair)).toBe(true)
       expect(typeof full.profile).toBe("object")
       expect("nick" in (yield* Doc.read({ id: "empty" })).profile).toBe(false)
-    }))
+    })
+  )
 
   it.effect("bytes: 0x00, 0xff, empty, every byte value, large, and a view into a bigger buffer", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Blob)
       const every = new Uint8Array(256).map((_, i) => i)
       yield* roundTrip(Blob, [
@@ -462,7 +566,10 @@ forEachDialect("types", (it, dialect) => {
       // 3 MiB (far beyond MySQL's 64 KiB BLOB): compared byte for byte
       const large = new Uint8Array(3 << 20).map((_, i) => (i * 7919) % 256)
       yield* Blob.create({ id: "large", data: large })
-      for (const got of [(yield* Blob.read({ id: "large" })).data, (yield* Blob.list({ filter: { id: "large" } })).records[0]!.data]) {
+      for (const got of [
+        (yield* Blob.read({ id: "large" })).data,
+        (yield* Blob.list({ filter: { id: "large" } })).records[0]!.data
+      ]) {
         expect(got).toBeInstanceOf(Uint8Array)
         expect(Buffer.isBuffer(got)).toBe(false)
         expect(got.byteLength).toBe(large.byteLength)
@@ -473,10 +580,11 @@ forEachDialect("types", (it, dialect) => {
       const fromView = yield* Blob.create({ id: "view", data: view })
       expect(fromView.data).toStrictEqual(new Uint8Array([1, 2, 3]))
       expect((yield* Blob.read({ id: "view" })).data).toStrictEqual(new Uint8Array([1, 2, 3]))
-    }))
+    })
+  )
 
   it.effect("BigDecimal: exact on every database, compared with BigDecimal.equals (scale is normalized)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Amount)
       // DECIMAL(65,30) on MySQL holds 35 integer and 30 fractional digits; these fit everywhere
       const values = [
@@ -510,29 +618,38 @@ forEachDialect("types", (it, dialect) => {
         const got = page.records.find((r) => r.id === `a${i}`)!.value
         expect(BigDecimal.equals(got, BigDecimal.unsafeFromString(s))).toBe(true)
       }
-      expect((yield* Amount.list({ filter: { value: BigDecimal.unsafeFromString("1.5") } })).records.map((r) => r.id).sort())
-        .toEqual(["a1", "a2"])
-    }))
+      expect(
+        (yield* Amount.list({ filter: { value: BigDecimal.unsafeFromString("1.5") } })).records.map((r) => r.id).sort()
+      ).toEqual(["a1", "a2"])
+    })
+  )
 
-  it.effect("UUID: ids and fields round-trip; given ids are kept; upper-case input is stored lower-case everywhere", () =>
-    Effect.gen(function*() {
-      yield* reset(Ref)
-      yield* roundTrip(Ref, [
-        { id: "0e3d7a5c-8f1b-4c2a-9d6e-1a2b3c4d5e6f", other: "00000000-0000-0000-0000-000000000000", label: "a" },
-        { id: "ffffffff-ffff-4fff-bfff-ffffffffffff", other: "0e3d7a5c-8f1b-4c2a-9d6e-1a2b3c4d5e6f", label: "b" }
-      ])
-      const generated = yield* Ref.create({ other: "ffffffff-ffff-4fff-bfff-ffffffffffff", label: "gen" })
-      expect(generated.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-      expect(yield* Ref.read({ id: generated.id })).toStrictEqual(generated)
-      const upper = yield* Ref.create({ id: "A0E3D7A5-8F1B-4C2A-9D6E-1A2B3C4D5E6F", other: "ABCDEF00-0000-0000-0000-000000000000", label: "upper" })
-      expect(upper.id).toBe("a0e3d7a5-8f1b-4c2a-9d6e-1a2b3c4d5e6f")
-      expect(upper.other).toBe("abcdef00-0000-0000-0000-000000000000")
-      expect((yield* Ref.read({ id: "A0E3D7A5-8F1B-4C2A-9D6E-1A2B3C4D5E6F" })).label).toBe("upper")
-      expect((yield* Ref.read({ id: "a0e3d7a5-8f1b-4c2a-9d6e-1a2b3c4d5e6f" })).label).toBe("upper")
-    }))
+  it.effect(
+    "UUID: ids and fields round-trip; given ids are kept; upper-case input is stored lower-case everywhere",
+    () =>
+      Effect.gen(function* () {
+        yield* reset(Ref)
+        yield* roundTrip(Ref, [
+          { id: "0e3d7a5c-8f1b-4c2a-9d6e-1a2b3c4d5e6f", other: "00000000-0000-0000-0000-000000000000", label: "a" },
+          { id: "ffffffff-ffff-4fff-bfff-ffffffffffff", other: "0e3d7a5c-8f1b-4c2a-9d6e-1a2b3c4d5e6f", label: "b" }
+        ])
+        const generated = yield* Ref.create({ other: "ffffffff-ffff-4fff-bfff-ffffffffffff", label: "gen" })
+        expect(generated.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+        expect(yield* Ref.read({ id: generated.id })).toStrictEqual(generated)
+        const upper = yield* Ref.create({
+          id: "A0E3D7A5-8F1B-4C2A-9D6E-1A2B3C4D5E6F",
+          other: "ABCDEF00-0000-0000-0000-000000000000",
+          label: "upper"
+        })
+        expect(upper.id).toBe("a0e3d7a5-8f1b-4c2a-9d6e-1a2b3c4d5e6f")
+        expect(upper.other).toBe("abcdef00-0000-0000-0000-000000000000")
+        expect((yield* Ref.read({ id: "A0E3D7A5-8F1B-4C2A-9D6E-1A2B3C4D5E6F" })).label).toBe("upper")
+        expect((yield* Ref.read({ id: "a0e3d7a5-8f1b-4c2a-9d6e-1a2b3c4d5e6f" })).label).toBe("upper")
+      })
+  )
 
   it.effect("literal unions: every member (quotes, backslash, unicode) round-trips; optional NullOr literal", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Ticket)
       const created = []
       for (const status of statuses) created.push(yield* Ticket.create({ status }))
@@ -544,24 +661,30 @@ forEachDialect("types", (it, dialect) => {
       for (const t of created) expect(yield* Ticket.read({ id: t.id })).toStrictEqual(t)
       const page = yield* Ticket.list({ orderBy: ["id"] })
       expect(page.records).toStrictEqual(created)
-      expect((yield* Ticket.list({ filter: { status: "back\\slash" } })).records.map((t) => t.status)).toEqual(["back\\slash"])
-    }))
+      expect((yield* Ticket.list({ filter: { status: "back\\slash" } })).records.map((t) => t.status)).toEqual([
+        "back\\slash"
+      ])
+    })
+  )
 
   it.effect("a literal outside the union fails ValidationError at validation, before SQL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* Effect.flip(
         Ticket.create({ status: "closed" as never }).pipe(Effect.provideService(Database.Database, untouchable))
       )
       expect(error).toMatchObject({ _tag: "ValidationError", model: "Ticket", path: "status" })
       expect(error.message).not.toContain("closed")
       const onUpdate = yield* Effect.flip(
-        Ticket.update({ filter: { id: 1 }, fields: { status: "OPEN" as never } }).pipe(Effect.provideService(Database.Database, untouchable))
+        Ticket.update({ filter: { id: 1 }, fields: { status: "OPEN" as never } }).pipe(
+          Effect.provideService(Database.Database, untouchable)
+        )
       )
       expect(onUpdate).toMatchObject({ _tag: "ValidationError", path: "status" })
-    }))
+    })
+  )
 
   it.effect("a value the table's CHECK rejects fails typed (ValidationError), never as a defect", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Ticket)
       const ok = yield* TicketWide.create({ status: "open" })
       expect(ok.status).toBe("open")
@@ -573,15 +696,24 @@ forEachDialect("types", (it, dialect) => {
       expect(onUpdate._tag).toBe("ValidationError")
       expect((yield* Ticket.read({ id: ok.id })).status).toBe("open")
       expect(yield* Ticket.count()).toBe(1)
-    }))
+    })
+  )
 
   it.effect("NullOr stores and returns null; optional fields omitted stay absent after create, read and list", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Maybe)
       const bare = yield* Maybe.create({ id: "bare", nick: null, extra: null, big: null })
       const expectedKeys = ["id", "nick", "extra", "big", "bio", "seen", "amount", "created_at", "updated_at"].sort()
       expect(Object.keys(bare).sort()).toEqual(expectedKeys)
-      expect(strip(bare)).toStrictEqual({ id: "bare", nick: null, extra: null, big: null, bio: null, seen: null, amount: null })
+      expect(strip(bare)).toStrictEqual({
+        id: "bare",
+        nick: null,
+        extra: null,
+        big: null,
+        bio: null,
+        seen: null,
+        amount: null
+      })
       for (const absent of ["age", "born", "flag", "tags", "blob"]) expect(absent in bare).toBe(false)
       const read = yield* Maybe.read({ id: "bare" })
       expect(read).toStrictEqual(bare)
@@ -614,24 +746,47 @@ forEachDialect("types", (it, dialect) => {
       expect(yield* Maybe.read({ id: "full" })).toStrictEqual(created)
 
       // optional(NullOr(...)) accepts null as well as omission
-      const explicitNull = yield* Maybe.create({ id: "nulls", nick: "n", extra: { a: 1 }, big: -1n, bio: null, seen: null, amount: null })
+      const explicitNull = yield* Maybe.create({
+        id: "nulls",
+        nick: "n",
+        extra: { a: 1 },
+        big: -1n,
+        bio: null,
+        seen: null,
+        amount: null
+      })
       expect(explicitNull).toMatchObject({ bio: null, seen: null, amount: null })
       expect(yield* Maybe.read({ id: "nulls" })).toStrictEqual(explicitNull)
 
       // NULL is found with the null filter; the stored values are SQL NULL
-      expect((yield* Maybe.list({ filter: { nick: null }, orderBy: ["id"] })).records.map((r) => r.id)).toEqual(["bare", "undef"])
-      expect((yield* Maybe.list({ filter: { age: null }, orderBy: ["id"] })).records.map((r) => r.id)).toEqual(["bare", "nulls", "undef"])
+      expect((yield* Maybe.list({ filter: { nick: null }, orderBy: ["id"] })).records.map((r) => r.id)).toEqual([
+        "bare",
+        "undef"
+      ])
+      expect((yield* Maybe.list({ filter: { age: null }, orderBy: ["id"] })).records.map((r) => r.id)).toEqual([
+        "bare",
+        "nulls",
+        "undef"
+      ])
       const db = yield* Database.Database
-      const nulls = yield* db.sql.unsafe<{ n: unknown }>(
-        `SELECT COUNT(*) AS ${db.hooks.quote("n")} FROM ${db.hooks.quote("maybes")} WHERE ${db.hooks.quote("nick")} IS NULL AND ${db.hooks.quote("extra")} IS NULL AND ${db.hooks.quote("big")} IS NULL AND ${db.hooks.quote("bio")} IS NULL`
-      ).pipe(Effect.orDie)
+      const nulls = yield* db.sql
+        .unsafe<{ n: unknown }>(
+          `SELECT COUNT(*) AS ${db.hooks.quote("n")} FROM ${db.hooks.quote("maybes")} WHERE ${db.hooks.quote("nick")} IS NULL AND ${db.hooks.quote("extra")} IS NULL AND ${db.hooks.quote("big")} IS NULL AND ${db.hooks.quote("bio")} IS NULL`
+        )
+        .pipe(Effect.orDie)
       expect(Number(nulls[0]!.n)).toBe(2)
 
       // null where the schema does not allow it is refused before SQL
-      for (const [key, value] of [["age", null], ["flag", null], ["nick", undefined]] as const) {
+      for (const [key, value] of [
+        ["age", null],
+        ["flag", null],
+        ["nick", undefined]
+      ] as const) {
         const input: Record<string, unknown> = { id: "x", nick: "n", extra: null, big: null, [key]: value }
         if (value === undefined) delete input[key]
-        const error = yield* Effect.flip(Maybe.create(input as never).pipe(Effect.provideService(Database.Database, untouchable)))
+        const error = yield* Effect.flip(
+          Maybe.create(input as never).pipe(Effect.provideService(Database.Database, untouchable))
+        )
         expect(error).toMatchObject({ _tag: "ValidationError", path: key })
       }
 
@@ -639,10 +794,11 @@ forEachDialect("types", (it, dialect) => {
       const updated = yield* Maybe.update({ filter: { id: "full" }, fields: { nick: null, bio: null, seen: null } })
       expect(updated).toMatchObject({ nick: null, bio: null, seen: null, age: 0, flag: false })
       expect(yield* Maybe.read({ id: "full" })).toStrictEqual(updated)
-    }))
+    })
+  )
 
   it.effect("columns have the types of DESIGN §6", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Text, Num, Event, Doc, Blob, Amount, Ref, Ticket)
       for (const [table, columns] of Object.entries(expectedTypes[dialect])) {
         const actual = yield* columnTypes(table)
@@ -651,7 +807,8 @@ forEachDialect("types", (it, dialect) => {
           else expect(actual[column], `${table}.${column}`).toMatch(expected)
         }
       }
-    }))
+    })
+  )
 })
 
 const DecimalRow = DataFlow.model("DecimalRow", { id: Schema.String, value: Schema.BigDecimal })
@@ -660,13 +817,14 @@ const Counter64 = DataFlow.model("Counter64", { id: Schema.String, big: Schema.B
 
 forEachDialect("bigint_bounds", (it) => {
   it.effect("a bigint filter bound outside 64 bits fails ValidationError on every database", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* reset(Counter64)
       yield* Counter64.create({ id: "a", big: 2n ** 62n })
       const error = yield* Effect.flip(Counter64.count({ filter: { big: { $lt: 2n ** 70n } } }))
       expect(error).toMatchObject({ _tag: "ValidationError", path: "big.$lt" })
       expect(yield* Counter64.count({ filter: { big: { $lt: 2n ** 63n - 1n } } })).toBe(1)
-    }))
+    })
+  )
 })
 
 forEachDialect("decimal_order", (it) => {
@@ -675,14 +833,18 @@ forEachDialect("decimal_order", (it) => {
     reset(DecimalRow),
     DecimalRow.bulkCreate({ data: values.map((v, i) => ({ id: `a${i}`, value: BigDecimal.unsafeFromString(v) })) })
   )
-  const shown = (records: ReadonlyArray<{ readonly value: BigDecimal.BigDecimal }>) => records.map((r) => BigDecimal.format(r.value))
+  const shown = (records: ReadonlyArray<{ readonly value: BigDecimal.BigDecimal }>) =>
+    records.map((r) => BigDecimal.format(r.value))
 
   it.effect("decimals compare, sort and page by value on every database (SQLite stores them as TEXT)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* seed
       expect(shown((yield* DecimalRow.list({ orderBy: ["value"] })).records)).toEqual(values)
       expect(shown((yield* DecimalRow.list({ orderBy: ["-value"] })).records)).toEqual([...values].reverse())
-      const gt = yield* DecimalRow.list({ filter: { value: { $gt: BigDecimal.unsafeFromString("9.6") } }, orderBy: ["value"] })
+      const gt = yield* DecimalRow.list({
+        filter: { value: { $gt: BigDecimal.unsafeFromString("9.6") } },
+        orderBy: ["value"]
+      })
       expect(shown(gt.records)).toEqual(["10", "100", "123456789012345678901234567890.123456789"])
       const lte = yield* DecimalRow.count({ filter: { value: { $lte: BigDecimal.unsafeFromString("-0.5") } } })
       expect(lte).toBe(3)
@@ -706,5 +868,6 @@ forEachDialect("decimal_order", (it) => {
         cursor = page.nextCursor
       } while (cursor !== null)
       expect(seen).toEqual(values)
-    }))
+    })
+  )
 })

@@ -26,8 +26,26 @@ export const chinookScript = (dialect: DialectName): string =>
 
 /** Chinook's 11 tables, as each script names them. */
 export const chinookTables = (dialect: DialectName): ReadonlyArray<string> =>
-  ["album", "artist", "customer", "employee", "genre", "invoice", "invoice_line", "media_type", "playlist", "playlist_track", "track"]
-    .map((t) => (dialect === "postgres" ? t : t.split("_").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("")))
+  [
+    "album",
+    "artist",
+    "customer",
+    "employee",
+    "genre",
+    "invoice",
+    "invoice_line",
+    "media_type",
+    "playlist",
+    "playlist_track",
+    "track"
+  ].map((t) =>
+    dialect === "postgres"
+      ? t
+      : t
+          .split("_")
+          .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+          .join("")
+  )
 
 /** The namespace's name with the DATAFLOW_TEST_NS prefix, checked before it is spliced into DDL. */
 const prefixed = (name: string): string => {

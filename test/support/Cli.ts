@@ -9,7 +9,11 @@ export interface CliResult {
 }
 
 /** Spawns `node <entry> ...args` and collects its output. */
-export const spawnNode = (entry: string, args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<CliResult> =>
+export const spawnNode = (
+  entry: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {}
+): Promise<CliResult> =>
   new Promise((resolve) => {
     const child = spawn(process.execPath, [entry, ...args], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,8 +2,12 @@
 import { Schema } from "effect"
 import { DataFlow } from "../../src/index.js"
 
-export const Widget = DataFlow.model("Widget", {
-  id: Schema.String,
-  name: Schema.String,
-  color: Schema.optional(Schema.String)
-}, { indexes: [["name"]] })
+export const Widget = DataFlow.model(
+  "Widget",
+  {
+    id: Schema.String,
+    name: Schema.String,
+    color: Schema.optional(Schema.String)
+  },
+  { indexes: [["name"]] }
+)

@@ -2,7 +2,11 @@
 import { Schema } from "effect"
 import { DataFlow } from "../../src/index.js"
 
-export const Widget = DataFlow.model("Widget", {
-  id: Schema.String,
-  name: Schema.String
-}, { indexes: [["name"]] })
+export const Widget = DataFlow.model(
+  "Widget",
+  {
+    id: Schema.String,
+    name: Schema.String
+  },
+  { indexes: [["name"]] }
+)

@@ -17,9 +17,10 @@ import type { LayerOptions } from "../../src/Database.js"
 
 export type { DialectName } from "./Namespaces.js"
 
-
 /** The dialects this run covers. */
-export const dialectNames: ReadonlyArray<DialectName> = (process.env["DATAFLOW_TEST_DIALECTS"] ?? "sqlite,postgres,mysql")
+export const dialectNames: ReadonlyArray<DialectName> = (
+  process.env["DATAFLOW_TEST_DIALECTS"] ?? "sqlite,postgres,mysql"
+)
   .split(",")
   .map((s) => s.trim())
   .filter((s): s is DialectName => s === "sqlite" || s === "postgres" || s === "mysql")
@@ -37,7 +38,10 @@ export const freshUrl: (dialect: DialectName, namespace: string) => Promise<stri
 /** A Database layer over a fresh namespace. */
 export const freshLayer = (dialect: DialectName, namespace: string, options: Omit<LayerOptions, "url"> = {}) =>
   Layer.unwrapEffect(
-    Effect.map(Effect.promise(() => freshUrl(dialect, namespace)), (url) => Database.layer({ ...options, url }))
+    Effect.map(
+      Effect.promise(() => freshUrl(dialect, namespace)),
+      (url) => Database.layer({ ...options, url })
+    )
   )
 
 /**
@@ -59,7 +63,7 @@ export const forEachDialect = (
 
 /** Deletes every row of the given models' tables (creating them when missing). */
 export const reset = (...models: ReadonlyArray<{ readonly info: { readonly table: string } & object }>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const db = yield* Database.Database
     for (const m of models) {
       yield* db.ensureTable(m.info as never)

@@ -13,10 +13,11 @@ export const fakeDatabase = (models: ReadonlyArray<ModelLike>) => {
     dialect: "sqlite",
     models: new Map(models.map((m) => [m.info.name, m] as const)),
     tracing: "off",
-    transaction: (effect: Effect.Effect<unknown>) => Effect.suspend(() => {
-      calls.push("transaction")
-      return effect
-    })
+    transaction: (effect: Effect.Effect<unknown>) =>
+      Effect.suspend(() => {
+        calls.push("transaction")
+        return effect
+      })
   }
   const service = new Proxy(known, {
     get: (target, key) => {

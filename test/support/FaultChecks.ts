@@ -30,7 +30,12 @@ const namespaceOf = (dialect: DialectName, url: string): string => {
 
 const pgConfig = (url: string) => {
   const u = new URL(url)
-  return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || "postgres"), database: u.pathname.slice(1) || "postgres" }
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || "postgres"),
+    database: u.pathname.slice(1) || "postgres"
+  }
 }
 const mysqlConfig = (url: string) => {
   const u = new URL(url)
@@ -38,7 +43,12 @@ const mysqlConfig = (url: string) => {
 }
 
 /** Runs one statement on a direct connection to the server of `url` (its namespace selected). */
-export const direct = async (dialect: DialectName, url: string, sql: string, params: ReadonlyArray<unknown> = []): Promise<Array<Record<string, unknown>>> => {
+export const direct = async (
+  dialect: DialectName,
+  url: string,
+  sql: string,
+  params: ReadonlyArray<unknown> = []
+): Promise<Array<Record<string, unknown>>> => {
   const ns = namespaceOf(dialect, url)
   if (dialect === "sqlite") {
     const db = new Sqlite(ns)
@@ -78,7 +88,11 @@ export const directCount = async (dialect: DialectName, url: string, table: stri
  * Sessions of a layer on the server: `total` connections, `busy` ones (running a statement or
  * inside a transaction). PostgreSQL: by application_name; MariaDB: by database (the namespace).
  */
-export const sessions = async (dialect: "postgres" | "mysql", url: string, who: string): Promise<{ total: number; busy: number }> => {
+export const sessions = async (
+  dialect: "postgres" | "mysql",
+  url: string,
+  who: string
+): Promise<{ total: number; busy: number }> => {
   if (dialect === "postgres") {
     const rows = await direct(
       dialect,

@@ -12,15 +12,22 @@ import { AccountV2, Audit } from "./MigrationModels.js"
 
 const [dialect, namespace, worker] = process.argv.slice(2) as [DialectName, string, string]
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   const db = yield* Database.Database
   // the schema must be ready when the layer is: the new column and the new table are usable now
   const accounts = yield* AccountV2.list({ orderBy: ["id"], filter: { tier: { $gte: 0 } } })
   yield* Audit.create({ id: `w${worker}`, account: accounts.records[0]!.id, note: "hello" })
-  return { worker, accounts: accounts.total, tiers: accounts.records.map((a) => a.tier), ledger: (yield* db.migrations).length }
+  return {
+    worker,
+    accounts: accounts.total,
+    tiers: accounts.records.map((a) => a.tier),
+    ledger: (yield* db.migrations).length
+  }
 })
 
-Effect.runPromise(program.pipe(Effect.provide(Database.layer({ url: namespaceUrl(dialect, namespace), models: [AccountV2, Audit] }))))
+Effect.runPromise(
+  program.pipe(Effect.provide(Database.layer({ url: namespaceUrl(dialect, namespace), models: [AccountV2, Audit] })))
+)
   .then((r) => {
     console.log(JSON.stringify(r))
     process.exit(0)

@@ -67,15 +67,47 @@ const postgresUid = () => {
 /** A CA and a server certificate it signed, for the host name `localhost` only (not 127.0.0.1). */
 const makeCertificates = (dir: string) => {
   const run = (...args: Array<string>) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" })
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=df-test-ca")
+  run(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=df-test-ca"
+  )
   run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
   writeFileSync(join(dir, "san.ext"), "subjectAltName=DNS:localhost\n")
-  run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext")
+  run(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.crt",
+    "-days",
+    "2",
+    "-extfile",
+    "san.ext"
+  )
   chmodSync(join(dir, "server.key"), 0o600)
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())))
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())
+  )
 
 /** Creates (initdb / mariadb-install-db) and starts a server of the test's own. */
 export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<ServerInstance> => {
@@ -95,16 +127,41 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
       chownSync(dir, ids.uid, ids.gid)
       chownSync(join(dir, "server.key"), ids.uid, ids.gid)
     }
-    execFileSync(`${pgBin}/initdb`, ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], {
-      stdio: "ignore",
-      ...(ids ?? {})
-    })
+    execFileSync(
+      `${pgBin}/initdb`,
+      ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
+      {
+        stdio: "ignore",
+        ...(ids ?? {})
+      }
+    )
     spawnServer = () =>
-      spawn(`${pgBin}/postgres`, [
-        "-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-        "-c", "max_connections=40", "-c", "shared_buffers=16MB",
-        "-c", "ssl=on", "-c", `ssl_cert_file=${join(dir, "server.crt")}`, "-c", `ssl_key_file=${join(dir, "server.key")}`
-      ], { stdio: "ignore", ...(ids ?? {}) })
+      spawn(
+        `${pgBin}/postgres`,
+        [
+          "-D",
+          data,
+          "-p",
+          String(port),
+          "-k",
+          dir,
+          "-c",
+          "listen_addresses=127.0.0.1",
+          "-c",
+          "fsync=off",
+          "-c",
+          "max_connections=40",
+          "-c",
+          "shared_buffers=16MB",
+          "-c",
+          "ssl=on",
+          "-c",
+          `ssl_cert_file=${join(dir, "server.crt")}`,
+          "-c",
+          `ssl_key_file=${join(dir, "server.key")}`
+        ],
+        { stdio: "ignore", ...(ids ?? {}) }
+      )
     ready = async () => {
       if (!(await accepts(port))) return false
       try {
@@ -115,17 +172,38 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
       }
     }
   } else {
-    execFileSync("mariadb-install-db", [
-      "--no-defaults", `--datadir=${data}`, "--auth-root-authentication-method=normal", "--skip-test-db",
-      ...(root ? ["--user=root"] : [])
-    ], { stdio: "ignore" })
+    execFileSync(
+      "mariadb-install-db",
+      [
+        "--no-defaults",
+        `--datadir=${data}`,
+        "--auth-root-authentication-method=normal",
+        "--skip-test-db",
+        ...(root ? ["--user=root"] : [])
+      ],
+      { stdio: "ignore" }
+    )
     spawnServer = () =>
-      spawn("mariadbd", [
-        "--no-defaults", `--datadir=${data}`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${join(dir, "sock")}`,
-        `--pid-file=${join(dir, "pid")}`, "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M",
-        "--skip-name-resolve", `--ssl-cert=${join(dir, "server.crt")}`, `--ssl-key=${join(dir, "server.key")}`,
-        `--ssl-ca=${join(dir, "ca.crt")}`, ...(root ? ["--user=root"] : [])
-      ], { stdio: "ignore" })
+      spawn(
+        "mariadbd",
+        [
+          "--no-defaults",
+          `--datadir=${data}`,
+          `--port=${port}`,
+          "--bind-address=127.0.0.1",
+          `--socket=${join(dir, "sock")}`,
+          `--pid-file=${join(dir, "pid")}`,
+          "--skip-log-bin",
+          "--innodb-buffer-pool-size=16M",
+          "--innodb-log-file-size=8M",
+          "--skip-name-resolve",
+          `--ssl-cert=${join(dir, "server.crt")}`,
+          `--ssl-key=${join(dir, "server.key")}`,
+          `--ssl-ca=${join(dir, "ca.crt")}`,
+          ...(root ? ["--user=root"] : [])
+        ],
+        { stdio: "ignore" }
+      )
     ready = () => accepts(port)
   }
   // a worker that dies mid-test must not leave a server behind (SIGQUIT: PostgreSQL's immediate
@@ -135,13 +213,21 @@ export const startServerInstance = async (kind: "postgres" | "mysql"): Promise<S
   const start = async () => {
     child = spawnServer()
     const mine = child
-    await until(async () => {
-      if (mine.exitCode !== null) throw new Error(`${kind} instance exited with ${mine.exitCode}`)
-      return ready()
-    }, 30_000, `${kind} instance on port ${port} accepting connections`)
+    await until(
+      async () => {
+        if (mine.exitCode !== null) throw new Error(`${kind} instance exited with ${mine.exitCode}`)
+        return ready()
+      },
+      30_000,
+      `${kind} instance on port ${port} accepting connections`
+    )
     if (kind === "mysql") {
       // the `test` database, as on the shared server (idempotent)
-      execFileSync("mariadb", ["-h", "127.0.0.1", "-P", String(port), "-u", "root", "-e", "CREATE DATABASE IF NOT EXISTS test"], { stdio: "ignore" })
+      execFileSync(
+        "mariadb",
+        ["-h", "127.0.0.1", "-P", String(port), "-u", "root", "-e", "CREATE DATABASE IF NOT EXISTS test"],
+        { stdio: "ignore" }
+      )
     }
   }
   const stop = async (how: "fast" | "kill") => {

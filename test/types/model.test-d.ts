@@ -7,17 +7,21 @@ import { Effect, Schema } from "effect"
 import { describe, expectTypeOf, test } from "vitest"
 import { DataFlow, Errors } from "../../src/index.js"
 
-const User = DataFlow.model("User", {
-  id: Schema.String,
-  name: Schema.String,
-  email: Schema.String,
-  age: Schema.optional(Schema.Int),
-  active: Schema.Boolean,
-  role: Schema.Literal("admin", "member"),
-  born: Schema.optional(Schema.DateFromSelf),
-  tags: Schema.optional(Schema.Array(Schema.String)),
-  profile: Schema.optional(Schema.Struct({ city: Schema.String }))
-}, { unique: [["email"]], indexes: [["age"]] })
+const User = DataFlow.model(
+  "User",
+  {
+    id: Schema.String,
+    name: Schema.String,
+    email: Schema.String,
+    age: Schema.optional(Schema.Int),
+    active: Schema.Boolean,
+    role: Schema.Literal("admin", "member"),
+    born: Schema.optional(Schema.DateFromSelf),
+    tags: Schema.optional(Schema.Array(Schema.String)),
+    profile: Schema.optional(Schema.Struct({ city: Schema.String }))
+  },
+  { unique: [["email"]], indexes: [["age"]] }
+)
 
 /** Int id: auto-increment. */
 const Counter = DataFlow.model("Counter", { id: Schema.Int, label: Schema.String })
@@ -139,7 +143,7 @@ describe("results", () => {
     expectTypeOf<SuccessOf<ReturnType<typeof User.read>>>().toEqualTypeOf<UserRecord>()
     expectTypeOf<SuccessOf<ReturnType<typeof User.update>>>().toEqualTypeOf<UserRecord>()
     expectTypeOf<SuccessOf<ReturnType<typeof Counter.read>>>().toHaveProperty("id").toEqualTypeOf<number>()
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const created = yield* User.create(alice)
       expectTypeOf(created.created_at).toEqualTypeOf<Date>()
       expectTypeOf(created.updated_at).toEqualTypeOf<Date>()
@@ -156,7 +160,9 @@ describe("results", () => {
 
   test("list({ select }) gives records with id and the selected fields only", () => {
     const page = User.list({ select: ["name"] })
-    expectTypeOf<SuccessOf<typeof page>>().toEqualTypeOf<DataFlow.Page<{ readonly id: string; readonly name: string }>>()
+    expectTypeOf<SuccessOf<typeof page>>().toEqualTypeOf<
+      DataFlow.Page<{ readonly id: string; readonly name: string }>
+    >()
     expectTypeOf<SuccessOf<typeof page>["records"][number]>().not.toHaveProperty("email")
     expectTypeOf<SuccessOf<ReturnType<typeof User.list>>>().toEqualTypeOf<DataFlow.Page<UserRecord>>()
     // @ts-expect-error nickname is not a column to select
@@ -167,10 +173,14 @@ describe("results", () => {
   })
 
   test("error channels", () => {
-    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound>()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<
+      Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound
+    >()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.read>>>()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.update>>>()
-    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<Errors.QueryError | Errors.AutoMigrateError | Errors.EmptyFilterRefused>()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<
+      Errors.QueryError | Errors.AutoMigrateError | Errors.EmptyFilterRefused
+    >()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkUpdate>>>()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkDelete>>>()
     expectTypeOf<Errors.NotFound>().not.toExtend<ErrorOf<ReturnType<typeof User.create>>>()
@@ -235,18 +245,30 @@ describe("filters are typed per column", () => {
 })
 
 describe("mapping an existing table", () => {
-  const Genre = DataFlow.model("Genre", {
-    id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("genre_id")),
-    name: Schema.NullOr(Schema.String)
-  }, { table: "genre", timestamps: false, autoIncrement: false })
-  const PlaylistTrack = DataFlow.model("PlaylistTrack", {
-    playlistId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("playlist_id")),
-    trackId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("track_id")),
-    position: Schema.optional(Schema.Int)
-  }, { table: "playlist_track", timestamps: false, primaryKey: ["playlistId", "trackId"] })
+  const Genre = DataFlow.model(
+    "Genre",
+    {
+      id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("genre_id")),
+      name: Schema.NullOr(Schema.String)
+    },
+    { table: "genre", timestamps: false, autoIncrement: false }
+  )
+  const PlaylistTrack = DataFlow.model(
+    "PlaylistTrack",
+    {
+      playlistId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("playlist_id")),
+      trackId: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("track_id")),
+      position: Schema.optional(Schema.Int)
+    },
+    { table: "playlist_track", timestamps: false, primaryKey: ["playlistId", "trackId"] }
+  )
 
   test("timestamps: false records carry no created_at / updated_at", () => {
-    expectTypeOf<typeof Genre.Type>().toEqualTypeOf<{ readonly id: number; readonly name: string | null; readonly deleted_at?: Date | null }>()
+    expectTypeOf<typeof Genre.Type>().toEqualTypeOf<{
+      readonly id: number
+      readonly name: string | null
+      readonly deleted_at?: Date | null
+    }>()
     // @ts-expect-error a timestamps: false record has no created_at
     Genre.Type.created_at
     expectTypeOf<keyof typeof User.Type>().toExtend<string>()

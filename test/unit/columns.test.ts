@@ -16,7 +16,8 @@ describe("DataFlow.decimal / DataFlow.dateTime", () => {
     maybe: Schema.optional(Schema.NullOr(DataFlow.decimal(3, 0)))
   })
   const ok = { id: "m", total: d("1"), at: new Date("2020-01-01T00:00:00.100Z") }
-  const pathOf = (input: unknown) => Either.match(M.info.validateCreate(input), { onLeft: (e) => e.path, onRight: () => "ok" })
+  const pathOf = (input: unknown) =>
+    Either.match(M.info.validateCreate(input), { onLeft: (e) => e.path, onRight: () => "ok" })
 
   it("Field facts carry precision, scale and fractional digits", () => {
     const f = (n: string) => M.info.columnMap.get(n)!
@@ -38,7 +39,14 @@ describe("DataFlow.decimal / DataFlow.dateTime", () => {
   })
 
   it("impossible declarations are refused when the model is defined", () => {
-    for (const make of [() => DataFlow.decimal(0, 0), () => DataFlow.decimal(66, 2), () => DataFlow.decimal(10, 11), () => DataFlow.decimal(40, 31), () => DataFlow.dateTime({ precision: 7 }), () => DataFlow.dateTime({ precision: 1.5 })]) {
+    for (const make of [
+      () => DataFlow.decimal(0, 0),
+      () => DataFlow.decimal(66, 2),
+      () => DataFlow.decimal(10, 11),
+      () => DataFlow.decimal(40, 31),
+      () => DataFlow.dateTime({ precision: 7 }),
+      () => DataFlow.dateTime({ precision: 1.5 })
+    ]) {
       expect(make).toThrow(Errors.ValidationError)
     }
   })

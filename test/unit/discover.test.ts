@@ -9,42 +9,85 @@ import type { LiveColumn, LiveTable } from "../../src/migrations/LiveSchema.js"
 import { renderModel } from "../../src/migrations/Render.js"
 
 const col = (name: string, type: string, extra: Partial<LiveColumn> = {}): LiveColumn => ({
-  name, type, nullable: false, primaryKey: false, autoIncrement: false, ...extra
+  name,
+  type,
+  nullable: false,
+  primaryKey: false,
+  autoIncrement: false,
+  ...extra
 })
 const table = (name: string, columns: ReadonlyArray<LiveColumn>, extra: Partial<LiveTable> = {}): LiveTable => ({
-  name, columns, unique: [], indexes: [], ...extra
+  name,
+  columns,
+  unique: [],
+  indexes: [],
+  ...extra
 })
 
 describe("discovery rules", () => {
   it("names: camelCase fields, PascalCase singular models", () => {
-    expect(["unit_price", "TrackId", "ID", "billing_postal_code", "2fa_code", "customerID"].map(fieldNameFor))
-      .toEqual(["unitPrice", "trackId", "id", "billingPostalCode", "_2faCode", "customerID"])
-    expect(["invoice_line", "Track", "order_items", "categories", "addresses", "status"].map(modelNameFor))
-      .toEqual(["InvoiceLine", "Track", "OrderItem", "Category", "Address", "Status"])
+    expect(["unit_price", "TrackId", "ID", "billing_postal_code", "2fa_code", "customerID"].map(fieldNameFor)).toEqual([
+      "unitPrice",
+      "trackId",
+      "id",
+      "billingPostalCode",
+      "_2faCode",
+      "customerID"
+    ])
+    expect(["invoice_line", "Track", "order_items", "categories", "addresses", "status"].map(modelNameFor)).toEqual([
+      "InvoiceLine",
+      "Track",
+      "OrderItem",
+      "Category",
+      "Address",
+      "Status"
+    ])
   })
 
   it("model names are unique and never an import's name", () => {
     const t = (name: string) => table(name, [col("id", "integer", { primaryKey: true, autoIncrement: true })])
-    expect(describeTables("postgres", [t("user"), t("users"), t("schema"), t("data_flow")]).map((m) => m.name))
-      .toEqual(["User", "User2", "SchemaModel", "DataFlowModel"])
+    expect(describeTables("postgres", [t("user"), t("users"), t("schema"), t("data_flow")]).map((m) => m.name)).toEqual(
+      ["User", "User2", "SchemaModel", "DataFlowModel"]
+    )
   })
 
   it("a mapped unique key, a composite foreign key, managed timestamps, a string key: rendered with field names", () => {
-    const [m] = describeTables("postgres", [table("shipment", [
-      col("ShipmentCode", "character varying(12)", { primaryKey: true }),
-      col("order_no", "integer"),
-      col("order_line", "integer"),
-      col("tracking_ref", "text", { nullable: true }),
-      col("weight_kg", "numeric(8,3)"),
-      col("sent_at", "timestamp(3) with time zone", { nullable: true }),
-      col("created_at", "timestamp with time zone"),
-      col("updated_at", "timestamp with time zone")
-    ], {
-      unique: [{ name: "u", columns: ["tracking_ref"] }],
-      indexes: [{ name: "i", columns: ["order_no", "order_line"] }, { name: "j", columns: ["created_at"] }],
-      foreignKeys: [{ name: "fk", columns: ["order_no", "order_line"], references: { table: "order_line", columns: ["order_no", "line_no"] } }]
-    })])
-    expect(m).toMatchObject({ name: "Shipment", primaryKey: ["ShipmentCode"], timestamps: true, autoIncrement: false, unique: [["tracking_ref"]] })
+    const [m] = describeTables("postgres", [
+      table(
+        "shipment",
+        [
+          col("ShipmentCode", "character varying(12)", { primaryKey: true }),
+          col("order_no", "integer"),
+          col("order_line", "integer"),
+          col("tracking_ref", "text", { nullable: true }),
+          col("weight_kg", "numeric(8,3)"),
+          col("sent_at", "timestamp(3) with time zone", { nullable: true }),
+          col("created_at", "timestamp with time zone"),
+          col("updated_at", "timestamp with time zone")
+        ],
+        {
+          unique: [{ name: "u", columns: ["tracking_ref"] }],
+          indexes: [
+            { name: "i", columns: ["order_no", "order_line"] },
+            { name: "j", columns: ["created_at"] }
+          ],
+          foreignKeys: [
+            {
+              name: "fk",
+              columns: ["order_no", "order_line"],
+              references: { table: "order_line", columns: ["order_no", "line_no"] }
+            }
+          ]
+        }
+      )
+    ])
+    expect(m).toMatchObject({
+      name: "Shipment",
+      primaryKey: ["ShipmentCode"],
+      timestamps: true,
+      autoIncrement: false,
+      unique: [["tracking_ref"]]
+    })
     expect(m!.columns.find((c) => c.name === "sent_at")).toMatchObject({ kind: "date", precision: 3, timeZone: true })
     expect(renderModel(m!)).toBe(`export const Shipment = DataFlow.model("Shipment", {
   id: Schema.String.pipe(Schema.maxLength(12), Schema.propertySignature, Schema.fromKey("ShipmentCode")),
@@ -76,12 +119,14 @@ describe("discovery rules", () => {
   })
 
   it("the library's own types stay plain; an identity key has no autoIncrement option", () => {
-    const [m] = describeTables("mysql", [table("things", [
-      col("id", "int", { primaryKey: true, autoIncrement: true }),
-      col("at", "datetime(6)"),
-      col("amount", "decimal(65,30)"),
-      col("flag", "tinyint(1)")
-    ])])
+    const [m] = describeTables("mysql", [
+      table("things", [
+        col("id", "int", { primaryKey: true, autoIncrement: true }),
+        col("at", "datetime(6)"),
+        col("amount", "decimal(65,30)"),
+        col("flag", "tinyint(1)")
+      ])
+    ])
     expect(renderModel(m!)).toBe(`export const Thing = DataFlow.model("Thing", {
   id: Schema.Int,
   at: Schema.DateFromSelf,

@@ -30,9 +30,23 @@ const Struct = Schema.Struct({
 })
 
 const valid = {
-  id: "a", name: "abc", age: 3, score: 0.5, flag: true, big: 10n, at: new Date(0), blob: new Uint8Array([1]),
-  amount: BigDecimal.fromNumber(1.5), status: "open", nick: null, doc: { a: 1, tags: ["x"] }, scores: { x: 1 },
-  pair: ["p", 2], email: "a@b", unknown: { any: [1] }, branded: "sku-1"
+  id: "a",
+  name: "abc",
+  age: 3,
+  score: 0.5,
+  flag: true,
+  big: 10n,
+  at: new Date(0),
+  blob: new Uint8Array([1]),
+  amount: BigDecimal.fromNumber(1.5),
+  status: "open",
+  nick: null,
+  doc: { a: 1, tags: ["x"] },
+  scores: { x: 1 },
+  pair: ["p", 2],
+  email: "a@b",
+  unknown: { any: [1] },
+  branded: "sku-1"
 }
 
 const variants: ReadonlyArray<[string, unknown]> = [
@@ -56,9 +70,27 @@ const variants: ReadonlyArray<[string, unknown]> = [
   ["amount a number", { ...valid, amount: 1.5 }],
   ["status unknown", { ...valid, status: "gone" }],
   ["nick undefined", { ...valid, nick: undefined }],
-  ["nick missing", (() => { const { nick: _, ...rest } = valid; return rest })()],
-  ["id missing", (() => { const { id: _, ...rest } = valid; return rest })()],
-  ["unknown missing", (() => { const { unknown: _, ...rest } = valid; return rest })()],
+  [
+    "nick missing",
+    (() => {
+      const { nick: _, ...rest } = valid
+      return rest
+    })()
+  ],
+  [
+    "id missing",
+    (() => {
+      const { id: _, ...rest } = valid
+      return rest
+    })()
+  ],
+  [
+    "unknown missing",
+    (() => {
+      const { unknown: _, ...rest } = valid
+      return rest
+    })()
+  ],
   ["excess key", { ...valid, extra: 1 }],
   ["excess symbol", { ...valid, [Symbol("s")]: 1 }],
   ["doc with excess key", { ...valid, doc: { a: 1, tags: [], b: 2 } }],

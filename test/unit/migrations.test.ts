@@ -14,11 +14,15 @@ import { newId } from "../../src/migrations/Ledger.js"
 import * as Migrations from "../../src/migrations/Migrations.js"
 import type { LiveTable } from "../../src/migrations/LiveSchema.js"
 
-const User = DataFlow.model("User", {
-  id: Schema.String,
-  name: Schema.String,
-  age: Schema.optional(Schema.Int)
-}, { indexes: [["age"]] })
+const User = DataFlow.model(
+  "User",
+  {
+    id: Schema.String,
+    name: Schema.String,
+    age: Schema.optional(Schema.Int)
+  },
+  { indexes: [["age"]] }
+)
 
 const live: LiveTable = {
   name: "users",
@@ -116,7 +120,9 @@ describe("migrations (no database)", () => {
     const rendered = Migrations.render({ dialect: "postgres", operations: ops, checksum: "x" })
     expect(rendered.split("\n")[0]).toBe("1. create table users (id, name, age, created_at, updated_at)")
     expect(rendered).toContain(`   down: DROP TABLE "users"`)
-    expect(Migrations.render({ dialect: "postgres", operations: [], checksum: "x" })).toBe("schema is up to date: nothing to do\n")
+    expect(Migrations.render({ dialect: "postgres", operations: [], checksum: "x" })).toBe(
+      "schema is up to date: nothing to do\n"
+    )
   })
 
   it("ledger ids sort by time; discovered table names become singular PascalCase model names", () => {

@@ -14,7 +14,9 @@ import { decodeRow, decodeValue, encodeValue, plainDecimal } from "../../src/sql
 import { createTable } from "../../src/sql/Ddl.js"
 
 /** The ValidationError `DataFlow.model` throws for a definition, or undefined. */
-const refusal = (define: () => unknown): { readonly path: string; readonly reason: string; readonly message: string } | undefined => {
+const refusal = (
+  define: () => unknown
+): { readonly path: string; readonly reason: string; readonly message: string } | undefined => {
   try {
     define()
     return undefined
@@ -27,7 +29,13 @@ const refusal = (define: () => unknown): { readonly path: string; readonly reaso
 const kindOf = (schema: Schema.Schema.Any | Schema.PropertySignature.Any) => {
   const m = DataFlow.model("Probe", { id: Schema.String, x: schema as Schema.Schema.Any })
   const { kind, optional, nullable, ...rest } = m.info.fields.find((f) => f.name === "x")!
-  return { kind, optional, nullable, ...("literals" in rest ? { literals: rest.literals } : {}), ...("maxLength" in rest ? { maxLength: rest.maxLength } : {}) }
+  return {
+    kind,
+    optional,
+    nullable,
+    ...("literals" in rest ? { literals: rest.literals } : {}),
+    ...("maxLength" in rest ? { maxLength: rest.maxLength } : {})
+  }
 }
 
 describe("model definitions are refused when they cannot be stored", () => {
@@ -45,13 +53,23 @@ describe("model definitions are refused when they cannot be stored", () => {
   })
 
   it("an id of an unsupported type, optional or nullable", () => {
-    for (const id of [Schema.Boolean, Schema.Number, Schema.Date, Schema.BigIntFromSelf, Schema.Struct({ a: Schema.String })]) {
+    for (const id of [
+      Schema.Boolean,
+      Schema.Number,
+      Schema.Date,
+      Schema.BigIntFromSelf,
+      Schema.Struct({ a: Schema.String })
+    ]) {
       const e = refusal(() => DataFlow.model("Flag", { id, name: Schema.String }))!
       expect(e.path).toBe("id")
       expect(e.reason).toMatch(/Schema\.String, Schema\.Int or Schema\.UUID/)
     }
-    expect(refusal(() => DataFlow.model("Flag", { id: Schema.optional(Schema.String) }))!.reason).toMatch(/optional or nullable/)
-    expect(refusal(() => DataFlow.model("Flag", { id: Schema.NullOr(Schema.Int) }))!.reason).toMatch(/optional or nullable/)
+    expect(refusal(() => DataFlow.model("Flag", { id: Schema.optional(Schema.String) }))!.reason).toMatch(
+      /optional or nullable/
+    )
+    expect(refusal(() => DataFlow.model("Flag", { id: Schema.NullOr(Schema.Int) }))!.reason).toMatch(
+      /optional or nullable/
+    )
     // the supported kinds
     expect(DataFlow.model("Flag", { id: Schema.String }).info.idKind).toBe("client")
     expect(DataFlow.model("Flag", { id: Schema.Int }).info.idKind).toBe("auto")
@@ -104,30 +122,52 @@ describe("model definitions are refused when they cannot be stored", () => {
   })
 
   it("keys must name fields of the model (and not JSON or bytes fields)", () => {
-    const unknownUnique = refusal(() => DataFlow.model("Keyed", { id: Schema.String, email: Schema.String }, { unique: [["mail" as never]] }))!
+    const unknownUnique = refusal(() =>
+      DataFlow.model("Keyed", { id: Schema.String, email: Schema.String }, { unique: [["mail" as never]] })
+    )!
     expect(unknownUnique.path).toBe("unique")
     expect(unknownUnique.reason).toContain("mail is not a field of the model")
-    const unknownIndex = refusal(() => DataFlow.model("Keyed", { id: Schema.String, email: Schema.String }, { indexes: [["email", "nope" as never]] }))!
+    const unknownIndex = refusal(() =>
+      DataFlow.model("Keyed", { id: Schema.String, email: Schema.String }, { indexes: [["email", "nope" as never]] })
+    )!
     expect(unknownIndex.path).toBe("indexes")
     expect(refusal(() => DataFlow.model("Keyed", { id: Schema.String }, { unique: [[]] }))!.path).toBe("unique")
-    expect(refusal(() => DataFlow.model("Keyed", { id: Schema.String, tags: Schema.Array(Schema.String) }, { indexes: [["tags"]] }))!.reason)
-      .toMatch(/cannot be indexed/)
-    expect(refusal(() => DataFlow.model("Keyed", { id: Schema.String, raw: Schema.Uint8ArrayFromSelf }, { unique: [["raw"]] }))!.reason)
-      .toMatch(/cannot be indexed/)
+    expect(
+      refusal(() =>
+        DataFlow.model("Keyed", { id: Schema.String, tags: Schema.Array(Schema.String) }, { indexes: [["tags"]] })
+      )!.reason
+    ).toMatch(/cannot be indexed/)
+    expect(
+      refusal(() =>
+        DataFlow.model("Keyed", { id: Schema.String, raw: Schema.Uint8ArrayFromSelf }, { unique: [["raw"]] })
+      )!.reason
+    ).toMatch(/cannot be indexed/)
   })
 
   it("model, field and table names are identifiers", () => {
     expect(refusal(() => DataFlow.model("user", { id: Schema.String }))!.reason).toMatch(/PascalCase/)
-    expect(refusal(() => DataFlow.model("User", { id: Schema.String, "bad-name": Schema.String }))!.reason).toMatch(/field name/)
-    expect(refusal(() => DataFlow.model("User", { id: Schema.String }, { table: "users; DROP TABLE x" }))!.reason).toMatch(/table name/)
+    expect(refusal(() => DataFlow.model("User", { id: Schema.String, "bad-name": Schema.String }))!.reason).toMatch(
+      /field name/
+    )
+    expect(
+      refusal(() => DataFlow.model("User", { id: Schema.String }, { table: "users; DROP TABLE x" }))!.reason
+    ).toMatch(/table name/)
   })
 })
 
 describe("field kinds are read from the Schema", () => {
   it("scalars", () => {
     expect(kindOf(Schema.String)).toEqual({ kind: "string", optional: false, nullable: false })
-    expect(kindOf(Schema.String.pipe(Schema.maxLength(20)))).toEqual({ kind: "string", optional: false, nullable: false, maxLength: 20 })
-    expect(kindOf(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(9), Schema.maxLength(12)))).toMatchObject({ kind: "string", maxLength: 9 })
+    expect(kindOf(Schema.String.pipe(Schema.maxLength(20)))).toEqual({
+      kind: "string",
+      optional: false,
+      nullable: false,
+      maxLength: 20
+    })
+    expect(kindOf(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(9), Schema.maxLength(12)))).toMatchObject({
+      kind: "string",
+      maxLength: 9
+    })
     expect(kindOf(Schema.TemplateLiteral(Schema.String, "@", Schema.String)).kind).toBe("string")
     expect(kindOf(Schema.UUID).kind).toBe("uuid")
     expect(kindOf(Schema.Int).kind).toBe("int")
@@ -146,32 +186,69 @@ describe("field kinds are read from the Schema", () => {
   })
 
   it("literal unions and string enums", () => {
-    expect(kindOf(Schema.Literal("a", "b"))).toEqual({ kind: "literal", optional: false, nullable: false, literals: ["a", "b"] })
+    expect(kindOf(Schema.Literal("a", "b"))).toEqual({
+      kind: "literal",
+      optional: false,
+      nullable: false,
+      literals: ["a", "b"]
+    })
     expect(kindOf(Schema.Literal("only"))).toMatchObject({ kind: "literal", literals: ["only"] })
     expect(kindOf(Schema.Enums({ A: "a", B: "b" }))).toMatchObject({ kind: "literal", literals: ["a", "b"] })
-    expect(kindOf(Schema.NullOr(Schema.Literal("a", "b")))).toEqual({ kind: "literal", optional: false, nullable: true, literals: ["a", "b"] })
-    expect(kindOf(Schema.Literal("a", "b", null))).toEqual({ kind: "literal", optional: false, nullable: true, literals: ["a", "b"] })
-    expect(kindOf(Schema.optional(Schema.NullOr(Schema.Literal("a", "b")))))
-      .toEqual({ kind: "literal", optional: true, nullable: true, literals: ["a", "b"] })
+    expect(kindOf(Schema.NullOr(Schema.Literal("a", "b")))).toEqual({
+      kind: "literal",
+      optional: false,
+      nullable: true,
+      literals: ["a", "b"]
+    })
+    expect(kindOf(Schema.Literal("a", "b", null))).toEqual({
+      kind: "literal",
+      optional: false,
+      nullable: true,
+      literals: ["a", "b"]
+    })
+    expect(kindOf(Schema.optional(Schema.NullOr(Schema.Literal("a", "b"))))).toEqual({
+      kind: "literal",
+      optional: true,
+      nullable: true,
+      literals: ["a", "b"]
+    })
   })
 
   it("JSON shapes", () => {
     expect(kindOf(Schema.Struct({ a: Schema.String }))).toEqual({ kind: "json", optional: false, nullable: false })
-    expect(DataFlow.model("Probe", { id: Schema.String, x: Schema.Array(Schema.String) }).info.columnMap.get("x")!.jsonArray).toBe(true)
-    expect(DataFlow.model("Probe", { id: Schema.String, x: Schema.Struct({}) }).info.columnMap.get("x")!.jsonArray).toBe(false)
+    expect(
+      DataFlow.model("Probe", { id: Schema.String, x: Schema.Array(Schema.String) }).info.columnMap.get("x")!.jsonArray
+    ).toBe(true)
+    expect(
+      DataFlow.model("Probe", { id: Schema.String, x: Schema.Struct({}) }).info.columnMap.get("x")!.jsonArray
+    ).toBe(false)
     expect(kindOf(Schema.Tuple(Schema.String, Schema.Number)).kind).toBe("json")
     expect(kindOf(Schema.Record({ key: Schema.String, value: Schema.Number })).kind).toBe("json")
-    expect(kindOf(Schema.Union(Schema.Struct({ t: Schema.Literal("a") }), Schema.Struct({ t: Schema.Literal("b") }))).kind).toBe("json")
+    expect(
+      kindOf(Schema.Union(Schema.Struct({ t: Schema.Literal("a") }), Schema.Struct({ t: Schema.Literal("b") }))).kind
+    ).toBe("json")
   })
 
   it("optional and nullable, however nested", () => {
     expect(kindOf(Schema.optional(Schema.Int))).toEqual({ kind: "int", optional: true, nullable: false })
     expect(kindOf(Schema.NullOr(Schema.Int))).toEqual({ kind: "int", optional: false, nullable: true })
     expect(kindOf(Schema.optional(Schema.NullOr(Schema.Int)))).toEqual({ kind: "int", optional: true, nullable: true })
-    expect(kindOf(Schema.optional(Schema.NullOr(Schema.Date)))).toEqual({ kind: "date", optional: true, nullable: true })
+    expect(kindOf(Schema.optional(Schema.NullOr(Schema.Date)))).toEqual({
+      kind: "date",
+      optional: true,
+      nullable: true
+    })
     expect(kindOf(Schema.NullishOr(Schema.String))).toEqual({ kind: "string", optional: true, nullable: true })
-    expect(kindOf(Schema.optionalWith(Schema.String, { exact: true }))).toEqual({ kind: "string", optional: true, nullable: false })
-    expect(kindOf(Schema.NullOr(Schema.String.pipe(Schema.maxLength(5))))).toMatchObject({ kind: "string", nullable: true, maxLength: 5 })
+    expect(kindOf(Schema.optionalWith(Schema.String, { exact: true }))).toEqual({
+      kind: "string",
+      optional: true,
+      nullable: false
+    })
+    expect(kindOf(Schema.NullOr(Schema.String.pipe(Schema.maxLength(5))))).toMatchObject({
+      kind: "string",
+      nullable: true,
+      maxLength: 5
+    })
   })
 })
 
@@ -214,29 +291,34 @@ describe("table names", () => {
 })
 
 describe("DDL per dialect", () => {
-  const Sample = DataFlow.model("Sample", {
-    id: Schema.String,
-    body: Schema.String,
-    code: Schema.String,
-    short: Schema.String.pipe(Schema.maxLength(20)),
-    n: Schema.Int,
-    big: Schema.BigInt,
-    x: Schema.Number,
-    flag: Schema.Boolean,
-    at: Schema.Date,
-    doc: Schema.Struct({ a: Schema.String }),
-    raw: Schema.Uint8ArrayFromSelf,
-    ref: Schema.UUID,
-    amount: Schema.BigDecimal,
-    status: Schema.Literal("new", "it's", "a\\b"),
-    note: Schema.optional(Schema.NullOr(Schema.String))
-  }, { indexes: [["code"]] })
+  const Sample = DataFlow.model(
+    "Sample",
+    {
+      id: Schema.String,
+      body: Schema.String,
+      code: Schema.String,
+      short: Schema.String.pipe(Schema.maxLength(20)),
+      n: Schema.Int,
+      big: Schema.BigInt,
+      x: Schema.Number,
+      flag: Schema.Boolean,
+      at: Schema.Date,
+      doc: Schema.Struct({ a: Schema.String }),
+      raw: Schema.Uint8ArrayFromSelf,
+      ref: Schema.UUID,
+      amount: Schema.BigDecimal,
+      status: Schema.Literal("new", "it's", "a\\b"),
+      note: Schema.optional(Schema.NullOr(Schema.String))
+    },
+    { indexes: [["code"]] }
+  )
 
-  const column = (sql: string, name: string, q: string) => new RegExp(`\\n  ${q}${name}${q} ([^\\n]*?),?\\n`).exec(sql)?.[1]
+  const column = (sql: string, name: string, q: string) =>
+    new RegExp(`\\n  ${q}${name}${q} ([^\\n]*?),?\\n`).exec(sql)?.[1]
 
   it("PostgreSQL", () => {
     const [table] = createTable(postgresDialect, Sample.info)
-    const c = (n: string) => column(table!, n, "\"")
+    const c = (n: string) => column(table!, n, '"')
     expect(c("id")).toBe(`TEXT COLLATE "C" NOT NULL PRIMARY KEY`)
     expect(c("body")).toBe(`TEXT COLLATE "C" NOT NULL`)
     expect(c("short")).toBe(`VARCHAR(20) COLLATE "C" NOT NULL`)
@@ -278,7 +360,7 @@ describe("DDL per dialect", () => {
 
   it("SQLite", () => {
     const statements = createTable(sqliteDialect, Sample.info)
-    const c = (n: string) => column(statements[0]!, n, "\"")
+    const c = (n: string) => column(statements[0]!, n, '"')
     expect(c("id")).toBe("TEXT NOT NULL PRIMARY KEY")
     expect(c("body")).toBe("TEXT NOT NULL")
     expect(c("n")).toBe("INTEGER NOT NULL")
@@ -296,8 +378,12 @@ describe("DDL per dialect", () => {
 
   it("auto-increment ids", () => {
     const Counter = DataFlow.model("Counter", { id: Schema.Int })
-    expect(createTable(postgresDialect, Counter.info)[0]).toContain(`"id" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY`)
-    expect(createTable(mysqlDialectFor("utf8mb4_nopad_bin"), Counter.info)[0]).toContain("`id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY")
+    expect(createTable(postgresDialect, Counter.info)[0]).toContain(
+      `"id" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY`
+    )
+    expect(createTable(mysqlDialectFor("utf8mb4_nopad_bin"), Counter.info)[0]).toContain(
+      "`id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+    )
     expect(createTable(sqliteDialect, Counter.info)[0]).toContain(`"id" INTEGER PRIMARY KEY AUTOINCREMENT`)
   })
 
@@ -309,7 +395,15 @@ describe("DDL per dialect", () => {
 })
 
 describe("value codec", () => {
-  const f = (kind: Field["kind"], extra: Partial<Field> = {}): Field => ({ name: "v", column: extra.name ?? "v", kind, optional: false, nullable: false, managed: false, ...extra })
+  const f = (kind: Field["kind"], extra: Partial<Field> = {}): Field => ({
+    name: "v",
+    column: extra.name ?? "v",
+    kind,
+    optional: false,
+    nullable: false,
+    managed: false,
+    ...extra
+  })
 
   it("BigDecimal is written as plain decimal text and read back normalized", () => {
     const cases = [
@@ -325,7 +419,11 @@ describe("value codec", () => {
       const d = BigDecimal.unsafeFromString(input)
       expect(plainDecimal(d)).toBe(text)
       expect(encodeValue(postgresDialect.codec, f("decimal"), d)).toBe(text)
-      const back = decodeValue(postgresDialect.codec, f("decimal"), `${text}${text.includes(".") ? "000" : ""}`) as BigDecimal.BigDecimal
+      const back = decodeValue(
+        postgresDialect.codec,
+        f("decimal"),
+        `${text}${text.includes(".") ? "000" : ""}`
+      ) as BigDecimal.BigDecimal
       expect(BigDecimal.equals(back, d)).toBe(true)
       expect(back.scale).toBe(BigDecimal.normalize(d).scale)
     }
@@ -339,7 +437,11 @@ describe("value codec", () => {
   })
 
   it("NULL: absent for optional fields, null for nullable ones", () => {
-    const fields = [f("int", { name: "a", optional: true }), f("int", { name: "b", nullable: true }), f("int", { name: "c", optional: true, nullable: true })]
+    const fields = [
+      f("int", { name: "a", optional: true }),
+      f("int", { name: "b", nullable: true }),
+      f("int", { name: "c", optional: true, nullable: true })
+    ]
     const row = decodeRow(sqliteDialect.codec, fields, { a: null, b: null, c: null })
     expect(row).toStrictEqual({ b: null, c: null })
     expect("a" in row).toBe(false)
@@ -369,12 +471,23 @@ describe("value codec", () => {
       } catch (e) {
         thrown = e
       }
-      expect(thrown, `${field.kind} ${String(raw)}`).toMatchObject({ _tag: "InvalidRow", model: "M", field: "v", key: 7 })
+      expect(thrown, `${field.kind} ${String(raw)}`).toMatchObject({
+        _tag: "InvalidRow",
+        model: "M",
+        field: "v",
+        key: 7
+      })
       expect((thrown as Error).message).not.toContain("secret")
     }
     // values that fit come back as before
-    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 3 })], { id: 1, v: "abc" }, owner)).toEqual({ id: 1, v: "abc" })
-    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 1 })], { id: 1, v: "😀" }, owner)).toEqual({ id: 1, v: "😀" })
+    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 3 })], { id: 1, v: "abc" }, owner)).toEqual({
+      id: 1,
+      v: "abc"
+    })
+    expect(decodeRow(sqliteDialect.codec, [id, f("string", { maxLength: 1 })], { id: 1, v: "😀" }, owner)).toEqual({
+      id: 1,
+      v: "😀"
+    })
   })
 
   it("bytes: only the view's own bytes are sent, and a Uint8Array (not a Buffer) comes back", () => {
@@ -404,22 +517,21 @@ describe("values every database stores exactly", () => {
   }
 
   it("accepts the edges", () => {
-    for (
-      const ok of [
-        { i: 2147483647 },
-        { i: -2147483648 },
-        { b: 2n ** 63n - 1n },
-        { b: -(2n ** 63n) },
-        { x: Number.MAX_VALUE },
-        { x: -5e-324 },
-        { d: new Date("1000-01-01T00:00:00.000Z") },
-        { d: new Date("9999-12-31T23:59:59.999Z") },
-        { m: BigDecimal.unsafeFromString("12345678901234567890123456789012345.123456789012345678901234567890") },
-        { m: BigDecimal.unsafeFromString("1.5000000000000000000000000000000000") },
-        { s: "x".repeat(100_000) },
-        { j: { a: [1, "two", null, true, { b: {} }] } }
-      ]
-    ) expect(Either.isRight(check(ok)), JSON.stringify(Object.keys(ok))).toBe(true)
+    for (const ok of [
+      { i: 2147483647 },
+      { i: -2147483648 },
+      { b: 2n ** 63n - 1n },
+      { b: -(2n ** 63n) },
+      { x: Number.MAX_VALUE },
+      { x: -5e-324 },
+      { d: new Date("1000-01-01T00:00:00.000Z") },
+      { d: new Date("9999-12-31T23:59:59.999Z") },
+      { m: BigDecimal.unsafeFromString("12345678901234567890123456789012345.123456789012345678901234567890") },
+      { m: BigDecimal.unsafeFromString("1.5000000000000000000000000000000000") },
+      { s: "x".repeat(100_000) },
+      { j: { a: [1, "two", null, true, { b: {} }] } }
+    ])
+      expect(Either.isRight(check(ok)), JSON.stringify(Object.keys(ok))).toBe(true)
   })
 
   it("refuses what one of the databases would change or reject", () => {
@@ -439,8 +551,13 @@ describe("values every database stores exactly", () => {
   })
 
   it("a keyed string without maxLength holds 255 characters (code points)", () => {
-    const K = DataFlow.model("KeyedText", { id: Schema.String, code: Schema.String, free: Schema.String }, { unique: [["code"]] })
-    const ok = (input: Record<string, unknown>) => Either.isRight(K.info.validateCreate({ id: "a", code: "c", free: "f", ...input }))
+    const K = DataFlow.model(
+      "KeyedText",
+      { id: Schema.String, code: Schema.String, free: Schema.String },
+      { unique: [["code"]] }
+    )
+    const ok = (input: Record<string, unknown>) =>
+      Either.isRight(K.info.validateCreate({ id: "a", code: "c", free: "f", ...input }))
     expect(ok({ code: "🎉".repeat(255) })).toBe(true)
     expect(ok({ code: "x".repeat(256) })).toBe(false)
     expect(ok({ id: "x".repeat(256) })).toBe(false)

@@ -25,7 +25,7 @@ const recording = () => {
   return { spans, layer: Layer.setTracer(tracer) }
 }
 
-const work = Effect.gen(function*() {
+const work = Effect.gen(function* () {
   yield* Span.create({ id: "s1", secret: "hunter2" })
   yield* Span.read({ id: "s1" })
   yield* Span.list({ filter: { secret: "hunter2" } })
@@ -33,32 +33,41 @@ const work = Effect.gen(function*() {
 
 describe("tracing", () => {
   it.effect("auto: one span per operation when a tracer is installed, none of them carrying values", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { spans, layer } = recording()
       yield* work.pipe(Effect.provide(Database.layer({ url: "sqlite::memory:" })), Effect.provide(layer))
       const ours = spans.filter((s) => s.name.startsWith("dataflow."))
       expect(ours.map((s) => s.name)).toEqual(["dataflow.create", "dataflow.read", "dataflow.list"])
       expect(ours[1]!.attributes).toEqual({ "dataflow.model": "SpanRow", "dataflow.operation": "read" })
       expect(JSON.stringify(spans)).not.toContain("hunter2")
-    }))
+    })
+  )
 
   it.effect("auto with Effect's built-in tracer: no operation spans (they would cost more than the statement)", () =>
-    Effect.gen(function*() {
-      const parent = yield* Effect.gen(function*() {
+    Effect.gen(function* () {
+      const parent = yield* Effect.gen(function* () {
         yield* Span.create({ id: "s1", secret: "x" })
         return yield* Effect.currentSpan.pipe(Effect.option)
       }).pipe(Effect.withSpan("mine"), Effect.provide(Database.layer({ url: "sqlite::memory:" })))
       // the caller's own span is untouched and still current
       expect(Option.map(parent, (s) => s.name)).toEqual(Option.some("mine"))
-    }))
+    })
+  )
 
   it.effect("off: no operation spans even when a tracer is installed", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const off = recording()
-      yield* work.pipe(Effect.provide(Database.layer({ url: "sqlite::memory:", tracing: "off" })), Effect.provide(off.layer))
+      yield* work.pipe(
+        Effect.provide(Database.layer({ url: "sqlite::memory:", tracing: "off" })),
+        Effect.provide(off.layer)
+      )
       expect(off.spans.filter((s) => s.name.startsWith("dataflow."))).toEqual([])
       const on = recording()
-      yield* work.pipe(Effect.provide(Database.layer({ url: "sqlite::memory:", tracing: "on" })), Effect.provide(on.layer))
+      yield* work.pipe(
+        Effect.provide(Database.layer({ url: "sqlite::memory:", tracing: "on" })),
+        Effect.provide(on.layer)
+      )
       expect(on.spans.filter((s) => s.name.startsWith("dataflow.")).length).toBe(3)
-    }))
+    })
+  )
 })

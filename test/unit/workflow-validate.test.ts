@@ -10,16 +10,41 @@ import { evaluate, test as holds } from "../../src/workflow/Expression.js"
 import { fillTemplates, parseTemplate, templateProblems } from "../../src/workflow/Template.js"
 import { fakeDatabase } from "../support/FakeDatabase.js"
 
-const Product = DataFlow.model("Product", { id: Schema.String, name: Schema.String, stock: Schema.Int, meta: Schema.optional(Schema.Struct({ color: Schema.String })) })
+const Product = DataFlow.model("Product", {
+  id: Schema.String,
+  name: Schema.String,
+  stock: Schema.Int,
+  meta: Schema.optional(Schema.Struct({ color: Schema.String }))
+})
 const Order = DataFlow.model("Order", { id: Schema.UUID, productId: Schema.String, quantity: Schema.Int })
 const Counter = DataFlow.model("Counter", { id: Schema.Int, label: Schema.String })
-const models = new Map<string, DataFlow.AnyModel>([["Product", Product], ["Order", Order], ["Counter", Counter]])
-const problems = (wf: Workflow.Runnable, inputs: Record<string, unknown> = {}) => Workflow.problems(wf, { models, inputs })
+const models = new Map<string, DataFlow.AnyModel>([
+  ["Product", Product],
+  ["Order", Order],
+  ["Counter", Counter]
+])
+const problems = (wf: Workflow.Runnable, inputs: Record<string, unknown> = {}) =>
+  Workflow.problems(wf, { models, inputs })
 
 describe("node types resolve against the layer's models", () => {
   it("every model contributes its 11 node types", () => {
-    const ops = ["Create", "Read", "Update", "Delete", "List", "Count", "Upsert", "BulkCreate", "BulkUpdate", "BulkDelete", "BulkUpsert"]
-    for (const op of ops) expect(problems(Workflow.make("w").addNode(`Product${op}Node`, "n", {}))).not.toContainEqual(expect.stringContaining("unknown node type"))
+    const ops = [
+      "Create",
+      "Read",
+      "Update",
+      "Delete",
+      "List",
+      "Count",
+      "Upsert",
+      "BulkCreate",
+      "BulkUpdate",
+      "BulkDelete",
+      "BulkUpsert"
+    ]
+    for (const op of ops)
+      expect(problems(Workflow.make("w").addNode(`Product${op}Node`, "n", {}))).not.toContainEqual(
+        expect.stringContaining("unknown node type")
+      )
     expect(Workflow.nodeTypeName("User", "bulkUpsert")).toBe("UserBulkUpsertNode")
   })
 
@@ -27,9 +52,13 @@ describe("node types resolve against the layer's models", () => {
     expect(problems(Workflow.make("w").addNode("ProdcutReadNode", "a", { id: "x" }))).toEqual([
       "node a: unknown node type ProdcutReadNode: no model Prodcut in this Database layer (its models: Counter, Order, Product)"
     ])
-    expect(problems(Workflow.make("w").addNode("ProductFrobNode", "a"))[0]).toContain("a node type is <Model><Operation>Node")
+    expect(problems(Workflow.make("w").addNode("ProductFrobNode", "a"))[0]).toContain(
+      "a node type is <Model><Operation>Node"
+    )
     // a model not given to the layer contributes nothing
-    expect(Workflow.problems(Workflow.make("w").addNode("ProductReadNode", "a", { id: "x" }), { models: new Map() })[0]).toContain("no model Product")
+    expect(
+      Workflow.problems(Workflow.make("w").addNode("ProductReadNode", "a", { id: "x" }), { models: new Map() })[0]
+    ).toContain("no model Product")
   })
 })
 
@@ -63,7 +92,9 @@ describe("parameters are checked per operation before anything runs", () => {
     ])
     // id: optional for UUID ids, not accepted for auto-increment ones
     expect(problems(Workflow.make("w").addNode("OrderCreateNode", "o", { productId: "p", quantity: 1 }))).toEqual([])
-    expect(problems(Workflow.make("w").addNode("CounterCreateNode", "c", { id: 1, label: "x" }))[0]).toContain("unknown parameter id")
+    expect(problems(Workflow.make("w").addNode("CounterCreateNode", "c", { id: 1, label: "x" }))[0]).toContain(
+      "unknown parameter id"
+    )
   })
 
   it("a whole-value template may stand for an object parameter; JSON fields accept any path below", () => {
@@ -76,8 +107,12 @@ describe("parameters are checked per operation before anything runs", () => {
 
 describe("templates", () => {
   it("a whole template keeps the input's type; inside a longer string it is interpolated", () => {
-    expect(fillTemplates({ n: "{qty}", s: "x{qty}y", d: "{when}", deep: ["{a.b}"] }, { qty: 3, when: new Date(0), a: { b: true } }))
-      .toEqual({ n: 3, s: "x3y", d: new Date(0), deep: [true] })
+    expect(
+      fillTemplates(
+        { n: "{qty}", s: "x{qty}y", d: "{when}", deep: ["{a.b}"] },
+        { qty: 3, when: new Date(0), a: { b: true } }
+      )
+    ).toEqual({ n: 3, s: "x3y", d: new Date(0), deep: [true] })
   })
 
   it("{{ and }} are literal braces; other braces are kept as they are", () => {
@@ -98,7 +133,7 @@ describe("templates", () => {
 })
 
 describe("connections", () => {
-  it("unknown nodes, outputs and inputs are named; count's output is the whole value (\"\")", () => {
+  it('unknown nodes, outputs and inputs are named; count\'s output is the whole value ("")', () => {
     const wf = Workflow.make("w")
       .addNode("ProductCountNode", "n", {})
       .addNode("ProductListNode", "l", {})
@@ -114,7 +149,7 @@ describe("connections", () => {
     expect(problems(wf)).toEqual([
       "connection 3 (n.value -> ghost.x): unknown node ghost at to",
       "connection 6 (nobody.id -> t.fields): unknown node nobody at from",
-      "connection 3 (n.value -> ghost.x): output the result is a single value with no value (use output \"\" for the whole value)",
+      'connection 3 (n.value -> ghost.x): output the result is a single value with no value (use output "" for the whole value)',
       "connection 4 (l.records.first -> t.fields.stock2): output records is an array: the next segment is an index, not first",
       "connection 5 (u.record.nope -> t.filter.id.x): output record (a record) has no field nope (fields: id, name, stock, meta, created_at, updated_at)",
       "connection 4 (l.records.first -> t.fields.stock2): input fields has no stock2 (accepted: name, stock, meta)",
@@ -154,7 +189,7 @@ describe("graph problems", () => {
   })
 
   it("every problem comes at once in one WorkflowDefinitionError, and nothing reaches the database", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const db = fakeDatabase([Product, Order])
       const wf = Workflow.make("broken")
         .addNode("ProductCreateNode", "first", { id: "p1", name: "ok", stock: 1 })
@@ -180,10 +215,15 @@ describe("graph problems", () => {
     }))
 
   it("a bad run option is a definition problem too, and reaches no database", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const db = fakeDatabase([Product])
-      const error = yield* Effect.flip(Workflow.run(Workflow.make("w"), {}, { concurrency: 0 }).pipe(Effect.provide(db.layer)))
-      expect(error).toMatchObject({ _tag: "WorkflowDefinitionError", problems: ["run options: concurrency must be a positive integer"] })
+      const error = yield* Effect.flip(
+        Workflow.run(Workflow.make("w"), {}, { concurrency: 0 }).pipe(Effect.provide(db.layer))
+      )
+      expect(error).toMatchObject({
+        _tag: "WorkflowDefinitionError",
+        problems: ["run options: concurrency must be a positive integer"]
+      })
       expect(db.calls).toEqual([])
     }))
 })
@@ -193,7 +233,16 @@ describe("conditions and compute nodes", () => {
     const wf = Workflow.make("w")
       .addNode("ProductReadNode", "r", { id: "p" })
       .addCondition("c", { when: { path: "r.stok", op: "$gte", value: "{qty}" }, then: ["x", "c"], else: ["r2"] })
-      .addCondition("d", { when: { $and: [{ path: "r.stock", op: "$between" as never, value: 1 }, { path: "zz.a", op: "$eq", value: 1 }] }, then: ["r2"], else: ["r2"] })
+      .addCondition("d", {
+        when: {
+          $and: [
+            { path: "r.stock", op: "$between" as never, value: 1 },
+            { path: "zz.a", op: "$eq", value: 1 }
+          ]
+        },
+        then: ["r2"],
+        else: ["r2"]
+      })
       .addCompute("k", { $pow: [{ $ref: "r.stock" }, 2] } as never)
       .addCompute("m", { $subtract: [{ $ref: "r.stock" }] } as never)
       .addNode("ProductReadNode", "r2", { id: "p" })
@@ -235,21 +284,31 @@ describe("conditions and compute nodes", () => {
     expect(holds({ path: "r.name", op: "$in", value: ["j", "k"] }, results)).toEqual(Either.right(true))
     expect(holds({ $not: { path: "r.missing", op: "$exists" } }, results)).toEqual(Either.right(true))
     expect(holds({ path: "r.tags", op: "$eq", value: ["a"] }, results)).toEqual(Either.right(true))
-    expect(holds({ path: "r.stock", op: "$gt", value: "4" }, results)).toEqual(Either.left("cannot order number against string"))
-    expect(holds({ path: "r.missing", op: "$lt", value: 1 }, results)).toEqual(Either.left("cannot order a missing or null value"))
+    expect(holds({ path: "r.stock", op: "$gt", value: "4" }, results)).toEqual(
+      Either.left("cannot order number against string")
+    )
+    expect(holds({ path: "r.missing", op: "$lt", value: 1 }, results)).toEqual(
+      Either.left("cannot order a missing or null value")
+    )
     expect(evaluate({ $subtract: [{ $ref: "r.stock" }, 2] }, results)).toEqual(Either.right(3))
     expect(evaluate({ $concat: [{ $ref: "r.name" }, "-", 1] }, results)).toEqual(Either.right("k-1"))
-    expect(evaluate({ $add: [{ $ref: "r.name" }, 1] }, results)).toEqual(Either.left("$add needs numbers (or bigints), not string and number"))
+    expect(evaluate({ $add: [{ $ref: "r.name" }, 1] }, results)).toEqual(
+      Either.left("$add needs numbers (or bigints), not string and number")
+    )
   })
 })
 
 describe("retries and transactions", () => {
   it("a node of a transactional workflow cannot retry alone; retry policies are checked", () => {
-    const tx = Workflow.make("w").addNode("ProductReadNode", "r", { id: "p" }, { retry: { times: 3 } }).transactional()
+    const tx = Workflow.make("w")
+      .addNode("ProductReadNode", "r", { id: "p" }, { retry: { times: 3 } })
+      .transactional()
     expect(problems(tx)[0]).toContain("node r: a node of a transactional workflow cannot retry alone")
     const bad = Workflow.make("w").addNode("ProductReadNode", "r", { id: "p" }, { retry: { times: -1 } as never })
     expect(problems(bad)).toEqual(["node r: retry must be { times: 0..100, delay?, backoff? } or a Schedule"])
-    expect(problems(Workflow.make("w").addNode("ProductReadNode", "r", { id: "p" }, { retry: Schedule.recurs(2) }))).toEqual([])
+    expect(
+      problems(Workflow.make("w").addNode("ProductReadNode", "r", { id: "p" }, { retry: Schedule.recurs(2) }))
+    ).toEqual([])
     expect(problems(Workflow.make("w").transactional({ isolation: "sometimes" } as never))).toEqual([
       "transactional: must be true, false or { isolation?, retries? (0..10) }"
     ])
@@ -258,62 +317,86 @@ describe("retries and transactions", () => {
 
 describe("JSON definitions", () => {
   const wf = Workflow.make("checkout")
-    .addNode("ProductReadNode", "check_stock", { id: "{productId}" }, { retry: { times: 2, delay: "5 millis", backoff: "exponential" } })
+    .addNode(
+      "ProductReadNode",
+      "check_stock",
+      { id: "{productId}" },
+      { retry: { times: 2, delay: "5 millis", backoff: "exponential" } }
+    )
     .addCondition("enough", { when: { path: "check_stock.stock", op: "$gte", value: "{qty}" }, then: ["new_stock"] })
     .addCompute("new_stock", { $subtract: [{ $ref: "check_stock.stock" }, "{qty}"] })
     .addNode("ProductUpdateNode", "update_stock", { filter: { id: "{productId}" } })
     .connect("new_stock", "", "update_stock", "fields.stock")
 
   it.effect("round-trips: encode, decode, encode gives the same JSON", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const text = yield* Workflow.toJson(wf)
       const loaded = yield* Workflow.fromJson(text)
       expect(yield* Workflow.toJson(loaded)).toBe(text)
       expect(JSON.parse(text).nodes[1]).toEqual({
-        id: "enough", type: "ConditionNode", when: { path: "check_stock.stock", op: "$gte", value: "{qty}" }, then: ["new_stock"]
+        id: "enough",
+        type: "ConditionNode",
+        when: { path: "check_stock.stock", op: "$gte", value: "{qty}" },
+        then: ["new_stock"]
       })
       expect(Schema.is(Workflow.Definition)(JSON.parse(text))).toBe(true)
-      const tx = Workflow.make("t").addNode("ProductCountNode", "n", {}).transactional({ isolation: "serializable", retries: 2 })
+      const tx = Workflow.make("t")
+        .addNode("ProductCountNode", "n", {})
+        .transactional({ isolation: "serializable", retries: 2 })
       const txText = yield* Workflow.toJson(tx)
       expect(JSON.parse(txText).transactional).toEqual({ isolation: "serializable", retries: 2 })
       expect(yield* Workflow.toJson(yield* Workflow.fromJson(txText))).toBe(txText)
-    }))
+    })
+  )
 
   it.effect("a bad shape is a WorkflowDefinitionError naming every path, never the value found", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(Workflow.decode({
-        name: "w",
-        nodes: [{ id: 7, type: "ProductReadNode", parms: { id: "secret-value" } }, { id: "b" }],
-        connections: [{ from: "a", output: "x", to: "b" }],
-        transactional: "yes"
-      }))
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Workflow.decode({
+          name: "w",
+          nodes: [{ id: 7, type: "ProductReadNode", parms: { id: "secret-value" } }, { id: "b" }],
+          connections: [{ from: "a", output: "x", to: "b" }],
+          transactional: "yes"
+        })
+      )
       expect(error._tag).toBe("WorkflowDefinitionError")
       expect(error.workflow).toBe("w")
       expect(error.problems).toEqual([
         "transactional: Expected boolean",
-        "transactional: Expected { readonly isolation?: \"read uncommitted\" | \"read committed\" | \"repeatable read\" | \"serializable\"; readonly retries?: Int & between(0, 10) }",
+        'transactional: Expected { readonly isolation?: "read uncommitted" | "read committed" | "repeatable read" | "serializable"; readonly retries?: Int & between(0, 10) }',
         "nodes[0].parms: is not a known key",
         "nodes[0].id: Expected string",
         "nodes[1].type: is missing",
         "connections[0].input: is missing"
       ])
       expect(error.message).not.toContain("secret-value")
-    }))
+    })
+  )
 
   it.effect("loading checks what needs no database (cycles, unknown nodes) with the same error", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const cyclic = JSON.stringify({
         name: "w",
-        nodes: [{ id: "a", type: "XReadNode", params: {} }, { id: "b", type: "XReadNode", params: {} }],
-        connections: [{ from: "a", output: "id", to: "b", input: "id" }, { from: "b", output: "id", to: "a", input: "id" }, { from: "c", output: "", to: "a", input: "x" }]
+        nodes: [
+          { id: "a", type: "XReadNode", params: {} },
+          { id: "b", type: "XReadNode", params: {} }
+        ],
+        connections: [
+          { from: "a", output: "id", to: "b", input: "id" },
+          { from: "b", output: "id", to: "a", input: "id" },
+          { from: "c", output: "", to: "a", input: "x" }
+        ]
       })
       const error = yield* Effect.flip(Workflow.fromJson(cyclic))
       expect(error.problems).toEqual(["connection 2 (c. -> a.x): unknown node c at from", "cycle: a -> b -> a"])
-      expect((yield* Effect.flip(Workflow.fromJson("{ not json"))).problems).toEqual(["(definition): is not valid JSON"])
-    }))
+      expect((yield* Effect.flip(Workflow.fromJson("{ not json"))).problems).toEqual([
+        "(definition): is not valid JSON"
+      ])
+    })
+  )
 
   it.effect("what JSON cannot hold is refused when encoding, not dropped", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const fns = Workflow.make("w")
         .addNode("ProductReadNode", "r", { id: "p" }, { retry: Schedule.recurs(1) })
         .addCondition("c", { when: () => true })
@@ -326,5 +409,6 @@ describe("JSON definitions", () => {
       expect((yield* Effect.flip(Workflow.toJson(date))).problems).toEqual([
         "nodes[0].params.at: is not a JSON value (null, boolean, finite number, string, array or plain object)"
       ])
-    }))
+    })
+  )
 })

@@ -53,13 +53,15 @@ export const withoutBackslashEscapes =
 export const sessionSettings = `${withoutBackslashEscapes}, time_zone = '+00:00'`
 
 /** `execute` (binary protocol, prepared and cached per connection) or `query` (text protocol). */
-const send = (target: Target, method: "execute" | "query"): Execute => (sql, params, raw) =>
-  Effect.async<unknown, unknown>((resume) => {
-    ;(target[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
-      { sql, values: params },
-      (err, result) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
-    )
-  })
+const send =
+  (target: Target, method: "execute" | "query"): Execute =>
+  (sql, params, raw) =>
+    Effect.async<unknown, unknown>((resume) => {
+      ;(target[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
+        { sql, values: params },
+        (err, result) => resume(err ? Effect.fail(err) : Effect.succeed(raw || Array.isArray(result) ? result : []))
+      )
+    })
 
 const asSqlError = <A>(effect: Effect.Effect<A, unknown>) =>
   Effect.mapError(effect, (cause) => new SqlError({ cause, message: "Failed to execute statement" }))
@@ -71,27 +73,42 @@ const connectionOf = (target: Target): Connection & { readonly raw: Target } => 
   return {
     raw: target,
     execute: (sql, params, transform) =>
-      asSqlError(Effect.map(execute(sql, params, false), (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>)),
+      asSqlError(
+        Effect.map(
+          execute(sql, params, false),
+          (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>
+        )
+      ),
     executeRaw: (sql, params) => asSqlError(execute(sql, params, true)),
     executeValues: (sql, params) =>
-      asSqlError(Effect.async<ReadonlyArray<ReadonlyArray<unknown>>, unknown>((resume) => {
-        target.execute({ sql, values: params as Array<unknown>, rowsAsArray: true }, (err, rows) =>
-          resume(err ? Effect.fail(err) : Effect.succeed(Array.isArray(rows) ? rows as Array<Array<unknown>> : [])))
-      })),
+      asSqlError(
+        Effect.async<ReadonlyArray<ReadonlyArray<unknown>>, unknown>((resume) => {
+          target.execute({ sql, values: params as Array<unknown>, rowsAsArray: true }, (err, rows) =>
+            resume(err ? Effect.fail(err) : Effect.succeed(Array.isArray(rows) ? (rows as Array<Array<unknown>>) : []))
+          )
+        })
+      ),
     executeUnprepared: (sql, params, transform) =>
-      asSqlError(Effect.map(query(sql, params ?? [], false), (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>)),
+      asSqlError(
+        Effect.map(
+          query(sql, params ?? [], false),
+          (rows) => (transform ? transform(rows as Array<object>) : rows) as ReadonlyArray<any>
+        )
+      ),
     executeStream: () => Effect.dieMessage("executeStream is not implemented for this MySQL client") as never
   }
 }
 
 /** A fatal error (socket, protocol, our timers, a killed session) leaves the connection unusable; a server error does not. */
 const breaks = (err: unknown) =>
-  err !== null && typeof err === "object" &&
-  ((err as { fatal?: unknown }).fatal === true || [1927, 2006, 2013, 4031].includes((err as { errno?: number }).errno ?? 0))
+  err !== null &&
+  typeof err === "object" &&
+  ((err as { fatal?: unknown }).fatal === true ||
+    [1927, 2006, 2013, 4031].includes((err as { errno?: number }).errno ?? 0))
 
 /** Opens the pool, checks it answers, and returns the @effect/sql client and the hot path. */
 export const make = (options: MysqlOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const ssl = yield* Effect.try({ try: () => tlsOptions(options.tls), catch: (e) => e as never })
     const access = {
       host: options.host,
@@ -101,7 +118,8 @@ export const make = (options: MysqlOptions) =>
       ...(ssl !== false ? { ssl: { ...ssl } } : {}),
       connectTimeout: options.connectTimeoutMs
     }
-    const statementMs = options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.floor(options.statementTimeoutMs))
+    const statementMs =
+      options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.floor(options.statementTimeoutMs))
     const deadlineMs = statementMs === undefined ? undefined : statementMs + deadlineGrace
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() =>
@@ -166,7 +184,8 @@ export const make = (options: MysqlOptions) =>
         cb(err, conn)
       })
     }
-    const getConnection = (cb: Handover) => (mustWait() ? waitForConnection(cb) : pool.getConnection((err, conn) => cb(err, conn)))
+    const getConnection = (cb: Handover) =>
+      mustWait() ? waitForConnection(cb) : pool.getConnection((err, conn) => cb(err, conn))
     // KILL QUERY from a connection of its own (bounded by connectTimeout, never throws)
     const killQuery = (threadId: number) => {
       const killer = mysql.createConnection(access)
@@ -197,27 +216,38 @@ export const make = (options: MysqlOptions) =>
           if (err || conn === undefined) return finish(err ?? new Error("no connection"))
           if (!wanted()) return conn.release()
           sent(heldOf(conn))
-          ;(conn[protocolFor(sql)] as (o: object, cb: (e: mysql.QueryError | null, result: unknown) => void) => void)({ sql, values: params as Array<unknown> }, (e, result) => {
-            if (breaks(e)) conn.destroy()
-            else giveBack(conn)
-            finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
-          })
-        }))
+          ;(conn[protocolFor(sql)] as (o: object, cb: (e: mysql.QueryError | null, result: unknown) => void) => void)(
+            { sql, values: params as Array<unknown> },
+            (e, result) => {
+              if (breaks(e)) conn.destroy()
+              else giveBack(conn)
+              finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
+            }
+          )
+        })
+      )
     // a transaction's connection: bounded and cancellable the same way
-    const boundedOn = (conn: mysql.PoolConnection, method: "execute" | "query"): Execute => (sql, params, raw) =>
-      bounded(deadlineMs, options.connectTimeoutMs, (sent, finish) => {
-        sent(heldOf(conn))
-        ;(conn[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
-          { sql, values: params },
-          (e, result) => finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
-        )
-      })
+    const boundedOn =
+      (conn: mysql.PoolConnection, method: "execute" | "query"): Execute =>
+      (sql, params, raw) =>
+        bounded(deadlineMs, options.connectTimeoutMs, (sent, finish) => {
+          sent(heldOf(conn))
+          ;(conn[method] as (o: object, cb: (err: unknown, result: unknown) => void) => void)(
+            { sql, values: params },
+            (e, result) => finish(e ?? undefined, e ? undefined : raw || Array.isArray(result) ? result : [])
+          )
+        })
     const isConnection = (target: Target | undefined): target is mysql.PoolConnection =>
       target !== undefined && typeof (target as { threadId?: unknown }).threadId === "number"
     const reserve = Effect.acquireRelease(
       Effect.async<mysql.PoolConnection, SqlError>((resume) => {
         getConnection((cause, conn) =>
-          resume(cause || conn === undefined ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" })) : Effect.succeed(conn)))
+          resume(
+            cause || conn === undefined
+              ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
+              : Effect.succeed(conn)
+          )
+        )
       }),
       (conn) => Effect.sync(() => giveBack(conn))
     )
@@ -235,12 +265,15 @@ export const make = (options: MysqlOptions) =>
           cause || conn === undefined
             ? Effect.fail(new SqlError({ cause, message: "Failed to acquire connection" }))
             : Effect.succeed([connectionOf(conn), Effect.sync(() => giveBack(conn))] as const)
-        ))
+        )
+      )
     })
     // START TRANSACTION, COMMIT, SAVEPOINT …: the text protocol (nothing to prepare), straight to the driver
     const control = (connection: Connection, sql: string) => {
       const raw = (connection as { raw?: Target }).raw
-      return isConnection(raw) ? boundedOn(raw, "query")(sql, [], true) : connection.executeUnprepared(sql, [], undefined)
+      return isConnection(raw)
+        ? boundedOn(raw, "query")(sql, [], true)
+        : connection.executeUnprepared(sql, [], undefined)
     }
     return {
       client,
@@ -252,7 +285,9 @@ export const make = (options: MysqlOptions) =>
         const raw = (connection as { raw?: Target }).raw
         return isConnection(raw)
           ? (sql, params, rawResult) => boundedOn(raw, protocolFor(sql))(sql, params, rawResult)
-          : raw !== undefined ? send(raw, "execute") : fallback(connection)
+          : raw !== undefined
+            ? send(raw, "execute")
+            : fallback(connection)
       }
     }
   })

@@ -4,7 +4,13 @@
  * @since 0.1.0
  */
 import * as Errors from "../../Errors.js"
-import { classifyCommon, connectionPhase, driverCause, requiredColumnNull, uniqueFields } from "../../sql/ClassifyError.js"
+import {
+  classifyCommon,
+  connectionPhase,
+  driverCause,
+  requiredColumnNull,
+  uniqueFields
+} from "../../sql/ClassifyError.js"
 import type { ErrorContext } from "../../sql/Dialect.js"
 
 const dialect = "mysql"
@@ -52,7 +58,12 @@ export const classifyMysqlError = (cause: unknown, ctx: ErrorContext | undefined
     case 2013:
     case 1927: // the connection was killed (KILL CONNECTION)
     case 4031: // disconnected by the server (MySQL 8)
-      return new Errors.ConnectionError({ dialect, code: code!, phase: connectionPhase(code, err.message ?? ""), cause })
+      return new Errors.ConnectionError({
+        dialect,
+        code: code!,
+        phase: connectionPhase(code, err.message ?? ""),
+        cause
+      })
   }
   if (/Queue limit reached|Timeout acquiring/i.test(err.message ?? "")) {
     return new Errors.PoolTimeout({ dialect, cause })

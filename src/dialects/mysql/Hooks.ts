@@ -18,7 +18,9 @@ const columnType = (field: Field, keyed: boolean): string => {
     case "string":
       return field.maxLength !== undefined && field.maxLength <= 16_383
         ? `VARCHAR(${field.maxLength})`
-        : keyed && field.maxLength === undefined ? "VARCHAR(255)" : "LONGTEXT"
+        : keyed && field.maxLength === undefined
+          ? "VARCHAR(255)"
+          : "LONGTEXT"
     case "literal":
       return `VARCHAR(${Math.max(255, ...(field.literals ?? []).map((l) => l.length))})`
     case "uuid":
@@ -77,7 +79,8 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     inlineIndexes: true,
     orderedValue: (expr) => expr,
     orderedParam: (param, field) => (isText(field) ? `${param} COLLATE ${collation}` : param),
-    sortKey: (expr, field) => (isText(field) && !binary.has(field) ? `CONVERT(${expr} USING utf8mb4) COLLATE ${collation}` : expr),
+    sortKey: (expr, field) =>
+      isText(field) && !binary.has(field) ? `CONVERT(${expr} USING utf8mb4) COLLATE ${collation}` : expr,
     inspectTable: (model) => ({
       sql: "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLLATION_NAME = ?",
       params: [model.table, collation],
@@ -123,7 +126,11 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     jsonHas: (column, param) => `JSON_OVERLAPS(${column}, ${param})`,
     jsonHasParam: (value) => JSON.stringify([value]),
     orderTerm: (expr, desc, nullable) =>
-      !nullable ? `${expr} ${desc ? "DESC" : "ASC"}` : desc ? `${expr} IS NULL DESC, ${expr} DESC` : `${expr} IS NULL, ${expr} ASC`,
+      !nullable
+        ? `${expr} ${desc ? "DESC" : "ASC"}`
+        : desc
+          ? `${expr} IS NULL DESC, ${expr} DESC`
+          : `${expr} IS NULL, ${expr} ASC`,
     // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
     upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
     excluded: (column) => `VALUES(${quote(column)})`,
@@ -148,7 +155,12 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     readResult: (raw) => {
       if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
       const r = raw as { affectedRows?: number; info?: string; insertId?: number }
-      return { affected: r.affectedRows ?? 0, rows: [], ...(r.info ? { info: r.info } : {}), ...(r.insertId ? { insertId: Number(r.insertId) } : {}) }
+      return {
+        affected: r.affectedRows ?? 0,
+        rows: [],
+        ...(r.info ? { info: r.info } : {}),
+        ...(r.insertId ? { insertId: Number(r.insertId) } : {})
+      }
     },
     classify: classifyMysqlError
   }

@@ -4,7 +4,14 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { type Introspector, type LiveColumn, type LiveForeignKey, type LiveKey, type LiveTable, tablePartsMap } from "../../migrations/LiveSchema.js"
+import {
+  type Introspector,
+  type LiveColumn,
+  type LiveForeignKey,
+  type LiveKey,
+  type LiveTable,
+  tablePartsMap
+} from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type, DATA_TYPE AS data_type,
   IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, EXTRA AS extra, COLLATION_NAME AS collation
@@ -42,19 +49,24 @@ export const mysqlIntrospector: Introspector = {
     t === "tinyint(1)"
       ? { kind: "boolean" }
       : t === "char(36)"
-      ? { kind: "uuid" }
-      : t === "datetime(6)"
-      ? { kind: "date" }
-      : t === "decimal(65,30)"
-      ? { kind: "decimal" }
-      : /^(character varying|varchar)\(255\)/.test(t)
-      ? { kind: "string" }
-      : undefined,
+        ? { kind: "uuid" }
+        : t === "datetime(6)"
+          ? { kind: "date" }
+          : t === "decimal(65,30)"
+            ? { kind: "decimal" }
+            : /^(character varying|varchar)\(255\)/.test(t)
+              ? { kind: "string" }
+              : undefined,
   normalizeType: (declared) =>
-    declared.trim().toLowerCase().replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1").replace(/^integer\b/, "int")
-      .replace(/\s+unsigned$/, " unsigned").replace(/^datetime\(0\)$/, "datetime"),
+    declared
+      .trim()
+      .toLowerCase()
+      .replace(/^(smallint|mediumint|int|integer|bigint)\(\d+\)/, "$1")
+      .replace(/^integer\b/, "int")
+      .replace(/\s+unsigned$/, " unsigned")
+      .replace(/^datetime\(0\)$/, "datetime"),
   tables: (query, only) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
@@ -67,7 +79,10 @@ export const mysqlIntrospector: Introspector = {
         if (j !== null) json.add(`${text(c["table_name"])}.${j[1]}`)
         const l = /^`([^`]+)` in \((.*)\)$/i.exec(clause)
         if (l !== null) {
-          literals.set(`${text(c["table_name"])}.${l[1]}`, [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1")))
+          literals.set(
+            `${text(c["table_name"])}.${l[1]}`,
+            [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1"))
+          )
         }
       }
       const { byTable, entry } = tablePartsMap()
@@ -97,20 +112,31 @@ export const mysqlIntrospector: Introspector = {
         }
         const id = `${table}\u0000${name}`
         let k = keys.get(id)
-        if (k === undefined) keys.set(id, k = { table, name, unique: Number(i["non_unique"]) === 0, columns: [] })
+        if (k === undefined) keys.set(id, (k = { table, name, unique: Number(i["non_unique"]) === 0, columns: [] }))
         k.columns.push(text(i["col"]))
       }
-      const fks = new Map<string, { table: string; name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }>()
+      const fks = new Map<
+        string,
+        { table: string; name: string; columns: Array<string>; refTable: string; refColumns: Array<string> }
+      >()
       for (const f of foreign) {
         const table = text(f["table_name"])
         const id = `${table}\u0000${text(f["name"])}`
         let k = fks.get(id)
-        if (k === undefined) fks.set(id, k = { table, name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] })
+        if (k === undefined)
+          fks.set(
+            id,
+            (k = { table, name: text(f["name"]), columns: [], refTable: text(f["ref_table"]), refColumns: [] })
+          )
         k.columns.push(text(f["col"]))
         k.refColumns.push(text(f["ref_col"]))
       }
       for (const k of fks.values()) {
-        entry(k.table).foreignKeys.push({ name: k.name, columns: k.columns, references: { table: k.refTable, columns: k.refColumns } })
+        entry(k.table).foreignKeys.push({
+          name: k.name,
+          columns: k.columns,
+          references: { table: k.refTable, columns: k.refColumns }
+        })
       }
       for (const k of keys.values()) {
         const e = entry(k.table)

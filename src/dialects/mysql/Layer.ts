@@ -16,7 +16,7 @@ const probe = makeMysqlDialect("utf8mb4_bin")
 
 /** Connects a pool, reads the server flavour and picks its binary NO PAD collation. */
 export const connectMysql: Connect<Extract<ParsedUrl, { readonly dialect: "mysql" }>> = (url, options) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { acquire, client, control, execute, executeOn, poolStats } = yield* Client.make({
       host: url.host,
       port: url.port,
@@ -27,7 +27,8 @@ export const connectMysql: Connect<Extract<ParsedUrl, { readonly dialect: "mysql
       poolSize: options.poolSize,
       connectTimeoutMs: Duration.toMillis(options.connectTimeout),
       idleTimeoutMs: Duration.toMillis(options.idleTimeout),
-      statementTimeoutMs: options.statementTimeout === undefined ? undefined : Duration.toMillis(options.statementTimeout)
+      statementTimeoutMs:
+        options.statementTimeout === undefined ? undefined : Duration.toMillis(options.statementTimeout)
     })
     const rows = (yield* execute("SELECT VERSION() AS v", [], false)) as Array<{ v: string }>
     const mariadb = /mariadb/i.test(rows[0]?.v ?? "")

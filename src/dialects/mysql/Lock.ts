@@ -13,7 +13,7 @@ import type { WithLock } from "../../migrations/LockTypes.js"
 
 export const withMysqlLock: WithLock = (db, timeoutMs, effect) =>
   Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const classify = (e: unknown) => db.hooks.classify(e, undefined)
       const conn = yield* Effect.mapError(db.sql.reserve, classify)
       const exec = (sql: string, params: ReadonlyArray<unknown>) =>

@@ -28,7 +28,8 @@ export const mysqlMigration = (quote: (id: string) => string, collation: string)
       alterTable(table, `MODIFY COLUMN ${quote(column)} ${type}${nullable ? " NULL" : " NOT NULL"}`)
     ],
     dropIndex: (table, name) => `DROP INDEX ${quote(name)} ON ${quote(table)}`,
-    addUnique: (table, key) => alterTable(table, `ADD CONSTRAINT ${quote(key.name)} UNIQUE (${key.columns.map(quote).join(", ")})`),
+    addUnique: (table, key) =>
+      alterTable(table, `ADD CONSTRAINT ${quote(key.name)} UNIQUE (${key.columns.map(quote).join(", ")})`),
     dropUnique: (table, key) => alterTable(table, `DROP INDEX ${quote(key.name)}`),
     autoIncrementColumn: (name, type) => `${quote(name)} ${type} NOT NULL AUTO_INCREMENT PRIMARY KEY`,
     storedCreate: () => undefined,
@@ -40,8 +41,10 @@ export const mysqlMigration = (quote: (id: string) => string, collation: string)
         ? `${table}.${column.name} has collation ${column.collation}, which compares case- or accent-insensitively; ` +
           `to make it binary: ${alterTable(table, `MODIFY COLUMN ${quote(column.name)} ${column.type}${column.nullable ? " NULL" : " NOT NULL"} COLLATE ${binaryCollation(column.collation, collation)}`)}`
         : undefined,
-    tableNamesSql: "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
-    columnExistsSql: "SELECT 1 AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+    tableNamesSql:
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+    columnExistsSql:
+      "SELECT 1 AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
     tableExistsSql: "SELECT 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
   }
 }

@@ -41,7 +41,8 @@ const field = (value: unknown): string => {
     case "bigint":
       return String(value)
     default:
-      if (value instanceof Uint8Array) return `\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`
+      if (value instanceof Uint8Array)
+        return `\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`
       if (value instanceof Date) return value.toISOString()
       text = JSON.stringify(value)
   }
@@ -78,7 +79,12 @@ export type CopyOutcome = { readonly rows: number } | { readonly thrown: unknown
  * SQLSTATE, unclassified), a broken connection's error, or the outcome. A piece that throws aborts
  * the COPY. The caller bounds and cancels it (src/sql/Deadline.ts).
  */
-export const startCopy = (client: Submits, sql: string, data: Iterable<string>, done: (error: unknown, outcome?: CopyOutcome) => void): void => {
+export const startCopy = (
+  client: Submits,
+  sql: string,
+  data: Iterable<string>,
+  done: (error: unknown, outcome?: CopyOutcome) => void
+): void => {
   let rows = 0
   let finished = false
   let failure: unknown = undefined

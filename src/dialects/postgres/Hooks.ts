@@ -9,7 +9,7 @@ import { classifyPostgresError } from "./Errors.js"
 import { copyData, copyStatement } from "./Copy.js"
 import { postgresMigration } from "./Migration.js"
 
-const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
+const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
 const columnType = (field: Field): string => {
   switch (field.kind) {
@@ -75,7 +75,8 @@ export const postgresDialect: Dialect = {
   sortKey: (expr, field) => (isText(field) ? `${expr}::text COLLATE "C"` : expr),
   textOf: (expr, field) => (field.kind === "uuid" ? `${expr}::text` : expr),
   // ILIKE folds case under the database's default ctype (the "C" column collation folds ASCII only)
-  like: (expr, param, ci) => (ci ? `${expr} COLLATE "default" ILIKE ${param} ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`),
+  like: (expr, param, ci) =>
+    ci ? `${expr} COLLATE "default" ILIKE ${param} ESCAPE '\\'` : `${expr} LIKE ${param} ESCAPE '\\'`,
   regex: (expr, param) => `${expr} ~ ${param}`,
   // `#>` reads a digit as an object key too: the guards keep digit segments to arrays
   jsonValue: (column, path, as, segments) => {
@@ -99,7 +100,8 @@ export const postgresDialect: Dialect = {
     `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.column)).join(", ")}) ` +
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,
   copy: { statement: (model, columns) => copyStatement(postgresQuote, model, columns), data: copyData },
-  upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
+  upsertClause: (conflict, assignments) =>
+    ` ON CONFLICT (${conflict.map(postgresQuote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `EXCLUDED.${postgresQuote(column)}`,
   insertedFlag: `(xmax = 0) AS "df_inserted"`,
   upsertFiresOnAnyKey: false,

@@ -4,7 +4,14 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { type Introspector, type LiveColumn, type LiveForeignKey, type LiveKey, type LiveTable, tablePartsMap } from "../../migrations/LiveSchema.js"
+import {
+  type Introspector,
+  type LiveColumn,
+  type LiveForeignKey,
+  type LiveKey,
+  type LiveTable,
+  tablePartsMap
+} from "../../migrations/LiveSchema.js"
 
 const columnsSql = `SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   NOT a.attnotnull AS nullable, a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS auto
@@ -50,11 +57,17 @@ WHERE n.nspname = current_schema() AND con.contype = 'c'`
 const parseCheck = (def: string): readonly [string, Array<string>] | undefined => {
   const m = /^CHECK \(\(?"?([A-Za-z_][A-Za-z0-9_]*)"?\)? = ANY \(\(?ARRAY\[(.*)\]\)?(?:::text\[\])?\)\)$/.exec(def)
   if (m === null) return undefined
-  const values = [...m[2]!.matchAll(/'((?:[^']|'')*)'::(?:text|character varying)/g)].map((v) => v[1]!.replace(/''/g, "'"))
+  const values = [...m[2]!.matchAll(/'((?:[^']|'')*)'::(?:text|character varying)/g)].map((v) =>
+    v[1]!.replace(/''/g, "'")
+  )
   return [m[1]!, values]
 }
 
-const typeNames: Record<string, string> = { varchar: "character varying", timestamptz: "timestamp with time zone", int: "integer" }
+const typeNames: Record<string, string> = {
+  varchar: "character varying",
+  timestamptz: "timestamp with time zone",
+  int: "integer"
+}
 
 const decimalScale = (type: string): number | undefined => {
   const m = /^(?:numeric|decimal)\s*\((\d+)\s*(?:,\s*(\d+))?\)/.exec(type)
@@ -71,7 +84,10 @@ export const postgresIntrospector: Introspector = {
   // our own DDL writes dates as timestamptz (microseconds): a plain Date
   discoveredKind: (t) => (t === "timestamp with time zone" ? { kind: "date", timeZone: true } : undefined),
   normalizeType: (declared) => {
-    const t = declared.replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "").trim().toLowerCase()
+    const t = declared
+      .replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "")
+      .trim()
+      .toLowerCase()
     const m = /^([a-z ]+?)(\(.*\))?$/.exec(t)
     if (m === null) return t
     // TIMESTAMPTZ(3) reads back as "timestamp(3) with time zone"
@@ -79,7 +95,7 @@ export const postgresIntrospector: Introspector = {
     return `${typeNames[m[1]!] ?? m[1]}${m[2] ?? ""}`
   },
   tables: (query, only) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const columns = yield* query(columnsSql)
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
@@ -92,7 +108,8 @@ export const postgresIntrospector: Introspector = {
       }
       const primary = new Set<string>()
       for (const i of indexes) {
-        if (i["is_primary"] === true) for (const col of String(i["columns"]).split(",")) primary.add(`${i["table_name"]}.${col}`)
+        if (i["is_primary"] === true)
+          for (const col of String(i["columns"]).split(",")) primary.add(`${i["table_name"]}.${col}`)
       }
       for (const c of columns) {
         const table = String(c["table_name"])
@@ -119,7 +136,11 @@ export const postgresIntrospector: Introspector = {
           entry(String(i["table_name"])).primaryKey.push(...String(i["columns"]).split(","))
           continue
         }
-        const key: LiveKey = { name: String(i["name"]), columns: String(i["columns"]).split(","), constraint: i["contype"] === "u" }
+        const key: LiveKey = {
+          name: String(i["name"]),
+          columns: String(i["columns"]).split(","),
+          constraint: i["contype"] === "u"
+        }
         const e = entry(String(i["table_name"]))
         if (i["is_unique"] === true) e.unique.push(key)
         else e.indexes.push(key)

@@ -56,16 +56,21 @@ const isStalePlan = (err: unknown) => (err as { code?: unknown } | null)?.code =
  * terminated, shutting down); anything else (socket, protocol, our timers) does not either.
  */
 const breaks = (err: unknown) =>
-  err !== undefined && err !== null && (!(err instanceof pg.DatabaseError) || err.severity === "FATAL" || err.severity === "PANIC")
+  err !== undefined &&
+  err !== null &&
+  (!(err instanceof pg.DatabaseError) || err.severity === "FATAL" || err.severity === "PANIC")
 
 type Rows = (err: Error | null, result: pg.QueryResult) => void
 
 /** Connects a pool; fails with a typed error when the server cannot be reached. */
 export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const ssl = yield* Effect.try({ try: () => tlsOptions(url.tls), catch: (e) => e as never })
     const connectMs = Duration.toMillis(options.connectTimeout)
-    const statementMs = options.statementTimeout === undefined ? undefined : Math.max(1, Math.floor(Duration.toMillis(options.statementTimeout)))
+    const statementMs =
+      options.statementTimeout === undefined
+        ? undefined
+        : Math.max(1, Math.floor(Duration.toMillis(options.statementTimeout)))
     const deadlineMs = statementMs === undefined ? undefined : statementMs + deadlineGrace
     const config: pg.ClientConfig = {
       host: url.host,
@@ -83,7 +88,12 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => {
         // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
-        const p = new pg.Pool({ ...config, max: options.poolSize, idleTimeoutMillis: Duration.toMillis(options.idleTimeout), types: utcTypes })
+        const p = new pg.Pool({
+          ...config,
+          max: options.poolSize,
+          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
+          types: utcTypes
+        })
         p.on("error", noop) // idle client errors surface on the next use, typed
         // pg-pool listens for a client's errors only while it is idle: one that breaks while we hold
         // it (a second ECONNRESET after a failed COPY, a killed backend) would be an unhandled
@@ -93,10 +103,14 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       }),
       (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption(1000))
     )
-    const client = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: config.application_name! }).pipe(
-      Effect.provide(Reactivity.layer)
-    )
-    yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: (cause) => new SqlError({ cause, message: "Failed to connect" }) })
+    const client = yield* PgClient.fromPool({
+      acquire: Effect.succeed(pool),
+      applicationName: config.application_name!
+    }).pipe(Effect.provide(Reactivity.layer))
+    yield* Effect.tryPromise({
+      try: () => pool.query("SELECT 1"),
+      catch: (cause) => new SqlError({ cause, message: "Failed to connect" })
+    })
     const namer = makeNamer()
 
     // pg_cancel_backend from a connection of its own (bounded by connectTimeout, never throws)
@@ -105,7 +119,8 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       canceller.on("error", noop)
       const timer = setTimeout(() => void canceller.end().catch(noop), connectMs)
       timer.unref?.()
-      canceller.connect()
+      canceller
+        .connect()
         .then(() => canceller.query("SELECT pg_cancel_backend($1)", [pid]))
         .catch(noop)
         .finally(() => {
@@ -124,10 +139,18 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
         const pid = (c as unknown as { processID?: unknown }).processID
         if (typeof pid === "number") cancelBackend(pid)
       },
-      destroy: () => (c as unknown as { connection?: { stream?: { destroy(e: Error): void } } }).connection?.stream?.destroy(new ConnectionGone())
+      destroy: () =>
+        (c as unknown as { connection?: { stream?: { destroy(e: Error): void } } }).connection?.stream?.destroy(
+          new ConnectionGone()
+        )
     })
     const send = (c: pg.ClientBase, sql: string, params: ReadonlyArray<unknown>, name: string | undefined, cb: Rows) =>
-      c.query(name === undefined ? { text: sql, values: params as Array<unknown> } : { name, text: sql, values: params as Array<unknown> }, cb)
+      c.query(
+        name === undefined
+          ? { text: sql, values: params as Array<unknown> }
+          : { name, text: sql, values: params as Array<unknown> },
+        cb
+      )
 
     // outside a transaction: a pooled client for the one statement, given back when the server answers
     const execute: Execute = (sql, params, raw) =>
@@ -144,13 +167,18 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
               finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
             })
           go(namer.nameOf(sql), false)
-        }))
+        })
+      )
     // a transaction's client (no stale-plan retry: the failed statement has already aborted it)
-    const executeOnClient = (c: pg.ClientBase): Execute => (sql, params, raw) =>
-      bounded(deadlineMs, connectMs, (sent, finish) => {
-        sent(heldOf(c))
-        send(c, sql, params, namer.nameOf(sql), (e, result) => finish(e ?? undefined, e ? undefined : raw ? result : result.rows))
-      })
+    const executeOnClient =
+      (c: pg.ClientBase): Execute =>
+      (sql, params, raw) =>
+        bounded(deadlineMs, connectMs, (sent, finish) => {
+          sent(heldOf(c))
+          send(c, sql, params, namer.nameOf(sql), (e, result) =>
+            finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
+          )
+        })
     const copyOn = (c: pg.ClientBase & Submits, sql: string, data: Iterable<string>) =>
       Effect.flatMap(
         bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish) => {
@@ -174,22 +202,28 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
         let broken: Error | undefined
         const onError = (e: Error) => void (broken = e)
         c.on("error", onError)
-        resume(Effect.succeed([new Wrap(c), Effect.sync(() => {
-          c.off("error", onError)
-          giveBack(c, release, broken)
-        })] as const))
+        resume(
+          Effect.succeed([
+            new Wrap(c),
+            Effect.sync(() => {
+              c.off("error", onError)
+              giveBack(c, release, broken)
+            })
+          ] as const)
+        )
       })
     })
-    const rawOf = (connection: Connection | undefined) => (connection as unknown as { pg?: pg.PoolClient } | undefined)?.pg
+    const rawOf = (connection: Connection | undefined) =>
+      (connection as unknown as { pg?: pg.PoolClient } | undefined)?.pg
     // BEGIN, COMMIT, SAVEPOINT …: one simple-protocol query on the transaction's client
     const control = (connection: Connection, sql: string) => {
       const raw = rawOf(connection)
       return raw === undefined
         ? connection.executeUnprepared(sql, [], undefined)
         : bounded(deadlineMs, connectMs, (sent, finish) => {
-          sent(heldOf(raw))
-          raw.query(sql, (err: Error | null) => finish(err ?? undefined))
-        })
+            sent(heldOf(raw))
+            raw.query(sql, (err: Error | null) => finish(err ?? undefined))
+          })
     }
     return {
       ...(wraps ? { acquire, control } : {}),
@@ -203,7 +237,8 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       },
       copyIn: (connection: Connection | undefined) => {
         const raw = rawOf(connection)
-        if (raw !== undefined) return (sql: string, data: Iterable<string>) => copyOn(raw as pg.PoolClient & Submits, sql, data)
+        if (raw !== undefined)
+          return (sql: string, data: Iterable<string>) => copyOn(raw as pg.PoolClient & Submits, sql, data)
         // outside a transaction: a pooled client for the one statement, given back when it ends
         return (sql: string, data: Iterable<string>) =>
           Effect.flatMap(
@@ -216,10 +251,15 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
                   giveBack(c, release, e)
                   finish(e, outcome)
                 })
-              })),
+              })
+            ),
             copyResult
           )
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }
-  }).pipe(Effect.mapError((e) => (e instanceof Errors.ValidationError ? e : atConnect(postgresDialect.classify(e, undefined)))))
+  }).pipe(
+    Effect.mapError((e) =>
+      e instanceof Errors.ValidationError ? e : atConnect(postgresDialect.classify(e, undefined))
+    )
+  )

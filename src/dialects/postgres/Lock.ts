@@ -11,17 +11,19 @@ import type { WithLock } from "../../migrations/LockTypes.js"
 
 export const withPostgresLock: WithLock = (db, timeoutMs, effect) =>
   db.transaction(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* db.write({ sql: `SET LOCAL lock_timeout = '${Math.max(1, Math.floor(timeoutMs))}ms'`, params: [] })
-      yield* db.query({
-        sql: "SELECT pg_advisory_xact_lock(hashtextextended('dataflow_migrations:' || current_database() || '.' || current_schema(), 0)) AS locked",
-        params: []
-      }).pipe(
-        Effect.catchIf(
-          (e) => (e as { code?: string }).code === "55P03",
-          () => Effect.fail(new Errors.MigrationLockTimeout({ dialect: "postgres" }))
+      yield* db
+        .query({
+          sql: "SELECT pg_advisory_xact_lock(hashtextextended('dataflow_migrations:' || current_database() || '.' || current_schema(), 0)) AS locked",
+          params: []
+        })
+        .pipe(
+          Effect.catchIf(
+            (e) => (e as { code?: string }).code === "55P03",
+            () => Effect.fail(new Errors.MigrationLockTimeout({ dialect: "postgres" }))
+          )
         )
-      )
       return yield* effect
     })
   )

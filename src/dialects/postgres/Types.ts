@@ -33,8 +33,11 @@ const parseDateUtc = (text: string): unknown => {
 /** The `types` option of a pg Pool: pg's parsers, but zone-less dates read as UTC. */
 export const utcTypes = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    format === "binary" ? pg.types.getTypeParser(oid, format)
-    : oid === timestamp ? parseTimestampUtc
-    : oid === date ? parseDateUtc
-    : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser
+    format === "binary"
+      ? pg.types.getTypeParser(oid, format)
+      : oid === timestamp
+        ? parseTimestampUtc
+        : oid === date
+          ? parseDateUtc
+          : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser
 }

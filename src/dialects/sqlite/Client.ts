@@ -52,7 +52,8 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
   if (mode !== undefined && options.filename !== ":memory:") {
     if (!journalModes.includes(mode)) throw new Error(`unknown journal mode ${String(mode).slice(0, 20)}`)
     const set = db.pragma(`journal_mode = ${mode}`, { simple: true })
-    if (String(set).toLowerCase() !== mode) throw new Error(`journal_mode ${mode} was refused (the file is in ${String(set)})`)
+    if (String(set).toLowerCase() !== mode)
+      throw new Error(`journal_mode ${mode} was refused (the file is in ${String(set)})`)
   }
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`)
   db.pragma("foreign_keys = ON")
@@ -76,15 +77,22 @@ export const make = (
     readonly acquire: Effect.Effect<readonly [Connection, Effect.Effect<void>], WaitDeadline>
     readonly control: (c: Connection, sql: string) => Effect.Effect<unknown, unknown>
     readonly executeOnSync: (c: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => unknown
-    readonly firstRowSync: (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => ReadonlyArray<unknown> | undefined | typeof busy
+    readonly firstRowSync: (
+      sql: string,
+      params: ReadonlyArray<unknown>,
+      inTransaction: boolean
+    ) => ReadonlyArray<unknown> | undefined | typeof busy
     readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number }
   },
   SqlError,
   Scope.Scope
 > =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const db = yield* Effect.acquireRelease(
-      Effect.try({ try: () => open(options), catch: (cause) => new SqlError({ cause, message: "Failed to open database" }) }),
+      Effect.try({
+        try: () => open(options),
+        catch: (cause) => new SqlError({ cause, message: "Failed to open database" })
+      }),
       (db) => Effect.sync(() => db.close())
     )
     const cache = new Map<string, Sqlite.Statement>()
@@ -117,7 +125,8 @@ export const make = (
     const firstRowSync = (sql: string, params: ReadonlyArray<unknown>, inTransaction: boolean) => {
       if (held && !inTransaction) return busy
       const s = prepareArrays(sql)
-      return (s.readonly ? s.get(...params) : (s.all(...params) as Array<unknown>)[0]) as ReadonlyArray<unknown> | undefined
+      return (s.readonly ? s.get(...params) : (s.all(...params) as Array<unknown>)[0]) as
+        ReadonlyArray<unknown> | undefined
     }
     const runSync = (sql: string, params: ReadonlyArray<unknown>, raw: boolean): ReadonlyArray<any> => {
       const s = prepare(sql)
@@ -206,7 +215,10 @@ export const make = (
     const acquirer = Effect.mapError(withLock(Effect.succeed(connection)), asSqlError)
     const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
       Effect.as(
-        Effect.zipRight(Effect.mapError(restore(take), asSqlError), Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))),
+        Effect.zipRight(
+          Effect.mapError(restore(take), asSqlError),
+          Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, release))
+        ),
         connection
       )
     )
@@ -228,9 +240,20 @@ export const make = (
     // BEGIN IMMEDIATE, COMMIT, SAVEPOINT …: cached prepared statements like any other
     const control = (_: Connection, sql: string) => direct(sql, [], false)
     // inside a transaction the connection is ours: run right away
-    const executeOnSync = (_: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) => runSync(sql, params, raw)
+    const executeOnSync = (_: Connection, sql: string, params: ReadonlyArray<unknown>, raw: boolean) =>
+      runSync(sql, params, raw)
     // the one connection: idle unless a transaction holds it; waiters are statements and
     // transactions waiting for it
     const poolStats = () => ({ total: 1, idle: held ? 0 : 1, waiting: waiters.size })
-    return { client, execute, executeSync, executeOn: () => direct, executeOnSync, firstRowSync, acquire, control, poolStats }
+    return {
+      client,
+      execute,
+      executeSync,
+      executeOn: () => direct,
+      executeOnSync,
+      firstRowSync,
+      acquire,
+      control,
+      poolStats
+    }
   })

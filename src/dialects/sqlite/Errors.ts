@@ -18,7 +18,10 @@ export const classifySqliteError = (cause: unknown, ctx: ErrorContext | undefine
     case "SQLITE_CONSTRAINT_UNIQUE":
     case "SQLITE_CONSTRAINT_PRIMARYKEY": {
       // "UNIQUE constraint failed: users.email, users.name" lists columns, never values
-      const cols = /constraint failed: (.+)$/.exec(err.message ?? "")?.[1]?.split(",").map((c) => c.trim().split(".").pop()!)
+      const cols = /constraint failed: (.+)$/
+        .exec(err.message ?? "")?.[1]
+        ?.split(",")
+        .map((c) => c.trim().split(".").pop()!)
       return new Errors.UniqueViolation({ model, fields: uniqueFields(ctx, undefined, cols) })
     }
     case "SQLITE_CONSTRAINT_FOREIGNKEY":

@@ -9,7 +9,7 @@ import type { Dialect } from "../../sql/Dialect.js"
 import { classifySqliteError } from "./Errors.js"
 import { sqliteMigration } from "./Migration.js"
 
-const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
+const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
 const columnType = (field: Field): string => {
   switch (field.kind) {
@@ -43,10 +43,13 @@ const isText = (field: Field) => field.kind === "string" || field.kind === "lite
  * column from its index (docs/filters.md).
  */
 const ordered = (expr: string, field: Field): string =>
-  isText(field) ? `${expr} COLLATE BINARY`
-  : field.kind === "decimal" ? `df_decimal(${expr})`
-  : field.kind === "date" ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr})`
-  : expr
+  isText(field)
+    ? `${expr} COLLATE BINARY`
+    : field.kind === "decimal"
+      ? `df_decimal(${expr})`
+      : field.kind === "date"
+        ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr})`
+        : expr
 
 const jsonTypes = { text: "('text')", number: "('integer','real')", boolean: "('true','false')" } as const
 
@@ -73,7 +76,8 @@ export const sqliteDialect: Dialect = {
   jsonValue: (column, path, as) => {
     if (as === "present") return `(CASE WHEN json_type(${column}, ${path()}) <> 'null' THEN 1 END)`
     const type = `json_type(${column}, ${path()})`
-    if (as === "boolean") return `(CASE WHEN ${type} IN ${jsonTypes.boolean} THEN json_type(${column}, ${path()}) = 'true' END)`
+    if (as === "boolean")
+      return `(CASE WHEN ${type} IN ${jsonTypes.boolean} THEN json_type(${column}, ${path()}) = 'true' END)`
     return `(CASE WHEN ${type} IN ${jsonTypes[as]} THEN json_extract(${column}, ${path()}) END)`
   },
   jsonPath: (segments) => `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("")}`,
@@ -81,8 +85,10 @@ export const sqliteDialect: Dialect = {
   jsonHas: (column, param) =>
     `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.type IN ('text','integer','real') AND json_each.value = ${param})`,
   jsonHasParam: (value) => value,
-  orderTerm: (expr, desc, nullable) => (!nullable ? `${expr} ${desc ? "DESC" : "ASC"}` : desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
-  upsertClause: (conflict, assignments) => ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
+  orderTerm: (expr, desc, nullable) =>
+    !nullable ? `${expr} ${desc ? "DESC" : "ASC"}` : desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`,
+  upsertClause: (conflict, assignments) =>
+    ` ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${assignments}`,
   excluded: (column) => `excluded.${quote(column)}`,
   upsertFiresOnAnyKey: false,
   // tables are rowid tables (never WITHOUT ROWID) and BEGIN IMMEDIATE makes us the only writer

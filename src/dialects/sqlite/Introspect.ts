@@ -23,30 +23,60 @@ export const sqliteIntrospector: Introspector = {
   discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "date" } : undefined),
   normalizeType: (declared) => declared.trim().toLowerCase(),
   tables: (query, only) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const masters = yield* query(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
       )
       const tables: Array<LiveTable> = []
-      const pendingKeys = new Map<string, Array<{ name: string; columns: Array<string>; references: { table: string; columns: Array<string | null> }; onUpdate: string; onDelete: string }>>()
+      const pendingKeys = new Map<
+        string,
+        Array<{
+          name: string
+          columns: Array<string>
+          references: { table: string; columns: Array<string | null> }
+          onUpdate: string
+          onDelete: string
+        }>
+      >()
       for (const m of masters) {
         const name = String(m["name"])
         if (only !== undefined && !only.includes(name)) continue
         const sql = String(m["sql"])
-        const info = yield* query("SELECT name, type, \"notnull\" AS nn, pk FROM pragma_table_info(?) ORDER BY cid", [name])
-        const primaryKey = info.filter((c) => Number(c["pk"]) > 0).sort((a, b) => Number(a["pk"]) - Number(b["pk"])).map((c) => String(c["name"]))
-        const foreign = yield* query("SELECT id, \"table\" AS ref_table, \"from\" AS col, \"to\" AS ref_col, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq", [name])
-        const foreignKeys = new Map<string, { name: string; columns: Array<string>; references: { table: string; columns: Array<string | null> }; onUpdate: string; onDelete: string }>()
+        const info = yield* query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [
+          name
+        ])
+        const primaryKey = info
+          .filter((c) => Number(c["pk"]) > 0)
+          .sort((a, b) => Number(a["pk"]) - Number(b["pk"]))
+          .map((c) => String(c["name"]))
+        const foreign = yield* query(
+          'SELECT id, "table" AS ref_table, "from" AS col, "to" AS ref_col, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+          [name]
+        )
+        const foreignKeys = new Map<
+          string,
+          {
+            name: string
+            columns: Array<string>
+            references: { table: string; columns: Array<string | null> }
+            onUpdate: string
+            onDelete: string
+          }
+        >()
         for (const f of foreign) {
           const id = `fk_${String(f["id"])}`
           let k = foreignKeys.get(id)
-          if (k === undefined) foreignKeys.set(id, k = {
-            name: id,
-            columns: [],
-            references: { table: String(f["ref_table"]), columns: [] },
-            onUpdate: String(f["on_update"]),
-            onDelete: String(f["on_delete"])
-          })
+          if (k === undefined)
+            foreignKeys.set(
+              id,
+              (k = {
+                name: id,
+                columns: [],
+                references: { table: String(f["ref_table"]), columns: [] },
+                onUpdate: String(f["on_update"]),
+                onDelete: String(f["on_delete"])
+              })
+            )
           k.columns.push(String(f["col"]))
           k.references.columns.push(f["ref_col"] === null ? null : String(f["ref_col"]))
         }
@@ -64,23 +94,39 @@ export const sqliteIntrospector: Introspector = {
             ...(lits !== undefined ? { literals: lits } : {})
           }
         })
-        const list = yield* query("SELECT name, \"unique\" AS u, origin FROM pragma_index_list(?) ORDER BY name", [name])
+        const list = yield* query('SELECT name, "unique" AS u, origin FROM pragma_index_list(?) ORDER BY name', [name])
         const unique: Array<LiveKey> = []
         const indexes: Array<LiveKey> = []
         for (const i of list) {
           const origin = String(i["origin"])
           if (origin === "pk") continue
           const cols = yield* query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [String(i["name"])])
-          const key: LiveKey = { name: String(i["name"]), columns: cols.map((c) => String(c["name"])), constraint: origin === "u" }
+          const key: LiveKey = {
+            name: String(i["name"]),
+            columns: cols.map((c) => String(c["name"])),
+            constraint: origin === "u"
+          }
           ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
         }
-        const indexSql = yield* query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [name])
+        const indexSql = yield* query(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+          [name]
+        )
         const children = yield* query(
           "SELECT DISTINCT m.name AS child FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
           [name, name]
         )
         const referencedBy = children.map((r) => String(r["child"]))
-        tables.push({ name, columns, unique, indexes, primaryKey, sql, indexSql: indexSql.map((r) => String(r["sql"])), referencedBy })
+        tables.push({
+          name,
+          columns,
+          unique,
+          indexes,
+          primaryKey,
+          sql,
+          indexSql: indexSql.map((r) => String(r["sql"])),
+          referencedBy
+        })
       }
       // `REFERENCES parent` without columns means the parent's primary key
       const keyOf = new Map(tables.map((t) => [t.name, t.primaryKey ?? []]))
@@ -91,7 +137,10 @@ export const sqliteIntrospector: Introspector = {
           columns: k.columns,
           onUpdate: k.onUpdate,
           onDelete: k.onDelete,
-          references: { table: k.references.table, columns: k.references.columns.map((c, i) => c ?? keyOf.get(k.references.table)?.[i] ?? "") }
+          references: {
+            table: k.references.table,
+            columns: k.references.columns.map((c, i) => c ?? keyOf.get(k.references.table)?.[i] ?? "")
+          }
         }))
       }))
     })

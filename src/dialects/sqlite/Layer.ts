@@ -35,16 +35,18 @@ export const connectSqlite: Connect<{ readonly filename: string }> = ({ filename
         cause: e
       })
     }),
-    Effect.map(({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync, poolStats }) => ({
-      client,
-      dialect: sqliteDialect,
-      execute,
-      executeSync,
-      executeOn,
-      executeOnSync,
-      firstRowSync,
-      acquire,
-      control,
-      poolStats
-    }))
+    Effect.map(
+      ({ acquire, client, control, execute, executeOn, executeOnSync, executeSync, firstRowSync, poolStats }) => ({
+        client,
+        dialect: sqliteDialect,
+        execute,
+        executeSync,
+        executeOn,
+        executeOnSync,
+        firstRowSync,
+        acquire,
+        control,
+        poolStats
+      })
+    )
   )

@@ -12,7 +12,9 @@ import type { WithLock } from "../../migrations/LockTypes.js"
 export const withSqliteLock: WithLock = (db, _timeoutMs, effect) =>
   db.transaction(effect).pipe(
     Effect.catchIf(
-      (e) => (e as { _tag?: string })._tag === "TransactionConflict" && /^SQLITE_BUSY/.test(String((e as { code?: string }).code)),
+      (e) =>
+        (e as { _tag?: string })._tag === "TransactionConflict" &&
+        /^SQLITE_BUSY/.test(String((e as { code?: string }).code)),
       () => Effect.fail(new Errors.MigrationLockTimeout({ dialect: "sqlite" }))
     )
   ) as never

@@ -20,7 +20,8 @@ export const sqliteMigration = (quote: (id: string) => string): MigrationHooks =
       throw new Error("SQLite alters a column by rebuilding its table")
     },
     dropIndex,
-    addUnique: (table, key) => `CREATE UNIQUE INDEX ${quote(key.name)} ON ${quote(table)} (${key.columns.map(quote).join(", ")})`,
+    addUnique: (table, key) =>
+      `CREATE UNIQUE INDEX ${quote(key.name)} ON ${quote(table)} (${key.columns.map(quote).join(", ")})`,
     dropUnique: (table, key) => dropIndex(table, key.name),
     autoIncrementColumn: (name) => `${quote(name)} INTEGER PRIMARY KEY AUTOINCREMENT`,
     storedCreate: (table) => (table.sql !== undefined ? [table.sql, ...(table.indexSql ?? [])] : undefined),
