@@ -23,7 +23,7 @@ import {
   Layer,
   Option,
   Redacted,
-  Scope
+  type Scope
 } from "effect"
 import { connectMysql } from "./dialects/mysql/Layer.js"
 import { connectPostgres } from "./dialects/postgres/Layer.js"

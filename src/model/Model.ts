@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema, SchemaAST as AST } from "effect"
+import { type Either, Schema, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
 import { assertIdentifier, classify, deletedAtField, type Field, timestampField } from "./Field.js"
 import { checkStorable } from "./Storable.js"

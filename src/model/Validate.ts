@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Either, ParseResult, type Schema } from "effect"
 import { ValidationError } from "../Errors.js"
 import { compileIs } from "./FastCheck.js"
 

@@ -52,7 +52,6 @@ export class Workflow implements Pipeable {
   constructor(readonly spec: WorkflowSpec) {}
 
   pipe() {
-    // eslint-disable-next-line prefer-rest-params
     return pipeArguments(this, arguments)
   }
 

@@ -81,7 +81,6 @@ export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pi
   ) {}
 
   pipe() {
-    // eslint-disable-next-line prefer-rest-params
     return pipeArguments(this, arguments)
   }
 

@@ -20,7 +20,7 @@
 import { Effect, Either } from "effect"
 import { Database } from "../Database.js"
 import { WorkflowDefinitionError } from "../Errors.js"
-import { fromSpec, Workflow as DeclarativeWorkflow } from "./Builder.js"
+import { fromSpec, type Workflow as DeclarativeWorkflow } from "./Builder.js"
 import { type Definition, decodeDefinition, encodeDefinition, parseDefinition } from "./Definition.js"
 import { nodeTypeName as typeName, registry } from "./Registry.js"
 import { type RunError, type RunOptions, type RunResult, runSpec } from "./Run.js"
