@@ -37,6 +37,8 @@ import type { Driver, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
+import type { Backend } from "./backend/Backend.js"
+import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
 import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
@@ -45,6 +47,8 @@ export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
 /** The service every generated operation requires. */
 export interface DatabaseService extends Runner, Statements {
+  /** What the operations run on (src/backend/Backend.ts): this layer's SQL backend, built once. */
+  readonly backend: Backend
   /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
   readonly insertReturning: boolean
   /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
@@ -256,12 +260,24 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       }
     }
 
+    const insertReturning = dialect.returning || driver.insertReturning === true
+    const backend = makeSqlBackend({
+      hooks: dialect,
+      query,
+      queryAll,
+      queryOne,
+      write,
+      copyIn,
+      transaction,
+      insertReturning
+    })
     return {
+      backend,
       dialect: dialect.name,
       hooks: dialect,
       sql: client,
       models,
-      insertReturning: dialect.returning || driver.insertReturning === true,
+      insertReturning,
       query,
       queryAll,
       queryOne,

@@ -16,36 +16,9 @@ import type { ErrorContext } from "./sql/Dialect.js"
 import { busy, type Driver } from "./sql/Driver.js"
 import type { Runner } from "./sql/Runner.js"
 import type { TransactionTag } from "./Transactions.js"
+import type { Statements } from "./sql/backend/Deps.js"
 
-/** The service's statement runners beyond `Runner`'s query and write. */
-export interface Statements {
-  /**
-   * Runs queries side by side, each on its own pooled connection (one after another inside a
-   * transaction, or on a one-connection database); rows in the order given. No fiber is forked.
-   */
-  readonly queryAll: (
-    statements: ReadonlyArray<Compiled>,
-    context?: ErrorContext
-  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>
-  /**
-   * Runs a statement whose select list is exactly `fields` (a SELECT, or a write with RETURNING) and
-   * decodes its first row; undefined when there is none.
-   */
-  readonly queryOne: (
-    statement: Compiled,
-    fields: ReadonlyArray<Field>,
-    context?: ErrorContext
-  ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
-  /**
-   * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
-   * current transaction when there is one. Succeeds with the rows copied.
-   */
-  readonly copyIn?: (
-    sql: string,
-    data: Iterable<string>,
-    context?: ErrorContext
-  ) => Effect.Effect<number, Errors.QueryError>
-}
+export type { Statements } from "./sql/backend/Deps.js"
 
 /** What the executor provides to the service. */
 export type Executor = Statements &
