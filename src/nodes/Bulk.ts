@@ -1,6 +1,6 @@
 /**
  * Bulk writes: bulkCreate, bulkUpdate, bulkDelete. Each is all-or-nothing (one transaction),
- * batched under the dialect's parameter limit, and validated in full before any SQL runs.
+ * batched under the backend's statement limits, and validated in full before the backend writes.
  *
  * @since 0.1.0
  */

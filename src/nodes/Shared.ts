@@ -10,7 +10,7 @@ import type { ModelInfo } from "../model/Model.js"
 import { checkFieldValue, type Expr, toExpr } from "../query/Filter.js"
 import { keyNames } from "../backend/Keys.js"
 
-export { idOf, keyNames } from "../backend/Keys.js"
+export { keyNames } from "../backend/Keys.js"
 
 /** The Database with the model's table ready. */
 export const databaseFor = (model: ModelInfo): Effect.Effect<DatabaseService, EnsureError, Database> =>
@@ -31,10 +31,6 @@ export const validated = <A>(
   result: Either.Either<A, Errors.ValidationError>
 ): Effect.Effect<A, Errors.ValidationError> =>
   Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
-
-/** The key's values of a checked id: the id itself, or the key fields of a composite id. */
-export const keyValues = (model: ModelInfo, id: unknown): ReadonlyArray<unknown> =>
-  model.key.length === 1 ? [id] : model.key.map((f) => (id as Record<string, unknown>)[f.name])
 
 /** The filter that finds one record by a checked id. */
 export const keyFilter = (model: ModelInfo, id: unknown): Record<string, unknown> =>
