@@ -12,7 +12,7 @@ import type { ModelInfo } from "../../model/Model.js"
 import { type Expr, toExpr } from "../../query/Filter.js"
 import { contextOf, decodeAll } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
-import { selectWhere } from "./Keys.js"
+import { selectWhere } from "./Selects.js"
 
 /** The filter IR of the rows whose `fields` equal one of `rows`' (values already checked; a cap still applies). */
 const keyExpr = (

@@ -10,7 +10,7 @@ import type { Expr } from "../../query/Filter.js"
 import { keysetCondition, orderClause, pageClause, Params, selectList, whereClause } from "../Compiler.js"
 import { contextOf, decodeAll } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
-import { keyParams, readByIdSql } from "./Keys.js"
+import { keyParams, readByIdSql } from "./Selects.js"
 
 const totalAlias = "df_total"
 

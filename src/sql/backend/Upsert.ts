@@ -15,7 +15,7 @@ import type { Dialect } from "../Dialect.js"
 import { contextOf, decodeAll } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
 import { insertColumns, prepareInsert } from "./Inserts.js"
-import { selectWhere } from "./Keys.js"
+import { selectWhere } from "./Selects.js"
 import { alignOtherKeys, existingRows } from "./OtherKeys.js"
 
 /** The RETURNING item of the dialect's `insertedFlag`. */

@@ -13,7 +13,7 @@ import { insertSql, Params, selectList, whereClause } from "../Compiler.js"
 import { contextOf } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
 import { encodeInserts, insertColumns } from "./Inserts.js"
-import { keyCondition, keyParams } from "./Keys.js"
+import { keyCondition, keyParams } from "./Selects.js"
 import { planned } from "./Plans.js"
 import { readById } from "./Read.js"
 
