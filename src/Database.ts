@@ -35,10 +35,10 @@ import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import type { Driver, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
-import { makeExecutor, type Statements } from "./Executor.js"
-import { makeTransaction } from "./Transactions.js"
 import type { Backend } from "./backend/Backend.js"
 import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
+import { makeExecutor, type Statements } from "./Executor.js"
+import { makeTransaction } from "./Transactions.js"
 import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
@@ -272,12 +272,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       insertReturning
     })
     return {
-      backend,
       dialect: dialect.name,
       hooks: dialect,
       sql: client,
       models,
-      insertReturning,
+      insertReturning: dialect.returning || driver.insertReturning === true,
       query,
       queryAll,
       queryOne,
@@ -293,7 +292,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),
-      discover: () => outside(Migrations.discover(migrationDb()))
+      discover: () => outside(Migrations.discover(migrationDb())),
+      backend
     } satisfies DatabaseService
   })
 
