@@ -1,12 +1,12 @@
 /**
  * The DDL that differs per database, as hooks each dialect supplies (`Dialect.migration`, written
- * in src/dialects/<db>/Migration.ts). Statements.ts and Diff.ts ask these instead of testing the
- * dialect's name.
+ * in src/dialects/<db>/Migration.ts). Statements.ts and Backend.ts (this folder) ask these instead
+ * of testing the dialect's name.
  *
  * @since 0.1.0
  */
-import type { Field } from "../model/Field.js"
-import type { LiveColumn, LiveKey, LiveTable } from "./LiveSchema.js"
+import type { Field } from "../../model/Field.js"
+import type { LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 
 /** A dialect's migration hooks. */
 export interface MigrationHooks {

@@ -1,21 +1,21 @@
 /**
- * The SQL of each operation that is the same on every database, built from the dialect's hooks and
- * src/sql/Ddl.ts; what differs per database is asked of `d.migration` directly.
+ * The SQL of each migration operation that is the same on every database, built from the dialect's
+ * hooks and src/sql/Ddl.ts; what differs per database is asked of `d.migration` (Hooks.ts).
  *
  * @since 0.1.0
  */
-import type { Field } from "../model/Field.js"
-import type { ModelInfo } from "../model/Model.js"
-import { checkIn, literal } from "../sql/Ddl.js"
-import type { Dialect } from "../sql/Dialect.js"
-import type { LiveColumn, LiveKey, LiveTable } from "./LiveSchema.js"
+import type { Field } from "../../model/Field.js"
+import type { ModelInfo } from "../../model/Model.js"
+import { type DefaultValue, neutralValue } from "../../migrations/Defaults.js"
+import type { LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import { checkIn, literal } from "../Ddl.js"
+import type { Dialect } from "../Dialect.js"
 
-/** A value for existing rows when a required column is added (DDL cannot bind parameters). */
-export type DefaultValue = string | number | boolean
+export type { DefaultValue } from "../../migrations/Defaults.js"
 
 /** The SQL literal of a default value for `field` on this dialect. */
 export const defaultLiteral = (d: Dialect, field: Field, value: DefaultValue | undefined): string => {
-  const v = value ?? neutral(field)
+  const v = value ?? neutralValue(field)
   if (typeof v === "boolean") return d.migration.booleanDefault(v)
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error("a default must be a finite number")
@@ -23,30 +23,6 @@ export const defaultLiteral = (d: Dialect, field: Field, value: DefaultValue | u
   }
   if (field.kind === "bytes") return d.migration.emptyBytesDefault
   return d.migration.textDefault(field, literal(d, v))
-}
-
-/** The value existing rows get when a required column without a declared default is added. */
-const neutral = (field: Field): DefaultValue => {
-  switch (field.kind) {
-    case "string":
-    case "bytes":
-      return ""
-    case "literal":
-      return field.literals?.[0] ?? ""
-    case "uuid":
-      return "00000000-0000-0000-0000-000000000000"
-    case "int":
-    case "bigint":
-    case "number":
-    case "decimal":
-      return 0
-    case "boolean":
-      return false
-    case "date":
-      return "1970-01-01T00:00:00.000Z"
-    case "json":
-      return field.jsonArray ? "[]" : "{}"
-  }
 }
 
 /** `"age" INTEGER DEFAULT 0 NOT NULL CHECK (...)` */
@@ -61,6 +37,8 @@ export const addColumnSql = (d: Dialect, field: Field, type: string, value: Defa
 }
 
 export const alterTable = (d: Dialect, table: string, rest: string) => `ALTER TABLE ${d.quote(table)} ${rest}`
+
+export const dropTableSql = (d: Dialect, table: string) => `DROP TABLE ${d.quote(table)}`
 
 export const dropColumnSql = (d: Dialect, table: string, column: string) =>
   alterTable(d, table, `DROP COLUMN ${d.quote(column)}`)
