@@ -30,7 +30,7 @@ import { connectPostgres } from "./dialects/postgres/Layer.js"
 import { connectSqlite } from "./dialects/sqlite/Layer.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
-import * as Migrations from "./migrations/Migrations.js"
+import * as Migrations from "./internal/Migrations.js"
 import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import type { Driver, JournalMode } from "./sql/Driver.js"
@@ -122,7 +122,7 @@ export interface LayerOptions {
   readonly replicas?: unknown
 }
 
-const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
+const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Errors.LayerError, Scope.Scope> => {
   const driverOptions = {
     poolSize: options.poolSize ?? 10,
     connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
@@ -130,7 +130,7 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
     ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
     statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
   }
-  return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
+  return Effect.suspend((): Effect.Effect<Driver, Errors.LayerError, Scope.Scope> => {
     const parsed = parseUrl(url)
     switch (parsed.dialect) {
       case "postgres":
@@ -147,7 +147,7 @@ const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Erro
 
 let layerCount = 0
 
-const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.DataflowError, Scope.Scope> =>
+const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
     if (options.cache !== undefined) {
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
@@ -298,7 +298,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
   })
 
 /** A Database layer for one URL. */
-export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.DataflowError> =>
+export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.LayerError> =>
   Layer.scoped(Database, make(options))
 
 /**
@@ -306,7 +306,7 @@ export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.Dataf
  */
 export const layerFromEnv = (
   options: Omit<LayerOptions, "url"> = {}
-): Layer.Layer<Database, Errors.DataflowError | ConfigError.ConfigError> =>
+): Layer.Layer<Database, Errors.LayerError | ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.map(Config.redacted("DATABASE_URL").pipe(Config.withDefault(Redacted.make("sqlite:./dataflow.db"))), (url) =>
       layer({ ...options, url })
