@@ -35,6 +35,8 @@ import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import type { Driver, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
+import type { Backend } from "./backend/Backend.js"
+import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
 import { parseUrl } from "./Url.js"
@@ -45,6 +47,8 @@ export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
 /** The service every generated operation requires. */
 export interface DatabaseService extends Runner, Statements {
+  /** What the operations run on (src/backend/Backend.ts): this layer's SQL backend, built once. */
+  readonly backend: Backend
   /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
   readonly insertReturning: boolean
   /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
@@ -256,6 +260,17 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       }
     }
 
+    const insertReturning = dialect.returning || driver.insertReturning === true
+    const backend = makeSqlBackend({
+      hooks: dialect,
+      query,
+      queryAll,
+      queryOne,
+      write,
+      copyIn,
+      transaction,
+      insertReturning
+    })
     return {
       dialect: dialect.name,
       hooks: dialect,
@@ -277,7 +292,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),
-      discover: () => outside(Migrations.discover(migrationDb()))
+      discover: () => outside(Migrations.discover(migrationDb())),
+      backend
     } satisfies DatabaseService
   })
 

@@ -7,7 +7,7 @@ import { Option, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
 import { type ColumnAnnotation, getColumnAnnotation } from "./Columns.js"
 
-/** The storage kinds of DESIGN §6. */
+/** The storage kinds of docs/models.md ("Type mapping"). */
 export type FieldKind =
   "string" | "uuid" | "int" | "bigint" | "number" | "boolean" | "date" | "json" | "bytes" | "decimal" | "literal"
 

@@ -1,5 +1,5 @@
 /**
- * Type-level proofs of the model API (DESIGN §3): what must compile, and what must not (one
+ * Type-level proofs of the model API (docs/models.md): what must compile, and what must not (one
  * expected error per line, each failing for the reason its comment names).
  * Run by `vitest run test/types` (typecheck mode) and by `tsc --noEmit -p .`.
  */
