@@ -270,6 +270,16 @@ export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
   }
 }
 
+/** The database's driver packages are not installed (they are optional peers): install `packages`. */
+export class DriverNotInstalled extends Data.TaggedError("DriverNotInstalled")<{
+  readonly dialect: DialectName
+  readonly packages: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `${this.dialect}: the driver is not installed; run npm install ${this.packages.join(" ")}`
+  }
+}
+
 /**
  * What any statement can fail with, whatever it does: the database unreachable or the connection
  * lost, no pooled connection in time, the statement timeout, a conflict worth retrying (a
@@ -333,10 +343,10 @@ export type QueryError = InvalidRow | UniqueViolation | ForeignKeyViolation | Va
 
 /**
  * What building `Database.layer` can fail with: a URL or option refused (ValidationError), an
- * option or database not supported yet, a statement's errors (connecting, autoMigrate's DDL), or
+ * option or database not supported yet, the URL's driver package not installed, a statement's errors (connecting, autoMigrate's DDL), or
  * autoMigrate's refusal for the models given to it. Never a workflow's NodeFailed.
  */
-export type LayerError = QueryError | UnsupportedFeature | AutoMigrateError
+export type LayerError = QueryError | UnsupportedFeature | DriverNotInstalled | AutoMigrateError
 
 /** Every error of effect-dataflow. */
 export type DataflowError =
@@ -345,6 +355,7 @@ export type DataflowError =
   | ConflictTargetError
   | EmptyFilterRefused
   | UnsupportedFeature
+  | DriverNotInstalled
   | AutoMigrateError
   | WorkflowDefinitionError
   | NodeFailed

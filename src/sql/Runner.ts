@@ -27,7 +27,12 @@ export interface TransactionOptions {
 /** Runs statements on one database: what every part above the driver needs. */
 export interface Runner {
   readonly dialect: DialectName
-  /** The compiler hooks of this database. */
+  /**
+   * The SQL compiler's hooks for this database (src/sql/Dialect.ts): for the library's own
+   * modules, not public API (stripped from the published types); `dialect` is the public name.
+   *
+   * @internal
+   */
   readonly hooks: Dialect
   /** Escape hatch: the @effect/sql client (tagged template; values are bound). */
   readonly sql: SqlClient.SqlClient
