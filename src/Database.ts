@@ -25,19 +25,16 @@ import {
   Redacted,
   type Scope
 } from "effect"
-import { connectMysql } from "./dialects/mysql/Layer.js"
-import { connectPostgres } from "./dialects/postgres/Layer.js"
-import { connectSqlite } from "./dialects/sqlite/Layer.js"
+import { type DialectEntry, dialectOf } from "./dialects/Registry.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
 import * as Migrations from "./migrations/Migrations.js"
 import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
-import type { Driver, JournalMode } from "./sql/Driver.js"
+import type { Driver, DriverOptions, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
-import { parseUrl } from "./Url.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
@@ -118,28 +115,38 @@ export interface LayerOptions {
   readonly replicas?: unknown
 }
 
-const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
-  const driverOptions = {
-    poolSize: options.poolSize ?? 10,
-    connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
-    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
-    statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
-  }
-  return Effect.suspend((): Effect.Effect<Driver, Errors.DataflowError, Scope.Scope> => {
-    const parsed = parseUrl(url)
-    switch (parsed.dialect) {
-      case "postgres":
-        return connectPostgres(parsed, driverOptions)
-      case "mysql":
-        return connectMysql(parsed, driverOptions)
-      case "sqlite":
-        return connectSqlite(parsed, driverOptions)
-      case "mongodb":
-        return Effect.fail(new Errors.UnsupportedFeature({ dialect: "mongodb", feature: "MongoDB (a later issue)" }))
-    }
-  }).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
-}
+const driverOptions = (options: LayerOptions): DriverOptions => ({
+  poolSize: options.poolSize ?? 10,
+  connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
+  idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+  ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
+  statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
+})
+
+// the URL's dialect (src/dialects/Registry.ts), the URL checked by its parser
+const entryOf = (url: string): Effect.Effect<DialectEntry, Errors.ValidationError | Errors.UnsupportedFeature> =>
+  Effect.try({
+    try: () => {
+      const entry = dialectOf(url)
+      if (!("planned" in entry)) entry.parseUrl(url)
+      return entry
+    },
+    // the parsers throw only ValidationError; anything else is not let through (it could quote the URL)
+    catch: (e) =>
+      e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+  }).pipe(
+    Effect.flatMap((entry) =>
+      "planned" in entry ? Effect.fail(new Errors.UnsupportedFeature(entry.planned)) : Effect.succeed(entry)
+    )
+  )
+
+const connect = (
+  url: string,
+  options: LayerOptions
+): Effect.Effect<Driver & { readonly entry: DialectEntry }, Errors.DataflowError, Scope.Scope> =>
+  Effect.flatMap(entryOf(url), (entry) =>
+    Effect.map(entry.connect(url, driverOptions(options)), (driver) => ({ ...driver, entry }))
+  ).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
 
 let layerCount = 0
 
@@ -152,13 +159,9 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
     }
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const driver = yield* Effect.try({
-      try: () => parseUrl(url),
-      // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
-      catch: (e) =>
-        e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
-    }).pipe(Effect.zipRight(connect(url, options)))
-    const { client, dialect } = driver
+    const driver = yield* connect(url, options)
+    const { client, dialect, entry } = driver
+    const { lock, introspector } = entry
 
     // This layer's own transaction tag: another Database's open transaction (which @effect/sql
     // announces through its one global TransactionConnection tag) must never capture our statements.
@@ -179,6 +182,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       transaction,
       sql: client,
       models,
+      lock,
+      introspector,
       // MySQL's lock holds a reserved connection: the migration's statements run on it (a pool of one must not deadlock)
       onConnection: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => inTransaction(effect, conn, 0)
     })
@@ -261,6 +266,8 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       hooks: dialect,
       sql: client,
       models,
+      lock,
+      introspector,
       insertReturning: dialect.returning || driver.insertReturning === true,
       query,
       queryAll,

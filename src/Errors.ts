@@ -276,6 +276,16 @@ export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
   }
 }
 
+/** The database's driver packages are not installed (they are optional peers): install `packages`. */
+export class DriverNotInstalled extends Data.TaggedError("DriverNotInstalled")<{
+  readonly dialect: string
+  readonly packages: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `${this.dialect}: the driver is not installed; run npm install ${this.packages.join(" ")}`
+  }
+}
+
 /** Errors any statement can fail with, after classification. */
 export type QueryError =
   | InvalidRow
@@ -308,6 +318,7 @@ export type DataflowError =
   | EmptyFilterRefused
   | TenantRequired
   | UnsupportedFeature
+  | DriverNotInstalled
   | MigrationLockTimeout
   | DirtyMigration
   | ChecksumMismatch

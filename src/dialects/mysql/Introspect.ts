@@ -56,7 +56,10 @@ export const mysqlIntrospector: Introspector = {
             ? { kind: "decimal" }
             : /^(character varying|varchar)\(255\)/.test(t)
               ? { kind: "string" }
-              : undefined,
+              : /^timestamp\b/.test(t)
+                ? // TIMESTAMP is stored in UTC and read in the session's zone: an instant
+                  { kind: "date", precision: Number(/\((\d+)\)/.exec(t)?.[1] ?? 0), timeZone: true }
+                : undefined,
   normalizeType: (declared) =>
     declared
       .trim()

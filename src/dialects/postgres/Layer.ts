@@ -15,14 +15,14 @@ import { atConnect } from "../../sql/ClassifyError.js"
 import { bounded, type Held } from "../../sql/Deadline.js"
 import { type Connect, ConnectionGone, deadlineGrace, type Execute, fallback } from "../../sql/Driver.js"
 import { tlsOptions } from "../../sql/Tls.js"
-import type { ParsedUrl } from "../../Url.js"
 import { type CopyOutcome, copyResult, type Submits, startCopy } from "./Copy.js"
 import { postgresDialect } from "./Hooks.js"
 import { utcTypes } from "./Types.js"
-
-type PostgresUrl = Extract<ParsedUrl, { readonly dialect: "postgres" }>
+import type { PostgresUrl } from "./Url.js"
 
 const noop = () => {}
+
+const pgTypes = utcTypes(pg.types)
 
 /**
  * Statement names by SQL text: each pooled connection prepares a text once, then reuses it. After a
@@ -92,7 +92,7 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
           ...config,
           max: options.poolSize,
           idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
-          types: utcTypes
+          types: pgTypes
         })
         p.on("error", noop) // idle client errors surface on the next use, typed
         // pg-pool listens for a client's errors only while it is idle: one that breaks while we hold
