@@ -71,7 +71,7 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
       Effect.matchCauseEffect(acquire, {
         onFailure: failTyped,
         onSuccess: ([conn, release]) => {
-          const rollback = Effect.ensuring(Effect.ignore(control(conn, "ROLLBACK")), release)
+          const rollback = Effect.ensuring(Effect.ignore(control(conn, dialect.rollback)), release)
           return Effect.matchCauseEffect(begin(conn, isolation), {
             onFailure: (cause) => Effect.zipRight(release, failTyped(cause)),
             onSuccess: () =>
@@ -81,7 +81,7 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
                 onSuccess: (value) =>
                   Effect.zipRight(
                     leave(before),
-                    Effect.matchCauseEffect(control(conn, "COMMIT"), {
+                    Effect.matchCauseEffect(control(conn, dialect.commit), {
                       onFailure: (cause) => Effect.zipRight(rollback, failTyped(cause)),
                       onSuccess: () => Effect.as(release, value)
                     })
@@ -100,19 +100,19 @@ export const makeTransaction = (driver: Driver, Transaction: TransactionTag): Ru
   ) => {
     const name = `df_sp_${depth}`
     return Effect.uninterruptibleMask((restore) =>
-      Effect.matchCauseEffect(control(conn, `SAVEPOINT ${name}`), {
+      Effect.matchCauseEffect(control(conn, dialect.savepoint(name)), {
         onFailure: failTyped,
         onSuccess: () =>
           Effect.matchCauseEffect(enter(effect, restore, before, conn, depth), {
             onFailure: (cause) =>
               Effect.zipRight(
-                Effect.zipRight(leave(before), Effect.ignore(control(conn, `ROLLBACK TO SAVEPOINT ${name}`))),
+                Effect.zipRight(leave(before), Effect.ignore(control(conn, dialect.rollbackToSavepoint(name)))),
                 Effect.failCause(cause)
               ),
             onSuccess: (value) =>
               Effect.zipRight(
                 leave(before),
-                Effect.matchCauseEffect(control(conn, `RELEASE SAVEPOINT ${name}`), {
+                Effect.matchCauseEffect(control(conn, dialect.releaseSavepoint(name)), {
                   onFailure: failTyped,
                   onSuccess: () => Effect.succeed(value)
                 })

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
-import type { Dialect } from "../../sql/Dialect.js"
+import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifyMysqlError } from "./Errors.js"
 import { mysqlMigration } from "./Migration.js"
 
@@ -148,6 +148,7 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     forUpdate: " FOR UPDATE",
     migration: mysqlMigration(quote, collation),
     windowTotal: false,
+    ...standardTransactions,
     begin: (isolation) => [
       ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),
       "START TRANSACTION"

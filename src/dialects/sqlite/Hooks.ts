@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
-import type { Dialect } from "../../sql/Dialect.js"
+import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifySqliteError } from "./Errors.js"
 import { sqliteMigration } from "./Migration.js"
 
@@ -103,6 +103,7 @@ export const sqliteDialect: Dialect = {
   windowTotal: false,
   // IMMEDIATE takes the write lock up front: no lock upgrade deadlock between processes.
   // SQLite transactions are serializable; a weaker requested level is honestly upgraded (see docs).
+  ...standardTransactions,
   begin: () => ["BEGIN IMMEDIATE"],
   readResult: (raw) => {
     if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
