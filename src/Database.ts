@@ -9,22 +9,8 @@
  *
  * @since 0.1.0
  */
-import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import {
-  Config,
-  type ConfigError,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Exit,
-  FiberRef,
-  Layer,
-  Option,
-  Redacted,
-  type Scope
-} from "effect"
+import { Config, type ConfigError, Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
 import { type DialectEntry, dialectOf } from "./dialects/Registry.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
@@ -35,6 +21,7 @@ import type { Driver, DriverOptions, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
+import { type EnsureError, makeReadiness } from "./AutoMigrate.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
@@ -72,8 +59,7 @@ export interface DatabaseService extends Runner, Statements {
   readonly discover: () => Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError>
 }
 
-/** What making a model's table ready can fail with: a statement's errors, or autoMigrate's refusals. */
-export type EnsureError = Errors.QueryError | Errors.AutoMigrateError
+export type { EnsureError } from "./AutoMigrate.js"
 
 /** The Database service tag. */
 export class Database extends Context.Tag("effect-dataflow/Database")<Database, DatabaseService>() {}
@@ -170,9 +156,6 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     )
     const { copyIn, inTransaction, query, queryAll, queryOne, write } = makeExecutor(driver, Transaction)
 
-    const autoMigrate = options.autoMigrate !== false
-    // by model, not by table: two models over one table are checked (adopted, inspected) each on its own
-    const tables = new WeakMap<ModelInfo, Deferred.Deferred<void, EnsureError>>()
     // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
     const migrationDb = () => ({
       dialect: dialect.name,
@@ -188,54 +171,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       onConnection: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => inTransaction(effect, conn, 0)
     })
     // autoMigrate: create the table or add what the model gained, under the migration lock, with a ledger entry
-    const createStatements = (...infos: ReadonlyArray<ModelInfo>): Effect.Effect<void, EnsureError> =>
-      Effect.asVoid(Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true }))
-    // DDL never runs inside the caller's transaction where it would end it (MySQL commits implicitly)
-    // or be rolled back with it (PostgreSQL) while we remember the table as created.
-    const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
+    const { detached, ensureTable, isReady, start } = makeReadiness({
+      autoMigrate: options.autoMigrate !== false,
+      dialect,
+      client,
+      Transaction,
+      create: (...infos) =>
+        Effect.asVoid(
+          Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true })
+        ),
+      // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
+      aside: makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
+    })
+    // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
-    const ready = new WeakSet<ModelInfo>()
-    // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
-    // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
-    // (signal 11 in free_tmp_table)
-    const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
-      const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined
-        ? Effect.void
-        : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
-            Effect.mapError((e) => dialect.classify(e, undefined)),
-            Effect.map((rows) => inspection.learn(rows))
-          )
-    }
-    // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
-    const prepares = autoMigrate || dialect.inspectTable !== undefined
-    const prepare = (model: ModelInfo) =>
-      autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model)
-    // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
-    const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
-    const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-      !prepares || ready.has(model)
-        ? Effect.void
-        : Effect.suspend(() => {
-            const existing = tables.get(model)
-            if (existing !== undefined) return Deferred.await(existing)
-            return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
-              // SQLite has one connection, held by the transaction: create inside it, remember nothing
-              if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
-              const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
-              tables.set(model, done)
-              return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
-                Effect.onExit((exit) => {
-                  if (Exit.isFailure(exit)) tables.delete(model)
-                  else ready.add(model)
-                  return Deferred.done(done, exit)
-                }),
-                // a fiber interrupted mid-creation must not leave others waiting forever
-                Effect.uninterruptible
-              )
-            })
-          })
 
     const transaction = makeTransaction(driver, Transaction)
 
@@ -247,19 +196,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
 
     const models = new Map<string, ModelLike>()
     for (const m of options.models ?? []) models.set(m.info.name, m)
-    if (autoMigrate && models.size > 0) {
-      // one migration (one ledger entry) for every model given to the layer
-      yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
-      for (const m of models.values()) {
-        yield* inspect(m.info)
-        ready.add(m.info)
-      }
-    } else if (prepares) {
-      for (const m of models.values()) {
-        yield* inspect(m.info)
-        ready.add(m.info)
-      }
-    }
+    yield* start([...models.values()])
 
     return {
       dialect: dialect.name,
@@ -275,12 +212,11 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !prepares || ready.has(model),
+      isReady,
       transaction,
       health,
       poolStats: driver.poolStats,
       tracing: options.tracing ?? "auto",
-      // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),
