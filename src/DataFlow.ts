@@ -47,9 +47,6 @@ export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
 export { dateTime, decimal } from "./model/Columns.js"
 
-// a model's first use may run autoMigrate, whose refusals keep their own tags
-type Q = Errors.QueryError | Errors.AutoMigrateError
-
 /** The 11 operation names, as used in node types (`UserCreateNode`, …). */
 export const operations = [
   "create",
@@ -82,48 +79,54 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields, O = 
   readonly Type: Row<F, O>
 
   /** Inserts one record and returns it as stored. */
-  readonly create: (input: CreateInput<F, O>) => Effect.Effect<Row<F, O>, Q, Database>
+  readonly create: (input: CreateInput<F, O>) => Effect.Effect<Row<F, O>, Errors.CreateError, Database>
   /** One record by id; fails NotFound when absent. */
-  readonly read: (params: ReadParams<Id<F, O>>) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
+  readonly read: (params: ReadParams<Id<F, O>>) => Effect.Effect<Row<F, O>, Errors.ReadError, Database>
   /** Changes fields of one record by id; fails NotFound when absent. */
   readonly update: (
     params: UpdateParams<Id<F, O>, UpdateFields<F, O>>
-  ) => Effect.Effect<Row<F, O>, Q | Errors.NotFound, Database>
+  ) => Effect.Effect<Row<F, O>, Errors.UpdateError, Database>
   /** Deletes one record by id; `deleted: false` when it was absent. */
   readonly delete: (
     params: DeleteParams<Id<F, O>>
-  ) => Effect.Effect<{ readonly id: Id<F, O>; readonly deleted: boolean }, Q, Database>
+  ) => Effect.Effect<{ readonly id: Id<F, O>; readonly deleted: boolean }, Errors.DeleteError, Database>
   /** One page of matching records, the total of all matches and a keyset cursor. */
   readonly list: {
     <K extends keyof Row<F, O> & string>(
       params: ListParams<Filter<Row<F, O>>, keyof Row<F, O> & string> & { readonly select: ReadonlyArray<K> }
-    ): Effect.Effect<Page<Pick<Row<F, O>, K | (KeyName<O> & keyof Row<F, O>)>>, Q, Database>
-    (params?: ListParams<Filter<Row<F, O>>, keyof Row<F, O> & string>): Effect.Effect<Page<Row<F, O>>, Q, Database>
+    ): Effect.Effect<Page<Pick<Row<F, O>, K | (KeyName<O> & keyof Row<F, O>)>>, Errors.ListError, Database>
+    (
+      params?: ListParams<Filter<Row<F, O>>, keyof Row<F, O> & string>
+    ): Effect.Effect<Page<Row<F, O>>, Errors.ListError, Database>
   }
   /** Number of matching records. */
-  readonly count: (params?: CountParams<Filter<Row<F, O>>>) => Effect.Effect<number, Q, Database>
+  readonly count: (params?: CountParams<Filter<Row<F, O>>>) => Effect.Effect<number, Errors.CountError, Database>
   /** Creates the record `where` names, or applies `update` to it. */
   readonly upsert: (
     params: UpsertParams<Partial<Row<F, O>>, Partial<CreateInput<F, O>>, UpdateFields<F, O>>
-  ) => Effect.Effect<UpsertResult<Row<F, O>>, Q | Errors.ConflictTargetError, Database>
+  ) => Effect.Effect<UpsertResult<Row<F, O>>, Errors.UpsertError, Database>
   /** Inserts many records in one transaction. */
   readonly bulkCreate: <StreamError = never>(
     params: BulkCreateParams<CreateInput<F, O>, StreamError>
-  ) => Effect.Effect<{ readonly inserted: number; readonly skipped: number }, Q | StreamError, Database>
+  ) => Effect.Effect<
+    { readonly inserted: number; readonly skipped: number },
+    Errors.BulkCreateError | StreamError,
+    Database
+  >
   /** Updates every matching record; an empty filter needs `confirmed: true`. */
   readonly bulkUpdate: (
     params: BulkUpdateParams<Filter<Row<F, O>>, UpdateFields<F, O>>
-  ) => Effect.Effect<{ readonly updated: number }, Q | Errors.EmptyFilterRefused, Database>
+  ) => Effect.Effect<{ readonly updated: number }, Errors.BulkUpdateError, Database>
   /** Deletes every matching record; an empty filter needs `confirmed: true`. */
   readonly bulkDelete: (
     params: BulkDeleteParams<Filter<Row<F, O>>>
-  ) => Effect.Effect<{ readonly deleted: number }, Q | Errors.EmptyFilterRefused, Database>
+  ) => Effect.Effect<{ readonly deleted: number }, Errors.BulkDeleteError, Database>
   /** Creates or updates many records on `conflictOn` (default: the primary key) in one transaction. */
   readonly bulkUpsert: (
     params: BulkUpsertParams<CreateInput<F, O>, keyof F & string>
   ) => Effect.Effect<
     { readonly inserted: number; readonly updated: number; readonly skipped: number },
-    Q | Errors.ConflictTargetError,
+    Errors.BulkUpsertError,
     Database
   >
 }
@@ -152,11 +155,11 @@ export const model = <const Name extends string, F extends Schema.Struct.Fields,
     update: (params) => update(info, params) as any,
     delete: (params) => remove(info, params) as any,
     list: ((params?: ListParams<unknown, string>) => list(info, params)) as any,
-    count: (params) => count(info, params),
+    count: (params) => count(info, params) as any,
     upsert: (params) => upsert(info, params) as any,
     bulkCreate: (params) => bulkCreate(info, params as BulkCreateParams<unknown>) as any,
-    bulkUpdate: (params) => bulkUpdate(info, params),
-    bulkDelete: (params) => bulkDelete(info, params),
-    bulkUpsert: (params) => bulkUpsert(info, params)
+    bulkUpdate: (params) => bulkUpdate(info, params) as any,
+    bulkDelete: (params) => bulkDelete(info, params) as any,
+    bulkUpsert: (params) => bulkUpsert(info, params) as any
   }
 }

@@ -14,11 +14,13 @@ import { Config, type ConfigError, Context, Duration, Effect, Layer, Redacted, t
 import { type DialectEntry, dialectOf } from "./dialects/Registry.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
-import * as Migrations from "./migrations/Migrations.js"
+import * as Migrations from "./internal/Migrations.js"
 import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import type { Driver, DriverOptions, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
+import type { Backend } from "./backend/Backend.js"
+import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
 import { type EnsureError, makeReadiness } from "./AutoMigrate.js"
@@ -29,6 +31,8 @@ export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
 /** The service every generated operation requires. */
 export interface DatabaseService extends Runner, Statements {
+  /** What the operations run on (src/backend/Backend.ts): this layer's SQL backend, built once. */
+  readonly backend: Backend
   /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
   readonly insertReturning: boolean
   /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
@@ -129,14 +133,14 @@ const entryOf = (url: string): Effect.Effect<DialectEntry, Errors.ValidationErro
 const connect = (
   url: string,
   options: LayerOptions
-): Effect.Effect<Driver & { readonly entry: DialectEntry }, Errors.DataflowError, Scope.Scope> =>
+): Effect.Effect<Driver & { readonly entry: DialectEntry }, Errors.LayerError, Scope.Scope> =>
   Effect.flatMap(entryOf(url), (entry) =>
     Effect.map(entry.connect(url, driverOptions(options)), (driver) => ({ ...driver, entry }))
   ).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
 
 let layerCount = 0
 
-const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.DataflowError, Scope.Scope> =>
+const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
     if (options.cache !== undefined) {
       return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
@@ -198,6 +202,17 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
     for (const m of options.models ?? []) models.set(m.info.name, m)
     yield* start([...models.values()])
 
+    const insertReturning = dialect.returning || driver.insertReturning === true
+    const backend = makeSqlBackend({
+      hooks: dialect,
+      query,
+      queryAll,
+      queryOne,
+      write,
+      copyIn,
+      transaction,
+      insertReturning
+    })
     return {
       dialect: dialect.name,
       hooks: dialect,
@@ -220,12 +235,13 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Data
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),
-      discover: () => outside(Migrations.discover(migrationDb()))
+      discover: () => outside(Migrations.discover(migrationDb())),
+      backend
     } satisfies DatabaseService
   })
 
 /** A Database layer for one URL. */
-export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.DataflowError> =>
+export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.LayerError> =>
   Layer.scoped(Database, make(options))
 
 /**
@@ -233,7 +249,7 @@ export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.Dataf
  */
 export const layerFromEnv = (
   options: Omit<LayerOptions, "url"> = {}
-): Layer.Layer<Database, Errors.DataflowError | ConfigError.ConfigError> =>
+): Layer.Layer<Database, Errors.LayerError | ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.map(Config.redacted("DATABASE_URL").pipe(Config.withDefault(Redacted.make("sqlite:./dataflow.db"))), (url) =>
       layer({ ...options, url })

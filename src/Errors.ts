@@ -7,6 +7,9 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import type { DialectName } from "./sql/DialectName.js"
+
+export type { DialectName }
 
 /** Input rejected before any SQL exists: unknown field, wrong type, unknown operator, bad model. */
 export class ValidationError extends Data.TaggedError("ValidationError")<{
@@ -94,15 +97,6 @@ export class EmptyFilterRefused extends Data.TaggedError("EmptyFilterRefused")<{
   }
 }
 
-/** A multi-tenant model was used without a tenant in context. */
-export class TenantRequired extends Data.TaggedError("TenantRequired")<{
-  readonly model: string
-}> {
-  override get message() {
-    return `${this.model}: a tenant is required`
-  }
-}
-
 /** The feature cannot mean the same on this dialect, so it is refused instead of approximated. */
 export class UnsupportedFeature extends Data.TaggedError("UnsupportedFeature")<{
   readonly dialect: string
@@ -118,7 +112,7 @@ export class UnsupportedFeature extends Data.TaggedError("UnsupportedFeature")<{
  * silent mid-statement (`phase: "lost"`: the statement's outcome is unknown to the client).
  */
 export class ConnectionError extends Data.TaggedError("ConnectionError")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly code?: string
   readonly phase?: "connect" | "lost"
   readonly cause?: unknown
@@ -133,7 +127,7 @@ export class ConnectionError extends Data.TaggedError("ConnectionError")<{
 
 /** No pooled connection became free in time. */
 export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly cause?: unknown
 }> {
   override get message() {
@@ -147,7 +141,7 @@ export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
  * is discarded.
  */
 export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly code?: string
   readonly cause?: unknown
 }> {
@@ -158,7 +152,7 @@ export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
 
 /** Serialization failure, deadlock or busy database: the transaction may succeed when retried. */
 export class TransactionConflict extends Data.TaggedError("TransactionConflict")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly code?: string
   readonly cause?: unknown
 }> {
@@ -174,7 +168,7 @@ export class TransactionConflict extends Data.TaggedError("TransactionConflict")
  * bound value).
  */
 export class DatabaseError extends Data.TaggedError("DatabaseError")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly code?: string
   readonly reason?: string
   readonly operation?: string
@@ -189,7 +183,7 @@ export class DatabaseError extends Data.TaggedError("DatabaseError")<{
 
 /** Another process holds the migration lock longer than the wait allows. */
 export class MigrationLockTimeout extends Data.TaggedError("MigrationLockTimeout")<{
-  readonly dialect: string
+  readonly dialect: DialectName
 }> {
   override get message() {
     return `timed out waiting for the migration lock on ${this.dialect}`
@@ -286,17 +280,12 @@ export class DriverNotInstalled extends Data.TaggedError("DriverNotInstalled")<{
   }
 }
 
-/** Errors any statement can fail with, after classification. */
-export type QueryError =
-  | InvalidRow
-  | UniqueViolation
-  | ForeignKeyViolation
-  | ValidationError
-  | ConnectionError
-  | PoolTimeout
-  | StatementTimeout
-  | TransactionConflict
-  | DatabaseError
+/**
+ * What any statement can fail with, whatever it does: the database unreachable or the connection
+ * lost, no pooled connection in time, the statement timeout, a conflict worth retrying (a
+ * deadlock, a serialization failure, a busy SQLite file), or any other database error.
+ */
+export type StatementFailure = ConnectionError | PoolTimeout | StatementTimeout | TransactionConflict | DatabaseError
 
 /** What autoMigrate refuses with (on a layer's start or a model's first use), each under its own tag. */
 export type AutoMigrateError =
@@ -307,8 +296,57 @@ export type AutoMigrateError =
   | ChecksumMismatch
   | DestructiveChangeRefused
 
-/** Errors a write can fail with. */
-export type WriteError = QueryError
+/**
+ * What every operation can fail with: its input refused (or a NOT NULL / CHECK constraint), a
+ * statement failure, or autoMigrate's refusal on the model's first use.
+ */
+export type OperationError = ValidationError | StatementFailure | AutoMigrateError
+
+/** `create`: the stored record may not fit the model; a unique key or a foreign key may refuse it. */
+export type CreateError = OperationError | InvalidRow | UniqueViolation | ForeignKeyViolation
+
+/** `read`: no such record, or the stored row does not fit the model. */
+export type ReadError = OperationError | NotFound | InvalidRow
+
+/** `update`: no such record; a key refuses the change; the stored row does not fit the model. */
+export type UpdateError = OperationError | NotFound | InvalidRow | UniqueViolation | ForeignKeyViolation
+
+/** `delete`: a foreign key (another table's rows still refer to the record) refuses it. */
+export type DeleteError = OperationError | ForeignKeyViolation
+
+/** `list`: a stored row does not fit the model. */
+export type ListError = OperationError | InvalidRow
+
+/** `count`: only what every operation can fail with. */
+export type CountError = OperationError
+
+/** `upsert`: a conflict target that is not a key; another unique key or a foreign key refuses the write. */
+export type UpsertError = OperationError | InvalidRow | UniqueViolation | ForeignKeyViolation | ConflictTargetError
+
+/** `bulkCreate` (plus the input stream's own error): a unique key or a foreign key refuses a record. */
+export type BulkCreateError = OperationError | UniqueViolation | ForeignKeyViolation
+
+/** `bulkUpdate`: an empty filter without `confirmed: true`; a key refuses a change. */
+export type BulkUpdateError = OperationError | EmptyFilterRefused | UniqueViolation | ForeignKeyViolation
+
+/** `bulkDelete`: an empty filter without `confirmed: true`; a foreign key refuses a delete. */
+export type BulkDeleteError = OperationError | EmptyFilterRefused | ForeignKeyViolation
+
+/** `bulkUpsert`: a conflict target that is not a key; another unique key or a foreign key refuses a write. */
+export type BulkUpsertError = OperationError | ConflictTargetError | UniqueViolation | ForeignKeyViolation
+
+/**
+ * Whatever a classified statement can fail with (what a driver error becomes before an operation
+ * narrows it): the operations' own types above say which of these each can really meet.
+ */
+export type QueryError = InvalidRow | UniqueViolation | ForeignKeyViolation | ValidationError | StatementFailure
+
+/**
+ * What building `Database.layer` can fail with: a URL or option refused (ValidationError), an
+ * option or database not supported yet, its driver not installed (DriverNotInstalled), a statement's errors (connecting, autoMigrate's DDL), or
+ * autoMigrate's refusal for the models given to it. Never a workflow's NodeFailed.
+ */
+export type LayerError = QueryError | UnsupportedFeature | DriverNotInstalled | AutoMigrateError
 
 /** Every error of effect-dataflow. */
 export type DataflowError =
@@ -316,14 +354,8 @@ export type DataflowError =
   | NotFound
   | ConflictTargetError
   | EmptyFilterRefused
-  | TenantRequired
   | UnsupportedFeature
   | DriverNotInstalled
-  | MigrationLockTimeout
-  | DirtyMigration
-  | ChecksumMismatch
-  | DestructiveChangeRefused
-  | SchemaMismatch
-  | MigrationPrecheckFailed
+  | AutoMigrateError
   | WorkflowDefinitionError
   | NodeFailed

@@ -9,43 +9,15 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { Context, Effect, Exit, Option } from "effect"
 import * as Errors from "./Errors.js"
-import type { Field } from "./model/Field.js"
 import { decodeRow, decodeValues } from "./sql/Codec.js"
 import type { Compiled } from "./sql/Compiler.js"
 import type { ErrorContext } from "./sql/Dialect.js"
 import { busy, type Driver } from "./sql/Driver.js"
 import type { Runner } from "./sql/Runner.js"
 import type { TransactionTag } from "./Transactions.js"
+import type { Statements } from "./sql/backend/Deps.js"
 
-/** The service's statement runners beyond `Runner`'s query and write. */
-export interface Statements {
-  /**
-   * Runs queries side by side, each on its own pooled connection (one after another inside a
-   * transaction, or on a one-connection database); rows in the order given. No fiber is forked.
-   */
-  readonly queryAll: (
-    statements: ReadonlyArray<Compiled>,
-    context?: ErrorContext
-  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>
-  /**
-   * Runs a statement whose select list is exactly `fields` (a SELECT, or a write with RETURNING) and
-   * decodes its first row; undefined when there is none.
-   */
-  readonly queryOne: (
-    statement: Compiled,
-    fields: ReadonlyArray<Field>,
-    context?: ErrorContext
-  ) => Effect.Effect<Record<string, unknown> | undefined, Errors.QueryError>
-  /**
-   * `COPY … FROM STDIN` (PostgreSQL; absent elsewhere): `data` into the table of `sql`, inside the
-   * current transaction when there is one. Succeeds with the rows copied.
-   */
-  readonly copyIn?: (
-    sql: string,
-    data: Iterable<string>,
-    context?: ErrorContext
-  ) => Effect.Effect<number, Errors.QueryError>
-}
+export type { Statements } from "./sql/backend/Deps.js"
 
 /** What the executor provides to the service. */
 export type Executor = Statements &
@@ -58,13 +30,72 @@ export type Executor = Statements &
     ) => Effect.Effect<A, E, R>
   }
 
+/** Queries run side by side from one async step, each on its own pooled connection (no fiber forked). */
+const sideBySide = (
+  driver: Driver,
+  statements: ReadonlyArray<Compiled>,
+  context: ErrorContext | undefined
+): Effect.Effect<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError> =>
+  Effect.async<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>((resume) => {
+    const out = new Array<ReadonlyArray<Record<string, unknown>>>(statements.length)
+    let pending = statements.length
+    let failed = false
+    statements.forEach((statement, i) => {
+      Effect.runCallback(driver.execute(statement.sql, statement.params, false), {
+        onExit: (exit) => {
+          if (failed) return
+          if (Exit.isFailure(exit)) {
+            failed = true
+            const cause = exit.cause
+            return resume(
+              cause._tag === "Fail"
+                ? Effect.fail(driver.dialect.classify(cause.error, context))
+                : Effect.failCause(cause as never)
+            )
+          }
+          out[i] = exit.value as ReadonlyArray<Record<string, unknown>>
+          if (--pending === 0) resume(Effect.succeed(out))
+        }
+      })
+    })
+  })
+
+/** SQLite: the row as an array of values, decoded straight into the record; elsewhere the first row decoded. */
+const makeQueryOne = (driver: Driver, Transaction: TransactionTag, query: Runner["query"]): Statements["queryOne"] => {
+  const { dialect, firstRowSync } = driver
+  return (statement, fields, context) =>
+    Effect.withFiberRuntime((fiber) => {
+      if (firstRowSync !== undefined) {
+        try {
+          const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
+          const values = firstRowSync(statement.sql, statement.params, inTransaction)
+          if (values !== busy)
+            return Effect.succeed(
+              values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context)
+            )
+        } catch (cause) {
+          return Effect.fail(cause instanceof Errors.InvalidRow ? cause : dialect.classify(cause, context))
+        }
+      }
+      return Effect.flatMap(query(statement, context), (rows) => {
+        if (rows.length === 0) return Effect.succeed(undefined)
+        try {
+          return Effect.succeed(decodeRow(dialect.codec, fields, rows[0]!, context))
+        } catch (e) {
+          if (e instanceof Errors.InvalidRow) return Effect.fail(e)
+          throw e
+        }
+      })
+    })
+}
+
 /** The statement runners of a layer over `driver`, whose open transaction lives under `Transaction`. */
 export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Executor => {
   const { dialect } = driver
   const classify = (context: ErrorContext | undefined) => (e: unknown) => dialect.classify(e, context)
   // the hot path goes straight to the driver (prepared, cached by SQL text); inside one of our
   // transactions it runs on that transaction's connection
-  const { execute, executeOn, executeOnSync, executeSync, firstRowSync } = driver
+  const { execute, executeOn, executeOnSync, executeSync } = driver
   // one fiber-runtime step: read our transaction from the fiber's context, then run; SQLite
   // outside a transaction runs synchronously right here
   const run = (statement: Compiled, raw: boolean, context: ErrorContext | undefined) =>
@@ -116,53 +147,9 @@ export const makeExecutor = (driver: Driver, Transaction: TransactionTag): Execu
         }
       }
       if (statements.length < 2 || dialect.oneConnection || inTransaction) return sequential
-      return Effect.async<ReadonlyArray<ReadonlyArray<Record<string, unknown>>>, Errors.QueryError>((resume) => {
-        const out = new Array<ReadonlyArray<Record<string, unknown>>>(statements.length)
-        let pending = statements.length
-        let failed = false
-        statements.forEach((statement, i) => {
-          Effect.runCallback(execute(statement.sql, statement.params, false), {
-            onExit: (exit) => {
-              if (failed) return
-              if (Exit.isFailure(exit)) {
-                failed = true
-                const cause = exit.cause
-                return resume(
-                  cause._tag === "Fail" ? Effect.fail(classify(context)(cause.error)) : Effect.failCause(cause as never)
-                )
-              }
-              out[i] = exit.value as ReadonlyArray<Record<string, unknown>>
-              if (--pending === 0) resume(Effect.succeed(out))
-            }
-          })
-        })
-      })
+      return sideBySide(driver, statements, context)
     })
-  // SQLite: the row as an array of values, decoded straight into the record
-  const queryOne: Executor["queryOne"] = (statement, fields, context) =>
-    Effect.withFiberRuntime((fiber) => {
-      if (firstRowSync !== undefined) {
-        try {
-          const inTransaction = Context.getOption(fiber.currentContext, Transaction)._tag === "Some"
-          const values = firstRowSync(statement.sql, statement.params, inTransaction)
-          if (values !== busy)
-            return Effect.succeed(
-              values === undefined ? undefined : decodeValues(dialect.codec, fields, values, context)
-            )
-        } catch (cause) {
-          return Effect.fail(cause instanceof Errors.InvalidRow ? cause : dialect.classify(cause, context))
-        }
-      }
-      return Effect.flatMap(query(statement, context), (rows) => {
-        if (rows.length === 0) return Effect.succeed(undefined)
-        try {
-          return Effect.succeed(decodeRow(dialect.codec, fields, rows[0]!, context))
-        } catch (e) {
-          if (e instanceof Errors.InvalidRow) return Effect.fail(e)
-          throw e
-        }
-      })
-    })
+  const queryOne = makeQueryOne(driver, Transaction, query)
   const write: Runner["write"] = (statement, context) => Effect.map(run(statement, true, context), dialect.readResult)
   // one context step: our tag, and @effect/sql's so that the escape hatch (db.sql) joins the transaction too
   const inTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>, conn: Connection, depth: number) => {

@@ -14,6 +14,7 @@
 import { Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
+import type { DialectName } from "./sql/DialectName.js"
 
 /** A statement's errors, or autoMigrate's refusals (each under its own tag). */
 type EnsureError = Errors.QueryError | Errors.AutoMigrateError
@@ -43,7 +44,7 @@ const isEnsureError = (e: { readonly _tag: string }): e is EnsureError =>
 
 /** `ensureTable` through the side Database that `open` makes (opened at most once at a time, in `scope`). */
 export const makeSideEnsureTable = <E extends { readonly _tag: string }>(
-  dialect: string,
+  dialect: DialectName,
   open: Effect.Effect<CreatesTables, E, Scope.Scope>,
   scope: Scope.Scope
 ): ((model: ModelInfo) => Effect.Effect<void, EnsureError>) => {

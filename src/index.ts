@@ -6,6 +6,6 @@
 export * as DataFlow from "./DataFlow.js"
 export * as Database from "./Database.js"
 export * as Errors from "./Errors.js"
-export * as Filter from "./query/Filter.js"
+export * as Filter from "./query/FilterTypes.js"
 export * as Workflow from "./workflow/Workflow.js"
 export * as Migrations from "./migrations/Migrations.js"

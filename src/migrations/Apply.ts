@@ -11,6 +11,7 @@ import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { adoptionMismatch, keyMismatch, nearTable, nearTableMismatch } from "./Adopt.js"
 import { diff, type DiffOptions, notesFor } from "./Diff.js"
+import { migrationBackendOf } from "./Family.js"
 import { introspect, introspectorFor, queryThrough } from "./Introspect.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
@@ -85,10 +86,7 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
   Effect.gen(function* () {
     const liveByName = new Map(live.map((t) => [t.name, t] as const))
     const missing = models.filter((m) => !liveByName.has(m.table))
-    const names =
-      missing.length === 0
-        ? []
-        : (yield* db.query({ sql: db.hooks.migration.tableNamesSql, params: [] })).map((r) => String(r["name"]))
+    const names = missing.length === 0 ? [] : yield* migrationBackendOf(db.hooks).tableNames(db)
     for (const m of missing) {
       const other = nearTable(m, names)
       if (other !== undefined) return yield* nearTableMismatch(m, other)
@@ -144,7 +142,7 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
       }
       // every foreseeable failure before the first DDL statement: nothing half-happens
       yield* precheck(db, p)
-      yield* Ledger.ensure(db)
+      yield* migrationBackendOf(db.hooks).ledger.ensure(db)
       const id = Ledger.newId(p.checksum)
       yield* applyPlan(db, id, p)
       return { plan: p, id, applied: true }
@@ -165,7 +163,8 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
 /** Records the plan in the ledger, runs its steps, and marks it finished (or names the failed step). */
 export const applyPlan = (db: LockDb, id: string, p: Plan) =>
   Effect.gen(function* () {
-    yield* Ledger.start(db, {
+    const backend = migrationBackendOf(db.hooks)
+    yield* backend.ledger.start(db, {
       id,
       checksum: p.checksum,
       description: p.operations.map((o) => o.description),
@@ -178,7 +177,7 @@ export const applyPlan = (db: LockDb, id: string, p: Plan) =>
       createdTables: p.operations.filter((o) => o.kind === "createTable").map((o) => o.table),
       startedAt: new Date().toISOString()
     })
-    const steps = p.operations.flatMap((o) => o.up.map((sql) => ({ sql, op: o })))
+    const steps = p.operations.flatMap((o) => o.up.map((statement) => ({ statement, op: o })))
     for (const [i, step] of steps.entries()) {
       const key = step.op.key
       const context = {
@@ -187,19 +186,19 @@ export const applyPlan = (db: LockDb, id: string, p: Plan) =>
         constraints: new Map<string, ReadonlyArray<string>>(key ? [[key.name, key.columns]] : []),
         operation: "migrate"
       }
-      yield* db.write({ sql: step.sql, params: [] }, context).pipe(
+      yield* backend.run(db, step.statement, context).pipe(
         // MySQL keeps what ran before the failure (DDL commits implicitly): the entry says where it stopped.
         // PostgreSQL and SQLite roll the whole plan back, this entry with it.
         Effect.tapError((e) =>
           Effect.ignore(
-            Ledger.fail(
+            backend.ledger.fail(
               db,
               id,
-              `step ${i + 1} of ${steps.length} (${step.op.description}): ${step.sql.replace(/\s+/g, " ")} -- ${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}`
+              `step ${i + 1} of ${steps.length} (${step.op.description}): ${step.statement.replace(/\s+/g, " ")} -- ${e._tag}${"code" in e && e.code ? ` ${e.code}` : ""}`
             )
           )
         )
       )
     }
-    yield* Ledger.finish(db, id)
+    yield* backend.ledger.finish(db, id)
   })

@@ -66,7 +66,7 @@ export interface LiveTable {
   /** The primary key's columns in key order (a composite key's order is not the columns' order). */
   readonly primaryKey?: ReadonlyArray<string>
   readonly foreignKeys?: ReadonlyArray<LiveForeignKey>
-  /** SQLite: the CREATE TABLE text and index statements as stored (used to rebuild it back). */
+  /** SQLite: the table's definition and index statements as stored (used to rebuild it back). */
   readonly sql?: string
   readonly indexSql?: ReadonlyArray<string>
   /** SQLite: the other tables whose foreign keys reference this one (a rebuild would drop it under them). */

@@ -1,5 +1,6 @@
 /**
- * A migration plan: operations, each with the SQL that applies it and the SQL that undoes it.
+ * A migration plan: operations, each with the statements that apply it and the statements that
+ * undo it (the backend's, src/migrations/Backend.ts; SQL on the SQL databases).
  *
  * @since 0.1.0
  */
@@ -25,7 +26,7 @@ export type OperationKind =
 export type Precheck =
   | { readonly kind: "notNull"; readonly table: string; readonly column: string }
   | { readonly kind: "unique"; readonly table: string; readonly columns: ReadonlyArray<string> }
-  /** `condition` (SQL over the quoted column) finds the values that do not fit `type`. */
+  /** `condition` (the backend's, over the column: SQL on the SQL databases) finds the values that do not fit `type`. */
   | {
       readonly kind: "fits"
       readonly table: string
@@ -60,7 +61,7 @@ export interface Operation {
 export interface Plan {
   readonly dialect: string
   readonly operations: ReadonlyArray<Operation>
-  /** sha256 of the up and down SQL. */
+  /** sha256 of the up and down statements. */
   readonly checksum: string
   /** Things a person should know that the plan does not change (a case-insensitive collation, …). */
   readonly notes?: ReadonlyArray<string>
@@ -96,7 +97,7 @@ export const makePlan = (
   )
 })
 
-/** The plan as text: one operation a line, its SQL indented under it. */
+/** The plan as text: one operation a line, its statements indented under it. */
 export const render = (plan: Plan, withDown = true): string =>
   (plan.notes ?? []).map((n) => `note: ${n}\n`).join("") + renderOperations(plan, withDown)
 

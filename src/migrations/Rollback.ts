@@ -1,11 +1,12 @@
 /**
- * `rollback(steps)`: runs the down SQL of the newest ledger entries, newest first, under the
- * migration lock, and removes each entry once its down SQL ran.
+ * `rollback(steps)`: runs the down statements of the newest ledger entries, newest first, under
+ * the migration lock, and removes each entry once its down statements ran.
  *
  * @since 0.1.0
  */
 import { Duration, Effect } from "effect"
 import * as Errors from "../Errors.js"
+import { migrationBackendOf } from "./Family.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
 import type { LockDb, MigrateError } from "./LockTypes.js"
@@ -14,7 +15,7 @@ import type { LockDb, MigrateError } from "./LockTypes.js"
 export interface RollbackOptions {
   /** How many of the newest entries to undo (default 1). */
   readonly steps?: number
-  /** Undo entries whose down SQL drops tables or columns (a created table, an added column). */
+  /** Undo entries whose down statements drop tables or columns (a created table, an added column). */
   readonly allowDestructive?: boolean
   readonly lockTimeout?: Duration.DurationInput
   /** List what would be undone without running it. */
@@ -31,12 +32,13 @@ export interface RollbackResult {
 export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effect<RollbackResult, MigrateError> => {
   const steps = Math.max(0, Math.floor(options.steps ?? 1))
   const timeoutMs = Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds"))
+  const backend = migrationBackendOf(db.hooks)
   return withLock(
     db,
     timeoutMs,
     Effect.gen(function* () {
-      yield* Ledger.ensure(db)
-      const all = yield* Ledger.list(db)
+      yield* backend.ledger.ensure(db)
+      const all = yield* backend.ledger.list(db)
       const entries = all.slice(Math.max(0, all.length - steps)).reverse()
       // a dirty entry blocks only a rollback of the tables it touched
       yield* Ledger.verify(all, new Set(entries.flatMap((e) => e.tables)))
@@ -47,8 +49,8 @@ export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effe
       }
       const context = { model: "Migration", table: "", constraints: new Map(), operation: "rollback" }
       for (const e of entries) {
-        for (const sql of e.down) yield* db.write({ sql, params: [] }, context)
-        yield* Ledger.remove(db, e.id)
+        for (const statement of e.down) yield* backend.run(db, statement, context)
+        yield* backend.ledger.remove(db, e.id)
       }
       return { entries, applied: true }
     })
@@ -56,8 +58,10 @@ export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effe
 }
 
 /** The ledger (read only: an absent ledger is an empty list). */
-export const status = (db: LockDb): Effect.Effect<ReadonlyArray<Ledger.LedgerEntry>, Errors.QueryError> =>
-  Effect.flatMap(Ledger.exists(db), (exists) => (exists ? Ledger.list(db) : Effect.succeed([])))
+export const status = (db: LockDb): Effect.Effect<ReadonlyArray<Ledger.LedgerEntry>, Errors.QueryError> => {
+  const { ledger } = migrationBackendOf(db.hooks)
+  return Effect.flatMap(ledger.exists(db), (exists) => (exists ? ledger.list(db) : Effect.succeed([])))
+}
 
 /**
  * Removes a dirty entry after its partial changes were repaired by hand (MySQL: the steps before
@@ -68,15 +72,16 @@ export const resolve = (db: LockDb, id: string, options: { readonly lockTimeout?
     db,
     Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds")),
     Effect.gen(function* () {
-      yield* Ledger.ensure(db)
-      const entry = (yield* Ledger.list(db)).find((e) => e.id === id)
+      const { ledger } = migrationBackendOf(db.hooks)
+      yield* ledger.ensure(db)
+      const entry = (yield* ledger.list(db)).find((e) => e.id === id)
       if (entry === undefined || (entry.success && entry.finishedAt !== null)) {
         return yield* new Errors.ValidationError({
           path: "id",
           reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
         })
       }
-      yield* Ledger.remove(db, id)
+      yield* ledger.remove(db, id)
       return entry
     })
   )

@@ -1,7 +1,7 @@
 /**
  * Whether a column type change widens (every stored value still fits, unchanged) or narrows (a
  * value can be rejected, cut or rounded), read from the normalized live spellings of both types,
- * and the condition that finds the rows a narrowing would reject.
+ * and the bound a narrowing checks existing rows against.
  *
  * @since 0.1.0
  */
@@ -97,25 +97,30 @@ export const typeChange = (from: string, to: string): TypeChange => {
 /** Whether changing `from` to `to` can lose or reject stored values. */
 export const isNarrowing = (from: string, to: string): boolean => typeChange(from, to) === "narrowing"
 
+/** The values a type admits, where what a narrowing rejects can be found portably. */
+export type TypeBound =
+  /** Strings of at most `max` characters. */
+  | { readonly kind: "length"; readonly max: number }
+  /** Integers from `-(max + 1)` to `max`. */
+  | { readonly kind: "integer"; readonly max: bigint }
+  /** Decimals with at most `integerDigits` digits before the point. */
+  | { readonly kind: "decimal"; readonly integerDigits: number }
+
 /**
- * A WHERE condition over `column` (quoted) that finds the rows a narrowing to `to` would reject,
- * when it can be known portably: longer strings, integers or decimals out of range. Undefined
- * otherwise (a change of family is refused as destructive; allowDestructive takes the risk).
+ * The bound of `type` a narrowing to it checks existing rows against: longer strings, integers or
+ * decimals out of range. Undefined otherwise (a change of family is refused as destructive;
+ * allowDestructive takes the risk).
  */
-export const misfitCondition = (
-  column: string,
-  to: string,
-  charLength: (expr: string) => string
-): string | undefined => {
-  const t = parse(to)
+export const typeBound = (type: string): TypeBound | undefined => {
+  const t = parse(type)
   if (t === undefined) return undefined
   const len = stringLength(t)
-  if (len !== undefined) return Number.isFinite(len) ? `${charLength(column)} > ${len}` : undefined
+  if (len !== undefined) return Number.isFinite(len) ? { kind: "length", max: len } : undefined
   const bound = integerBound[t.base]
-  if (bound !== undefined) return `(${column} < -${bound + 1n} OR ${column} > ${bound})`
+  if (bound !== undefined) return { kind: "integer", max: bound }
   if (decimals.has(t.base)) {
     const { int } = decimalShape(t)
-    return Number.isFinite(int) ? `ABS(${column}) >= 1${"0".repeat(int)}` : undefined
+    return Number.isFinite(int) ? { kind: "decimal", integerDigits: int } : undefined
   }
   return undefined
 }

@@ -7,7 +7,7 @@ import { Option, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
 import { type ColumnAnnotation, getColumnAnnotation } from "./Columns.js"
 
-/** The storage kinds of DESIGN §6. */
+/** The storage kinds of docs/models.md ("Type mapping"). */
 export type FieldKind =
   "string" | "uuid" | "int" | "bigint" | "number" | "boolean" | "date" | "json" | "bytes" | "decimal" | "literal"
 
@@ -163,6 +163,63 @@ const nonJson = (ast: AST.AST, path: string, seen: Set<AST.AST>): string | undef
   }
 }
 
+type Extra = { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean } & ColumnAnnotation
+
+/** Makes the field of one kind (the name, column, optionality and nullability are already known). */
+type Make = (kind: FieldKind, extra?: Extra) => Field
+
+const withMaxLength = (acc: Collected): Extra => (acc.maxLength !== undefined ? { maxLength: acc.maxLength } : {})
+
+/** The field a Declaration (Date, Uint8Array, BigDecimal) is stored as, or undefined. */
+const declarationField = (core: AST.Declaration, acc: Collected, make: Make): Field | undefined => {
+  const id = Option.getOrElse(AST.getIdentifierAnnotation(core), () => "")
+  const facts = acc.column ?? {}
+  if (id === "DateFromSelf") {
+    return make("date", facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {})
+  }
+  if (id === "Uint8ArrayFromSelf") return make("bytes")
+  if (id === "BigDecimalFromSelf") {
+    return make("decimal", facts.scale !== undefined ? { precision: facts.precision!, scale: facts.scale } : {})
+  }
+  return undefined
+}
+
+/** The field a (non-union) core type is stored as, or undefined when it cannot be stored. */
+const coreField = (
+  core: AST.AST,
+  acc: Collected,
+  make: Make,
+  json: (jsonArray: boolean) => Field
+): Field | undefined => {
+  switch (core._tag) {
+    case "StringKeyword":
+      return acc.identifiers.includes("UUID") ? make("uuid") : make("string", withMaxLength(acc))
+    case "TemplateLiteral":
+      // a string of a given shape (`${string}@${string}`): stored as the string it is
+      return make("string", withMaxLength(acc))
+    case "NumberKeyword":
+      return make(acc.integer || acc.identifiers.includes("Int") ? "int" : "number")
+    case "BigIntKeyword":
+      return make("bigint")
+    case "BooleanKeyword":
+      return make("boolean")
+    case "Literal":
+      return typeof core.literal === "string" ? make("literal", { literals: [core.literal] }) : undefined
+    case "Enums":
+      return core.enums.every(([, v]) => typeof v === "string")
+        ? make("literal", { literals: core.enums.map(([, v]) => v as string) })
+        : undefined
+    case "TypeLiteral":
+      return json(false)
+    case "TupleType":
+      return json(true)
+    case "Declaration":
+      return declarationField(core, acc, make)
+    default:
+      return undefined
+  }
+}
+
 /** Reads a field's kind from its Schema; throws ValidationError for types we cannot store with one meaning. */
 export const classify = (
   model: string,
@@ -171,13 +228,8 @@ export const classify = (
   isOptional: boolean,
   column: string = name
 ): Field => {
-  const field = (
-    name: string,
-    kind: FieldKind,
-    optional: boolean,
-    nullable: boolean,
-    extra: { maxLength?: number; literals?: ReadonlyArray<string>; jsonArray?: boolean } & ColumnAnnotation
-  ): Field => ({ name, column, kind, optional, nullable, managed: false, ...extra })
+  // optional and nullable are settled (by the union below) before any field is made
+  const make: Make = (kind, extra = {}) => ({ name, column, kind, optional, nullable, managed: false, ...extra })
   const json = (jsonArray: boolean | undefined): Field => {
     const bad = nonJson(core, name, new Set())
     if (bad !== undefined) {
@@ -189,7 +241,7 @@ export const classify = (
           "arrays and objects, so it would not read back as the same value; make it a field of its own"
       })
     }
-    return field(name, "json", optional, nullable, jsonArray === undefined ? {} : { jsonArray })
+    return make("json", jsonArray === undefined ? {} : { jsonArray })
   }
   const acc: Collected = { identifiers: [], maxLength: undefined, integer: false }
   let nullable = false
@@ -204,67 +256,15 @@ export const classify = (
     const shapes = rest.map(stripRefinements)
     if (rest.length === 1) core = collectRefinements(rest[0]!, acc)
     else if (rest.length > 0 && rest.every((t) => t._tag === "Literal" && typeof t.literal === "string")) {
-      return field(name, "literal", optional, nullable, {
-        literals: [...new Set(rest.map((t) => (t as AST.Literal).literal as string))]
-      })
+      return make("literal", { literals: [...new Set(rest.map((t) => (t as AST.Literal).literal as string))] })
     } else if (rest.length > 0 && shapes.every((t) => t._tag === "TypeLiteral" || t._tag === "TupleType")) {
       // a union of structured shapes is stored as JSON
       const arrays = shapes.filter((t) => t._tag === "TupleType").length
       return json(arrays === shapes.length ? true : arrays === 0 ? false : undefined)
     }
   }
-  const ids = acc.identifiers
-  switch (core._tag) {
-    case "StringKeyword":
-      if (ids.includes("UUID")) return field(name, "uuid", optional, nullable, {})
-      return field(name, "string", optional, nullable, acc.maxLength !== undefined ? { maxLength: acc.maxLength } : {})
-    case "TemplateLiteral":
-      // a string of a given shape (`${string}@${string}`): stored as the string it is
-      return field(name, "string", optional, nullable, acc.maxLength !== undefined ? { maxLength: acc.maxLength } : {})
-    case "NumberKeyword":
-      return field(name, acc.integer || ids.includes("Int") ? "int" : "number", optional, nullable, {})
-    case "BigIntKeyword":
-      return field(name, "bigint", optional, nullable, {})
-    case "BooleanKeyword":
-      return field(name, "boolean", optional, nullable, {})
-    case "Literal":
-      if (typeof core.literal === "string") {
-        return field(name, "literal", optional, nullable, { literals: [core.literal] })
-      }
-      break
-    case "Enums":
-      if (core.enums.every(([, v]) => typeof v === "string")) {
-        return field(name, "literal", optional, nullable, { literals: core.enums.map(([, v]) => v as string) })
-      }
-      break
-    case "TypeLiteral":
-      return json(false)
-    case "TupleType":
-      return json(true)
-    case "Declaration": {
-      const id = Option.getOrElse(AST.getIdentifierAnnotation(core), () => "")
-      const facts = acc.column ?? {}
-      if (id === "DateFromSelf")
-        return field(
-          name,
-          "date",
-          optional,
-          nullable,
-          facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {}
-        )
-      if (id === "Uint8ArrayFromSelf") return field(name, "bytes", optional, nullable, {})
-      if (id === "BigDecimalFromSelf") {
-        return field(
-          name,
-          "decimal",
-          optional,
-          nullable,
-          facts.scale !== undefined ? { precision: facts.precision!, scale: facts.scale } : {}
-        )
-      }
-      break
-    }
-  }
+  const found = coreField(core, acc, make, json)
+  if (found !== undefined) return found
   throw new ValidationError({
     model,
     path: name,

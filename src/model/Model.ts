@@ -218,16 +218,9 @@ const managedColumns = (bad: Bad, timestamps: ModelOptions<any>["timestamps"]): 
   return [timestampField("created_at", timestamps.createdAt), timestampField("updated_at", timestamps.updatedAt)]
 }
 
-/** Builds the runtime facts of a model; throws ValidationError for a definition we cannot store. */
-export const describeModel = <F extends Schema.Struct.Fields>(
-  name: string,
-  schemaFields: F,
-  options: ModelOptions<F>
-): ModelInfo => {
-  const bad: Bad = (path, reason) => new ValidationError({ model: name, path, reason })
-  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw bad("", "a model name is PascalCase letters and digits")
-  const struct = Schema.Struct(schemaFields)
-  const ast = AST.typeAST(struct.ast) as AST.TypeLiteral
+/** The model's fields, in the order written; throws for a name or type we cannot store. */
+const readFields = (bad: Bad, name: string, schemaFields: Schema.Struct.Fields): Array<Field> => {
+  const ast = AST.typeAST(Schema.Struct(schemaFields).ast) as AST.TypeLiteral
   const fields: Array<Field> = []
   for (const ps of ast.propertySignatures) {
     const key = String(ps.name)
@@ -237,44 +230,54 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     assertIdentifier(column, "a column name")
     fields.push(classify(name, key, ps.type, ps.isOptional, column))
   }
-  const { key, idKind } = keyFields(bad, fields, options.primaryKey, options.autoIncrement)
-  if (options.multiTenant === true) throw bad("", "multiTenant is not available yet")
+  return fields
+}
 
-  const table = options.table ?? tableNameFor(name)
-  assertIdentifier(table, "a table name")
-  const byName = new Map(fields.map((f) => [f.name, f] as const))
-  const checkKeys = (what: string, keys: ReadonlyArray<ReadonlyArray<string>>) => {
-    for (const k of keys) {
-      if (k.length === 0) throw bad(what, "a key lists at least one field")
-      for (const f of k) {
-        const field = byName.get(f)
-        if (field === undefined) throw bad(what, `${f.slice(0, 64)} is not a field of the model`)
-        if (field.kind === "json" || field.kind === "bytes") throw bad(what, `${f} (${field.kind}) cannot be indexed`)
-      }
+/** Every key of `unique` / `indexes` lists known fields that can be indexed. */
+const checkKeys = (
+  bad: Bad,
+  byName: ReadonlyMap<string, Field>,
+  what: string,
+  keys: ReadonlyArray<ReadonlyArray<string>>
+) => {
+  for (const k of keys) {
+    if (k.length === 0) throw bad(what, "a key lists at least one field")
+    for (const f of k) {
+      const field = byName.get(f)
+      if (field === undefined) throw bad(what, `${f.slice(0, 64)} is not a field of the model`)
+      if (field.kind === "json" || field.kind === "bytes") throw bad(what, `${f} (${field.kind}) cannot be indexed`)
     }
   }
-  const unique = options.unique ?? []
-  const indexes = options.indexes ?? []
-  checkKeys("unique", unique)
-  checkKeys("indexes", indexes)
+}
 
-  const managed = managedColumns(bad, options.timestamps)
-  const deletedAt = options.softDelete ? deletedAtField : undefined
-  const columns = [...key, ...fields.filter((f) => !key.includes(f)), ...managed, ...(deletedAt ? [deletedAt] : [])]
+/** No two fields share a column (compared without case, as MySQL and SQLite do). */
+const checkDistinctColumns = (bad: Bad, columns: ReadonlyArray<Field>) => {
   const seen = new Map<string, string>()
   for (const c of columns) {
     const other = seen.get(c.column.toLowerCase())
     if (other !== undefined) throw bad(c.name, `is stored in column ${c.column}, as ${other} is`)
     seen.set(c.column.toLowerCase(), c.name)
   }
-  const keyNames = key.map((f) => f.name)
-  const keyed = new Set([...keyNames, ...unique.flat(), ...indexes.flat()])
+}
+
+/** Constraint names a driver may report, to the fields of their key. */
+const constraintsOf = (
+  table: string,
+  keyNames: ReadonlyArray<string>,
+  unique: ReadonlyArray<ReadonlyArray<string>>
+) => {
   const constraints = new Map<string, ReadonlyArray<string>>([
     [`${table}_pkey`, keyNames],
     ["PRIMARY", keyNames]
   ])
   for (const k of unique) constraints.set(constraintName(table, k, "key"), k)
+  return constraints
+}
 
+type RecordSchema = Schema.Schema<Record<string, unknown>, any, never>
+
+/** The create input's and the update fields' Schemas (types only: values are already decoded). */
+const inputSchemas = (schemaFields: Schema.Struct.Fields, idKind: IdKind, keyNames: ReadonlyArray<string>) => {
   const generated = idKind === "auto" ? ["id"] : []
   const inputFields = Object.fromEntries(
     Object.entries(schemaFields)
@@ -282,10 +285,41 @@ export const describeModel = <F extends Schema.Struct.Fields>(
       .map(([k, v]) => [k, k === "id" && idKind === "uuid" ? Schema.optional(v as Schema.Schema.Any) : v])
   )
   const updatable = Object.fromEntries(Object.entries(schemaFields).filter(([k]) => !keyNames.includes(k)))
-  const createSchema = Schema.typeSchema(Schema.Struct(inputFields as Schema.Struct.Fields))
-  const updateSchema = Schema.typeSchema(
-    Schema.partialWith(Schema.Struct(updatable as Schema.Struct.Fields), { exact: true })
-  )
+  return {
+    create: Schema.typeSchema(Schema.Struct(inputFields as Schema.Struct.Fields)) as RecordSchema,
+    update: Schema.typeSchema(
+      Schema.partialWith(Schema.Struct(updatable as Schema.Struct.Fields), { exact: true })
+    ) as RecordSchema
+  }
+}
+
+/** Builds the runtime facts of a model; throws ValidationError for a definition we cannot store. */
+export const describeModel = <F extends Schema.Struct.Fields>(
+  name: string,
+  schemaFields: F,
+  options: ModelOptions<F>
+): ModelInfo => {
+  const bad: Bad = (path, reason) => new ValidationError({ model: name, path, reason })
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw bad("", "a model name is PascalCase letters and digits")
+  const fields = readFields(bad, name, schemaFields)
+  const { key, idKind } = keyFields(bad, fields, options.primaryKey, options.autoIncrement)
+  if (options.multiTenant === true) throw bad("", "multiTenant is not available yet")
+
+  const table = options.table ?? tableNameFor(name)
+  assertIdentifier(table, "a table name")
+  const byName = new Map(fields.map((f) => [f.name, f] as const))
+  const unique = options.unique ?? []
+  const indexes = options.indexes ?? []
+  checkKeys(bad, byName, "unique", unique)
+  checkKeys(bad, byName, "indexes", indexes)
+
+  const managed = managedColumns(bad, options.timestamps)
+  const deletedAt = options.softDelete ? deletedAtField : undefined
+  const columns = [...key, ...fields.filter((f) => !key.includes(f)), ...managed, ...(deletedAt ? [deletedAt] : [])]
+  checkDistinctColumns(bad, columns)
+  const keyNames = key.map((f) => f.name)
+  const keyed = new Set([...keyNames, ...unique.flat(), ...indexes.flat()])
+  const schemas = inputSchemas(schemaFields, idKind, keyNames)
 
   return {
     name,
@@ -301,18 +335,8 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     unique,
     indexes,
     softDelete: options.softDelete === true,
-    constraints,
-    validateCreate: checkStorable(
-      name,
-      columns,
-      keyed,
-      makeValidator(name, createSchema as Schema.Schema<Record<string, unknown>, any, never>)
-    ),
-    validateUpdate: checkStorable(
-      name,
-      columns,
-      keyed,
-      makeValidator(name, updateSchema as Schema.Schema<Record<string, unknown>, any, never>)
-    )
+    constraints: constraintsOf(table, keyNames, unique),
+    validateCreate: checkStorable(name, columns, keyed, makeValidator(name, schemas.create)),
+    validateUpdate: checkStorable(name, columns, keyed, makeValidator(name, schemas.update))
   }
 }

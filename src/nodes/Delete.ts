@@ -6,27 +6,19 @@
 import { Effect } from "effect"
 import { traced } from "./Tracing.js"
 import type { ModelInfo } from "../model/Model.js"
-import { Params, whereClause } from "../sql/Compiler.js"
-import { checkId, contextOf, databaseFor, filterOf, keyFilter } from "./Shared.js"
+import { checkId, databaseFor, filterOf, keyFilter } from "./Shared.js"
 
 /** Parameters of `delete`. */
 export interface DeleteParams<Id> {
   readonly id: Id
 }
 
-/** DELETE (or soft-delete UPDATE) under a checked filter; returns rows affected. */
+/** Deletes (soft-deletes) every live record under a checked filter; returns how many. */
 export const deleteWhere = (model: ModelInfo, filter: unknown, operation: string) =>
   Effect.gen(function* () {
     const expr = yield* filterOf(model, filter)
     const db = yield* databaseFor(model)
-    const d = db.hooks
-    const p = new Params(d)
-    const sql =
-      model.deletedAt !== undefined
-        ? `UPDATE ${d.quote(model.table)} SET ${d.quote(model.deletedAt.column)} = ${p.field(model.deletedAt, new Date())}${whereClause(d, p, model, expr, false)}`
-        : `DELETE FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, false)}`
-    const result = yield* db.write({ sql, params: p.values }, contextOf(model, operation))
-    return result.affected
+    return yield* db.backend.deleteWhere(model, expr, new Date(), operation)
   })
 
 /** Deletes one record by id. */

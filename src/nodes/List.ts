@@ -8,18 +8,9 @@ import { operation, traced } from "./Tracing.js"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
-import {
-  keysetCondition,
-  type OrderKey,
-  orderClause,
-  pageClause,
-  Params,
-  selectList,
-  whereClause
-} from "../sql/Compiler.js"
+import type { OrderKey } from "../backend/Backend.js"
 import { checkFieldValue, type Expr, toExpr } from "../query/Filter.js"
-import type { DatabaseService } from "../Database.js"
-import { contextOf, databaseFor, decodeAll, filterOf, project } from "./Shared.js"
+import { databaseFor, filterOf, project } from "./Shared.js"
 
 /** Parameters of `list`. */
 export interface ListParams<Filter, Key extends string> {
@@ -47,7 +38,6 @@ export interface Page<A> {
 }
 
 const maxLimit = 10_000
-const totalAlias = "df_total"
 
 const bad = (model: ModelInfo, path: string, reason: string) =>
   new Errors.ValidationError({ model: model.name, path, reason })
@@ -156,69 +146,31 @@ export const list = (model: ModelInfo, params: ListParams<unknown, string> = {})
     const limit = params.limit ?? 100
     const offset = params.offset ?? 0
     const db = yield* databaseFor(model)
-    const d = db.hooks
-    const includeDeleted = params.includeDeleted === true
-    const ctx = contextOf(model, "list")
-
-    const p = new Params(d)
-    let where = whereClause(d, p, model, expr, includeDeleted)
-    if (plan.after !== undefined) {
-      const keyset = keysetCondition(d, p, plan.keys, plan.after)
-      where = where === "" ? ` WHERE ${keyset}` : `${where} AND ${keyset}`
-    }
-    const columns =
+    const fields =
       params.select === undefined
         ? model.columns
         : model.columns.filter(
             (c) => model.key.includes(c) || params.select!.includes(c.name) || plan.keys.some((k) => k.field === c)
           )
-    // without a cursor the total rides along in the same statement (a window count is taken over
-    // every match before LIMIT applies): one round trip. A cursor narrows the rows, so its total is
-    // a second statement; so is a page past the end, which has no row to carry the total; so is
-    // every total where the dialect's window count is slow (a COUNT beside the page, at once).
-    const windowTotal = plan.after === undefined && d.windowTotal
-    const totalColumn = windowTotal ? `, COUNT(*) OVER () AS ${d.quote(totalAlias)}` : ""
-    const sql = `SELECT ${selectList(d, columns)}${totalColumn} FROM ${d.quote(model.table)}${where}${orderClause(d, plan.keys)}${pageClause(limit + 1, offset)}`
-    const [rows, counted] = windowTotal
-      ? [yield* db.query({ sql, params: p.values }, ctx), undefined]
-      : yield* Effect.map(
-          db.queryAll([{ sql, params: p.values }, countStatement(db, model, expr, includeDeleted)], ctx),
-          ([page, count]) => [page!, Number(count![0]?.["n"] ?? 0)] as const
-        )
-    const total =
-      counted !== undefined
-        ? counted
-        : rows.length > 0
-          ? Number(rows[0]![totalAlias])
-          : offset === 0
-            ? 0
-            : yield* countWhere(db, model, expr, includeDeleted)
-    const records = yield* decodeAll(db, model, rows.slice(0, limit))
-    const nextCursor =
-      rows.length > limit && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
+    const page = yield* db.backend.find(model, {
+      expr,
+      includeDeleted: params.includeDeleted === true,
+      orderBy: plan.keys,
+      after: plan.after,
+      limit,
+      offset,
+      fields
+    })
+    const records = page.records
+    const nextCursor = page.more && records.length > 0 ? encodeCursor(plan.keys, records[records.length - 1]!) : null
     return {
       records: records.map((r) => project(model, r, params.select)),
-      total,
+      total: page.total,
       limit,
       offset,
       nextCursor
     }
   }).pipe(traced("list", model))
-
-const countStatement = (db: DatabaseService, model: ModelInfo, expr: Expr, includeDeleted: boolean) => {
-  const d = db.hooks
-  const p = new Params(d)
-  const sql = `SELECT COUNT(*) AS ${d.quote("n")} FROM ${d.quote(model.table)}${whereClause(d, p, model, expr, includeDeleted)}`
-  return { sql, params: p.values }
-}
-
-const countWhere = (db: DatabaseService, model: ModelInfo, expr: Expr, includeDeleted: boolean) => {
-  const select = Effect.map(
-    db.query(countStatement(db, model, expr, includeDeleted), contextOf(model, "count")),
-    (rows) => Number(rows[0]?.["n"] ?? 0)
-  )
-  return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
-}
 
 /** Parameters of `count`. */
 export interface CountParams<Filter> {
@@ -235,5 +187,6 @@ export const count = (model: ModelInfo, params: CountParams<unknown> = {}) =>
     } catch (e) {
       return Effect.fail(e as Errors.ValidationError)
     }
-    return countWhere(db, model, expr, params.includeDeleted === true)
+    const select = db.backend.count(model, expr, params.includeDeleted === true, "count")
+    return db.isReady(model) ? select : Effect.zipRight(db.ensureTable(model), select)
   })

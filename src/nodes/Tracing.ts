@@ -1,6 +1,6 @@
 /**
  * One span per operation — only when someone is listening. Effect's built-in tracer records spans
- * nobody exports, and on an embedded database a span costs more than the statement (DESIGN §8), so
+ * nobody exports, and on an embedded database a span costs more than the statement, so
  * with `tracing: "auto"` (the default) operations open a span only when the fiber's tracer is not
  * the built-in one (e.g. @effect/opentelemetry is installed). `"on"` always, `"off"` never.
  * Spans carry the model and operation, never values; no stack capture.

@@ -1,5 +1,6 @@
 /**
- * Filters: the typed input users write, and the checked intermediate representation the compiler reads.
+ * Filters checked into the intermediate representation the compiler reads (src/query/Expr.ts); the
+ * typed input users write is src/query/FilterTypes.ts (the public `Filter` namespace).
  *
  * ```ts
  * User.list({ filter: { age: { $gte: 18 }, $or: [{ name: { $startsWith: "A" } }, { active: false }] } })
@@ -11,41 +12,12 @@ import { BigDecimal } from "effect"
 import { ValidationError } from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import { storageLimits } from "../model/Storable.js"
+import type { Expr, PathAs, Target } from "./Expr.js"
 import { portableRegex, RegexError } from "./Regex.js"
 
 export type { FieldFilter, Filter, Operators } from "./FilterTypes.js"
 
-// ---------------------------------------------------------------------------------------------
-// IR
-
-/** How a JSON path's value is compared. */
-export type PathAs = "text" | "number" | "boolean"
-
-/** A column, or a path into a JSON column. */
-export interface Target {
-  readonly field: Field
-  readonly path?: ReadonlyArray<string>
-}
-
-/** The checked filter tree the compiler walks. */
-export type Expr =
-  | { readonly _tag: "And"; readonly items: ReadonlyArray<Expr> }
-  | { readonly _tag: "Or"; readonly items: ReadonlyArray<Expr> }
-  | { readonly _tag: "Not"; readonly item: Expr }
-  | { readonly _tag: "Const"; readonly value: boolean }
-  | {
-      readonly _tag: "Cmp"
-      readonly target: Target
-      readonly op: "=" | "<>" | ">" | ">=" | "<" | "<="
-      readonly value: unknown
-      readonly as?: PathAs
-    }
-  | { readonly _tag: "In"; readonly target: Target; readonly values: ReadonlyArray<unknown>; readonly as?: PathAs }
-  | { readonly _tag: "IsNull"; readonly target: Target }
-  | { readonly _tag: "Like"; readonly target: Target; readonly pattern: string; readonly caseInsensitive: boolean }
-  /** `pattern` is already the portable form (see Regex.ts), the same text on every dialect */
-  | { readonly _tag: "Regex"; readonly target: Target; readonly pattern: string }
-  | { readonly _tag: "JsonHas"; readonly target: Target; readonly value: string | number }
+export type { Expr, PathAs, Target } from "./Expr.js"
 
 /** Caps that keep one filter from becoming an unbounded statement. */
 export const limits = { depth: 16, nodes: 512, inValues: 10_000, patternLength: 1_000 } as const
@@ -220,25 +192,73 @@ const fieldExpr = (ctx: Ctx, key: string, at: string, spec: unknown): Expr => {
   return items.length === 1 ? items[0]! : { _tag: "And", items }
 }
 
+/** `$eq` / `$ne`: a comparison, or IS NULL for null. */
+const equalityExpr = (ctx: Ctx, key: string, target: Target, op: "$eq" | "$ne", v: unknown): Expr => {
+  if (v === null) {
+    const isNull: Expr = { _tag: "IsNull", target }
+    return op === "$eq" ? isNull : { _tag: "Not", item: isNull }
+  }
+  const as =
+    target.path !== undefined
+      ? (pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`))
+      : undefined
+  const value = checkValue(ctx, key, op, target.field, v, as)
+  const cmp: Expr = { _tag: "Cmp", target, op: "=", value, ...(as ? { as } : {}) }
+  // $ne is NOT (=); Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
+  return op === "$eq" ? cmp : { _tag: "Not", item: cmp }
+}
+
+/** `$in` / `$nin`: at most `limits.inValues` values; an empty list is a constant. */
+const inExpr = (ctx: Ctx, key: string, target: Target, op: "$in" | "$nin", v: unknown): Expr => {
+  if (!Array.isArray(v)) return fail(ctx, key, `${op} expects an array, got ${kindOfValue(v)}`)
+  if (v.length > limits.inValues) return fail(ctx, key, `${op} takes at most ${limits.inValues} values`)
+  if (v.length === 0) return { _tag: "Const", value: op === "$nin" }
+  const as =
+    target.path !== undefined
+      ? (pathAsOf(v[0]) ?? fail(ctx, key, `${op} on a path expects strings, numbers or booleans`))
+      : undefined
+  const values = v.map((x) => checkValue(ctx, key, op, target.field, x, as))
+  const expr: Expr = { _tag: "In", target, values, ...(as ? { as } : {}) }
+  return op === "$in" ? expr : { _tag: "Not", item: expr }
+}
+
+/** `$regex`: the portable subset only (src/query/Regex.ts). */
+const regexExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): Expr => {
+  const source = stringOnly(ctx, key, op, target, v)
+  let pattern: string
+  try {
+    pattern = portableRegex(source)
+  } catch (e) {
+    return fail(ctx, key, `$regex ${e instanceof RegexError ? e.message : "is not a valid regular expression"}`)
+  }
+  return { _tag: "Regex", target, pattern }
+}
+
+/** `$contains`: an element of a JSON array field, else a substring. */
+const containsExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): Expr => {
+  if (target.field.kind === "json" && target.path === undefined) {
+    if (target.field.jsonArray !== true) return fail(ctx, key, "$contains needs an array field")
+    if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+      return fail(ctx, key, `$contains on an array expects a string or number element, got ${kindOfValue(v)}`)
+    }
+    return { _tag: "JsonHas", target, value: v }
+  }
+  return {
+    _tag: "Like",
+    target,
+    pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`,
+    caseInsensitive: false
+  }
+}
+
 /** `key` here is the error path of the operator (`age.$gt`, or `age` for a bare value). */
 const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): Expr => {
   ctx.nodes++
   const onPath = target.path !== undefined
   switch (op) {
     case "$eq":
-    case "$ne": {
-      if (v === null) {
-        const isNull: Expr = { _tag: "IsNull", target }
-        return op === "$eq" ? isNull : { _tag: "Not", item: isNull }
-      }
-      const as = onPath
-        ? (pathAsOf(v) ?? fail(ctx, key, `${op} on a path expects a string, number or boolean`))
-        : undefined
-      const value = checkValue(ctx, key, op, target.field, v, as)
-      const cmp: Expr = { _tag: "Cmp", target, op: "=", value, ...(as ? { as } : {}) }
-      // $ne is NOT (=); Not is two-valued (see the compiler): rows where the column is NULL are "not equal" too
-      return op === "$eq" ? cmp : { _tag: "Not", item: cmp }
-    }
+    case "$ne":
+      return equalityExpr(ctx, key, target, op, v)
     case "$gt":
     case "$gte":
     case "$lt":
@@ -251,17 +271,8 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
       return { _tag: "Cmp", target, op: cmpOps[op], value, ...(as ? { as } : {}) }
     }
     case "$in":
-    case "$nin": {
-      if (!Array.isArray(v)) return fail(ctx, key, `${op} expects an array, got ${kindOfValue(v)}`)
-      if (v.length > limits.inValues) return fail(ctx, key, `${op} takes at most ${limits.inValues} values`)
-      if (v.length === 0) return { _tag: "Const", value: op === "$nin" }
-      const as = onPath
-        ? (pathAsOf(v[0]) ?? fail(ctx, key, `${op} on a path expects strings, numbers or booleans`))
-        : undefined
-      const values = v.map((x) => checkValue(ctx, key, op, target.field, x, as))
-      const expr: Expr = { _tag: "In", target, values, ...(as ? { as } : {}) }
-      return op === "$in" ? expr : { _tag: "Not", item: expr }
-    }
+    case "$nin":
+      return inExpr(ctx, key, target, op, v)
     case "$null":
     case "$exists": {
       if (typeof v !== "boolean") return fail(ctx, key, `${op} expects a boolean, got ${kindOfValue(v)}`)
@@ -280,31 +291,10 @@ const opExpr = (ctx: Ctx, key: string, target: Target, op: string, v: unknown): 
         pattern: `${escapeLike(stringOnly(ctx, key, op, target, v))}%`,
         caseInsensitive: false
       }
-    case "$regex": {
-      const source = stringOnly(ctx, key, op, target, v)
-      let pattern: string
-      try {
-        pattern = portableRegex(source)
-      } catch (e) {
-        return fail(ctx, key, `$regex ${e instanceof RegexError ? e.message : "is not a valid regular expression"}`)
-      }
-      return { _tag: "Regex", target, pattern }
-    }
-    case "$contains": {
-      if (target.field.kind === "json" && !onPath) {
-        if (target.field.jsonArray !== true) return fail(ctx, key, "$contains needs an array field")
-        if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
-          return fail(ctx, key, `$contains on an array expects a string or number element, got ${kindOfValue(v)}`)
-        }
-        return { _tag: "JsonHas", target, value: v }
-      }
-      return {
-        _tag: "Like",
-        target,
-        pattern: `%${escapeLike(stringOnly(ctx, key, op, target, v))}%`,
-        caseInsensitive: false
-      }
-    }
+    case "$regex":
+      return regexExpr(ctx, key, target, op, v)
+    case "$contains":
+      return containsExpr(ctx, key, target, op, v)
   }
   return fail(ctx, key, "is not a filter operator")
 }

@@ -5,6 +5,7 @@
  */
 import * as Errors from "../Errors.js"
 import type { ErrorContext } from "./Dialect.js"
+import type { DialectName } from "./DialectName.js"
 import { ConnectionGone, StatementDeadline, WaitDeadline } from "./Driver.js"
 
 /** The driver's own error inside an @effect/sql SqlError (or the cause itself). */
@@ -109,7 +110,7 @@ export const reasonOf = (message: unknown): string | undefined => {
 
 /** Network failures, our own timers' failures, and everything left over. */
 export const classifyCommon = (
-  dialect: string,
+  dialect: DialectName,
   code: string | undefined,
   cause: unknown,
   ctx: ErrorContext | undefined

@@ -6,6 +6,7 @@
  */
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
+import type { OrderKey } from "../backend/Backend.js"
 import type { Expr, PathAs, Target } from "../query/Filter.js"
 import { encodeValue } from "./Codec.js"
 import type { Dialect } from "./Dialect.js"
@@ -29,11 +30,8 @@ export class Params {
   }
 }
 
-/** An ORDER BY key. */
-export interface OrderKey {
-  readonly field: Field
-  readonly descending: boolean
-}
+/** An ORDER BY key (the backend contract's, src/backend/Backend.ts). */
+export type { OrderKey } from "../backend/Backend.js"
 
 const encodeAs = (d: Dialect, as: PathAs, v: unknown) => (as === "boolean" && d.codec.booleanAsInt ? (v ? 1 : 0) : v)
 
@@ -169,7 +167,7 @@ export const insertRows = (
 
 /**
  * The text of a multi-row INSERT with a string suffix, its placeholders numbered row by row: the
- * same text for every batch of the same shape, so callers compile it once (see nodes/Plans.ts)
+ * same text for every batch of the same shape, so callers compile it once (see sql/backend/Plans.ts)
  * and bind `encodeRows(...)`.
  */
 export const insertSql = (

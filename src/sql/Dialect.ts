@@ -9,9 +9,9 @@ import type { MigrationHooks } from "../migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
+import type { DialectName } from "./DialectName.js"
 
-/** The SQL databases. */
-export type DialectName = "postgres" | "mysql" | "sqlite"
+export type { DialectName }
 
 /** Isolation levels a transaction may ask for. */
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable"

@@ -33,14 +33,13 @@ export type { ConditionOptions, NodeOptions } from "./Builder.js"
 export {
   ConnectionDefinition,
   Definition,
-  isJson,
-  Json,
+  type Json,
   NodeDefinition,
   RetryPolicy,
   TransactionalOptions
 } from "./Definition.js"
 export type { Comparison, Expression, Predicate } from "./Expression.js"
-export { isSkipped, scheduleOf, Skipped } from "./Plan.js"
+export { isSkipped, Skipped } from "./Plan.js"
 export type { ConditionResult } from "./Plan.js"
 export { ComputeNode, ConditionNode } from "./Registry.js"
 export type { NodeError } from "./Registry.js"

@@ -1,5 +1,5 @@
 /**
- * Filter conformance: every operator of DESIGN §3 selects exactly the same rows on SQLite,
+ * Filter conformance: every operator of docs/filters.md selects exactly the same rows on SQLite,
  * PostgreSQL and MariaDB. Each case names the ids it must return; the same cases run on every
  * dialect against a seeded dataset of awkward values (case, É/é, %, _ and \, trailing spaces,
  * newlines, NULLs, JSON values of every type, nested arrays).

@@ -1,5 +1,5 @@
 /**
- * Type conformance: every field kind of DESIGN §6 round-trips exactly through create, read and list
+ * Type conformance: every field kind of docs/models.md ("Type mapping") round-trips exactly through create, read and list
  * on SQLite, PostgreSQL and MariaDB, and the columns have the documented types.
  */
 import { expect } from "@effect/vitest"
@@ -797,7 +797,7 @@ forEachDialect("types", (it, dialect) => {
     })
   )
 
-  it.effect("columns have the types of DESIGN §6", () =>
+  it.effect("columns have the types of docs/models.md (Type mapping)", () =>
     Effect.gen(function* () {
       yield* reset(Text, Num, Event, Doc, Blob, Amount, Ref, Ticket)
       for (const [table, columns] of Object.entries(expectedTypes[dialect])) {

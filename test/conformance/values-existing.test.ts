@@ -12,7 +12,7 @@ import { afterAll, expect } from "@effect/vitest"
 import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
-import { selectWhere } from "../../src/nodes/Shared.js"
+import { selectWhere } from "../../src/sql/backend/Selects.js"
 import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 

@@ -1,5 +1,5 @@
 /**
- * Type-level proofs of the model API (DESIGN §3): what must compile, and what must not (one
+ * Type-level proofs of the model API (docs/models.md): what must compile, and what must not (one
  * expected error per line, each failing for the reason its comment names).
  * Run by `vitest run test/types` (typecheck mode) and by `tsc --noEmit -p .`.
  */
@@ -173,14 +173,10 @@ describe("results", () => {
   })
 
   test("error channels", () => {
-    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<
-      Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound
-    >()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.read>>>().toEqualTypeOf<Errors.ReadError>()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.read>>>()
     expectTypeOf<Errors.NotFound>().toExtend<ErrorOf<ReturnType<typeof User.update>>>()
-    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<
-      Errors.QueryError | Errors.AutoMigrateError | Errors.EmptyFilterRefused
-    >()
+    expectTypeOf<ErrorOf<ReturnType<typeof User.bulkUpdate>>>().toEqualTypeOf<Errors.BulkUpdateError>()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkUpdate>>>()
     expectTypeOf<Errors.EmptyFilterRefused>().toExtend<ErrorOf<ReturnType<typeof User.bulkDelete>>>()
     expectTypeOf<Errors.NotFound>().not.toExtend<ErrorOf<ReturnType<typeof User.create>>>()

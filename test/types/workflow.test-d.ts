@@ -50,9 +50,9 @@ describe("what compiles, and the types it gives", () => {
   test("errors: NodeFailed carries the union of the nodes' own errors", () => {
     const run = Workflow.run(withStock, { productId: "p1", quantity: 1 })
     type E = ErrorOf<typeof run>
-    expectTypeOf<Errors.NodeFailed<Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound>>().toExtend<E>()
+    expectTypeOf<Errors.NodeFailed<Errors.ReadError>>().toExtend<E>()
     expectTypeOf<Errors.WorkflowDefinitionError>().toExtend<E>()
-    expectTypeOf<Extract<E, { _tag: "NodeFailed" }>["cause"]>().toEqualTypeOf<Errors.QueryError | Errors.AutoMigrateError | Errors.NotFound>()
+    expectTypeOf<Extract<E, { _tag: "NodeFailed" }>["cause"]>().toEqualTypeOf<Errors.ReadError>()
   })
 
   test("a node on a condition's branch may be Skipped; its dependents see it unskipped", () => {

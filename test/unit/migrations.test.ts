@@ -11,7 +11,7 @@ import { sqliteIntrospector } from "../../src/dialects/sqlite/Introspect.js"
 import { DataFlow } from "../../src/index.js"
 import { modelNameFor } from "../../src/migrations/Discover.js"
 import { newId } from "../../src/migrations/Ledger.js"
-import * as Migrations from "../../src/migrations/Migrations.js"
+import * as Migrations from "../../src/internal/Migrations.js"
 import type { LiveTable } from "../../src/migrations/LiveSchema.js"
 
 const User = DataFlow.model(

@@ -95,7 +95,7 @@ export const postgresDialect: Dialect = {
   jsonHasParam: (value) => JSON.stringify([value]),
   // PostgreSQL's defaults already are NULLs last ascending, first descending (an index serves both)
   orderTerm: (expr, desc) => (desc ? `${expr} DESC NULLS FIRST` : `${expr} ASC NULLS LAST`),
-  // unnest arrays: ~100k rows/s here against ~65k for multi-row VALUES (DESIGN §8)
+  // unnest arrays: ~100k rows/s here against ~65k for multi-row VALUES (docs/benchmarks.md, "pg unnest")
   insertColumnar: (model, columns, suffix) =>
     `INSERT INTO ${postgresQuote(model.table)} (${columns.map((c) => postgresQuote(c.column)).join(", ")}) ` +
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(c)}[]`).join(", ")})${suffix}`,

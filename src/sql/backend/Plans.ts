@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { ModelInfo } from "../model/Model.js"
-import type { Dialect } from "../sql/Dialect.js"
+import type { ModelInfo } from "../../model/Model.js"
+import type { Dialect } from "../Dialect.js"
 
 const plans = new WeakMap<Dialect, WeakMap<ModelInfo, Map<string, string>>>()
 

@@ -1,0 +1,104 @@
+/**
+ * The column operations of a table diff: add the model's new columns, alter those whose type or
+ * nullability changed (a narrowing is destructive and prechecked), drop live columns no field maps.
+ *
+ * @since 0.1.0
+ */
+import type { Field } from "../model/Field.js"
+import type { ColumnShape } from "./Backend.js"
+import type { LiveColumn } from "./LiveSchema.js"
+import type { Precheck } from "./Operation.js"
+import type { TableDiff } from "./TableDiff.js"
+import { typeChange } from "./TypeChange.js"
+
+const describeType = (type: string, nullable: boolean) => `${type}${nullable ? ", nullable" : ", not null"}`
+
+const addColumn = (c: TableDiff, field: Field, expected: ColumnShape) => {
+  const t = c.model.table
+  const value = c.options.defaults?.[`${t}.${field.column}`]
+  const added = c.s.addColumn(t, field, expected.type, value)
+  const required = !expected.nullable
+  c.ops.push({
+    kind: "addColumn",
+    table: t,
+    description:
+      `add column ${t}.${field.column} (${describeType(expected.type, expected.nullable)}` +
+      `${required ? `, existing rows get ${added.existingRows}` : ""})`,
+    up: added.up,
+    down: c.s.dropColumn(t, field.column),
+    destructive: false,
+    additive: true
+  })
+}
+
+const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: ColumnShape) => {
+  const t = c.model.table
+  const want = c.norm(expected.type, field)
+  const typeChanged = want !== lc.type
+  const nullChanged = expected.nullable !== lc.nullable
+  if (!typeChanged && !nullChanged) return
+  const change = typeChanged ? typeChange(lc.type, want) : "same"
+  const narrowing = change === "narrowing"
+  const description =
+    `alter column ${t}.${field.column}: ` +
+    [
+      typeChanged ? `type ${lc.type} -> ${want}${change === "same" ? "" : ` (${change})`}` : "",
+      nullChanged ? (expected.nullable ? "drop not null" : "set not null") : ""
+    ]
+      .filter((s) => s !== "")
+      .join(", ")
+  const misfit = narrowing ? c.s.misfitCondition(field.column, want) : undefined
+  const prechecks: Array<Precheck> = [
+    ...(nullChanged && !expected.nullable ? [{ kind: "notNull" as const, table: t, column: field.column }] : []),
+    ...(misfit !== undefined
+      ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }]
+      : [])
+  ]
+  if (c.s.rebuildsTables) {
+    c.rebuildReasons.push({ description, destructive: narrowing, prechecks })
+    return
+  }
+  const was = { type: lc.type, nullable: lc.nullable }
+  c.ops.push({
+    kind: "alterColumn",
+    table: t,
+    description,
+    up: c.s.alterColumn(t, field.column, expected, typeChanged, nullChanged),
+    down: c.s.alterColumn(t, field.column, was, typeChanged, nullChanged),
+    destructive: narrowing,
+    additive: false,
+    prechecks
+  })
+}
+
+/** Adds the model's missing columns and alters the changed ones (never a key column). */
+export const modelColumnOps = (c: TableDiff, keyed: ReadonlySet<string>): void => {
+  for (const field of c.model.columns) {
+    const lc = c.liveColumns.get(field.column)
+    const expected = c.s.expectedColumn(c.model, field, keyed.has(field.name))
+    if (lc === undefined) addColumn(c, field, expected)
+    else if (!c.model.key.includes(field)) alterColumn(c, field, lc, expected)
+  }
+}
+
+/** Drops the live columns no field maps to. */
+export const dropColumnOps = (c: TableDiff): void => {
+  const t = c.model.table
+  for (const lc of c.live.columns) {
+    if (c.modelColumns.has(lc.name)) continue
+    const description = `drop column ${t}.${lc.name}`
+    if (c.s.rebuildsTables) {
+      c.rebuildReasons.push({ description, destructive: true })
+      continue
+    }
+    c.ops.push({
+      kind: "dropColumn",
+      table: t,
+      description,
+      up: c.s.dropColumn(t, lc.name),
+      down: c.s.addLiveColumn(t, lc),
+      destructive: true,
+      additive: false
+    })
+  }
+}

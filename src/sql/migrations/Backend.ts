@@ -1,0 +1,66 @@
+/**
+ * The SQL family's migration backend (the seam is src/migrations/Backend.ts): each operation's
+ * statements from the dialect's hooks (Statements.ts, and `d.migration` for what differs per
+ * database), the ledger table (Ledger.ts), the precheck counts (Precheck.ts). One per dialect,
+ * made once.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { MigrationBackend, MigrationStatements } from "../../migrations/Backend.js"
+// SQLite's rebuild; it moves to src/dialects/sqlite, reached through `d.migration` from there
+import { rebuildTable } from "../../migrations/SqliteRebuild.js"
+import { createTable } from "../Ddl.js"
+import type { Dialect } from "../Dialect.js"
+import { sqlLedger } from "./Ledger.js"
+import { countRows, misfitCondition } from "./Precheck.js"
+import * as S from "./Statements.js"
+
+/** The statements of each operation on dialect `d`. */
+export const sqlStatements = (d: Dialect): MigrationStatements => ({
+  rebuildsTables: d.migration.rebuildsTables,
+  expectedColumn: (model, field, keyed) => S.expectedColumn(d, model, field, keyed),
+  liveJsonType: d.migration.liveJsonType,
+  createTable: (model) => createTable(d, model),
+  dropTable: (table) => [S.dropTableSql(d, table)],
+  recreateTable: (live) => S.createFromLive(d, live),
+  addColumn: (table, field, type, value) => {
+    const def = S.addColumnSql(d, field, type, value)
+    return {
+      up: [S.alterTable(d, table, `ADD COLUMN ${def}`)],
+      existingRows: def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")
+    }
+  },
+  dropColumn: (table, column) => [S.dropColumnSql(d, table, column)],
+  addLiveColumn: (table, column) => [S.alterTable(d, table, `ADD COLUMN ${S.liveColumnDef(d, column, false)}`)],
+  alterColumn: (table, column, to, typeChanged, nullChanged) =>
+    d.migration.alterColumn(table, column, to.type, to.nullable, typeChanged, nullChanged),
+  addIndex: (table, key) => [S.createIndexSql(d, table, key, false)],
+  dropIndex: (table, key) => [d.migration.dropIndex(table, key.name)],
+  addUnique: (table, key) => [d.migration.addUnique(table, key)],
+  dropUnique: (table, key) => [d.migration.dropUnique(table, key)],
+  misfitCondition: (column, type) => misfitCondition(d, column, type),
+  collationNote: (table, column) => d.migration.collationNote(table, column),
+  rebuildTable: (model, live, reasons, options) => rebuildTable(d, model, live, reasons, options)
+})
+
+const made = new WeakMap<Dialect, MigrationBackend>()
+
+/** The migration backend of SQL dialect `d` (made on first use). */
+export const sqlMigrationBackend = (d: Dialect): MigrationBackend => {
+  let backend = made.get(d)
+  if (backend === undefined) {
+    backend = {
+      statements: sqlStatements(d),
+      ledger: sqlLedger,
+      countRows,
+      tableNames: (db) =>
+        Effect.map(db.query({ sql: db.hooks.migration.tableNamesSql, params: [] }), (rows) =>
+          rows.map((r) => String(r["name"]))
+        ),
+      run: (db, statement, context) => Effect.asVoid(db.write({ sql: statement, params: [] }, context))
+    }
+    made.set(d, backend)
+  }
+  return backend
+}
