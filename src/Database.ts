@@ -140,14 +140,25 @@ const connect = (
 
 let layerCount = 0
 
+// options of later issues are refused until they exist rather than ignored
+const refuseUnbuilt = (options: LayerOptions): Effect.Effect<void, Errors.UnsupportedFeature> =>
+  options.cache !== undefined
+    ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
+    : options.replicas !== undefined
+      ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
+      : Effect.void
+
+// one round trip, timed
+const healthOf = (query: Runner["query"], dialect: DialectName) =>
+  Effect.gen(function* () {
+    const start = Date.now()
+    yield* query({ sql: "SELECT 1 AS ok", params: [] })
+    return { dialect, latencyMs: Date.now() - start }
+  })
+
 const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
-    if (options.cache !== undefined) {
-      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
-    }
-    if (options.replicas !== undefined) {
-      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
-    }
+    yield* refuseUnbuilt(options)
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
     const driver = yield* connect(url, options)
     const { client, dialect, entry } = driver
@@ -192,14 +203,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
 
     const transaction = makeTransaction(driver, Transaction)
 
-    const health = Effect.gen(function* () {
-      const start = Date.now()
-      yield* query({ sql: "SELECT 1 AS ok", params: [] })
-      return { dialect: dialect.name, latencyMs: Date.now() - start }
-    })
-
-    const models = new Map<string, ModelLike>()
-    for (const m of options.models ?? []) models.set(m.info.name, m)
+    const models = new Map<string, ModelLike>((options.models ?? []).map((m) => [m.info.name, m]))
     yield* start([...models.values()])
 
     const insertReturning = dialect.returning || driver.insertReturning === true
@@ -220,7 +224,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       models,
       lock,
       introspector,
-      insertReturning: dialect.returning || driver.insertReturning === true,
+      insertReturning,
       query,
       queryAll,
       queryOne,
@@ -229,7 +233,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       ensureTable,
       isReady,
       transaction,
-      health,
+      health: healthOf(query, dialect.name),
       poolStats: driver.poolStats,
       tracing: options.tracing ?? "auto",
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
