@@ -8,6 +8,7 @@ import type { Field } from "../../model/Field.js"
 import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifySqliteError } from "./Errors.js"
 import { sqliteMigration } from "./Migration.js"
+import { rebuildTable } from "./Rebuild.js"
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
@@ -97,7 +98,11 @@ export const sqliteDialect: Dialect = {
   skipClause: () => " ON CONFLICT DO NOTHING",
   oneConnection: true,
   forUpdate: "",
-  migration: sqliteMigration(quote),
+  migration: {
+    ...sqliteMigration(quote),
+    // ALTER TABLE cannot change or drop a column: the table is rebuilt (src/dialects/sqlite/Rebuild.ts)
+    rebuildTable: (model, live, reasons, options) => rebuildTable(sqliteDialect, model, live, reasons, options)
+  },
   // the window sorts every match into a temporary table before LIMIT: page + COUNT measured
   // 105 µs against 193 µs for the window (167 matches of 10k rows, better-sqlite3)
   windowTotal: false,
