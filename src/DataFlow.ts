@@ -25,6 +25,7 @@ import {
   type Row,
   type UpdateFields
 } from "./model/Model.js"
+import { makeSchemas, type ModelSchemas } from "./model/Schemas.js"
 import {
   bulkCreate,
   type BulkCreateParams,
@@ -43,6 +44,7 @@ import type { Filter } from "./query/Filter.js"
 
 export type { CreateInput, Id, KeyName, ModelOptions, Row, UpdateFields } from "./model/Model.js"
 export type { Filter } from "./query/Filter.js"
+export type { JsonOf, JsonValue, ModelSchemas } from "./model/Schemas.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
 export { dateTime, decimal } from "./model/Columns.js"
@@ -77,6 +79,12 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields, O = 
   readonly info: ModelInfo
   /** Phantom: the record type (`typeof User.Type`). */
   readonly Type: Row<F, O>
+  /**
+   * Schemas an HTTP layer decodes requests with (`User.schemas.create`, `.update`) and encodes
+   * records with (`.json`); `.record` validates a record as read. JSON form: dates ISO strings,
+   * decimals and bigints strings, bytes base64.
+   */
+  readonly schemas: ModelSchemas<F, O>
 
   /** Inserts one record and returns it as stored. */
   readonly create: (input: CreateInput<F, O>) => Effect.Effect<Row<F, O>, Errors.CreateError, Database>
@@ -150,6 +158,7 @@ export const model = <const Name extends string, F extends Schema.Struct.Fields,
     fields,
     info,
     Type: undefined as never,
+    schemas: makeSchemas<F, O>(fields, info),
     create: (input) => create(info, input) as any,
     read: (params) => read(info, params) as any,
     update: (params) => update(info, params) as any,

@@ -272,7 +272,7 @@ export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
 
 /** The database's driver packages are not installed (they are optional peers): install `packages`. */
 export class DriverNotInstalled extends Data.TaggedError("DriverNotInstalled")<{
-  readonly dialect: string
+  readonly dialect: DialectName
   readonly packages: ReadonlyArray<string>
 }> {
   override get message() {
@@ -343,7 +343,7 @@ export type QueryError = InvalidRow | UniqueViolation | ForeignKeyViolation | Va
 
 /**
  * What building `Database.layer` can fail with: a URL or option refused (ValidationError), an
- * option or database not supported yet, its driver not installed (DriverNotInstalled), a statement's errors (connecting, autoMigrate's DDL), or
+ * option or database not supported yet, the URL's driver package not installed, a statement's errors (connecting, autoMigrate's DDL), or
  * autoMigrate's refusal for the models given to it. Never a workflow's NodeFailed.
  */
 export type LayerError = QueryError | UnsupportedFeature | DriverNotInstalled | AutoMigrateError

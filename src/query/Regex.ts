@@ -34,23 +34,24 @@ const maxRepeat = 255
 const lit = (c: string) => (syntax.has(c) ? `\\${c}` : c)
 const classLit = (c: string) => (classSpecial.has(c) ? `\\${c}` : c)
 
-/** Translates a pattern to its portable form, or throws RegexError. */
-export const portableRegex = (pattern: string): string => {
-  const cs = Array.from(pattern)
-  let i = 0
-  const fail = (reason: string): never => {
-    throw new RegexError(reason)
-  }
-  const peek = () => cs[i]
-  const hex = (n: number): number => {
-    const h = cs.slice(i, i + n).join("")
+const fail = (reason: string): never => {
+  throw new RegexError(reason)
+}
+
+/** A recursive-descent parser of one pattern; `parse` returns the portable form or throws RegexError. */
+class Parser {
+  constructor(private readonly cs: ReadonlyArray<string>) {}
+  private i = 0
+  private peek = () => this.cs[this.i]
+  private hex = (n: number): number => {
+    const h = this.cs.slice(this.i, this.i + n).join("")
     if (h.length !== n || !/^[0-9A-Fa-f]+$/.test(h)) fail("has a malformed \\x or \\u escape")
-    i += n
+    this.i += n
     return parseInt(h, 16)
   }
   /** After a backslash: one literal character, or a class name (d, w, s, D, W, S). */
-  const readEscape = (): { char: string } | { cls: "d" | "w" | "s"; negated: boolean } => {
-    const c = cs[i++]
+  private readEscape = (): { char: string } | { cls: "d" | "w" | "s"; negated: boolean } => {
+    const c = this.cs[this.i++]
     if (c === undefined) return fail("ends with a lone backslash")
     switch (c) {
       case "d":
@@ -72,25 +73,25 @@ export const portableRegex = (pattern: string): string => {
       case "v":
         return { char: "\u000b" }
       case "x":
-        return { char: checkChar(String.fromCodePoint(hex(2))) }
+        return { char: this.checkChar(String.fromCodePoint(this.hex(2))) }
       case "u": {
-        if (peek() === "{") {
-          const close = cs.indexOf("}", i)
-          const h = close === -1 ? "" : cs.slice(i + 1, close).join("")
+        if (this.peek() === "{") {
+          const close = this.cs.indexOf("}", this.i)
+          const h = close === -1 ? "" : this.cs.slice(this.i + 1, close).join("")
           if (!/^[0-9A-Fa-f]{1,6}$/.test(h) || parseInt(h, 16) > 0x10ffff) fail("has a malformed \\u{…} escape")
-          i = close + 1
-          return { char: checkChar(String.fromCodePoint(parseInt(h, 16))) }
+          this.i = close + 1
+          return { char: this.checkChar(String.fromCodePoint(parseInt(h, 16))) }
         }
-        let code = hex(4)
-        if (code >= 0xd800 && code <= 0xdbff && cs[i] === "\\" && cs[i + 1] === "u") {
-          const save = i
-          i += 2
-          const low = hex(4)
+        let code = this.hex(4)
+        if (code >= 0xd800 && code <= 0xdbff && this.cs[this.i] === "\\" && this.cs[this.i + 1] === "u") {
+          const save = this.i
+          this.i += 2
+          const low = this.hex(4)
           if (low >= 0xdc00 && low <= 0xdfff) code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00)
-          else i = save
+          else this.i = save
         }
         if (code >= 0xd800 && code <= 0xdfff) fail("has an escape for a lone surrogate")
-        return { char: checkChar(String.fromCodePoint(code)) }
+        return { char: this.checkChar(String.fromCodePoint(code)) }
       }
       case "b":
       case "B":
@@ -102,32 +103,33 @@ export const portableRegex = (pattern: string): string => {
         return fail("uses a named backreference, which is not portable")
     }
     if (/[0-9]/.test(c)) return fail("uses a backreference or \\0, which is not portable")
-    if (!/[A-Za-z]/.test(c)) return { char: checkChar(c) }
+    if (!/[A-Za-z]/.test(c)) return { char: this.checkChar(c) }
     return fail(`uses the unknown escape \\${c}`)
   }
-  const checkChar = (c: string): string => (c === "\u0000" ? fail("contains U+0000, which PostgreSQL cannot store") : c)
+  private checkChar = (c: string): string =>
+    c === "\u0000" ? fail("contains U+0000, which PostgreSQL cannot store") : c
 
-  const bracket = (): string => {
+  private bracket = (): string => {
     // after "["
     let negated = false
-    if (peek() === "^") {
+    if (this.peek() === "^") {
       negated = true
-      i++
+      this.i++
     }
     const parts: Array<string> = []
     let members = 0
     for (;;) {
-      const c = cs[i]
+      const c = this.cs[this.i]
       if (c === undefined) return fail("has an unterminated character class")
       if (c === "]") {
-        i++
+        this.i++
         break
       }
       let atom: { char: string } | { cls: "d" | "w" | "s"; negated: boolean }
-      i++
-      if (c === "\\") atom = readEscape()
+      this.i++
+      if (c === "\\") atom = this.readEscape()
       else if (c === "[") atom = { char: "[" }
-      else atom = { char: checkChar(c) }
+      else atom = { char: this.checkChar(c) }
       if ("cls" in atom) {
         if (atom.negated) fail("uses \\D, \\W or \\S inside a character class, which is not portable")
         parts.push(classes[atom.cls])
@@ -135,10 +137,10 @@ export const portableRegex = (pattern: string): string => {
         continue
       }
       // a range needs a character on both sides and a "-" that is not last
-      if (peek() === "-" && cs[i + 1] !== undefined && cs[i + 1] !== "]") {
-        i++
-        const d = cs[i++]!
-        const hi = d === "\\" ? readEscape() : { char: checkChar(d) }
+      if (this.peek() === "-" && this.cs[this.i + 1] !== undefined && this.cs[this.i + 1] !== "]") {
+        this.i++
+        const d = this.cs[this.i++]!
+        const hi = d === "\\" ? this.readEscape() : { char: this.checkChar(d) }
         if ("cls" in hi) return fail("uses a class escape as a range end")
         if (hi.char.codePointAt(0)! < atom.char.codePointAt(0)!) fail("has a character range out of order")
         parts.push(`${classLit(atom.char)}-${classLit(hi.char)}`)
@@ -151,30 +153,30 @@ export const portableRegex = (pattern: string): string => {
     return `[${negated ? "^" : ""}${parts.join("")}]`
   }
 
-  const quantifier = (): string | undefined => {
-    const c = peek()
+  private quantifier = (): string | undefined => {
+    const c = this.peek()
     let q: string
     if (c === "*" || c === "+" || c === "?") {
-      i++
+      this.i++
       q = c
     } else if (c === "{") {
-      const m = /^\{(\d{1,3})(?:(,)(\d{1,3})?)?\}/.exec(cs.slice(i, i + 10).join(""))
+      const m = /^\{(\d{1,3})(?:(,)(\d{1,3})?)?\}/.exec(this.cs.slice(this.i, this.i + 10).join(""))
       if (m === null) return fail("has a '{' that is not a quantifier {n}, {n,} or {n,m}; escape it")
       const lo = Number(m[1])
       const hi = m[3] !== undefined ? Number(m[3]) : undefined
       if (lo > maxRepeat || (hi !== undefined && (hi > maxRepeat || hi < lo))) {
         fail(`has a repetition count above ${maxRepeat} or out of order`)
       }
-      i += m[0].length
+      this.i += m[0].length
       q = m[0]
     } else {
       return undefined
     }
-    if (peek() === "?") {
-      i++
+    if (this.peek() === "?") {
+      this.i++
       q += "?"
     }
-    const after = peek()
+    const after = this.peek()
     if (after === "*" || after === "+" || after === "?" || after === "{") fail("has a quantifier that follows another")
     return q
   }
@@ -184,42 +186,68 @@ export const portableRegex = (pattern: string): string => {
   // gives up: refuse it everywhere. A group with a part that must match once ((\.[a-z]+)*) is fine.
   // `ambiguous`: the group holds, at any depth, an alternation whose branches may start alike — each
   // repetition of the group then has two ways to match, whatever else it must match ((x(a|a))*)
-  const repeats: Array<{ repeats: boolean; mandatory: boolean; ambiguous: boolean }> = [
+  private repeats: Array<{ repeats: boolean; mandatory: boolean; ambiguous: boolean }> = [
     { repeats: false, mandatory: false, ambiguous: false }
   ]
-  const isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
+  private isRepeat = (q: string) => !/^(?:\?|\{(\d+)\}|\{0,1\}|\{1\})\??$/.test(q) && q !== "{0}" && q !== "{1}"
 
   // the first character each branch of the innermost alternation starts with ("" when it is not a
   // plain literal): a repeated alternation whose branches may start alike ((a|a)*, (\w|\d)+)
   // backtracks exponentially too
-  let branchStarts: Array<string> = []
-  const alternation = (depth: number): string => {
+  private branchStarts: Array<string> = []
+  private alternation = (depth: number): string => {
     if (depth > 32) fail("nests groups deeper than 32")
     const starts: Array<string> = []
     const branch = () => {
-      const before = i
-      const text = sequence(depth)
-      const c = cs[before]
+      const before = this.i
+      const text = this.sequence(depth)
+      const c = this.cs[before]
       starts.push(c !== undefined && !syntax.has(c) ? c : "")
       return text
     }
     const branches: Array<string> = [branch()]
-    while (peek() === "|") {
-      i++
+    while (this.peek() === "|") {
+      this.i++
       branches.push(branch())
     }
-    branchStarts = starts
+    this.branchStarts = starts
     return branches.join("|")
   }
-  const ambiguous = (starts: ReadonlyArray<string>) =>
+  private ambiguous = (starts: ReadonlyArray<string>) =>
     starts.length > 1 && (starts.includes("") || new Set(starts).size < starts.length)
 
-  const sequence = (depth: number): string => {
+  /** After "(": the group, whether it may be quantified, and whether repeating it could backtrack exponentially. */
+  private group = (depth: number) => {
+    let open = "(?:"
+    let quantifiable = true
+    if (this.peek() === "?") {
+      const kind = this.cs[this.i + 1]
+      if (kind === ":" || kind === "=" || kind === "!") {
+        open = `(?${kind}`
+        quantifiable = kind === ":"
+        this.i += 2
+      } else if (kind === "<") {
+        fail("uses lookbehind or a named group, which is not portable")
+      } else {
+        fail("uses inline flags or another (? construct, which is not portable")
+      }
+    }
+    this.repeats.push({ repeats: false, mandatory: false, ambiguous: false })
+    const inner = this.alternation(depth + 1)
+    const group = this.repeats.pop()!
+    const innerAmbiguous = group.ambiguous || this.ambiguous(this.branchStarts)
+    const innerRepeats = (group.repeats && !group.mandatory) || innerAmbiguous
+    if (this.peek() !== ")") fail("has an unclosed group")
+    this.i++
+    return { atom: `${open}${inner})`, quantifiable, innerRepeats, innerAmbiguous }
+  }
+
+  private sequence = (depth: number): string => {
     let out = ""
     for (;;) {
-      const c = peek()
+      const c = this.peek()
       if (c === undefined || c === "|" || c === ")") return out
-      i++
+      this.i++
       let atom: string
       let quantifiable = true
       let innerRepeats = false
@@ -237,36 +265,17 @@ export const portableRegex = (pattern: string): string => {
           atom = anyChar
           break
         case "(": {
-          let open = "(?:"
-          if (peek() === "?") {
-            const kind = cs[i + 1]
-            if (kind === ":" || kind === "=" || kind === "!") {
-              open = `(?${kind}`
-              quantifiable = kind === ":"
-              i += 2
-            } else if (kind === "<") {
-              fail("uses lookbehind or a named group, which is not portable")
-            } else {
-              fail("uses inline flags or another (? construct, which is not portable")
-            }
-          }
-          repeats.push({ repeats: false, mandatory: false, ambiguous: false })
-          const inner = alternation(depth + 1)
-          const group = repeats.pop()!
-          innerAmbiguous = group.ambiguous || ambiguous(branchStarts)
-          innerRepeats = (group.repeats && !group.mandatory) || innerAmbiguous
-          if (peek() !== ")") fail("has an unclosed group")
-          i++
-          atom = `${open}${inner})`
+          const g = this.group(depth)
+          ;({ atom, quantifiable, innerRepeats, innerAmbiguous } = g)
           break
         }
         case ")":
           return out
         case "[":
-          atom = bracket()
+          atom = this.bracket()
           break
         case "\\": {
-          const e = readEscape()
+          const e = this.readEscape()
           if ("cls" in e) atom = `[${e.negated ? "^" : ""}${classes[e.cls]}]`
           else atom = lit(e.char)
           break
@@ -280,12 +289,12 @@ export const portableRegex = (pattern: string): string => {
         case "}":
           return fail(`has an unescaped '${c}'`)
         default:
-          atom = lit(checkChar(c))
+          atom = lit(this.checkChar(c))
       }
-      const q = quantifier()
+      const q = this.quantifier()
       if (q !== undefined && !quantifiable) fail("quantifies an anchor or a lookahead")
-      const top = repeats[repeats.length - 1]!
-      if (q !== undefined && isRepeat(q)) {
+      const top = this.repeats[this.repeats.length - 1]!
+      if (q !== undefined && this.isRepeat(q)) {
         if (innerRepeats)
           fail("repeats a group that can match the same text in more than one way, which can take exponential time")
         top.repeats = true
@@ -298,13 +307,18 @@ export const portableRegex = (pattern: string): string => {
     }
   }
 
-  const out = alternation(0)
-  if (i < cs.length) fail("has an unmatched ')'")
-  // a last check that the translation is itself a valid pattern where it will run (SQLite)
-  try {
-    new RegExp(out, "u")
-  } catch {
-    fail("is not a valid regular expression")
+  parse = (): string => {
+    const out = this.alternation(0)
+    if (this.i < this.cs.length) fail("has an unmatched ')'")
+    // a last check that the translation is itself a valid pattern where it will run (SQLite)
+    try {
+      new RegExp(out, "u")
+    } catch {
+      fail("is not a valid regular expression")
+    }
+    return out
   }
-  return out
 }
+
+/** Translates a pattern to its portable form, or throws RegexError. */
+export const portableRegex = (pattern: string): string => new Parser(Array.from(pattern)).parse()

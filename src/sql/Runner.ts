@@ -29,7 +29,12 @@ export interface TransactionOptions {
 /** Runs statements on one database: what every part above the driver needs. */
 export interface Runner {
   readonly dialect: DialectName
-  /** The compiler hooks of this database. */
+  /**
+   * The SQL compiler's hooks for this database (src/sql/Dialect.ts): for the library's own
+   * modules, not public API (stripped from the published types); `dialect` is the public name.
+   *
+   * @internal
+   */
   readonly hooks: Dialect
   /** Escape hatch: the @effect/sql client (tagged template; values are bound). */
   readonly sql: SqlClient.SqlClient
@@ -47,9 +52,15 @@ export interface Runner {
     effect: Effect.Effect<A, E, R>,
     options?: TransactionOptions
   ) => Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R>
-  /** The dialect's migration lock (src/dialects/<db>/Lock.ts). */
+  /**
+   * The dialect's migration lock (src/dialects/<db>/Lock.ts), set from its registry entry.
+   * @internal
+   */
   readonly lock: WithLock
-  /** The dialect's catalog reader (src/dialects/<db>/Introspect.ts). */
+  /**
+   * The dialect's catalog reader (src/dialects/<db>/Introspect.ts), set from its registry entry.
+   * @internal
+   */
   readonly introspector: Introspector
 }
 

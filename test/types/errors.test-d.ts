@@ -139,5 +139,6 @@ describe("the layer", () => {
     expectTypeOf<"NodeFailed">().not.toExtend<E["_tag"]>()
     expectTypeOf<"NotFound">().not.toExtend<E["_tag"]>()
     expectTypeOf<Errors.UnsupportedFeature>().toExtend<E>()
+    expectTypeOf<Errors.DriverNotInstalled>().toExtend<E>()
   })
 })
