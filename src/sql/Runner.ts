@@ -31,9 +31,8 @@ export interface Runner {
   readonly dialect: DialectName
   /**
    * The SQL compiler's hooks for this database (src/sql/Dialect.ts): for the library's own
-   * modules, not public API (stripped from the published types); `dialect` is the public name.
-   *
-   * @internal
+   * modules, not public API; `dialect` is the public name. (Not marked internal: stripped, it broke the
+   * published types that Pick it, src/migrations/Backend.ts; scripts/pack-check.sh type-checks them.)
    */
   readonly hooks: Dialect
   /** Escape hatch: the @effect/sql client (tagged template; values are bound). */
@@ -54,12 +53,10 @@ export interface Runner {
   ) => Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R>
   /**
    * The dialect's migration lock (src/dialects/<db>/Lock.ts), set from its registry entry.
-   * @internal
    */
   readonly lock: WithLock
   /**
    * The dialect's catalog reader (src/dialects/<db>/Introspect.ts), set from its registry entry.
-   * @internal
    */
   readonly introspector: Introspector
 }
