@@ -25,6 +25,13 @@ module.exports = {
         path: "node_modules/(pg|mysql2|better-sqlite3|pg-copy-streams|@effect/sql-(pg|mysql2|sqlite-node))/",
         dependencyTypesNot: ["type-only"]
       }
+    },
+    {
+      name: "driver-modules-on-demand",
+      severity: "error",
+      comment: "a dialect's driver modules are reached only by its entry's dynamic import (src/dialects/<db>/Dialect.ts)",
+      from: { path: "^src/", pathNot: "^src/dialects/[^/]+/(Layer|Client|Copy)\\.ts$" },
+      to: { path: "^src/dialects/[^/]+/(Layer|Client)\\.ts$", dependencyTypesNot: ["dynamic-import", "type-only"] }
     }
   ],
   options: {

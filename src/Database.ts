@@ -9,37 +9,21 @@
  *
  * @since 0.1.0
  */
-import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
-import {
-  Config,
-  type ConfigError,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Exit,
-  FiberRef,
-  Layer,
-  Option,
-  Redacted,
-  type Scope
-} from "effect"
-import { connectMysql } from "./dialects/mysql/Layer.js"
-import { connectPostgres } from "./dialects/postgres/Layer.js"
-import { connectSqlite } from "./dialects/sqlite/Layer.js"
+import { Config, type ConfigError, Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
+import { type DialectEntry, dialectOf } from "./dialects/Registry.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
 import * as Migrations from "./internal/Migrations.js"
 import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
-import type { Driver, JournalMode } from "./sql/Driver.js"
+import type { Driver, DriverOptions, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
 import type { Backend } from "./backend/Backend.js"
 import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
 import { makeExecutor, type Statements } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
-import { parseUrl } from "./Url.js"
+import { type EnsureError, makeReadiness } from "./AutoMigrate.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
@@ -79,8 +63,7 @@ export interface DatabaseService extends Runner, Statements {
   readonly discover: () => Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError>
 }
 
-/** What making a model's table ready can fail with: a statement's errors, or autoMigrate's refusals. */
-export type EnsureError = Errors.QueryError | Errors.AutoMigrateError
+export type { EnsureError } from "./AutoMigrate.js"
 
 /** The Database service tag. */
 export class Database extends Context.Tag("effect-dataflow/Database")<Database, DatabaseService>() {}
@@ -122,47 +105,64 @@ export interface LayerOptions {
   readonly replicas?: unknown
 }
 
-const connect = (url: string, options: LayerOptions): Effect.Effect<Driver, Errors.LayerError, Scope.Scope> => {
-  const driverOptions = {
-    poolSize: options.poolSize ?? 10,
-    connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-    idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
-    ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
-    statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
-  }
-  return Effect.suspend((): Effect.Effect<Driver, Errors.LayerError, Scope.Scope> => {
-    const parsed = parseUrl(url)
-    switch (parsed.dialect) {
-      case "postgres":
-        return connectPostgres(parsed, driverOptions)
-      case "mysql":
-        return connectMysql(parsed, driverOptions)
-      case "sqlite":
-        return connectSqlite(parsed, driverOptions)
-      case "mongodb":
-        return Effect.fail(new Errors.UnsupportedFeature({ dialect: "mongodb", feature: "MongoDB (a later issue)" }))
-    }
-  }).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
-}
+const driverOptions = (options: LayerOptions): DriverOptions => ({
+  poolSize: options.poolSize ?? 10,
+  connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
+  idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+  ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
+  statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
+})
+
+// the URL's dialect (src/dialects/Registry.ts), the URL checked by its parser
+const entryOf = (url: string): Effect.Effect<DialectEntry, Errors.ValidationError | Errors.UnsupportedFeature> =>
+  Effect.try({
+    try: () => {
+      const entry = dialectOf(url)
+      if (!("planned" in entry)) entry.parseUrl(url)
+      return entry
+    },
+    // the parsers throw only ValidationError; anything else is not let through (it could quote the URL)
+    catch: (e) =>
+      e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
+  }).pipe(
+    Effect.flatMap((entry) =>
+      "planned" in entry ? Effect.fail(new Errors.UnsupportedFeature(entry.planned)) : Effect.succeed(entry)
+    )
+  )
+
+const connect = (
+  url: string,
+  options: LayerOptions
+): Effect.Effect<Driver & { readonly entry: DialectEntry }, Errors.LayerError, Scope.Scope> =>
+  Effect.flatMap(entryOf(url), (entry) =>
+    Effect.map(entry.connect(url, driverOptions(options)), (driver) => ({ ...driver, entry }))
+  ).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
 
 let layerCount = 0
 
+// options of later issues are refused until they exist rather than ignored
+const refuseUnbuilt = (options: LayerOptions): Effect.Effect<void, Errors.UnsupportedFeature> =>
+  options.cache !== undefined
+    ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
+    : options.replicas !== undefined
+      ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
+      : Effect.void
+
+// one round trip, timed
+const healthOf = (query: Runner["query"], dialect: DialectName) =>
+  Effect.gen(function* () {
+    const start = Date.now()
+    yield* query({ sql: "SELECT 1 AS ok", params: [] })
+    return { dialect, latencyMs: Date.now() - start }
+  })
+
 const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
-    if (options.cache !== undefined) {
-      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
-    }
-    if (options.replicas !== undefined) {
-      return yield* new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
-    }
+    yield* refuseUnbuilt(options)
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const driver = yield* Effect.try({
-      try: () => parseUrl(url),
-      // parseUrl throws only ValidationError; anything else is not let through (it could quote the URL)
-      catch: (e) =>
-        e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
-    }).pipe(Effect.zipRight(connect(url, options)))
-    const { client, dialect } = driver
+    const driver = yield* connect(url, options)
+    const { client, dialect, entry } = driver
+    const { lock, introspector } = entry
 
     // This layer's own transaction tag: another Database's open transaction (which @effect/sql
     // announces through its one global TransactionConnection tag) must never capture our statements.
@@ -171,9 +171,6 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
     )
     const { copyIn, inTransaction, query, queryAll, queryOne, write } = makeExecutor(driver, Transaction)
 
-    const autoMigrate = options.autoMigrate !== false
-    // by model, not by table: two models over one table are checked (adopted, inspected) each on its own
-    const tables = new WeakMap<ModelInfo, Deferred.Deferred<void, EnsureError>>()
     // the service as migrations see it (read lazily: `transaction` and `models` are defined below)
     const migrationDb = () => ({
       dialect: dialect.name,
@@ -183,82 +180,31 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       transaction,
       sql: client,
       models,
+      lock,
+      introspector,
       // MySQL's lock holds a reserved connection: the migration's statements run on it (a pool of one must not deadlock)
       onConnection: <A, E, R>(conn: Connection, effect: Effect.Effect<A, E, R>) => inTransaction(effect, conn, 0)
     })
     // autoMigrate: create the table or add what the model gained, under the migration lock, with a ledger entry
-    const createStatements = (...infos: ReadonlyArray<ModelInfo>): Effect.Effect<void, EnsureError> =>
-      Effect.asVoid(Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true }))
-    // DDL never runs inside the caller's transaction where it would end it (MySQL commits implicitly)
-    // or be rolled back with it (PostgreSQL) while we remember the table as created.
-    const detached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      Effect.locallyWith(effect, FiberRef.currentContext, Context.omit(Transaction, SqlClient.TransactionConnection))
+    const { detached, ensureTable, isReady, start } = makeReadiness({
+      autoMigrate: options.autoMigrate !== false,
+      dialect,
+      client,
+      Transaction,
+      create: (...infos) =>
+        Effect.asVoid(
+          Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true })
+        ),
+      // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
+      aside: makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
+    })
+    // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
-    const ready = new WeakSet<ModelInfo>()
-    // what the dialect learns of a table once it is ready (MySQL: its binary text columns). Run once,
-    // so not prepared: a prepared information_schema query crashed this machine's MariaDB 10.11 once
-    // (signal 11 in free_tmp_table)
-    const inspect = (model: ModelInfo): Effect.Effect<void, Errors.QueryError> => {
-      const inspection = dialect.inspectTable?.(model)
-      return inspection === undefined
-        ? Effect.void
-        : client.unsafe<Record<string, unknown>>(inspection.sql, inspection.params).unprepared.pipe(
-            Effect.mapError((e) => dialect.classify(e, undefined)),
-            Effect.map((rows) => inspection.learn(rows))
-          )
-    }
-    // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
-    const prepares = autoMigrate || dialect.inspectTable !== undefined
-    const prepare = (model: ModelInfo) =>
-      autoMigrate ? Effect.zipRight(createStatements(model), inspect(model)) : inspect(model)
-    // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
-    const aside = makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
-    const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-      !prepares || ready.has(model)
-        ? Effect.void
-        : Effect.suspend(() => {
-            const existing = tables.get(model)
-            if (existing !== undefined) return Deferred.await(existing)
-            return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
-              // SQLite has one connection, held by the transaction: create inside it, remember nothing
-              if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? createStatements(model) : Effect.void
-              const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
-              tables.set(model, done)
-              return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
-                Effect.onExit((exit) => {
-                  if (Exit.isFailure(exit)) tables.delete(model)
-                  else ready.add(model)
-                  return Deferred.done(done, exit)
-                }),
-                // a fiber interrupted mid-creation must not leave others waiting forever
-                Effect.uninterruptible
-              )
-            })
-          })
 
     const transaction = makeTransaction(driver, Transaction)
 
-    const health = Effect.gen(function* () {
-      const start = Date.now()
-      yield* query({ sql: "SELECT 1 AS ok", params: [] })
-      return { dialect: dialect.name, latencyMs: Date.now() - start }
-    })
-
-    const models = new Map<string, ModelLike>()
-    for (const m of options.models ?? []) models.set(m.info.name, m)
-    if (autoMigrate && models.size > 0) {
-      // one migration (one ledger entry) for every model given to the layer
-      yield* Migrations.migrate(migrationDb(), { models: [...models.values()], additiveOnly: true })
-      for (const m of models.values()) {
-        yield* inspect(m.info)
-        ready.add(m.info)
-      }
-    } else if (prepares) {
-      for (const m of models.values()) {
-        yield* inspect(m.info)
-        ready.add(m.info)
-      }
-    }
+    const models = new Map<string, ModelLike>((options.models ?? []).map((m) => [m.info.name, m]))
+    yield* start([...models.values()])
 
     const insertReturning = dialect.returning || driver.insertReturning === true
     const backend = makeSqlBackend({
@@ -276,19 +222,20 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       hooks: dialect,
       sql: client,
       models,
-      insertReturning: dialect.returning || driver.insertReturning === true,
+      lock,
+      introspector,
+      insertReturning,
       query,
       queryAll,
       queryOne,
       write,
       ...(copyIn !== undefined ? { copyIn } : {}),
       ensureTable,
-      isReady: (model) => !prepares || ready.has(model),
+      isReady,
       transaction,
-      health,
+      health: healthOf(query, dialect.name),
       poolStats: driver.poolStats,
       tracing: options.tracing ?? "auto",
-      // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),

@@ -1,5 +1,6 @@
 /**
- * Database URLs: which dialect, and the connection facts inside the URL.
+ * Database URLs: the helpers every dialect's URL parser shares (src/dialects/<db>/Url.ts), and the
+ * scheme of a URL (src/dialects/Registry.ts finds the dialect that owns it).
  *
  * A malformed URL, a bad percent-encoding, an unknown parameter or a bad parameter value fails with
  * a `ValidationError` that names the part (`url`, `url.sslmode`, …) but never a value: the URL may
@@ -32,22 +33,23 @@ export interface ServerUrl {
   readonly tls: Tls
 }
 
-/** A parsed database URL. Its password is Redacted: printing one shows `<redacted>`. */
-export type ParsedUrl =
-  | ({ readonly dialect: "postgres"; readonly options?: string; readonly applicationName?: string } & ServerUrl)
-  | ({ readonly dialect: "mysql" } & ServerUrl)
-  | { readonly dialect: "sqlite"; readonly filename: string }
-  | { readonly dialect: "mongodb"; readonly url: string }
-
-/** URL parameters each server dialect accepts; any other is refused. */
-export const urlParameters = {
-  postgres: ["sslmode", "ssl", "sslrootcert", "options", "application_name", "host"],
-  mysql: ["sslmode", "ssl", "sslrootcert"]
-} as const
+/** What differs between the server dialects' URLs. */
+export interface ServerRules {
+  /** The dialect's name, in messages. */
+  readonly name: string
+  /** URL parameters the dialect accepts; any other is refused. */
+  readonly parameters: ReadonlyArray<string>
+  readonly defaultPort: number
+  /** A URL without a host is refused (else it means 127.0.0.1). */
+  readonly requireHost: boolean
+  /** `sslmode=verify-full` with an IP address is refused (the driver cannot check the name). */
+  readonly verifyFullNeedsName: boolean
+}
 
 const tlsModes = new Set(["disable", "require", "verify-ca", "verify-full"])
 
-const invalid = (path: string, reason: string) => new ValidationError({ path, reason })
+/** A ValidationError about part `path` of the URL (never its value). */
+export const invalid = (path: string, reason: string) => new ValidationError({ path, reason })
 
 const decode = (text: string, part: string): string => {
   try {
@@ -57,14 +59,13 @@ const decode = (text: string, part: string): string => {
   }
 }
 
-const parseServer = (
-  url: string,
-  dialect: "postgres" | "mysql"
-): ServerUrl & { readonly params: ReadonlyMap<string, string> } => {
-  let u: URL
+/** The URL's scheme, lower-cased (undefined when it has none). */
+export const schemeOf = (url: string): string | undefined => /^([a-z][a-z0-9+]*):/i.exec(url)?.[1]?.toLowerCase()
+
+const parseWhatwg = (url: string): URL => {
   try {
     // mysql: and mariadb: are not special schemes: WHATWG parses their authority all the same
-    u = new URL(url)
+    return new URL(url)
   } catch {
     // the TypeError of `new URL` carries the input (and so the password): never kept
     throw invalid(
@@ -72,21 +73,26 @@ const parseServer = (
       "not a valid URL (check the host, the port and that special characters in the password are percent-encoded)"
     )
   }
-  if (u.hostname === "" && dialect === "mysql") throw invalid("url", "the URL has no host")
+}
+
+const parameters = (u: URL, rules: ServerRules): ReadonlyMap<string, string> => {
   const params = new Map<string, string>()
-  const allowed: ReadonlyArray<string> = urlParameters[dialect]
   for (const [rawKey, value] of u.searchParams) {
-    if (!allowed.includes(rawKey)) {
+    if (!rules.parameters.includes(rawKey)) {
       // the name is shown only when it is a plain word: a mistyped URL could put a secret there
       const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(rawKey) ? rawKey : "(unreadable)"
       throw invalid(
         `url.${name}`,
-        `unknown URL parameter; ${dialect} URLs accept ${allowed.join(", ")} (other settings are Database.layer options)`
+        `unknown URL parameter; ${rules.name} URLs accept ${rules.parameters.join(", ")} (other settings are Database.layer options)`
       )
     }
     if (params.has(rawKey)) throw invalid(`url.${rawKey}`, "given twice")
     params.set(rawKey, value)
   }
+  return params
+}
+
+const tlsOf = (params: ReadonlyMap<string, string>): Tls => {
   let mode: Tls["mode"] = "disable"
   const sslmode = params.get("sslmode")
   const ssl = params.get("ssl")
@@ -107,66 +113,35 @@ const parseServer = (
   if (caFile !== undefined && mode !== "verify-ca" && mode !== "verify-full") {
     throw invalid("url.sslrootcert", "a CA file needs sslmode=verify-ca or verify-full")
   }
+  return caFile !== undefined ? { mode, caFile } : { mode }
+}
+
+/** A server URL's parts and its parameters. Throws ValidationError (see the module comment). */
+export const parseServer = (
+  url: string,
+  rules: ServerRules
+): ServerUrl & { readonly params: ReadonlyMap<string, string> } => {
+  const u = parseWhatwg(url)
+  if (u.hostname === "" && rules.requireHost) throw invalid("url", "the URL has no host")
+  const params = parameters(u, rules)
+  const tls = tlsOf(params)
   const host = u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[(.*)\]$/, "$1")
-  if (dialect === "mysql" && mode === "verify-full" && isIP(host) !== 0) {
-    // mysql2 gives TLS no server name for an IP address, and the certificate's names go unchecked
+  if (rules.verifyFullNeedsName && tls.mode === "verify-full" && isIP(host) !== 0) {
+    // the driver gives TLS no server name for an IP address, and the certificate's names go unchecked
     throw invalid(
       "url.sslmode",
-      "verify-full on MySQL needs the server's host name, not an IP address (or use verify-ca)"
+      `verify-full on ${rules.name} needs the server's host name, not an IP address (or use verify-ca)`
     )
   }
   if (u.port !== "" && !/^\d+$/.test(u.port)) throw invalid("url", "the port is not a number")
   const password = u.password === "" ? undefined : Redacted.make(decode(u.password, "password"))
   return {
     host,
-    port: u.port !== "" ? Number(u.port) : dialect === "postgres" ? 5432 : 3306,
+    port: u.port !== "" ? Number(u.port) : rules.defaultPort,
     database: u.pathname.length > 1 ? decode(u.pathname.slice(1), "database name") : undefined,
     user: u.username === "" ? undefined : decode(u.username, "user name"),
     password,
-    tls: caFile !== undefined ? { mode, caFile } : { mode },
+    tls,
     params
   }
-}
-
-/**
- * `postgres://` `postgresql://` `mysql://` `mariadb://` `sqlite:./file.db` `sqlite::memory:` `sqlite:///abs.db` `mongodb://`.
- * Throws ValidationError (see the module comment).
- */
-export const parseUrl = (url: string): ParsedUrl => {
-  const scheme = /^([a-z][a-z0-9+]*):/i.exec(url)?.[1]?.toLowerCase()
-  switch (scheme) {
-    case "postgres":
-    case "postgresql": {
-      const { params, ...server } = parseServer(url, "postgres")
-      const options = params.get("options")
-      const applicationName = params.get("application_name")
-      // `?host=/var/run/postgresql`: a Unix socket directory (or a host name), as libpq reads it
-      const host = params.get("host")
-      return {
-        dialect: "postgres",
-        ...server,
-        ...(host !== undefined && host !== "" ? { host } : {}),
-        ...(options !== undefined ? { options } : {}),
-        ...(applicationName !== undefined ? { applicationName } : {})
-      }
-    }
-    case "mysql":
-    case "mariadb": {
-      const { params: _, ...server } = parseServer(url, "mysql")
-      return { dialect: "mysql", ...server }
-    }
-    case "sqlite": {
-      const rest = url.slice("sqlite:".length)
-      if (rest === ":memory:" || rest === "") return { dialect: "sqlite", filename: ":memory:" }
-      return { dialect: "sqlite", filename: rest.startsWith("//") ? rest.slice(2) : rest }
-    }
-    case "mongodb":
-    case "mongodb+srv":
-      return { dialect: "mongodb", url }
-  }
-  throw new ValidationError({
-    path: "url",
-    reason:
-      "unknown scheme; use postgres://, postgresql://, mysql://, mariadb://, sqlite:<file>, sqlite::memory: or mongodb://"
-  })
 }

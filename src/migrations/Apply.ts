@@ -56,7 +56,11 @@ export const plan = (
 ): Effect.Effect<Plan, Errors.QueryError | Errors.SchemaMismatch> =>
   Effect.gen(function* () {
     // one table's introspection is enough when only additions to known models are wanted
-    const live = yield* introspect(db.dialect, queryThrough(db), options.prune ? undefined : models.map((m) => m.table))
+    const live = yield* introspect(
+      db.introspector,
+      queryThrough(db),
+      options.prune ? undefined : models.map((m) => m.table)
+    )
     const liveByName = new Map(live.map((t) => [t.name, t] as const))
     for (const m of models) {
       const t = liveByName.get(m.table)
@@ -66,7 +70,7 @@ export const plan = (
     if (!options.additiveOnly) {
       return makePlan(
         db.dialect,
-        diff(db.hooks, introspectorFor(db.dialect), models, live, options),
+        diff(db.hooks, introspectorFor(db), models, live, options),
         notesFor(db.hooks, models, live)
       )
     }
@@ -92,14 +96,14 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
     const ops: Array<Operation> = []
     for (const m of models) {
       const t = liveByName.get(m.table)
-      const additions = diff(db.hooks, introspectorFor(db.dialect), [m], t === undefined ? [] : [t], {}).filter(
+      const additions = diff(db.hooks, introspectorFor(db), [m], t === undefined ? [] : [t], {}).filter(
         (o) => o.additive
       )
       if (t === undefined || owned.has(m.table)) {
         ops.push(...additions)
         continue
       }
-      const refused = adoptionMismatch(introspectorFor(db.dialect), m, t)
+      const refused = adoptionMismatch(introspectorFor(db), m, t)
       if (refused !== undefined) return yield* refused
       if (additions.length > 0) {
         yield* Effect.logWarning(

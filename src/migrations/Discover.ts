@@ -9,9 +9,15 @@
 import { Effect } from "effect"
 import type { QueryError } from "../Errors.js"
 import type { FieldKind } from "../model/Field.js"
-import type { DialectName } from "../sql/Dialect.js"
-import { introspectorFor, queryThrough } from "./Introspect.js"
-import { type DiscoveredType, keyOf, ledgerTable, type LiveColumn, type LiveTable } from "./LiveSchema.js"
+import { queryThrough } from "./Introspect.js"
+import {
+  type DiscoveredType,
+  type Introspector,
+  keyOf,
+  ledgerTable,
+  type LiveColumn,
+  type LiveTable
+} from "./LiveSchema.js"
 import type { LockDb } from "./LockTypes.js"
 
 /** One discovered column. */
@@ -78,11 +84,14 @@ const sizes = (t: string): Array<number> =>
     .map(Number)
 
 /** Shared rules, after the dialect's own (`discoveredKind`). */
-export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json" | "literals">): DiscoveredType => {
+export const typeOf = (
+  introspector: Introspector,
+  c: Pick<LiveColumn, "type" | "json" | "literals">
+): DiscoveredType => {
   if (c.literals !== undefined && c.literals.length > 0) return { kind: "literal" }
   if (c.json) return { kind: "json" }
   const t = c.type
-  const own = introspectorFor(dialect).discoveredKind(t)
+  const own = introspector.discoveredKind(t)
   if (own !== undefined) return own
   const [first, second] = sizes(t)
   if (
@@ -103,13 +112,9 @@ export const typeOf = (dialect: DialectName, c: Pick<LiveColumn, "type" | "json"
   if (t === "boolean") return { kind: "boolean" }
   if (/^date$/.test(t)) return { kind: "date" }
   if (/^(timestamp|datetime)\b/.test(t)) {
-    // PostgreSQL's default is microseconds, MySQL's whole seconds
-    const precision = first ?? (dialect === "postgres" ? 6 : 0)
-    return {
-      kind: "date",
-      precision,
-      timeZone: /with time zone/.test(t) || (dialect === "mysql" && /^timestamp/.test(t))
-    }
+    // the dialect's default when none is written (PostgreSQL: microseconds, MySQL: whole seconds)
+    const precision = introspector.fractionalDigits(t) ?? first ?? 0
+    return { kind: "date", precision, timeZone: /with time zone/.test(t) }
   }
   if (/^(bytea|blob|longblob|mediumblob|tinyblob|binary|varbinary)/.test(t)) return { kind: "bytes" }
   if (/^(numeric|decimal)/.test(t)) {
@@ -153,7 +158,7 @@ export const fieldNameFor = (column: string): string => {
 const keyKinds: ReadonlyArray<FieldKind> = ["string", "int", "uuid"]
 
 /** Describes one live table as a model. */
-export const describeTable = (dialect: DialectName, t: LiveTable): ModelDescription => {
+export const describeTable = (introspector: Introspector, t: LiveTable): ModelDescription => {
   const pk =
     t.primaryKey !== undefined && t.primaryKey.length > 0
       ? t.primaryKey
@@ -166,7 +171,7 @@ export const describeTable = (dialect: DialectName, t: LiveTable): ModelDescript
     references: k.references
   }))
   const columns = t.columns.map((c): DiscoveredColumn => {
-    const { kind, maxLength, precision, scale, timeZone } = typeOf(dialect, c)
+    const { kind, maxLength, precision, scale, timeZone } = typeOf(introspector, c)
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
     return {
       name: c.name,
@@ -241,19 +246,19 @@ const uniqueNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<Mod
 
 /** Live tables described as models, names made unique; the migration ledger is listed with its `problem`. */
 export const describeTables = (
-  dialect: DialectName,
+  introspector: Introspector,
   tables: ReadonlyArray<LiveTable>
 ): ReadonlyArray<ModelDescription> =>
   uniqueNames(
     tables.map((t) =>
       t.name === ledgerTable
-        ? { ...describeTable(dialect, t), problem: "the migration ledger of effect-dataflow" }
-        : describeTable(dialect, t)
+        ? { ...describeTable(introspector, t), problem: "the migration ledger of effect-dataflow" }
+        : describeTable(introspector, t)
     )
   )
 
 /** Every table of the database described as a model (`describeTables`). */
 export const discover = (
-  db: Pick<LockDb, "dialect" | "query">
+  db: Pick<LockDb, "introspector" | "query">
 ): Effect.Effect<ReadonlyArray<ModelDescription>, QueryError> =>
-  Effect.map(introspectorFor(db.dialect).tables(queryThrough(db)), (tables) => describeTables(db.dialect, tables))
+  Effect.map(db.introspector.tables(queryThrough(db)), (tables) => describeTables(db.introspector, tables))

@@ -1,27 +1,15 @@
 /**
- * Introspection of the live schema, dispatched to the dialect's own (src/dialects/<db>/Introspect.ts).
+ * Introspection of the live schema through the dialect's own introspector
+ * (src/dialects/<db>/Introspect.ts), which the Database service carries (`Runner.introspector`).
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { mysqlIntrospector } from "../dialects/mysql/Introspect.js"
-import { postgresIntrospector } from "../dialects/postgres/Introspect.js"
-import { sqliteIntrospector } from "../dialects/sqlite/Introspect.js"
 import type { QueryError } from "../Errors.js"
-import type { DialectName } from "../sql/Dialect.js"
 import { type Introspector, ledgerTable, type LiveTable, type Query } from "./LiveSchema.js"
 
-/** The introspector of a dialect. */
-export const introspectorFor = (dialect: DialectName): Introspector => {
-  switch (dialect) {
-    case "postgres":
-      return postgresIntrospector
-    case "mysql":
-      return mysqlIntrospector
-    case "sqlite":
-      return sqliteIntrospector
-  }
-}
+/** The introspector of a database (the service's, set from its dialect's registry entry). */
+export const introspectorFor = (db: { readonly introspector: Introspector }): Introspector => db.introspector
 
 /** A catalog query through the Database service (joins the migration's transaction where there is one). */
 export const queryThrough =
@@ -36,8 +24,8 @@ export const queryThrough =
 
 /** The live tables of the current schema (all, or `only` these), without the ledger. */
 export const introspect = (
-  dialect: DialectName,
+  introspector: Introspector,
   query: Query,
   only?: ReadonlyArray<string>
 ): Effect.Effect<ReadonlyArray<LiveTable>, QueryError> =>
-  Effect.map(introspectorFor(dialect).tables(query, only), (tables) => tables.filter((t) => t.name !== ledgerTable))
+  Effect.map(introspector.tables(query, only), (tables) => tables.filter((t) => t.name !== ledgerTable))

@@ -1,21 +1,10 @@
 /**
- * The migration lock, dispatched to the dialect's own (src/dialects/<db>/Lock.ts).
+ * The migration lock: the dialect's own (src/dialects/<db>/Lock.ts), which the Database service
+ * carries (`Runner.lock`, set from the dialect's registry entry).
  *
  * @since 0.1.0
  */
-import { withMysqlLock } from "../dialects/mysql/Lock.js"
-import { withPostgresLock } from "../dialects/postgres/Lock.js"
-import { withSqliteLock } from "../dialects/sqlite/Lock.js"
 import type { WithLock } from "./LockTypes.js"
 
 /** Runs an effect under the migration lock of the database's dialect. */
-export const withLock: WithLock = (db, timeoutMs, effect) => {
-  switch (db.dialect) {
-    case "postgres":
-      return withPostgresLock(db, timeoutMs, effect)
-    case "mysql":
-      return withMysqlLock(db, timeoutMs, effect)
-    case "sqlite":
-      return withSqliteLock(db, timeoutMs, effect)
-  }
-}
+export const withLock: WithLock = (db, timeoutMs, effect) => db.lock(db, timeoutMs, effect)

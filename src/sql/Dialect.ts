@@ -48,26 +48,32 @@ export interface ErrorContext {
   readonly operation: string
 }
 
-/** One SQL dialect's hooks. Everything else is shared. */
-export interface Dialect {
-  readonly name: DialectName
+/** Identifiers, placeholders and literals. */
+export interface Quoting {
   readonly quote: (identifier: string) => string
   /** Placeholder for the 1-based parameter `index`. */
   readonly placeholder: (index: number) => string
   /** Most bound parameters one statement may carry. */
   readonly maxParams: number
-  /** INSERT/UPDATE/DELETE ... RETURNING */
-  readonly returning: boolean
-  readonly codec: CodecFlags
+  /** A SQL string literal (DDL cannot bind parameters): quotes doubled; MySQL also escapes `\`. */
+  readonly stringLiteral: (value: string) => string
+}
+
+/** Tables: column types, table options, the DDL of migrations. */
+export interface Ddl {
   readonly columnType: (field: Field, keyed: boolean) => string
   /** Column definition of an auto-increment `id` primary key. */
   readonly autoIdColumn: string
-  /** A SQL string literal (DDL cannot bind parameters): quotes doubled; MySQL also escapes `\`. */
-  readonly stringLiteral: (value: string) => string
   /** Appended to CREATE TABLE (engine, charset). */
   readonly tableOptions: string
   /** Secondary indexes go inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS). */
   readonly inlineIndexes: boolean
+  /** The DDL of migrations that differs per database. */
+  readonly migration: MigrationHooks
+}
+
+/** How values compare and sort. */
+export interface Ordering {
   /**
    * The form of a column that compares by value with `orderedParam` (SQLite: TEXT decimals and
    * dates by value, text `COLLATE BINARY`; PostgreSQL: text by code point in a `range` comparison).
@@ -83,6 +89,12 @@ export interface Dialect {
   /** The form of a column ORDER BY sorts by (MySQL: binary collation where the column has another). */
   readonly sortKey: (expr: string, field: Field) => string
   /**
+   * ORDER BY term with NULLs last ascending and first descending (PostgreSQL's default) everywhere.
+   * A NOT NULL column gets the plain term, so an index can serve the order (MySQL's `x IS NULL` and
+   * SQLite's NULLS LAST would force a sort).
+   */
+  readonly orderTerm: (expr: string, descending: boolean, nullable: boolean) => string
+  /**
    * What the SQL needs to learn about an existing table, run once the table is ready (MySQL: which
    * text columns already have the binary collation, so that ORDER BY can use them bare).
    */
@@ -91,11 +103,19 @@ export interface Dialect {
     readonly params: ReadonlyArray<unknown>
     readonly learn: (rows: ReadonlyArray<Record<string, unknown>>) => void
   }
+}
+
+/** The few operators whose SQL differs. */
+export interface Operators {
   /** The expression as text (PostgreSQL's uuid needs a cast before LIKE). */
   readonly textOf: (expr: string, field: Field) => string
   /** Case-sensitive LIKE, or case-insensitive with `caseInsensitive`; `\` escapes. */
   readonly like: (expr: string, param: string, caseInsensitive: boolean) => string
   readonly regex: (expr: string, param: string) => string
+}
+
+/** JSON paths and membership. */
+export interface Json {
   /**
    * A JSON path's value as SQL text/number/boolean (NULL when absent, JSON null or another type).
    * A digit segment indexes an array only: never an object key, never a non-array taken as one.
@@ -112,12 +132,12 @@ export interface Dialect {
   /** Membership of a scalar in a JSON array column. */
   readonly jsonHas: (column: string, param: string) => string
   readonly jsonHasParam: (value: string | number) => unknown
-  /**
-   * ORDER BY term with NULLs last ascending and first descending (PostgreSQL's default) everywhere.
-   * A NOT NULL column gets the plain term, so an index can serve the order (MySQL's `x IS NULL` and
-   * SQLite's NULLS LAST would force a sort).
-   */
-  readonly orderTerm: (expr: string, descending: boolean, nullable: boolean) => string
+}
+
+/** INSERT/UPDATE/DELETE: RETURNING, bulk forms and the driver's write result. */
+export interface Writes {
+  /** INSERT/UPDATE/DELETE ... RETURNING */
+  readonly returning: boolean
   /**
    * A bulk INSERT taking one array parameter per column (PostgreSQL `unnest`): one statement text
    * for every batch size, and no parameter limit. Absent: multi-row VALUES.
@@ -131,6 +151,12 @@ export interface Dialect {
     readonly statement: (model: ModelInfo, columns: ReadonlyArray<Field>) => string
     readonly data: (values: ReadonlyArray<unknown>, width: number) => string
   }
+  /** Reads a driver's raw write result. */
+  readonly readResult: (raw: unknown) => WriteResult
+}
+
+/** Upserts and skipped duplicates. */
+export interface Upsert {
   /** Clause after VALUES that applies `assignments` ("col = expr, …") when `conflict` collides. */
   readonly upsertClause: (conflict: ReadonlyArray<string>, assignments: string) => string
   /** A RETURNING item `df_inserted` that is true when an upsert inserted (PostgreSQL: xmax = 0). */
@@ -162,8 +188,29 @@ export interface Dialect {
   readonly skipCountNeedsManyRows: boolean
   /** Clause after VALUES that skips rows colliding on any unique key. */
   readonly skipClause: (keyColumn: string) => string
+}
+
+/** Transactions, savepoints and row locks: the statements' texts. */
+export interface Transactions {
+  /** Statements that open a transaction at this isolation level. */
+  readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
+  /** Ends a transaction, keeping its changes. */
+  readonly commit: string
+  /** Ends a transaction, undoing its changes. */
+  readonly rollback: string
+  /** Opens a nested scope named `name`. */
+  readonly savepoint: (name: string) => string
+  /** Ends the nested scope `name`, keeping its changes in the transaction. */
+  readonly releaseSavepoint: (name: string) => string
+  /** Undoes the nested scope `name`'s changes. */
+  readonly rollbackToSavepoint: (name: string) => string
   /** Row lock for a read inside a write transaction ("" where the database locks otherwise). */
   readonly forUpdate: string
+}
+
+/** How the database and its driver behave. */
+export interface Runtime {
+  readonly codec: CodecFlags
   /**
    * One connection serves everything (SQLite): a transaction holds it, so tables are created inside
    * it, and statements cannot run side by side.
@@ -176,12 +223,25 @@ export interface Dialect {
    * the COUNT one after the other, measured).
    */
   readonly windowTotal: boolean
-  /** The DDL of migrations that differs per database. */
-  readonly migration: MigrationHooks
-  /** Statements that open a transaction at this isolation level. */
-  readonly begin: (isolation: IsolationLevel | undefined) => ReadonlyArray<string>
-  /** Reads a driver's raw write result. */
-  readonly readResult: (raw: unknown) => WriteResult
+}
+
+/** Error classification. */
+export interface ErrorClassifier {
   /** Turns a driver failure into one of our typed errors. */
   readonly classify: (cause: unknown, context: ErrorContext | undefined) => QueryError
+}
+
+/** One SQL dialect's hooks, by concern. Everything else is shared. */
+export interface Dialect
+  extends Quoting, Ddl, Ordering, Operators, Json, Writes, Upsert, Transactions, Runtime, ErrorClassifier {
+  readonly name: DialectName
+}
+
+/** The transaction texts standard SQL gives every dialect here (each supplies its own `begin`). */
+export const standardTransactions: Omit<Transactions, "begin" | "forUpdate"> = {
+  commit: "COMMIT",
+  rollback: "ROLLBACK",
+  savepoint: (name) => `SAVEPOINT ${name}`,
+  releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
+  rollbackToSavepoint: (name) => `ROLLBACK TO SAVEPOINT ${name}`
 }

@@ -4,6 +4,8 @@
  * test/conformance/chinook-discover.test.ts.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { mysqlIntrospector } from "../../src/dialects/mysql/Introspect.js"
+import { postgresIntrospector } from "../../src/dialects/postgres/Introspect.js"
 import { describeTables, fieldNameFor, modelNameFor } from "../../src/migrations/Discover.js"
 import type { LiveColumn, LiveTable } from "../../src/migrations/LiveSchema.js"
 import { renderModel } from "../../src/migrations/Render.js"
@@ -46,13 +48,13 @@ describe("discovery rules", () => {
 
   it("model names are unique and never an import's name", () => {
     const t = (name: string) => table(name, [col("id", "integer", { primaryKey: true, autoIncrement: true })])
-    expect(describeTables("postgres", [t("user"), t("users"), t("schema"), t("data_flow")]).map((m) => m.name)).toEqual(
-      ["User", "User2", "SchemaModel", "DataFlowModel"]
-    )
+    expect(
+      describeTables(postgresIntrospector, [t("user"), t("users"), t("schema"), t("data_flow")]).map((m) => m.name)
+    ).toEqual(["User", "User2", "SchemaModel", "DataFlowModel"])
   })
 
   it("a mapped unique key, a composite foreign key, managed timestamps, a string key: rendered with field names", () => {
-    const [m] = describeTables("postgres", [
+    const [m] = describeTables(postgresIntrospector, [
       table(
         "shipment",
         [
@@ -101,7 +103,7 @@ describe("discovery rules", () => {
   })
 
   it("tables that cannot be models say why, and render as a comment", () => {
-    const found = describeTables("mysql", [
+    const found = describeTables(mysqlIntrospector, [
       table("audit", [col("line", "text")]),
       table("big", [col("id", "bigint", { primaryKey: true })]),
       table("clash", [col("id", "int", { primaryKey: true }), col("user_id", "int"), col("userId", "int")]),
@@ -119,7 +121,7 @@ describe("discovery rules", () => {
   })
 
   it("the library's own types stay plain; an identity key has no autoIncrement option", () => {
-    const [m] = describeTables("mysql", [
+    const [m] = describeTables(mysqlIntrospector, [
       table("things", [
         col("id", "int", { primaryKey: true, autoIncrement: true }),
         col("at", "datetime(6)"),

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
-import type { Dialect } from "../../sql/Dialect.js"
+import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifyMysqlError } from "./Errors.js"
 import { mysqlMigration } from "./Migration.js"
 
@@ -51,6 +51,47 @@ const likeEscape = "CHAR(92 USING utf8mb4)"
 const numericJson = "('INTEGER','DOUBLE','DECIMAL','UNSIGNED INTEGER')"
 
 const isText = (field: Field) => field.kind === "string" || field.kind === "literal" || field.kind === "uuid"
+
+/** The hooks that do not depend on the server's collation: ordering, upserts, transactions, results. */
+const fixedHooks = {
+  orderTerm: (expr, desc, nullable) =>
+    !nullable
+      ? `${expr} ${desc ? "DESC" : "ASC"}`
+      : desc
+        ? `${expr} IS NULL DESC, ${expr} DESC`
+        : `${expr} IS NULL, ${expr} ASC`,
+  // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
+  upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
+  excluded: (column) => `VALUES(${quote(column)})`,
+  upsertFiresOnAnyKey: true,
+  upsertCount: "duplicates",
+  // IF evaluates only the branch it takes: the two-row subquery fails (1242) only for a foreign row
+  upsertGuard: {
+    assignment: (conflict) =>
+      `${quote(conflict[0]!)} = IF(${conflict.map((c) => `${quote(c)} <=> VALUES(${quote(c)})`).join(" AND ")}, ${quote(conflict[0]!)}, (SELECT 1 UNION ALL SELECT 2))`,
+    code: "1242"
+  },
+  skipCountNeedsManyRows: true,
+  skipClause: (key) => ` ON DUPLICATE KEY UPDATE ${quote(key)} = ${quote(key)}`,
+  oneConnection: false,
+  forUpdate: " FOR UPDATE",
+  ...standardTransactions,
+  begin: (isolation) => [
+    ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),
+    "START TRANSACTION"
+  ],
+  readResult: (raw) => {
+    if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
+    const r = raw as { affectedRows?: number; info?: string; insertId?: number }
+    return {
+      affected: r.affectedRows ?? 0,
+      rows: [],
+      ...(r.info ? { info: r.info } : {}),
+      ...(r.insertId ? { insertId: Number(r.insertId) } : {})
+    }
+  },
+  classify: classifyMysqlError
+} satisfies Partial<Dialect>
 
 /**
  * MySQL/MariaDB dialect hooks for a server whose binary NO PAD collation is `collation`.
@@ -125,43 +166,8 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     // JSON_CONTAINS would also find "x" inside a nested array [["x"]]; JSON_OVERLAPS compares elements
     jsonHas: (column, param) => `JSON_OVERLAPS(${column}, ${param})`,
     jsonHasParam: (value) => JSON.stringify([value]),
-    orderTerm: (expr, desc, nullable) =>
-      !nullable
-        ? `${expr} ${desc ? "DESC" : "ASC"}`
-        : desc
-          ? `${expr} IS NULL DESC, ${expr} DESC`
-          : `${expr} IS NULL, ${expr} ASC`,
-    // MySQL has no conflict target: ON DUPLICATE KEY fires on any unique key (see docs/dialects.md)
-    upsertClause: (_conflict, assignments) => ` ON DUPLICATE KEY UPDATE ${assignments}`,
-    excluded: (column) => `VALUES(${quote(column)})`,
-    upsertFiresOnAnyKey: true,
-    upsertCount: "duplicates",
-    // IF evaluates only the branch it takes: the two-row subquery fails (1242) only for a foreign row
-    upsertGuard: {
-      assignment: (conflict) =>
-        `${quote(conflict[0]!)} = IF(${conflict.map((c) => `${quote(c)} <=> VALUES(${quote(c)})`).join(" AND ")}, ${quote(conflict[0]!)}, (SELECT 1 UNION ALL SELECT 2))`,
-      code: "1242"
-    },
-    skipCountNeedsManyRows: true,
-    skipClause: (key) => ` ON DUPLICATE KEY UPDATE ${quote(key)} = ${quote(key)}`,
-    oneConnection: false,
-    forUpdate: " FOR UPDATE",
     migration: mysqlMigration(quote, collation),
     windowTotal: false,
-    begin: (isolation) => [
-      ...(isolation ? [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`] : []),
-      "START TRANSACTION"
-    ],
-    readResult: (raw) => {
-      if (Array.isArray(raw)) return { affected: raw.length, rows: raw as Array<Record<string, unknown>> }
-      const r = raw as { affectedRows?: number; info?: string; insertId?: number }
-      return {
-        affected: r.affectedRows ?? 0,
-        rows: [],
-        ...(r.info ? { info: r.info } : {}),
-        ...(r.insertId ? { insertId: Number(r.insertId) } : {})
-      }
-    },
-    classify: classifyMysqlError
+    ...fixedHooks
   }
 }

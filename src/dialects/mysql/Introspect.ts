@@ -36,6 +36,25 @@ const decimalScale = (type: string): number | undefined => {
   return m === null ? undefined : Number(m[2] ?? 0)
 }
 
+/** Columns (`table.column`) whose CHECK makes them JSON (json_valid) or a literal union (IN (…)). */
+const checkedColumns = (checks: ReadonlyArray<Record<string, unknown>>) => {
+  const json = new Set<string>()
+  const literals = new Map<string, Array<string>>()
+  for (const c of checks) {
+    const clause = text(c["clause"])
+    const j = /^json_valid\(`([^`]+)`\)$/i.exec(clause)
+    if (j !== null) json.add(`${text(c["table_name"])}.${j[1]}`)
+    const l = /^`([^`]+)` in \((.*)\)$/i.exec(clause)
+    if (l !== null) {
+      literals.set(
+        `${text(c["table_name"])}.${l[1]}`,
+        [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1"))
+      )
+    }
+  }
+  return { json, literals }
+}
+
 /** MySQL/MariaDB introspection. */
 export const mysqlIntrospector: Introspector = {
   decimalScale,
@@ -56,7 +75,10 @@ export const mysqlIntrospector: Introspector = {
             ? { kind: "decimal" }
             : /^(character varying|varchar)\(255\)/.test(t)
               ? { kind: "string" }
-              : undefined,
+              : /^timestamp\b/.test(t)
+                ? // TIMESTAMP is stored in UTC and read in the session's zone: an instant
+                  { kind: "date", precision: Number(/\((\d+)\)/.exec(t)?.[1] ?? 0), timeZone: true }
+                : undefined,
   normalizeType: (declared) =>
     declared
       .trim()
@@ -71,20 +93,7 @@ export const mysqlIntrospector: Introspector = {
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
       const foreign = yield* query(foreignKeysSql)
-      const json = new Set<string>()
-      const literals = new Map<string, Array<string>>()
-      for (const c of checks) {
-        const clause = text(c["clause"])
-        const j = /^json_valid\(`([^`]+)`\)$/i.exec(clause)
-        if (j !== null) json.add(`${text(c["table_name"])}.${j[1]}`)
-        const l = /^`([^`]+)` in \((.*)\)$/i.exec(clause)
-        if (l !== null) {
-          literals.set(
-            `${text(c["table_name"])}.${l[1]}`,
-            [...l[2]!.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map((v) => v[1]!.replace(/''/g, "'").replace(/\\(.)/g, "$1"))
-          )
-        }
-      }
+      const { json, literals } = checkedColumns(checks)
       const { byTable, entry } = tablePartsMap()
       for (const c of columns) {
         const table = text(c["table_name"])

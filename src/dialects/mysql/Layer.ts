@@ -8,14 +8,14 @@ import { Duration, Effect } from "effect"
 import * as Errors from "../../Errors.js"
 import { atConnect } from "../../sql/ClassifyError.js"
 import type { Connect } from "../../sql/Driver.js"
-import type { ParsedUrl } from "../../Url.js"
+import type { ServerUrl } from "../../Url.js"
 import * as Client from "./Client.js"
 import { makeMysqlDialect } from "./Hooks.js"
 
 const probe = makeMysqlDialect("utf8mb4_bin")
 
 /** Connects a pool, reads the server flavour and picks its binary NO PAD collation. */
-export const connectMysql: Connect<Extract<ParsedUrl, { readonly dialect: "mysql" }>> = (url, options) =>
+export const connectMysql: Connect<ServerUrl> = (url, options) =>
   Effect.gen(function* () {
     const { acquire, client, control, execute, executeOn, poolStats } = yield* Client.make({
       host: url.host,

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
-import type { Dialect } from "../../sql/Dialect.js"
+import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifyPostgresError } from "./Errors.js"
 import { copyData, copyStatement } from "./Copy.js"
 import { postgresMigration } from "./Migration.js"
@@ -111,6 +111,7 @@ export const postgresDialect: Dialect = {
   forUpdate: " FOR UPDATE",
   migration: postgresMigration(quote),
   windowTotal: true,
+  ...standardTransactions,
   begin: (isolation) => [isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : "BEGIN"],
   readResult: (raw) => {
     const r = raw as { rowCount?: number | null; rows?: Array<Record<string, unknown>> }

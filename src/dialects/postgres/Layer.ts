@@ -13,16 +13,23 @@ import pg from "pg"
 import * as Errors from "../../Errors.js"
 import { atConnect } from "../../sql/ClassifyError.js"
 import { bounded, type Held } from "../../sql/Deadline.js"
-import { type Connect, ConnectionGone, deadlineGrace, type Execute, fallback } from "../../sql/Driver.js"
+import {
+  type Connect,
+  ConnectionGone,
+  deadlineGrace,
+  type DriverOptions,
+  type Execute,
+  fallback
+} from "../../sql/Driver.js"
 import { tlsOptions } from "../../sql/Tls.js"
-import type { ParsedUrl } from "../../Url.js"
 import { type CopyOutcome, copyResult, type Submits, startCopy } from "./Copy.js"
 import { postgresDialect } from "./Hooks.js"
 import { utcTypes } from "./Types.js"
-
-type PostgresUrl = Extract<ParsedUrl, { readonly dialect: "postgres" }>
+import type { PostgresUrl } from "./Url.js"
 
 const noop = () => {}
+
+const pgTypes = utcTypes(pg.types)
 
 /**
  * Statement names by SQL text: each pooled connection prepares a text once, then reuses it. After a
@@ -62,16 +69,20 @@ const breaks = (err: unknown) =>
 
 type Rows = (err: Error | null, result: pg.QueryResult) => void
 
-/** Connects a pool; fails with a typed error when the server cannot be reached. */
-export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
-  Effect.gen(function* () {
-    const ssl = yield* Effect.try({ try: () => tlsOptions(url.tls), catch: (e) => e as never })
+interface Timing {
+  readonly connectMs: number
+  /** The client's bound on one answer (statement timeout plus grace), when there is one. */
+  readonly deadlineMs: number | undefined
+}
+
+/** The pg client settings of `url` (TLS read from its files), and the timers. */
+const settings = (url: PostgresUrl, options: DriverOptions) =>
+  Effect.map(Effect.try({ try: () => tlsOptions(url.tls), catch: (e) => e as never }), (ssl) => {
     const connectMs = Duration.toMillis(options.connectTimeout)
     const statementMs =
       options.statementTimeout === undefined
         ? undefined
         : Math.max(1, Math.floor(Duration.toMillis(options.statementTimeout)))
-    const deadlineMs = statementMs === undefined ? undefined : statementMs + deadlineGrace
     const config: pg.ClientConfig = {
       host: url.host,
       port: url.port,
@@ -85,24 +96,185 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       // sent at connection start: every statement of every session is bounded by the server
       ...(statementMs !== undefined ? { statement_timeout: statementMs } : {})
     }
-    const pool = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
-        const p = new pg.Pool({
-          ...config,
-          max: options.poolSize,
-          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
-          types: utcTypes
-        })
-        p.on("error", noop) // idle client errors surface on the next use, typed
-        // pg-pool listens for a client's errors only while it is idle: one that breaks while we hold
-        // it (a second ECONNRESET after a failed COPY, a killed backend) would be an unhandled
-        // 'error' event and end the process. Its pending queries fail typed all the same.
-        p.on("connect", (c) => void c.on("error", noop))
-        return p
-      }),
-      (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption(1000))
+    const timing: Timing = {
+      connectMs,
+      deadlineMs: statementMs === undefined ? undefined : statementMs + deadlineGrace
+    }
+    return { config, timing }
+  })
+
+/** The pool for the scope's lifetime. */
+const openPool = (config: pg.ClientConfig, options: DriverOptions) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      // `timestamp` and `date` columns (no zone) read as UTC, not in the process's zone
+      const p = new pg.Pool({
+        ...config,
+        max: options.poolSize,
+        idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
+        types: pgTypes
+      })
+      p.on("error", noop) // idle client errors surface on the next use, typed
+      // pg-pool listens for a client's errors only while it is idle: one that breaks while we hold
+      // it (a second ECONNRESET after a failed COPY, a killed backend) would be an unhandled
+      // 'error' event and end the process. Its pending queries fail typed all the same.
+      p.on("connect", (c) => void c.on("error", noop))
+      return p
+    }),
+    (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption(1000))
+  )
+
+/** A held client's cancel and destroy (src/sql/Deadline.ts), and how a client goes back to the pool. */
+const makeHolding = (config: pg.ClientConfig, connectMs: number) => {
+  // pg_cancel_backend from a connection of its own (bounded by connectTimeout, never throws)
+  const cancelBackend = (pid: number) => {
+    const canceller = new pg.Client({ ...config, application_name: `${config.application_name}:cancel` })
+    canceller.on("error", noop)
+    const timer = setTimeout(() => void canceller.end().catch(noop), connectMs)
+    timer.unref?.()
+    canceller
+      .connect()
+      .then(() => canceller.query("SELECT pg_cancel_backend($1)", [pid]))
+      .catch(noop)
+      .finally(() => {
+        clearTimeout(timer)
+        canceller.end().catch(noop)
+      })
+  }
+  // A cancel names a backend, not a statement: one that arrives late would stop whatever that
+  // connection runs next. A client that was sent a cancel is therefore never reused.
+  const cancelled = new WeakSet<pg.ClientBase>()
+  const giveBack = (c: pg.ClientBase, release: (err?: Error | boolean) => void, err: unknown) =>
+    release(breaks(err) ? (err as Error) : cancelled.has(c) ? new Error("cancelled") : undefined)
+  const heldOf = (c: pg.ClientBase): Held => ({
+    cancel: () => {
+      cancelled.add(c)
+      const pid = (c as unknown as { processID?: unknown }).processID
+      if (typeof pid === "number") cancelBackend(pid)
+    },
+    destroy: () =>
+      (c as unknown as { connection?: { stream?: { destroy(e: Error): void } } }).connection?.stream?.destroy(
+        new ConnectionGone()
+      )
+  })
+  return { giveBack, heldOf }
+}
+
+type Holding = ReturnType<typeof makeHolding>
+
+const send = (c: pg.ClientBase, sql: string, params: ReadonlyArray<unknown>, name: string | undefined, cb: Rows) =>
+  c.query(
+    name === undefined
+      ? { text: sql, values: params as Array<unknown> }
+      : { name, text: sql, values: params as Array<unknown> },
+    cb
+  )
+
+/** Statements on the pool and on a transaction's client: named (prepared) by their text. */
+const makeExecutes = (pool: pg.Pool, { connectMs, deadlineMs }: Timing, { giveBack, heldOf }: Holding) => {
+  const namer = makeNamer()
+  // outside a transaction: a pooled client for the one statement, given back when the server answers
+  const execute: Execute = (sql, params, raw) =>
+    bounded(deadlineMs, connectMs, (sent, finish, wanted) =>
+      pool.connect((err, c, release) => {
+        if (err || c === undefined) return finish(err ?? new Error("no client"))
+        if (!wanted()) return release()
+        sent(heldOf(c))
+        const go = (name: string | undefined, retried: boolean) =>
+          send(c, sql, params, name, (e, result) => {
+            // a statement prepared before a migration changed its columns' types: prepare it anew
+            if (e && !retried && name !== undefined && isStalePlan(e)) return go(namer.rename(sql), true)
+            giveBack(c, release, e)
+            finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
+          })
+        go(namer.nameOf(sql), false)
+      })
     )
+  // a transaction's client (no stale-plan retry: the failed statement has already aborted it)
+  const executeOnClient =
+    (c: pg.ClientBase): Execute =>
+    (sql, params, raw) =>
+      bounded(deadlineMs, connectMs, (sent, finish) => {
+        sent(heldOf(c))
+        send(c, sql, params, namer.nameOf(sql), (e, result) =>
+          finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
+        )
+      })
+  // BEGIN, COMMIT, SAVEPOINT …: one simple-protocol query on the transaction's client
+  const controlOn = (c: pg.ClientBase, sql: string) =>
+    bounded(deadlineMs, connectMs, (sent, finish) => {
+      sent(heldOf(c))
+      c.query(sql, (err: Error | null) => finish(err ?? undefined))
+    })
+  return { execute, executeOnClient, controlOn }
+}
+
+/** COPY … FROM STDIN on a transaction's client, or on a pooled one given back when it ends. */
+const makeCopy = (pool: pg.Pool, { connectMs, deadlineMs }: Timing, { giveBack, heldOf }: Holding) => {
+  const copyOn = (c: pg.ClientBase & Submits, sql: string, data: Iterable<string>) =>
+    Effect.flatMap(
+      bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish) => {
+        sent(heldOf(c))
+        startCopy(c, sql, data, finish)
+      }),
+      copyResult
+    )
+  const copyPooled = (sql: string, data: Iterable<string>) =>
+    Effect.flatMap(
+      bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish, wanted) =>
+        pool.connect((err, c, release) => {
+          if (err || c === undefined) return finish(err ?? new Error("no client"))
+          if (!wanted()) return release()
+          sent(heldOf(c))
+          startCopy(c as pg.PoolClient & Submits, sql, data, (e, outcome) => {
+            giveBack(c, release, e)
+            finish(e, outcome)
+          })
+        })
+      ),
+      copyResult
+    )
+  return { copyOn, copyPooled }
+}
+
+/**
+ * Transactions without a Scope: a pooled pg client wrapped in @effect/sql-pg's own connection
+ * class (so that db.sql joins the transaction), and the effect that gives it back. The class is
+ * not exported: it is taken from one reserved connection (`probe`), and used only if it wraps a
+ * client as `pg` the way this version does; otherwise transactions reserve through @effect/sql.
+ */
+const makeAcquire = (pool: pg.Pool, probe: Connection, { giveBack }: Holding) => {
+  const Wrap = probe.constructor as new (client: pg.PoolClient) => Connection
+  const wraps = (probe as unknown as { pg?: unknown }).pg !== undefined
+  const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], unknown>((resume) => {
+    pool.connect((err, c, release) => {
+      if (err || c === undefined) return resume(Effect.fail(err ?? new Error("no client")))
+      // a client that broke while we held it is destroyed, not returned to the pool
+      let broken: Error | undefined
+      const onError = (e: Error) => void (broken = e)
+      c.on("error", onError)
+      resume(
+        Effect.succeed([
+          new Wrap(c),
+          Effect.sync(() => {
+            c.off("error", onError)
+            giveBack(c, release, broken)
+          })
+        ] as const)
+      )
+    })
+  })
+  return wraps ? acquire : undefined
+}
+
+// @effect/sql-pg's reserved connection carries its pg client as `pg`
+const rawOf = (connection: Connection | undefined) => (connection as unknown as { pg?: pg.PoolClient } | undefined)?.pg
+
+/** Connects a pool; fails with a typed error when the server cannot be reached. */
+export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
+  Effect.gen(function* () {
+    const { config, timing } = yield* settings(url, options)
+    const pool = yield* openPool(config, options)
     const client = yield* PgClient.fromPool({
       acquire: Effect.succeed(pool),
       applicationName: config.application_name!
@@ -111,150 +283,28 @@ export const connectPostgres: Connect<PostgresUrl> = (url, options) =>
       try: () => pool.query("SELECT 1"),
       catch: (cause) => new SqlError({ cause, message: "Failed to connect" })
     })
-    const namer = makeNamer()
-
-    // pg_cancel_backend from a connection of its own (bounded by connectTimeout, never throws)
-    const cancelBackend = (pid: number) => {
-      const canceller = new pg.Client({ ...config, application_name: `${config.application_name}:cancel` })
-      canceller.on("error", noop)
-      const timer = setTimeout(() => void canceller.end().catch(noop), connectMs)
-      timer.unref?.()
-      canceller
-        .connect()
-        .then(() => canceller.query("SELECT pg_cancel_backend($1)", [pid]))
-        .catch(noop)
-        .finally(() => {
-          clearTimeout(timer)
-          canceller.end().catch(noop)
-        })
-    }
-    // A cancel names a backend, not a statement: one that arrives late would stop whatever that
-    // connection runs next. A client that was sent a cancel is therefore never reused.
-    const cancelled = new WeakSet<pg.ClientBase>()
-    const giveBack = (c: pg.ClientBase, release: (err?: Error | boolean) => void, err: unknown) =>
-      release(breaks(err) ? (err as Error) : cancelled.has(c) ? new Error("cancelled") : undefined)
-    const heldOf = (c: pg.ClientBase): Held => ({
-      cancel: () => {
-        cancelled.add(c)
-        const pid = (c as unknown as { processID?: unknown }).processID
-        if (typeof pid === "number") cancelBackend(pid)
-      },
-      destroy: () =>
-        (c as unknown as { connection?: { stream?: { destroy(e: Error): void } } }).connection?.stream?.destroy(
-          new ConnectionGone()
-        )
-    })
-    const send = (c: pg.ClientBase, sql: string, params: ReadonlyArray<unknown>, name: string | undefined, cb: Rows) =>
-      c.query(
-        name === undefined
-          ? { text: sql, values: params as Array<unknown> }
-          : { name, text: sql, values: params as Array<unknown> },
-        cb
-      )
-
-    // outside a transaction: a pooled client for the one statement, given back when the server answers
-    const execute: Execute = (sql, params, raw) =>
-      bounded(deadlineMs, connectMs, (sent, finish, wanted) =>
-        pool.connect((err, c, release) => {
-          if (err || c === undefined) return finish(err ?? new Error("no client"))
-          if (!wanted()) return release()
-          sent(heldOf(c))
-          const go = (name: string | undefined, retried: boolean) =>
-            send(c, sql, params, name, (e, result) => {
-              // a statement prepared before a migration changed its columns' types: prepare it anew
-              if (e && !retried && name !== undefined && isStalePlan(e)) return go(namer.rename(sql), true)
-              giveBack(c, release, e)
-              finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
-            })
-          go(namer.nameOf(sql), false)
-        })
-      )
-    // a transaction's client (no stale-plan retry: the failed statement has already aborted it)
-    const executeOnClient =
-      (c: pg.ClientBase): Execute =>
-      (sql, params, raw) =>
-        bounded(deadlineMs, connectMs, (sent, finish) => {
-          sent(heldOf(c))
-          send(c, sql, params, namer.nameOf(sql), (e, result) =>
-            finish(e ?? undefined, e ? undefined : raw ? result : result.rows)
-          )
-        })
-    const copyOn = (c: pg.ClientBase & Submits, sql: string, data: Iterable<string>) =>
-      Effect.flatMap(
-        bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish) => {
-          sent(heldOf(c))
-          startCopy(c, sql, data, finish)
-        }),
-        copyResult
-      )
-
-    // Transactions without a Scope: a pooled pg client wrapped in @effect/sql-pg's own connection
-    // class (so that db.sql joins the transaction), and the effect that gives it back. The class is
-    // not exported: it is taken from one reserved connection, and used only if it wraps a client as
-    // `pg` the way this version does; otherwise transactions reserve through @effect/sql.
-    const probe = yield* Effect.scoped(client.reserve)
-    const Wrap = probe.constructor as new (client: pg.PoolClient) => Connection
-    const wraps = (probe as unknown as { pg?: unknown }).pg !== undefined
-    const acquire = Effect.async<readonly [Connection, Effect.Effect<void>], unknown>((resume) => {
-      pool.connect((err, c, release) => {
-        if (err || c === undefined) return resume(Effect.fail(err ?? new Error("no client")))
-        // a client that broke while we held it is destroyed, not returned to the pool
-        let broken: Error | undefined
-        const onError = (e: Error) => void (broken = e)
-        c.on("error", onError)
-        resume(
-          Effect.succeed([
-            new Wrap(c),
-            Effect.sync(() => {
-              c.off("error", onError)
-              giveBack(c, release, broken)
-            })
-          ] as const)
-        )
-      })
-    })
-    const rawOf = (connection: Connection | undefined) =>
-      (connection as unknown as { pg?: pg.PoolClient } | undefined)?.pg
-    // BEGIN, COMMIT, SAVEPOINT …: one simple-protocol query on the transaction's client
+    const holding = makeHolding(config, timing.connectMs)
+    const { controlOn, execute, executeOnClient } = makeExecutes(pool, timing, holding)
+    const { copyOn, copyPooled } = makeCopy(pool, timing, holding)
+    const acquire = makeAcquire(pool, yield* Effect.scoped(client.reserve), holding)
     const control = (connection: Connection, sql: string) => {
       const raw = rawOf(connection)
-      return raw === undefined
-        ? connection.executeUnprepared(sql, [], undefined)
-        : bounded(deadlineMs, connectMs, (sent, finish) => {
-            sent(heldOf(raw))
-            raw.query(sql, (err: Error | null) => finish(err ?? undefined))
-          })
+      return raw === undefined ? connection.executeUnprepared(sql, [], undefined) : controlOn(raw, sql)
     }
     return {
-      ...(wraps ? { acquire, control } : {}),
+      ...(acquire !== undefined ? { acquire, control } : {}),
       client,
       dialect: postgresDialect,
       execute,
-      // @effect/sql-pg's reserved connection carries its pg client as `pg`
       executeOn: (connection: Connection) => {
         const raw = rawOf(connection)
         return raw !== undefined ? executeOnClient(raw) : fallback(connection)
       },
       copyIn: (connection: Connection | undefined) => {
         const raw = rawOf(connection)
-        if (raw !== undefined)
-          return (sql: string, data: Iterable<string>) => copyOn(raw as pg.PoolClient & Submits, sql, data)
-        // outside a transaction: a pooled client for the one statement, given back when it ends
-        return (sql: string, data: Iterable<string>) =>
-          Effect.flatMap(
-            bounded<CopyOutcome>(deadlineMs, connectMs, (sent, finish, wanted) =>
-              pool.connect((err, c, release) => {
-                if (err || c === undefined) return finish(err ?? new Error("no client"))
-                if (!wanted()) return release()
-                sent(heldOf(c))
-                startCopy(c as pg.PoolClient & Submits, sql, data, (e, outcome) => {
-                  giveBack(c, release, e)
-                  finish(e, outcome)
-                })
-              })
-            ),
-            copyResult
-          )
+        return raw !== undefined
+          ? (sql: string, data: Iterable<string>) => copyOn(raw as pg.PoolClient & Submits, sql, data)
+          : copyPooled
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
     }

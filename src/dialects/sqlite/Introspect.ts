@@ -4,7 +4,14 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Introspector, LiveColumn, LiveForeignKey, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type {
+  Introspector,
+  LiveColumn,
+  LiveForeignKey,
+  LiveKey,
+  LiveTable,
+  Query
+} from "../../migrations/LiveSchema.js"
 
 /** `"status" TEXT NOT NULL CHECK ("status" IN ('a', 'b'))` inside the stored CREATE TABLE. */
 const literalsIn = (sql: string, column: string): Array<string> | undefined => {
@@ -12,6 +19,108 @@ const literalsIn = (sql: string, column: string): Array<string> | undefined => {
   const m = re.exec(sql)
   return m === null ? undefined : [...m[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((v) => v[1]!.replace(/''/g, "'"))
 }
+
+interface PendingKey {
+  name: string
+  columns: Array<string>
+  references: { table: string; columns: Array<string | null> }
+  onUpdate: string
+  onDelete: string
+}
+
+/** A table's foreign keys, their referenced columns unresolved (null: the parent's primary key). */
+const foreignKeysOf = (query: Query, name: string) =>
+  Effect.map(
+    query(
+      'SELECT id, "table" AS ref_table, "from" AS col, "to" AS ref_col, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+      [name]
+    ),
+    (foreign) => {
+      const foreignKeys = new Map<string, PendingKey>()
+      for (const f of foreign) {
+        const id = `fk_${String(f["id"])}`
+        let k = foreignKeys.get(id)
+        if (k === undefined)
+          foreignKeys.set(
+            id,
+            (k = {
+              name: id,
+              columns: [],
+              references: { table: String(f["ref_table"]), columns: [] },
+              onUpdate: String(f["on_update"]),
+              onDelete: String(f["on_delete"])
+            })
+          )
+        k.columns.push(String(f["col"]))
+        k.references.columns.push(f["ref_col"] === null ? null : String(f["ref_col"]))
+      }
+      return [...foreignKeys.values()]
+    }
+  )
+
+/** A table's unique keys and other indexes (the primary key's own index left out). */
+const keysOf = (query: Query, name: string) =>
+  Effect.gen(function* () {
+    const list = yield* query('SELECT name, "unique" AS u, origin FROM pragma_index_list(?) ORDER BY name', [name])
+    const unique: Array<LiveKey> = []
+    const indexes: Array<LiveKey> = []
+    for (const i of list) {
+      const origin = String(i["origin"])
+      if (origin === "pk") continue
+      const cols = yield* query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [String(i["name"])])
+      const key: LiveKey = {
+        name: String(i["name"]),
+        columns: cols.map((c) => String(c["name"])),
+        constraint: origin === "u"
+      }
+      ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
+    }
+    return { unique, indexes }
+  })
+
+/** One table as introspected, its foreign keys apart (resolved once every table is known). */
+const tableOf = (query: Query, name: string, sql: string) =>
+  Effect.gen(function* () {
+    const info = yield* query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [name])
+    const primaryKey = info
+      .filter((c) => Number(c["pk"]) > 0)
+      .sort((a, b) => Number(a["pk"]) - Number(b["pk"]))
+      .map((c) => String(c["name"]))
+    const pending = yield* foreignKeysOf(query, name)
+    const autoinc = /\bAUTOINCREMENT\b/i.test(sql)
+    const columns: Array<LiveColumn> = info.map((c) => {
+      const pk = Number(c["pk"]) > 0
+      const lits = literalsIn(sql, String(c["name"]))
+      return {
+        name: String(c["name"]),
+        type: String(c["type"]).toLowerCase(),
+        nullable: !pk && Number(c["nn"]) === 0,
+        primaryKey: pk,
+        autoIncrement: pk && autoinc && String(c["type"]).toUpperCase() === "INTEGER",
+        ...(lits !== undefined ? { literals: lits } : {})
+      }
+    })
+    const { indexes, unique } = yield* keysOf(query, name)
+    const indexSql = yield* query(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+      [name]
+    )
+    const children = yield* query(
+      "SELECT DISTINCT m.name AS child FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
+      [name, name]
+    )
+    const table: LiveTable = {
+      name,
+      columns,
+      unique,
+      indexes,
+      primaryKey,
+      sql,
+      indexSql: indexSql.map((r) => String(r["sql"])),
+      referencedBy: children.map((r) => String(r["child"]))
+    }
+    return { table, pending }
+  })
 
 /** SQLite introspection. */
 export const sqliteIntrospector: Introspector = {
@@ -28,105 +137,13 @@ export const sqliteIntrospector: Introspector = {
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
       )
       const tables: Array<LiveTable> = []
-      const pendingKeys = new Map<
-        string,
-        Array<{
-          name: string
-          columns: Array<string>
-          references: { table: string; columns: Array<string | null> }
-          onUpdate: string
-          onDelete: string
-        }>
-      >()
+      const pendingKeys = new Map<string, ReadonlyArray<PendingKey>>()
       for (const m of masters) {
         const name = String(m["name"])
         if (only !== undefined && !only.includes(name)) continue
-        const sql = String(m["sql"])
-        const info = yield* query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [
-          name
-        ])
-        const primaryKey = info
-          .filter((c) => Number(c["pk"]) > 0)
-          .sort((a, b) => Number(a["pk"]) - Number(b["pk"]))
-          .map((c) => String(c["name"]))
-        const foreign = yield* query(
-          'SELECT id, "table" AS ref_table, "from" AS col, "to" AS ref_col, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq',
-          [name]
-        )
-        const foreignKeys = new Map<
-          string,
-          {
-            name: string
-            columns: Array<string>
-            references: { table: string; columns: Array<string | null> }
-            onUpdate: string
-            onDelete: string
-          }
-        >()
-        for (const f of foreign) {
-          const id = `fk_${String(f["id"])}`
-          let k = foreignKeys.get(id)
-          if (k === undefined)
-            foreignKeys.set(
-              id,
-              (k = {
-                name: id,
-                columns: [],
-                references: { table: String(f["ref_table"]), columns: [] },
-                onUpdate: String(f["on_update"]),
-                onDelete: String(f["on_delete"])
-              })
-            )
-          k.columns.push(String(f["col"]))
-          k.references.columns.push(f["ref_col"] === null ? null : String(f["ref_col"]))
-        }
-        pendingKeys.set(name, [...foreignKeys.values()])
-        const autoinc = /\bAUTOINCREMENT\b/i.test(sql)
-        const columns: Array<LiveColumn> = info.map((c) => {
-          const pk = Number(c["pk"]) > 0
-          const lits = literalsIn(sql, String(c["name"]))
-          return {
-            name: String(c["name"]),
-            type: String(c["type"]).toLowerCase(),
-            nullable: !pk && Number(c["nn"]) === 0,
-            primaryKey: pk,
-            autoIncrement: pk && autoinc && String(c["type"]).toUpperCase() === "INTEGER",
-            ...(lits !== undefined ? { literals: lits } : {})
-          }
-        })
-        const list = yield* query('SELECT name, "unique" AS u, origin FROM pragma_index_list(?) ORDER BY name', [name])
-        const unique: Array<LiveKey> = []
-        const indexes: Array<LiveKey> = []
-        for (const i of list) {
-          const origin = String(i["origin"])
-          if (origin === "pk") continue
-          const cols = yield* query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [String(i["name"])])
-          const key: LiveKey = {
-            name: String(i["name"]),
-            columns: cols.map((c) => String(c["name"])),
-            constraint: origin === "u"
-          }
-          ;(Number(i["u"]) === 1 ? unique : indexes).push(key)
-        }
-        const indexSql = yield* query(
-          "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-          [name]
-        )
-        const children = yield* query(
-          "SELECT DISTINCT m.name AS child FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
-          [name, name]
-        )
-        const referencedBy = children.map((r) => String(r["child"]))
-        tables.push({
-          name,
-          columns,
-          unique,
-          indexes,
-          primaryKey,
-          sql,
-          indexSql: indexSql.map((r) => String(r["sql"])),
-          referencedBy
-        })
+        const { pending, table } = yield* tableOf(query, name, String(m["sql"]))
+        pendingKeys.set(name, pending)
+        tables.push(table)
       }
       // `REFERENCES parent` without columns means the parent's primary key
       const keyOf = new Map(tables.map((t) => [t.name, t.primaryKey ?? []]))

@@ -1,6 +1,6 @@
 /**
  * SQLite's migration hooks: ALTER TABLE adds and renames only, so altering or dropping a column
- * and dropping a unique constraint rebuild the table (src/migrations/SqliteRebuild.ts); unique keys
+ * and dropping a unique constraint rebuild the table (src/dialects/sqlite/Rebuild.ts); unique keys
  * are unique indexes; a dropped table comes back from its own stored CREATE text.
  *
  * @since 0.1.0

@@ -8,8 +8,6 @@
  */
 import { Effect } from "effect"
 import type { MigrationBackend, MigrationStatements } from "../../migrations/Backend.js"
-// SQLite's rebuild; it moves to src/dialects/sqlite, reached through `d.migration` from there
-import { rebuildTable } from "../../migrations/SqliteRebuild.js"
 import { createTable } from "../Ddl.js"
 import type { Dialect } from "../Dialect.js"
 import { sqlLedger } from "./Ledger.js"
@@ -41,7 +39,11 @@ export const sqlStatements = (d: Dialect): MigrationStatements => ({
   dropUnique: (table, key) => [d.migration.dropUnique(table, key)],
   misfitCondition: (column, type) => misfitCondition(d, column, type),
   collationNote: (table, column) => d.migration.collationNote(table, column),
-  rebuildTable: (model, live, reasons, options) => rebuildTable(d, model, live, reasons, options)
+  rebuildTable: (model, live, reasons, options) => {
+    // the dialect's own (SQLite: src/dialects/sqlite/Rebuild.ts), asked for only where it rebuilds tables
+    if (d.migration.rebuildTable === undefined) throw new Error(`${d.name} does not rebuild tables`)
+    return d.migration.rebuildTable(model, live, reasons, options)
+  }
 })
 
 const made = new WeakMap<Dialect, MigrationBackend>()

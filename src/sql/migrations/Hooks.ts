@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
+import type { DefaultValue } from "../../migrations/Defaults.js"
 import type { LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
+import type { Operation, Precheck } from "../../migrations/Operation.js"
+import type { ModelInfo } from "../../model/Model.js"
 
 /** A dialect's migration hooks. */
 export interface MigrationHooks {
@@ -55,4 +58,18 @@ export interface MigrationHooks {
   readonly columnExistsSql: string
   /** Whether the ledger table exists: a query with one placeholder, the table's name. */
   readonly tableExistsSql: string
+  /**
+   * One operation that rebuilds `live` into the model's table, keeping every row: where
+   * `rebuildsTables` (SQLite: src/dialects/sqlite/Rebuild.ts); absent elsewhere.
+   */
+  readonly rebuildTable?: (
+    model: ModelInfo,
+    live: LiveTable,
+    reasons: ReadonlyArray<{
+      readonly description: string
+      readonly destructive: boolean
+      readonly prechecks?: ReadonlyArray<Precheck>
+    }>,
+    options: { readonly defaults?: Readonly<Record<string, DefaultValue>> }
+  ) => Operation
 }

@@ -6,13 +6,13 @@
  *
  * @since 0.1.0
  */
-import { constraintName, type ModelInfo } from "../model/Model.js"
-import { createTable } from "../sql/Ddl.js"
-import type { Dialect } from "../sql/Dialect.js"
-import * as T from "./CreateText.js"
-import { keyOf, type LiveTable } from "./LiveSchema.js"
-import type { Operation, Precheck } from "./Operation.js"
-import * as S from "./Statements.js"
+import { constraintName, type ModelInfo } from "../../model/Model.js"
+import { createTable } from "../../sql/Ddl.js"
+import type { Dialect } from "../../sql/Dialect.js"
+import * as T from "../../sql/migrations/CreateText.js"
+import { keyOf, type LiveTable } from "../../migrations/LiveSchema.js"
+import type { Operation, Precheck } from "../../migrations/Operation.js"
+import * as S from "../../sql/migrations/Statements.js"
 
 const createHead = /^CREATE TABLE\s+(?:IF NOT EXISTS\s+)?("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\S+)/i
 
