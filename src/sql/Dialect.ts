@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { QueryError } from "../Errors.js"
-import type { MigrationHooks } from "../migrations/Hooks.js"
+import type { MigrationHooks } from "./migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"

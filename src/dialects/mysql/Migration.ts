@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { MigrationHooks } from "../../migrations/Hooks.js"
+import type { MigrationHooks } from "../../sql/migrations/Hooks.js"
 
 /**
  * The binary collation for a column: the one our own tables use (`ours`, a binary NO PAD collation)

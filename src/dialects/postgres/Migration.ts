@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { MigrationHooks } from "../../migrations/Hooks.js"
+import type { MigrationHooks } from "../../sql/migrations/Hooks.js"
 
 export const postgresMigration = (quote: (id: string) => string): MigrationHooks => {
   const alterTable = (table: string, rest: string) => `ALTER TABLE ${quote(table)} ${rest}`

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { MigrationHooks } from "../../migrations/Hooks.js"
+import type { MigrationHooks } from "../../sql/migrations/Hooks.js"
 
 export const sqliteMigration = (quote: (id: string) => string): MigrationHooks => {
   const dropIndex = (_table: string, name: string) => `DROP INDEX ${quote(name)}`
