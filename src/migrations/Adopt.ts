@@ -9,7 +9,7 @@
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
-import { tableNameFor } from "../model/TableName.js"
+import { singularize, tableNameFor } from "../model/TableName.js"
 import type { Introspector, LiveTable } from "./LiveSchema.js"
 
 /** The column a field is stored in. */
@@ -102,17 +102,6 @@ export const adoptionMismatch = (
   return undefined
 }
 
-const singular = (word: string) =>
-  /ies$/.test(word)
-    ? `${word.slice(0, -3)}y`
-    : /(ss|us|is)$/.test(word)
-      ? word
-      : /(x|ch|sh|ss)es$/.test(word)
-        ? word.slice(0, -2)
-        : /s$/.test(word)
-          ? word.slice(0, -1)
-          : word
-
 /**
  * A table the model obviously means when its default table is missing: the same name up to case
  * and plural (model `Track`, default `tracks`, while `Track` or `track` exists). Undefined when the
@@ -120,7 +109,7 @@ const singular = (word: string) =>
  */
 export const nearTable = (model: ModelInfo, tableNames: ReadonlyArray<string>): string | undefined => {
   if (model.table !== tableNameFor(model.name)) return undefined
-  const same = (n: string) => singular(n.toLowerCase().replace(/_/g, ""))
+  const same = (n: string) => singularize(n.toLowerCase().replace(/_/g, ""))
   const wanted = new Set([same(model.table), same(model.name)])
   return tableNames.find((n) => n !== model.table && wanted.has(same(n)))
 }

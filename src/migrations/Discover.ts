@@ -19,6 +19,7 @@ import {
   type LiveTable
 } from "./LiveSchema.js"
 import type { LockDb } from "./LockTypes.js"
+import { singularize } from "../model/TableName.js"
 
 /** One discovered column. */
 export interface DiscoveredColumn {
@@ -123,23 +124,12 @@ export const typeOf = (
   return { kind: "string" }
 }
 
-const singular = (word: string) =>
-  /ies$/.test(word)
-    ? `${word.slice(0, -3)}y`
-    : /(ss|us|is)$/.test(word)
-      ? word
-      : /(x|ch|sh|ss)es$/.test(word)
-        ? word.slice(0, -2)
-        : /s$/.test(word)
-          ? word.slice(0, -1)
-          : word
-
 const upperFirst = (p: string) => p.charAt(0).toUpperCase() + p.slice(1)
 
 /** `order_items` → `OrderItem`, `InvoiceLine` → `InvoiceLine` */
 export const modelNameFor = (table: string): string => {
   const parts = table.split(/[^A-Za-z0-9]+/).filter((p) => p !== "")
-  if (parts.length > 0) parts[parts.length - 1] = singular(parts[parts.length - 1]!)
+  if (parts.length > 0) parts[parts.length - 1] = singularize(parts[parts.length - 1]!)
   const name = parts.map(upperFirst).join("")
   return /^[A-Z]/.test(name) ? name : `T${name}`
 }

@@ -70,3 +70,15 @@ export const tableNameFor = (model: string): string => {
   parts[parts.length - 1] = pluralize(parts[parts.length - 1]!)
   return parts.join("_")
 }
+
+/** The singular of one lower-case word, as table names are read back (`order_items` → `order_item`). */
+export const singularize = (word: string): string =>
+  /ies$/.test(word)
+    ? `${word.slice(0, -3)}y`
+    : /(ss|us|is)$/.test(word)
+      ? word
+      : /(x|ch|sh|ss)es$/.test(word)
+        ? word.slice(0, -2)
+        : /s$/.test(word)
+          ? word.slice(0, -1)
+          : word

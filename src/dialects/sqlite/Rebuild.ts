@@ -10,6 +10,7 @@ import { constraintName, type ModelInfo } from "../../model/Model.js"
 import { createTable } from "../../sql/Ddl.js"
 import type { Dialect } from "../../sql/Dialect.js"
 import * as T from "../../sql/migrations/CreateText.js"
+import type { RebuildReason } from "../../sql/migrations/Hooks.js"
 import { keyOf, type LiveTable } from "../../migrations/LiveSchema.js"
 import type { Operation, Precheck } from "../../migrations/Operation.js"
 import * as S from "../../sql/migrations/Statements.js"
@@ -122,11 +123,7 @@ export const rebuildTable = (
   d: Dialect,
   model: ModelInfo,
   live: LiveTable,
-  reasons: ReadonlyArray<{
-    readonly description: string
-    readonly destructive: boolean
-    readonly prechecks?: ReadonlyArray<Precheck>
-  }>,
+  reasons: ReadonlyArray<RebuildReason>,
   options: { readonly defaults?: Readonly<Record<string, S.DefaultValue>> }
 ): Operation => {
   const liveNames = new Set(live.columns.map((c) => c.name))

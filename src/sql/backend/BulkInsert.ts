@@ -7,10 +7,10 @@
 import { Effect } from "effect"
 import type { Backend, BulkInsertOptions, Row } from "../../backend/Backend.js"
 import type { ModelInfo } from "../../model/Model.js"
-import { insertSql, rowsPerStatement } from "../Compiler.js"
+import { rowsPerStatement } from "../Compiler.js"
 import { contextOf } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
-import { encodeInsertColumns, encodeInserts, insertColumns } from "./Inserts.js"
+import { batchInsert, encodeInserts, insertColumns } from "./Inserts.js"
 import { planned } from "./Plans.js"
 
 /** MySQL's info line's count of rows that met an existing row. */
@@ -40,19 +40,7 @@ export const insertBatch =
     const ctx = contextOf(model, "bulkCreate")
     const columns = insertColumns(model, batch)
     const key = columns.map((c) => c.name).join(",")
-    // one INSERT text per batch shape, compiled once; only the parameters change
-    const statement = (suffix: string) =>
-      d.insertColumnar !== undefined
-        ? {
-            sql: planned(d, model, `columnar:${key}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
-            params: encodeInsertColumns(d, model, columns, batch, now)
-          }
-        : {
-            sql: planned(d, model, `bulk:${key}:${batch.length}:${suffix}`, () =>
-              insertSql(d, model, columns, batch.length, suffix, false)
-            ),
-            params: encodeInserts(d, model, columns, batch, now)
-          }
+    const statement = (suffix: string) => batchInsert(d, model, columns, batch, suffix, now)
     if (onConflict === "error") {
       if (d.copy !== undefined && db.copyIn !== undefined) {
         // COPY: the fastest way in; nothing to skip, so nothing it cannot do

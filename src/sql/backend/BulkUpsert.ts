@@ -11,13 +11,12 @@ import { keyOf } from "../../backend/Keys.js"
 import * as Errors from "../../Errors.js"
 import type { Field } from "../../model/Field.js"
 import type { ModelInfo } from "../../model/Model.js"
-import { type Compiled, insertSql, rowsPerStatement } from "../Compiler.js"
+import { type Compiled, rowsPerStatement } from "../Compiler.js"
 import { duplicatesOf, chunk } from "./BulkInsert.js"
 import { contextOf } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
-import { encodeInsertColumns, encodeInserts, insertColumns } from "./Inserts.js"
+import { batchInsert, insertColumns } from "./Inserts.js"
 import { alignOtherKeys, existingRows } from "./OtherKeys.js"
-import { planned } from "./Plans.js"
 import { columnOf, frozen, insertedColumn, noChange } from "./Upsert.js"
 
 const minRowid = -(2n ** 63n)
@@ -64,19 +63,7 @@ const shapeOf = (
     assignments
   )
   const per = d.insertColumnar !== undefined ? batchSize : rowsPerStatement(d, columns.length, batchSize)
-  // one statement text per batch shape, compiled once; only the parameters change
-  const statement = (batch: ReadonlyArray<Row>, suffix: string) =>
-    d.insertColumnar !== undefined
-      ? {
-          sql: planned(d, model, `upsert:${names}:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
-          params: encodeInsertColumns(d, model, columns, batch, now)
-        }
-      : {
-          sql: planned(d, model, `upsert:${names}:${batch.length}:${suffix}`, () =>
-            insertSql(d, model, columns, batch.length, suffix, false)
-          ),
-          params: encodeInserts(d, model, columns, batch, now)
-        }
+  const statement = (batch: ReadonlyArray<Row>, suffix: string) => batchInsert(d, model, columns, batch, suffix, now)
   return { db, model, rows, conflict, batches: chunk(rows, per), clause, updatedColumns, statement }
 }
 

@@ -6,7 +6,9 @@
 import type { Field } from "../../model/Field.js"
 import type { ModelInfo } from "../../model/Model.js"
 import { encodeValue } from "../Codec.js"
+import { type Compiled, insertSql } from "../Compiler.js"
 import type { Dialect } from "../Dialect.js"
+import { planned } from "./Plans.js"
 
 /** The columns an insert writes: every column any row mentions, plus the timestamps. */
 export const insertColumns = (model: ModelInfo, rows: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<Field> => {
@@ -68,4 +70,31 @@ export const prepareInsert = (model: ModelInfo, input: Record<string, unknown>, 
     model.createdAt === undefined ? { ...input } : { ...input, created_at: now, updated_at: now }
   if (model.idKind === "uuid" && row["id"] === undefined) row["id"] = crypto.randomUUID()
   return row
+}
+
+/**
+ * One batch's INSERT (columnar where the dialect takes one array per column, else multi-row VALUES)
+ * followed by `suffix` (a conflict clause). The text depends only on the columns, the row count
+ * (multi-row only) and the suffix: compiled once per shape; only the parameters change.
+ */
+export const batchInsert = (
+  d: Dialect,
+  model: ModelInfo,
+  columns: ReadonlyArray<Field>,
+  batch: ReadonlyArray<Record<string, unknown>>,
+  suffix: string,
+  now: Date
+): Compiled => {
+  const names = columns.map((c) => c.name).join(",")
+  return d.insertColumnar !== undefined
+    ? {
+        sql: planned(d, model, `insert:${names}:columnar:${suffix}`, () => d.insertColumnar!(model, columns, suffix)),
+        params: encodeInsertColumns(d, model, columns, batch, now)
+      }
+    : {
+        sql: planned(d, model, `insert:${names}:${batch.length}:${suffix}`, () =>
+          insertSql(d, model, columns, batch.length, suffix, false)
+        ),
+        params: encodeInserts(d, model, columns, batch, now)
+      }
 }

@@ -11,6 +11,13 @@ import type { LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema
 import type { Operation, Precheck } from "../../migrations/Operation.js"
 import type { ModelInfo } from "../../model/Model.js"
 
+/** Why a table is rebuilt: one planned change the rebuild carries out. */
+export interface RebuildReason {
+  readonly description: string
+  readonly destructive: boolean
+  readonly prechecks?: ReadonlyArray<Precheck>
+}
+
 /** A dialect's migration hooks. */
 export interface MigrationHooks {
   /**
@@ -65,11 +72,7 @@ export interface MigrationHooks {
   readonly rebuildTable?: (
     model: ModelInfo,
     live: LiveTable,
-    reasons: ReadonlyArray<{
-      readonly description: string
-      readonly destructive: boolean
-      readonly prechecks?: ReadonlyArray<Precheck>
-    }>,
+    reasons: ReadonlyArray<RebuildReason>,
     options: { readonly defaults?: Readonly<Record<string, DefaultValue>> }
   ) => Operation
 }
