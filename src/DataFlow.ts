@@ -40,6 +40,9 @@ import { count, type CountParams, list, type ListParams, type Page } from "./nod
 import { read, type ReadParams } from "./nodes/Read.js"
 import { update, type UpdateParams } from "./nodes/Update.js"
 import { bulkUpsert, type BulkUpsertParams, upsert, type UpsertParams, type UpsertResult } from "./nodes/Upsert.js"
+import { hybridSearch, type HybridSearchParams, type HybridSearchResult } from "./nodes/HybridSearch.js"
+import { textSearch, type TextSearchParams, type TextSearchResult } from "./nodes/TextSearch.js"
+import { vectorSearch, type VectorSearchParams, type VectorSearchResult } from "./nodes/VectorSearch.js"
 import type { Filter } from "./query/Filter.js"
 
 export type { CreateInput, Id, KeyName, ModelOptions, Row, UpdateFields } from "./model/Model.js"
@@ -48,6 +51,20 @@ export type { JsonOf, JsonValue, ModelSchemas } from "./model/Schemas.js"
 export type { Page } from "./nodes/List.js"
 export type { UpsertResult } from "./nodes/Upsert.js"
 export { dateTime, decimal } from "./model/Columns.js"
+export { vector } from "./model/Vector.js"
+export type { Distance, TextSearchOption, VectorIndexOption } from "./model/Search.js"
+export type { VectorMatch, VectorSearchParams, VectorSearchResult } from "./nodes/VectorSearch.js"
+export type { TextMatch, TextSearchParams, TextSearchResult } from "./nodes/TextSearch.js"
+export type { HybridMatch, HybridSearchParams, HybridSearchResult } from "./nodes/HybridSearch.js"
+
+/** The names of a model's vector fields (`DataFlow.vector(n)`). */
+export type VectorKey<F extends Schema.Struct.Fields> = {
+  [K in keyof F]: Schema.Schema.Type<F[K]> extends ReadonlyArray<number> ? K : never
+}[keyof F] &
+  string
+
+/** The search operations: not generated as CRUD nodes, but as `<Model>VectorSearchNode` / `<Model>HybridSearchNode`. */
+export const searches = ["vectorSearch", "textSearch", "hybridSearch"] as const
 
 /** The 11 operation names, as used in node types (`UserCreateNode`, …). */
 export const operations = [
@@ -137,6 +154,18 @@ export interface Model<Name extends string, F extends Schema.Struct.Fields, O = 
     Errors.BulkUpsertError,
     Database
   >
+  /** The `k` records nearest a vector among those the filter matches, nearest first (docs/vector-search.md). */
+  readonly vectorSearch: (
+    params: VectorSearchParams<Filter<Row<F, O>>, keyof Row<F, O> & string, VectorKey<F>>
+  ) => Effect.Effect<VectorSearchResult<Row<F, O>>, Errors.SearchError, Database>
+  /** The `k` records best matching a text query (the model's `textSearch` fields), best first. */
+  readonly textSearch: (
+    params: TextSearchParams<Filter<Row<F, O>>, keyof Row<F, O> & string>
+  ) => Effect.Effect<TextSearchResult<Row<F, O>>, Errors.SearchError, Database>
+  /** Text and vector rankings fused by reciprocal rank fusion, best first, with each ranking's rank. */
+  readonly hybridSearch: (
+    params: HybridSearchParams<Filter<Row<F, O>>, keyof Row<F, O> & string, VectorKey<F>>
+  ) => Effect.Effect<HybridSearchResult<Row<F, O>>, Errors.SearchError, Database>
 }
 
 /** Any model. */
@@ -169,6 +198,9 @@ export const model = <const Name extends string, F extends Schema.Struct.Fields,
     bulkCreate: (params) => bulkCreate(info, params as BulkCreateParams<unknown>) as any,
     bulkUpdate: (params) => bulkUpdate(info, params) as any,
     bulkDelete: (params) => bulkDelete(info, params) as any,
-    bulkUpsert: (params) => bulkUpsert(info, params) as any
+    bulkUpsert: (params) => bulkUpsert(info, params) as any,
+    vectorSearch: (params) => vectorSearch(info, params as VectorSearchParams<unknown, string>) as any,
+    textSearch: (params) => textSearch(info, params as TextSearchParams<unknown, string>) as any,
+    hybridSearch: (params) => hybridSearch(info, params as HybridSearchParams<unknown, string>) as any
   }
 }

@@ -332,6 +332,9 @@ export type BulkUpdateError = OperationError | EmptyFilterRefused | UniqueViolat
 /** `bulkDelete`: an empty filter without `confirmed: true`; a foreign key refuses a delete. */
 export type BulkDeleteError = OperationError | EmptyFilterRefused | ForeignKeyViolation
 
+/** `vectorSearch`, `textSearch`, `hybridSearch`: a database without the search (MariaDB) refuses it. */
+export type SearchError = OperationError | InvalidRow | UnsupportedFeature
+
 /** `bulkUpsert`: a conflict target that is not a key; another unique key or a foreign key refuses a write. */
 export type BulkUpsertError = OperationError | ConflictTargetError | UniqueViolation | ForeignKeyViolation
 

@@ -25,6 +25,7 @@ import type { Effect } from "effect"
 import type * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
+import type { Distance } from "../model/Search.js"
 import type { Expr } from "../query/Filter.js"
 
 /** A record: field name → validated value. */
@@ -88,6 +89,55 @@ export interface BulkInsertOptions {
   /** "error": a duplicate key fails the call; "skip": rows colliding on any unique key are skipped. */
   readonly onConflict: "error" | "skip"
   readonly now: Date
+}
+
+/** What `vectorSearch` reads: the `k` records nearest `vector` among those the filter matches. */
+export interface VectorQuery {
+  readonly field: Field
+  /** A checked vector of the field's dimensions. */
+  readonly vector: ReadonlyArray<number>
+  readonly k: number
+  readonly distance: Distance
+  readonly expr: Expr
+  readonly includeDeleted: boolean
+  /** The fields to read (the key always among them). */
+  readonly fields: ReadonlyArray<Field>
+  /** Only records at most this far. */
+  readonly maxDistance?: number | undefined
+  /** HNSW: the candidate list size while searching (an approximate index's recall/speed knob). */
+  readonly efSearch?: number | undefined
+  /** IVFFlat: the number of lists searched. */
+  readonly probes?: number | undefined
+}
+
+/** A record and its distance from the query vector. */
+export interface VectorHit {
+  readonly record: Row
+  readonly distance: number
+}
+
+/** One term of a text query: a word or a quoted phrase (words in order), possibly negated. */
+export interface TextTerm {
+  /** Lower-cased words (letters and digits only); one word unless a phrase. */
+  readonly words: ReadonlyArray<string>
+  readonly phrase: boolean
+  readonly negated: boolean
+}
+
+/** What `textSearch` reads: the `k` best records matching `query` (any group: all its terms). */
+export interface TextQuery {
+  /** OR of groups; each group an AND of terms, at least one of them not negated. */
+  readonly query: ReadonlyArray<ReadonlyArray<TextTerm>>
+  readonly k: number
+  readonly expr: Expr
+  readonly includeDeleted: boolean
+  readonly fields: ReadonlyArray<Field>
+}
+
+/** A record and its relevance (higher is better; the database's own score: ts_rank_cd, −bm25). */
+export interface TextHit {
+  readonly record: Row
+  readonly score: number
 }
 
 /** The contract. `operation` names the calling operation in errors (and spans of the backend, if any). */
@@ -160,6 +210,20 @@ export interface Backend {
     conflict: ReadonlyArray<Field>,
     options: { readonly batchSize: number; readonly now: Date }
   ) => Effect.Effect<number, Errors.QueryError>
+  /**
+   * The `k` records nearest `query.vector` by `query.distance` among those the filter matches
+   * (pre-filtered: `k` come back whenever `k` match), nearest first, ties by key. A backend without
+   * vector search fails UnsupportedFeature.
+   */
+  readonly vectorSearch: (
+    model: ModelInfo,
+    query: VectorQuery
+  ) => Effect.Effect<ReadonlyArray<VectorHit>, Errors.QueryError | Errors.UnsupportedFeature>
+  /** The `k` best text matches among those the filter matches, best first, ties by key. */
+  readonly textSearch: (
+    model: ModelInfo,
+    query: TextQuery
+  ) => Effect.Effect<ReadonlyArray<TextHit>, Errors.QueryError | Errors.UnsupportedFeature>
   /** Runs `effect` in one transaction (nested: a savepoint); typed errors pass through unchanged. */
   readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | Errors.QueryError, R>
 }

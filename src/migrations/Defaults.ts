@@ -30,5 +30,7 @@ export const neutralValue = (field: Field): DefaultValue => {
       return "1970-01-01T00:00:00.000Z"
     case "json":
       return field.jsonArray ? "[]" : "{}"
+    case "vector":
+      return `[${new Array(field.dimensions ?? 1).fill(0).join(",")}]`
   }
 }

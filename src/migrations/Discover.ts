@@ -35,6 +35,8 @@ export interface DiscoveredColumn {
   readonly primaryKey: boolean
   /** The database generates it (identity, serial, AUTO_INCREMENT, SQLite AUTOINCREMENT). */
   readonly autoIncrement: boolean
+  /** vector(n): n */
+  readonly dimensions?: number
   /** VARCHAR(n): n */
   readonly maxLength?: number
   /** NUMERIC(p, s): p; a timestamp's fractional-second digits when not our own type's (DATETIME: 0). */

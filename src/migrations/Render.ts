@@ -46,6 +46,8 @@ const schemaOf = (c: DiscoveredColumn): Expr => {
       return plain(
         c.precision !== undefined ? `DataFlow.decimal(${c.precision}, ${c.scale ?? 0})` : "Schema.BigDecimalFromSelf"
       )
+    case "vector":
+      return plain(`DataFlow.vector(${c.dimensions ?? 0})`)
   }
 }
 

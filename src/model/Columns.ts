@@ -28,6 +28,8 @@ export interface ColumnAnnotation {
   readonly scale?: number
   /** Date: fractional-second digits the column keeps (0–6). */
   readonly fractionalDigits?: number
+  /** Vector: the number of dimensions (`DataFlow.vector(n)`). */
+  readonly dimensions?: number
 }
 
 /** The column annotation of a schema node, if any. */

@@ -9,7 +9,18 @@ import { type ColumnAnnotation, getColumnAnnotation } from "./Columns.js"
 
 /** The storage kinds of docs/models.md ("Type mapping"). */
 export type FieldKind =
-  "string" | "uuid" | "int" | "bigint" | "number" | "boolean" | "date" | "json" | "bytes" | "decimal" | "literal"
+  | "string"
+  | "uuid"
+  | "int"
+  | "bigint"
+  | "number"
+  | "boolean"
+  | "date"
+  | "json"
+  | "bytes"
+  | "decimal"
+  | "literal"
+  | "vector"
 
 /** One column of a model, as the compiler and codecs see it. */
 export interface Field {
@@ -35,6 +46,8 @@ export interface Field {
   readonly scale?: number
   /** `DataFlow.dateTime({ precision })`: fractional-second digits the column keeps. */
   readonly fractionalDigits?: number
+  /** `DataFlow.vector(n)`: the vector's number of dimensions. */
+  readonly dimensions?: number
 }
 
 const identifierRe = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -212,7 +225,7 @@ const coreField = (
     case "TypeLiteral":
       return json(false)
     case "TupleType":
-      return json(true)
+      return acc.column?.dimensions !== undefined ? make("vector", { dimensions: acc.column.dimensions }) : json(true)
     case "Declaration":
       return declarationField(core, acc, make)
     default:

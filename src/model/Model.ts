@@ -13,7 +13,17 @@ import { type Either, Schema, SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
 import { assertIdentifier, classify, deletedAtField, type Field, timestampField } from "./Field.js"
 import { checkStorable } from "./Storable.js"
-import { tableNameFor } from "./TableName.js"
+import { constraintName, tableNameFor } from "./TableName.js"
+import {
+  readTextSearch,
+  readVectorIndexes,
+  type TextSearchOption,
+  type TextSearchSpec,
+  type VectorIndex,
+  type VectorIndexOption
+} from "./Search.js"
+
+export { constraintName } from "./TableName.js"
 import { makeValidator } from "./Validate.js"
 
 /** Options of `DataFlow.model`. */
@@ -43,6 +53,13 @@ export interface ModelOptions<F extends Schema.Struct.Fields> {
    * (an existing table's plain INT key): `create` takes the id.
    */
   readonly autoIncrement?: boolean
+  /**
+   * Vector indexes (docs/vector-search.md): `[{ field: "embedding", method: "hnsw", distance: "cosine" }]`.
+   * Created and dropped by migrations like other indexes.
+   */
+  readonly vectorIndexes?: ReadonlyArray<VectorIndexOption<keyof F & string>>
+  /** Full-text search over string fields (`Model.textSearch`, `Model.hybridSearch`). */
+  readonly textSearch?: TextSearchOption<keyof F & string>
 }
 
 /** How `id` gets its value. */
@@ -125,6 +142,10 @@ export interface ModelInfo {
   readonly unique: ReadonlyArray<ReadonlyArray<string>>
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   readonly softDelete: boolean
+  /** Declared vector indexes. */
+  readonly vectorIndexes: ReadonlyArray<VectorIndex>
+  /** Declared full-text search, if any. */
+  readonly textSearch: TextSearchSpec | undefined
   /** Constraint and index names → the fields they cover (for naming violated keys). */
   readonly constraints: ReadonlyMap<string, ReadonlyArray<string>>
   readonly validateCreate: (input: unknown) => Either.Either<Record<string, unknown>, ValidationError>
@@ -132,15 +153,6 @@ export interface ModelInfo {
 }
 
 const reserved = new Set(["created_at", "updated_at", "deleted_at"])
-
-/** `users_email_key`, shortened with a hash past PostgreSQL's 63 characters. */
-export const constraintName = (table: string, fields: ReadonlyArray<string>, suffix: "key" | "idx"): string => {
-  const name = `${table}_${fields.join("_")}_${suffix}`
-  if (name.length <= 63) return name
-  let h = 0
-  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0
-  return `${name.slice(0, 50)}_${(h >>> 0).toString(36)}_${suffix}`
-}
 
 /** The column a struct field is stored in: its `Schema.fromKey` key, else its own name. */
 const columnOfField = (key: string, value: unknown): string => {
@@ -177,7 +189,9 @@ const keyFields = (
       const f = fields.find((x) => x.name === name)
       if (f === undefined) throw bad("primaryKey", `${name.slice(0, 64)} is not a field of the model`)
       if (f.optional || f.nullable) throw bad(name, "a primary key field cannot be optional or nullable")
-      if (f.kind === "json" || f.kind === "bytes") throw bad(name, `${f.kind} cannot be part of a primary key`)
+      if (f.kind === "json" || f.kind === "bytes" || f.kind === "vector") {
+        throw bad(name, `${f.kind} cannot be part of a primary key`)
+      }
       return f
     })
     if (new Set(primaryKey).size !== primaryKey.length) throw bad("primaryKey", "lists a field twice")
@@ -245,7 +259,12 @@ const checkKeys = (
     for (const f of k) {
       const field = byName.get(f)
       if (field === undefined) throw bad(what, `${f.slice(0, 64)} is not a field of the model`)
-      if (field.kind === "json" || field.kind === "bytes") throw bad(what, `${f} (${field.kind}) cannot be indexed`)
+      if (field.kind === "json" || field.kind === "bytes" || field.kind === "vector") {
+        throw bad(
+          what,
+          `${f} (${field.kind}) cannot be indexed${field.kind === "vector" ? "; declare it in vectorIndexes" : ""}`
+        )
+      }
     }
   }
 }
@@ -335,6 +354,8 @@ export const describeModel = <F extends Schema.Struct.Fields>(
     unique,
     indexes,
     softDelete: options.softDelete === true,
+    vectorIndexes: readVectorIndexes(bad, table, byName, options.vectorIndexes),
+    textSearch: readTextSearch(bad, table, byName, options.textSearch),
     constraints: constraintsOf(table, keyNames, unique),
     validateCreate: checkStorable(name, columns, keyed, makeValidator(name, schemas.create)),
     validateUpdate: checkStorable(name, columns, keyed, makeValidator(name, schemas.update))

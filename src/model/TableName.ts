@@ -82,3 +82,12 @@ export const singularize = (word: string): string =>
         : /s$/.test(word)
           ? word.slice(0, -1)
           : word
+
+/** `users_email_key`, shortened with a hash past PostgreSQL's 63 characters. */
+export const constraintName = (table: string, fields: ReadonlyArray<string>, suffix: "key" | "idx"): string => {
+  const name = `${table}_${fields.join("_")}_${suffix}`
+  if (name.length <= 63) return name
+  let h = 0
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0
+  return `${name.slice(0, 50)}_${(h >>> 0).toString(36)}_${suffix}`
+}

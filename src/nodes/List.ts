@@ -50,7 +50,7 @@ const orderKeys = (model: ModelInfo, orderBy: ReadonlyArray<string> | undefined)
     const name = descending ? raw.slice(1) : raw
     const field = model.columnMap.get(name)
     if (field === undefined) throw bad(model, `orderBy.${name.slice(0, 64)}`, "is not a field of the model")
-    if (field.kind === "json" || field.kind === "bytes")
+    if (field.kind === "json" || field.kind === "bytes" || field.kind === "vector")
       throw bad(model, `orderBy.${name}`, `${field.kind} fields cannot be ordered`)
     if (!keys.some((k) => k.field === field)) keys.push({ field, descending })
   }

@@ -117,6 +117,8 @@ const checkValue = (ctx: Ctx, path: string, op: string, field: Field, v: unknown
       return v instanceof Uint8Array ? v : bad("a Uint8Array")
     case "json":
       return fail(ctx, path, `${op} cannot compare a whole JSON field; filter on a path such as "${field.name}.key"`)
+    case "vector":
+      return fail(ctx, path, `${op} cannot compare vectors; search them with vectorSearch`)
   }
 }
 

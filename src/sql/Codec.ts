@@ -7,6 +7,7 @@ import { BigDecimal } from "effect"
 import { InvalidRow } from "../Errors.js"
 import { fitsDecimal, fitsPrecision } from "../model/Columns.js"
 import type { Field } from "../model/Field.js"
+import { shortestFloat32 } from "../model/Vector.js"
 import type { CodecFlags } from "./Dialect.js"
 
 /**
@@ -40,6 +41,21 @@ export const dateFromText = (text: string): Date => {
   return new Date(`${m[1]}T${m[2] ?? "00:00"}${zone}`)
 }
 
+/** A vector as the driver takes it (see `CodecFlags.vectorAs`). */
+export const encodeVector = (flags: CodecFlags, value: ReadonlyArray<number>): unknown => {
+  switch (flags.vectorAs) {
+    case "text":
+      return `[${value.join(",")}]`
+    case "float32": {
+      const f = Float32Array.from(value)
+      return Buffer.from(f.buffer, f.byteOffset, f.byteLength)
+    }
+    case "json":
+      // rounded as the other databases store it (32-bit floats), so every database reads back the same numbers
+      return JSON.stringify(value.map((x) => shortestFloat32(Math.fround(x))))
+  }
+}
+
 /** A JavaScript value of a field → the bound parameter the driver takes. */
 export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): unknown => {
   if (value === null || value === undefined) return null
@@ -61,6 +77,8 @@ export const encodeValue = (flags: CodecFlags, field: Field, value: unknown): un
     case "uuid":
       // PostgreSQL's uuid type prints lower case; store lower case everywhere so reads agree
       return (value as string).toLowerCase()
+    case "vector":
+      return encodeVector(flags, value as ReadonlyArray<number>)
     default:
       return value
   }
@@ -150,6 +168,8 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       if (!uuidRe.test(text)) throw new Misfit("holds text that is not a UUID")
       return text
     }
+    case "vector":
+      return decodeVector(flags, field.dimensions!, raw)
     default: {
       const text = typeof raw === "string" ? raw : String(raw)
       if (field.maxLength !== undefined && text.length > field.maxLength && codePointLength(text) > field.maxLength) {
@@ -158,6 +178,33 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
       return text
     }
   }
+}
+
+const float32Numbers = (raw: Uint8Array): Array<number> => {
+  if (raw.byteLength % 4 !== 0) throw new Misfit("holds bytes that are not 32-bit floats")
+  // copied: a driver's Buffer may start at an offset not aligned to 4
+  const f = new Float32Array(new Uint8Array(raw).buffer)
+  const out = new Array<number>(f.length)
+  for (let i = 0; i < f.length; i++) out[i] = shortestFloat32(f[i]!)
+  return out
+}
+
+/** A stored vector → its numbers (each the shortest decimal of its float32, as pgvector prints). */
+const decodeVector = (flags: CodecFlags, dimensions: number, raw: unknown): ReadonlyArray<number> => {
+  let numbers: unknown
+  if (raw instanceof Uint8Array) numbers = float32Numbers(raw)
+  else if (typeof raw === "string") {
+    try {
+      numbers = JSON.parse(raw)
+    } catch {
+      throw new Misfit("holds text that is not a vector")
+    }
+  } else numbers = flags.vectorAs === "json" ? raw : undefined
+  if (!Array.isArray(numbers) || !numbers.every((x) => typeof x === "number" && Number.isFinite(x))) {
+    throw new Misfit("holds a value that is not a vector of finite numbers")
+  }
+  if (numbers.length !== dimensions) throw new Misfit(`holds a vector of ${numbers.length} numbers, not ${dimensions}`)
+  return numbers
 }
 
 /** Who is decoding: the model (for InvalidRow) and its key fields' names (to name the row). */

@@ -9,6 +9,7 @@ import type { MigrationHooks } from "./migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
+import type { Distance } from "../model/Search.js"
 import type { DialectName } from "./DialectName.js"
 
 export type { DialectName }
@@ -23,6 +24,11 @@ export interface CodecFlags {
   readonly jsonParsedByDriver: boolean
   /** The driver binds and returns JavaScript bigint (else decimal strings). */
   readonly bigintNative: boolean
+  /**
+   * How a vector travels: pgvector's text `[1,2,3]`, sqlite-vec's little-endian float32 BLOB, or a
+   * JSON array of the float32 values (MariaDB, which has no vector type).
+   */
+  readonly vectorAs: "text" | "float32" | "json"
 }
 
 /** What a write statement reported. */
@@ -225,6 +231,34 @@ export interface Runtime {
   readonly windowTotal: boolean
 }
 
+/** Vector search (absent: the database has none, and searches fail UnsupportedFeature). */
+export interface VectorHooks {
+  /** The distance between the vector column `column` and the bound vector `param`, as SQL. */
+  readonly distance: (column: string, param: string, distance: Distance) => string
+  /**
+   * An approximate index (pgvector's HNSW/IVFFlat) serves `ORDER BY <distance> LIMIT k` directly:
+   * the search runs in a transaction after `tuning`'s statement (its settings last that transaction),
+   * and falls back to an exact scan when the index returns fewer than k rows.
+   */
+  readonly tuning?: (settings: { readonly efSearch: number; readonly probes: number | undefined }) => {
+    readonly sql: string
+    readonly params: ReadonlyArray<unknown>
+  }
+  /**
+   * An index table (sqlite-vec's vec0) answers the k nearest of a set of keys: the SQL of a subquery
+   * with columns `df_key` and `df_distance`, given the vec0 table, the bound vector, the bound k and
+   * the SQL of a key subquery (or undefined: every key).
+   */
+  readonly knnTable?: (table: string, vector: string, k: string, keys: string | undefined) => string
+  /** Index tables serve these distances only (vec0: cosine and l2). */
+  readonly knnDistances?: ReadonlyArray<Distance>
+}
+
+/** Search: the vector and text hooks a database has. */
+export interface Search {
+  readonly vectors?: VectorHooks
+}
+
 /** Error classification. */
 export interface ErrorClassifier {
   /** Turns a driver failure into one of our typed errors. */
@@ -233,7 +267,7 @@ export interface ErrorClassifier {
 
 /** One SQL dialect's hooks, by concern. Everything else is shared. */
 export interface Dialect
-  extends Quoting, Ddl, Ordering, Operators, Json, Writes, Upsert, Transactions, Runtime, ErrorClassifier {
+  extends Quoting, Ddl, Ordering, Operators, Json, Writes, Upsert, Transactions, Runtime, Search, ErrorClassifier {
   readonly name: DialectName
 }
 

@@ -23,6 +23,15 @@ const managed = new Set(["created_at", "updated_at", "deleted_at"])
 /** Fields an upsert's update leaves alone: the key and the managed timestamps. */
 const frozen = (model: ModelInfo, name: string) => managed.has(name) || model.key.some((f) => f.name === name)
 
+/** Records in key order. */
+const keyOrder = (model: ModelInfo, a: Row, b: Row): number => {
+  for (const f of model.key) {
+    const c = compare(a[f.name], b[f.name])
+    if (c !== 0) return c
+  }
+  return 0
+}
+
 /** Values of one field kind in order; null sorts last (ascending), as the SQL family does. */
 const compare = (a: unknown, b: unknown): number => {
   if (a === b) return 0
@@ -247,6 +256,35 @@ export const makeMemoryBackend = () => {
           return updated
         })
       ),
+    // exact: every live, matching record's distance, nearest first, ties by key
+    vectorSearch: (model, q) =>
+      step(() => {
+        const distance = (a: ReadonlyArray<number>): number => {
+          const b = q.vector
+          let dot = 0
+          let na = 0
+          let nb = 0
+          let l2 = 0
+          for (let i = 0; i < b.length; i++) {
+            dot += a[i]! * b[i]!
+            na += a[i]! * a[i]!
+            nb += b[i]! * b[i]!
+            l2 += (a[i]! - b[i]!) ** 2
+          }
+          return q.distance === "l2"
+            ? Math.sqrt(l2)
+            : q.distance === "innerProduct"
+              ? -dot
+              : 1 - dot / Math.sqrt(na * nb)
+        }
+        return select(model, q.expr, q.includeDeleted)
+          .filter((r) => Array.isArray(r[q.field.name]))
+          .map((r) => ({ record: { ...r }, distance: distance(r[q.field.name] as ReadonlyArray<number>) }))
+          .filter((h) => q.maxDistance === undefined || h.distance <= q.maxDistance)
+          .sort((a, b) => a.distance - b.distance || keyOrder(model, a.record, b.record))
+          .slice(0, q.k)
+      }),
+    textSearch: () => Effect.fail(new Errors.UnsupportedFeature({ dialect: "memory", feature: "text search" })),
     // all or nothing: the tables as they were are put back when the effect fails
     transaction: (effect) =>
       Effect.suspend(() => {

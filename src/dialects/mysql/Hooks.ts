@@ -41,6 +41,9 @@ const columnType = (field: Field, keyed: boolean): string => {
       return "LONGBLOB"
     case "decimal":
       return field.scale !== undefined ? `DECIMAL(${field.precision},${field.scale})` : "DECIMAL(65,30)"
+    // MariaDB 10.11 has no vector type: the numbers as a JSON array (vector search is refused there)
+    case "vector":
+      return "JSON"
   }
 }
 
@@ -112,7 +115,7 @@ export const makeMysqlDialect = (collation: string): Dialect => {
     placeholder: () => "?",
     maxParams: 65_535,
     returning: false,
-    codec: { booleanAsInt: true, dateAsText: false, jsonParsedByDriver: false, bigintNative: false },
+    codec: { booleanAsInt: true, dateAsText: false, jsonParsedByDriver: false, bigintNative: false, vectorAs: "json" },
     columnType,
     autoIdColumn: "INT NOT NULL AUTO_INCREMENT PRIMARY KEY",
     stringLiteral: (value) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`,

@@ -24,6 +24,26 @@ export interface SqliteOptions {
   readonly journalMode?: JournalMode
   /** How long a statement or transaction waits for the one connection held by a transaction of this layer. */
   readonly waitTimeoutMs: number
+  /** sqlite-vec's loadable extension, loaded into the connection (vector search). */
+  readonly vectorExtension?: string | undefined
+}
+
+/** sqlite-vec's extension file, when the optional package is installed. */
+export const vectorExtensionPath: Effect.Effect<string | undefined> = Effect.promise(() =>
+  import("sqlite-vec").then(
+    (m) => m.getLoadablePath(),
+    () => undefined
+  )
+)
+
+/** −(a·b) of two float32 BLOBs: the inner-product distance (sqlite-vec has no such function). */
+const negInnerProduct = (a: unknown, b: unknown): number | null => {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.byteLength !== b.byteLength) return null
+  const x = new Float32Array(new Uint8Array(a).buffer)
+  const y = new Float32Array(new Uint8Array(b).buffer)
+  let dot = 0
+  for (let i = 0; i < x.length; i++) dot += x[i]! * y[i]!
+  return -dot
 }
 
 const regexpCache = new Map<string, RegExp>()
@@ -62,6 +82,8 @@ export const open = (options: SqliteOptions): Sqlite.Database => {
   db.function("regexp", { deterministic: true }, regexp as (...args: Array<unknown>) => unknown)
   db.function("df_decimal", { deterministic: true }, decimalSortKey)
   db.function("df_lower", { deterministic: true }, (v: unknown) => (typeof v === "string" ? lowerEach(v) : v))
+  db.function("df_neg_inner_product", { deterministic: true }, negInnerProduct as (...args: Array<unknown>) => unknown)
+  if (options.vectorExtension !== undefined) db.loadExtension(options.vectorExtension)
   return db
 }
 
@@ -209,9 +231,10 @@ const asSqlError = (cause: WaitDeadline) => new SqlError({ cause, message: "Time
 /** One serialized connection as an @effect/sql client; the raw handle is returned for fast paths. */
 export const make = (options: SqliteOptions): Effect.Effect<SqliteClient, SqlError, Scope.Scope> =>
   Effect.gen(function* () {
+    const vectorExtension = options.vectorExtension ?? (yield* vectorExtensionPath)
     const db = yield* Effect.acquireRelease(
       Effect.try({
-        try: () => open(options),
+        try: () => open({ ...options, vectorExtension }),
         catch: (cause) => new SqlError({ cause, message: "Failed to open database" })
       }),
       (db) => Effect.sync(() => db.close())

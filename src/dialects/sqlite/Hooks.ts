@@ -29,6 +29,8 @@ const columnType = (field: Field): string => {
     case "number":
       return "REAL"
     case "bytes":
+    // sqlite-vec's float32 BLOB
+    case "vector":
       return "BLOB"
   }
 }
@@ -61,7 +63,20 @@ export const sqliteDialect: Dialect = {
   placeholder: () => "?",
   maxParams: 32_766,
   returning: true,
-  codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true },
+  vectors: {
+    distance: (column, param, distance) =>
+      distance === "cosine"
+        ? `vec_distance_cosine(${column}, ${param})`
+        : distance === "l2"
+          ? `vec_distance_l2(${column}, ${param})`
+          : `df_neg_inner_product(${column}, ${param})`,
+    // vec0 is exact (brute force over packed chunks): `k` nearest of the keys the filter admits
+    knnTable: (table, vector, k, keys) =>
+      `SELECT "id" AS df_key, distance AS df_distance FROM ${table} WHERE "embedding" MATCH ${vector} AND k = ${k}` +
+      (keys === undefined ? "" : ` AND "id" IN (${keys})`),
+    knnDistances: ["cosine", "l2"]
+  },
+  codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true, vectorAs: "float32" },
   columnType,
   autoIdColumn: "INTEGER PRIMARY KEY AUTOINCREMENT",
   stringLiteral: (value) => `'${value.replace(/'/g, "''")}'`,

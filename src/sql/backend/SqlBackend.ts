@@ -10,7 +10,9 @@ import { batchRows, bulkInsert, insertBatch } from "./BulkInsert.js"
 import { bulkUpsert } from "./BulkUpsert.js"
 import type { SqlDeps } from "./Deps.js"
 import { count, find, readById } from "./Read.js"
+import { textSearch } from "./TextSearch.js"
 import { upsert } from "./Upsert.js"
+import { vectorSearch } from "./VectorSearch.js"
 import { deleteWhere, insert, updateById, updateWhere } from "./Write.js"
 
 export type { SqlDeps } from "./Deps.js"
@@ -29,5 +31,7 @@ export const makeSqlBackend = (db: SqlDeps): Backend => ({
   insertBatch: insertBatch(db),
   bulkInsert: bulkInsert(db),
   bulkUpsert: bulkUpsert(db),
+  vectorSearch: vectorSearch(db),
+  textSearch: textSearch(db),
   transaction: (effect) => db.transaction(effect)
 })
