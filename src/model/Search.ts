@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ValidationError } from "../Errors.js"
+import { type ValidationError } from "../Errors.js"
 import type { Field } from "./Field.js"
 import { constraintName } from "./TableName.js"
 
