@@ -22,7 +22,7 @@ export const namespaceUrl = (dialect: DialectName, name: string): string => {
     case "sqlite":
       return `sqlite:${tmpdir()}/${namespace}.db`
     case "postgres":
-      return `${pgBase}${pgBase.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${namespace}`)}`
+      return `${pgBase}${pgBase.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${namespace},extensions`)}`
     case "mysql":
       return `${mysqlBase.replace(/\/+$/, "")}/${namespace}`
   }
