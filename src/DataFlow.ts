@@ -59,8 +59,8 @@ export type { HybridMatch, HybridSearchParams, HybridSearchResult } from "./node
 
 /** The names of a model's vector fields (`DataFlow.vector(n)`). */
 export type VectorKey<F extends Schema.Struct.Fields> = {
-  [K in keyof F]: Schema.Schema.Type<F[K]> extends ReadonlyArray<number> ? K : never
-}[keyof F] &
+  [K in keyof Schema.Struct.Type<F>]-?: NonNullable<Schema.Struct.Type<F>[K]> extends ReadonlyArray<number> ? K : never
+}[keyof Schema.Struct.Type<F>] &
   string
 
 /** The search operations: not generated as CRUD nodes, but as `<Model>VectorSearchNode` / `<Model>HybridSearchNode`. */

@@ -21,11 +21,14 @@ const distanceAlias = "df_distance"
 const keyOrder = (d: Dialect, model: ModelInfo, prefix = ""): string =>
   model.key.map((f) => d.orderTerm(d.sortKey(prefix + d.quote(f.column), f), false, false)).join(", ")
 
-/** `WHERE` with the filter, the vector present and the distance bound. */
-const conditions = (d: Dialect, p: Params, model: ModelInfo, q: VectorQuery, distance: string): string => {
+/** `WHERE` with the filter, the vector present and the distance bound (the vector bound again: `?` placeholders are positional). */
+const conditions = (d: Dialect, v: VectorHooks, p: Params, model: ModelInfo, q: VectorQuery): string => {
   const where = whereClause(d, p, model, q.expr, q.includeDeleted)
   const parts = [`${d.quote(q.field.column)} IS NOT NULL`]
-  if (q.maxDistance !== undefined) parts.push(`${distance} <= ${p.bind(q.maxDistance)}`)
+  if (q.maxDistance !== undefined) {
+    const distance = v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)
+    parts.push(`${distance} <= ${p.bind(q.maxDistance)}`)
+  }
   return where === "" ? ` WHERE ${parts.join(" AND ")}` : `${where} AND ${parts.join(" AND ")}`
 }
 
@@ -34,7 +37,7 @@ const exactScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery)
   const p = new Params(d)
   const raw = v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)
   const distance = v.tuning !== undefined ? `(${raw}) + 0` : raw
-  const where = conditions(d, p, model, q, raw)
+  const where = conditions(d, v, p, model, q)
   const sql =
     `SELECT ${selectList(d, q.fields)}, ${distance} AS ${distanceAlias} FROM ${d.quote(model.table)}${where}` +
     ` ORDER BY ${distanceAlias}, ${keyOrder(d, model)} LIMIT ${q.k}`
@@ -45,7 +48,7 @@ const exactScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery)
 const indexScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery): Compiled => {
   const p = new Params(d)
   const distance = v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)
-  const where = conditions(d, p, model, q, distance)
+  const where = conditions(d, v, p, model, q)
   const inner =
     `SELECT ${selectList(d, q.fields)}, ${distance} AS ${distanceAlias} FROM ${d.quote(model.table)}${where}` +
     ` ORDER BY ${distanceAlias} LIMIT ${q.k}`
