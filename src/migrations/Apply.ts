@@ -18,6 +18,7 @@ import { withLock } from "./Lock.js"
 import type { LiveTable } from "./LiveSchema.js"
 import type { LockDb, MigrateError } from "./LockTypes.js"
 import { precheck } from "./Precheck.js"
+import { searchRefusal, withVectorSupport } from "./Prerequisites.js"
 import * as Rollback from "./Rollback.js"
 import { destructiveChanges, downStatements, makePlan, type Operation, type Plan, upStatements } from "./Operation.js"
 
@@ -67,14 +68,14 @@ export const plan = (
       const refused = t !== undefined ? keyMismatch(m, t) : undefined
       if (refused !== undefined) return yield* refused
     }
-    if (!options.additiveOnly) {
-      return makePlan(
-        db.dialect,
-        diff(db.hooks, introspectorFor(db), models, live, options),
-        notesFor(db.hooks, models, live)
-      )
-    }
-    return makePlan(db.dialect, yield* autoOperations(db, models, live))
+    const backend = migrationBackendOf(db.hooks)
+    const refusedSearch = searchRefusal(backend, models)
+    if (refusedSearch !== undefined) return yield* refusedSearch
+    const ops = options.additiveOnly
+      ? yield* autoOperations(db, models, live)
+      : diff(db.hooks, introspectorFor(db), models, live, options)
+    const notes = options.additiveOnly ? [] : notesFor(db.hooks, models, live)
+    return makePlan(db.dialect, yield* withVectorSupport(db, backend, models, live, ops), notes)
   })
 
 /**

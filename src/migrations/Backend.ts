@@ -24,7 +24,10 @@ import type { Runner } from "../sql/Runner.js"
 import type { DefaultValue } from "./Defaults.js"
 import type { LedgerEntry } from "./Ledger.js"
 import type { LiveColumn, LiveKey, LiveTable } from "./LiveSchema.js"
+import type { SearchIndexStatements } from "./SearchIndex.js"
 import type { Operation, Precheck } from "./Operation.js"
+
+export type { SearchIndexShape, SearchIndexStatements } from "./SearchIndex.js"
 
 /** What a migration backend needs of the Database service. */
 export type MigrationDb = Pick<Runner, "dialect" | "hooks" | "query" | "write">
@@ -41,6 +44,12 @@ export interface RebuildReason {
   readonly destructive: boolean
   readonly prechecks?: ReadonlyArray<Precheck>
 }
+
+/** Whether vectors can be stored: ready, or a statement makes them so, or they cannot be (the reason says how to fix). */
+export type VectorSupport =
+  | { readonly kind: "ready" }
+  | { readonly kind: "create"; readonly description: string; readonly up: ReadonlyArray<string> }
+  | { readonly kind: "missing"; readonly reason: string }
 
 /** The statements that make and undo each kind of operation. */
 export interface MigrationStatements {
@@ -81,6 +90,8 @@ export interface MigrationStatements {
   readonly misfitCondition: (column: string, type: string) => string | undefined
   /** A note for `migrate plan` about a live column that compares case- or accent-insensitively. */
   readonly collationNote: (table: string, column: LiveColumn) => string | undefined
+  /** Vector and text index objects (absent: none are made on this database). */
+  readonly search?: SearchIndexStatements
   /** One operation that rebuilds `live` into the model's table, keeping every row (when `rebuildsTables`). */
   readonly rebuildTable: (
     model: ModelInfo,
@@ -120,6 +131,8 @@ export interface MigrationBackend {
     db: MigrationDb,
     check: Exclude<Precheck, { readonly kind: "problem" }>
   ) => Effect.Effect<number, Errors.QueryError>
+  /** Whether vector columns can be made here (PostgreSQL: the pgvector extension), asked before a plan adds one. */
+  readonly vectorSupport: (db: MigrationDb) => Effect.Effect<VectorSupport, Errors.QueryError>
   /** Every table (collection) name of the current schema. */
   readonly tableNames: (db: MigrationDb) => Effect.Effect<ReadonlyArray<string>, Errors.QueryError>
   /** Runs one statement of a plan (or of a ledger entry's undo). */

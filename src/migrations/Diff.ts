@@ -11,6 +11,7 @@ import type { Dialect } from "../sql/Dialect.js"
 import type { MigrationStatements } from "./Backend.js"
 import { dropColumnOps, modelColumnOps } from "./DiffColumns.js"
 import { keyOps } from "./DiffKeys.js"
+import { pruneSearch, searchOps } from "./DiffSearch.js"
 import { migrationBackendOf } from "./Family.js"
 import { type Introspector, ledgerTable, type LiveTable } from "./LiveSchema.js"
 import type { Operation } from "./Operation.js"
@@ -50,6 +51,7 @@ export const diffWith = (
         destructive: false,
         additive: true
       })
+      ops.push(...searchOps(s, model, undefined).adds)
       continue
     }
     ops.push(...diffTable(s, introspector, model, table, options))
@@ -67,15 +69,18 @@ const pruneOps = (
   const modelTables = new Set(models.map((m) => m.table))
   return live
     .filter((t) => !modelTables.has(t.name) && t.name !== ledgerTable)
-    .map((t) => ({
-      kind: "dropTable",
-      table: t.name,
-      description: `drop table ${t.name}`,
-      up: s.dropTable(t.name),
-      down: s.recreateTable(t),
-      destructive: true,
-      additive: false
-    }))
+    .map((t) => {
+      const search = pruneSearch(s, t)
+      return {
+        kind: "dropTable",
+        table: t.name,
+        description: `drop table ${t.name}`,
+        up: [...search.up, ...s.dropTable(t.name)],
+        down: [...s.recreateTable(t), ...search.down],
+        destructive: true,
+        additive: false
+      }
+    })
 }
 
 // keys go before the columns they cover change or go; new keys after their columns exist
@@ -100,15 +105,23 @@ const diffTable = (
   modelColumnOps(c, keyedFields(model))
   dropColumnOps(c)
   keyOps(c)
+  // search indexes go first and come last: never folded into a rebuild, which keeps only those left as they are
+  const search = searchOps(s, model, live)
   const ops = c.ops.sort((a, b) => (order[a.kind] ?? 5) - (order[b.kind] ?? 5))
-  if (c.rebuildReasons.length === 0) return ops
+  if (c.rebuildReasons.length === 0) return [...search.drops, ...ops, ...search.adds]
   // the rebuild creates the model's whole table (its keys and indexes too): other ops on it are folded in
   const folded = ops.map((o) => ({
     description: o.description,
     destructive: o.destructive,
     prechecks: o.prechecks ?? []
   }))
-  return [s.rebuildTable(model, live, [...folded, ...c.rebuildReasons], options)]
+  const rebuilt = s.rebuildTable(
+    model,
+    { ...live, searchIndexes: search.kept },
+    [...folded, ...c.rebuildReasons],
+    options
+  )
+  return [...search.drops, rebuilt, ...search.adds]
 }
 
 /** Notes for `migrate plan` about the live columns of the models' tables (collations that ignore case or accents). */

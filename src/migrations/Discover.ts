@@ -163,7 +163,7 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
     references: k.references
   }))
   const columns = t.columns.map((c): DiscoveredColumn => {
-    const { kind, maxLength, precision, scale, timeZone } = typeOf(introspector, c)
+    const { dimensions, kind, maxLength, precision, scale, timeZone } = typeOf(introspector, c)
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
     return {
       name: c.name,
@@ -177,6 +177,7 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
       ...(precision !== undefined ? { precision } : {}),
       ...(scale !== undefined ? { scale } : {}),
       ...(timeZone !== undefined ? { timeZone } : {}),
+      ...(dimensions !== undefined ? { dimensions } : {}),
       ...(c.literals !== undefined ? { literals: c.literals } : {}),
       ...(fk !== undefined ? { references: { table: fk.references.table, column: fk.references.columns[0]! } } : {})
     }

@@ -37,6 +37,8 @@ export interface DiscoveredType {
   readonly scale?: number
   /** A timestamp that keeps an instant (timestamptz, MySQL TIMESTAMP), rather than a wall-clock time. */
   readonly timeZone?: boolean
+  /** vector(n): n */
+  readonly dimensions?: number
 }
 
 /** A unique key or secondary index. */
@@ -57,6 +59,24 @@ export interface LiveForeignKey {
   readonly onDelete?: string
 }
 
+/**
+ * A search index object of a table: a vector index (pgvector HNSW/IVFFlat index, SQLite vec0 table
+ * and its triggers) or a text index (PostgreSQL GIN index, SQLite FTS5 table and its triggers).
+ */
+export interface LiveSearchIndex {
+  readonly kind: "vector" | "text"
+  /** The index (PostgreSQL) or the virtual table (SQLite). */
+  readonly name: string
+  /** What it indexes, compared with what a model wants (the backend's spelling, the same on both sides). */
+  readonly identity: string
+  /** The columns it covers, for the plan's description. */
+  readonly columns: ReadonlyArray<string>
+  /** The statements that create it again as it is (the undo of dropping it; SQLite: with its triggers and backfill). */
+  readonly sql: ReadonlyArray<string>
+  /** SQLite: the triggers that keep it in sync with the table (made again when the table is rebuilt). */
+  readonly triggerSql?: ReadonlyArray<string>
+}
+
 /** One live table. */
 export interface LiveTable {
   readonly name: string
@@ -71,6 +91,10 @@ export interface LiveTable {
   readonly indexSql?: ReadonlyArray<string>
   /** SQLite: the other tables whose foreign keys reference this one (a rebuild would drop it under them). */
   readonly referencedBy?: ReadonlyArray<string>
+  /** Vector and text indexes (src/model/Search.ts declares them on models). */
+  readonly searchIndexes?: ReadonlyArray<LiveSearchIndex>
+  /** SQLite: the table's other triggers as stored (a rebuild makes them again). */
+  readonly triggerSql?: ReadonlyArray<string>
 }
 
 /** Runs a read-only catalog query. */

@@ -18,6 +18,7 @@ export type OperationKind =
   | "addUnique"
   | "dropUnique"
   | "rebuildTable"
+  | "createExtension"
 
 /**
  * A question about existing rows asked before the first DDL statement of a plan runs: the rows it

@@ -22,7 +22,8 @@ export const mysqlMigration = (quote: (id: string) => string, collation: string)
     booleanDefault: (v) => (v ? "1" : "0"),
     emptyBytesDefault: "('')",
     // TEXT and JSON columns take a default only as an expression
-    textDefault: (field, literal) => (field.kind === "json" || field.kind === "string" ? `(${literal})` : literal),
+    textDefault: (field, literal) =>
+      field.kind === "json" || field.kind === "string" || field.kind === "vector" ? `(${literal})` : literal,
     dateDefault: (literal) => literal.replace(/T(\d\d:\d\d:\d\d)(\.\d+)?Z'/, " $1$2'"),
     alterColumn: (table, column, type, nullable) => [
       alterTable(table, `MODIFY COLUMN ${quote(column)} ${type}${nullable ? " NULL" : " NOT NULL"}`)

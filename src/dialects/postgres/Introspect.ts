@@ -9,9 +9,11 @@ import {
   type LiveColumn,
   type LiveForeignKey,
   type LiveKey,
+  type LiveSearchIndex,
   type LiveTable,
   tablePartsMap
 } from "../../migrations/LiveSchema.js"
+import { liveSearchIndex, searchIndexesSql } from "./SearchIndexes.js"
 
 const columnsSql = `SELECT c.relname AS table_name, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   NOT a.attnotnull AS nullable, a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS auto
@@ -32,6 +34,7 @@ JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 LEFT JOIN pg_constraint con ON con.conindid = ix.indexrelid AND con.conrelid = t.oid AND con.contype IN ('u', 'p')
 WHERE n.nspname = current_schema() AND ix.indpred IS NULL AND ix.indexprs IS NULL
+  AND i.relam NOT IN (SELECT oid FROM pg_am WHERE amname IN ('hnsw', 'ivfflat'))
 ORDER BY t.relname, i.relname`
 
 // column lists as JSON arrays: a column name may hold a comma
@@ -81,8 +84,12 @@ export const postgresIntrospector: Introspector = {
     const m = /^timestamp(?:\((\d+)\))?/.exec(t)
     return m === null ? undefined : Number(m[1] ?? 6)
   },
-  // our own DDL writes dates as timestamptz (microseconds): a plain Date
-  discoveredKind: (t) => (t === "timestamp with time zone" ? { kind: "date", timeZone: true } : undefined),
+  // our own DDL writes dates as timestamptz (microseconds): a plain Date; pgvector's vector(n) a DataFlow.vector(n)
+  discoveredKind: (t) => {
+    if (t === "timestamp with time zone") return { kind: "date", timeZone: true }
+    const v = /^vector\((\d+)\)$/.exec(t)
+    return v !== null ? { kind: "vector", dimensions: Number(v[1]) } : undefined
+  },
   normalizeType: (declared) => {
     const t = declared
       .replace(/\s+COLLATE\s+("[^"]*"|\S+)/i, "")
@@ -100,6 +107,7 @@ export const postgresIntrospector: Introspector = {
       const indexes = yield* query(indexesSql)
       const checks = yield* query(checksSql)
       const foreign = yield* query(foreignKeysSql)
+      const search = yield* query(searchIndexesSql)
       const { byTable, entry } = tablePartsMap()
       const literals = new Map<string, Array<string>>()
       for (const c of checks) {
@@ -145,9 +153,15 @@ export const postgresIntrospector: Introspector = {
         if (i["is_unique"] === true) e.unique.push(key)
         else e.indexes.push(key)
       }
+      const searchOf = new Map<string, Array<LiveSearchIndex>>()
+      for (const r of search) {
+        const t = String(r["table_name"])
+        searchOf.set(t, [...(searchOf.get(t) ?? []), liveSearchIndex(r)])
+      }
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {
-        if (only === undefined || only.includes(name)) tables.push({ name, ...e })
+        if (only === undefined || only.includes(name))
+          tables.push({ name, ...e, searchIndexes: searchOf.get(name) ?? [] })
       }
       return tables
     })

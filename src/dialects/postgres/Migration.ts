@@ -1,10 +1,11 @@
 /**
  * PostgreSQL's migration hooks: ALTER COLUMN … TYPE … USING, constraints for unique keys,
- * identity columns.
+ * identity columns, vector and text indexes and the pgvector extension (SearchIndexes.ts).
  *
  * @since 0.1.0
  */
 import type { MigrationHooks } from "../../sql/migrations/Hooks.js"
+import { pgvectorExtension, postgresSearch } from "./SearchIndexes.js"
 
 export const postgresMigration = (quote: (id: string) => string): MigrationHooks => {
   const alterTable = (table: string, rest: string) => `ALTER TABLE ${quote(table)} ${rest}`
@@ -35,6 +36,8 @@ export const postgresMigration = (quote: (id: string) => string): MigrationHooks
     liveJsonType: undefined,
     charLength: (expr) => `char_length(${expr})`,
     collationNote: () => undefined,
+    search: postgresSearch(quote),
+    vectorExtension: pgvectorExtension,
     tableNamesSql:
       "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
     columnExistsSql:

@@ -12,6 +12,31 @@ import type {
   LiveTable,
   Query
 } from "../../migrations/LiveSchema.js"
+import { liveSearchTable, triggerSuffixes } from "./SearchTables.js"
+
+const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
+
+const isVirtual = (sql: string) => /^CREATE\s+VIRTUAL\s+TABLE\b/i.test(sql)
+
+/**
+ * The table's search indexes (its vec0 and FTS5 tables with their triggers) and its other triggers,
+ * from the virtual tables and triggers in sqlite_master.
+ */
+const searchOf = (
+  table: string,
+  virtuals: ReadonlyArray<{ readonly name: string; readonly sql: string }>,
+  triggerRows: ReadonlyArray<Record<string, unknown>>
+) => {
+  const triggers = new Map(
+    triggerRows
+      .filter((r) => String(r["tbl_name"]) === table)
+      .map((r) => [String(r["name"]), String(r["sql"])] as const)
+  )
+  const searchIndexes = virtuals.flatMap((v) => liveSearchTable(quote, table, v.name, v.sql, triggers) ?? [])
+  const owned = new Set(searchIndexes.flatMap((i) => triggerSuffixes.map((s) => `${i.name}${s}`)))
+  const triggerSql = [...triggers].filter(([name]) => !owned.has(name)).map(([, sql]) => sql)
+  return { searchIndexes, triggerSql }
+}
 
 /** `"status" TEXT NOT NULL CHECK ("status" IN ('a', 'b'))` inside the stored CREATE TABLE. */
 const literalsIn = (sql: string, column: string): Array<string> | undefined => {
@@ -122,6 +147,8 @@ const tableOf = (query: Query, name: string, sql: string) =>
     return { table, pending }
   })
 
+const triggersSql = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+
 /** SQLite introspection. */
 export const sqliteIntrospector: Introspector = {
   // declared precisions are not kept here: decimals and dates are stored as given
@@ -136,14 +163,20 @@ export const sqliteIntrospector: Introspector = {
       const masters = yield* query(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
       )
+      // virtual tables (vec0, FTS5) and their shadow tables are not tables of a model
+      const virtuals = masters
+        .filter((m) => isVirtual(String(m["sql"])))
+        .map((m) => ({ name: String(m["name"]), sql: String(m["sql"]) }))
+      const shadow = (name: string) => virtuals.some((v) => name === v.name || name.startsWith(`${v.name}_`))
+      const triggerRows = yield* query(triggersSql)
       const tables: Array<LiveTable> = []
       const pendingKeys = new Map<string, ReadonlyArray<PendingKey>>()
       for (const m of masters) {
         const name = String(m["name"])
-        if (only !== undefined && !only.includes(name)) continue
+        if ((only !== undefined && !only.includes(name)) || shadow(name)) continue
         const { pending, table } = yield* tableOf(query, name, String(m["sql"]))
         pendingKeys.set(name, pending)
-        tables.push(table)
+        tables.push({ ...table, ...searchOf(name, virtuals, triggerRows) })
       }
       // `REFERENCES parent` without columns means the parent's primary key
       const keyOf = new Map(tables.map((t) => [t.name, t.primaryKey ?? []]))

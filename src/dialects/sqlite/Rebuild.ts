@@ -2,7 +2,8 @@
  * SQLite's table rebuild (https://www.sqlite.org/lang_altertable.html#otheralter): what ALTER
  * TABLE cannot express — a column's type or nullability, dropping a column or a UNIQUE
  * constraint — is done by creating the new table, copying every row, dropping the old one and
- * renaming. It runs inside the migration's transaction (BEGIN IMMEDIATE), so it is all or nothing.
+ * renaming, then making its triggers again. It runs inside the migration's transaction (BEGIN
+ * IMMEDIATE), so it is all or nothing.
  *
  * @since 0.1.0
  */
@@ -137,19 +138,28 @@ export const rebuildTable = (
   )
   const modelNames = new Set(model.columns.map((c) => c.column))
   const downColumns = live.columns.filter((c) => modelNames.has(c.name)).map((c) => c.name)
+  // DROP TABLE drops the table's triggers: its own and those that keep its vec0 / FTS5 tables in sync
+  // (which stay valid: they are keyed by the model's key, not by rowid) are made again
+  const triggers = [...(live.triggerSql ?? []), ...(live.searchIndexes ?? []).flatMap((i) => i.triggerSql ?? [])]
   return {
     kind: "rebuildTable",
     table: model.table,
     description: `rebuild table ${model.table} (${reasons.map((r) => r.description).join("; ")})`,
-    up: steps(
-      d,
-      model.table,
-      create,
-      indexes,
-      upColumns.map((c) => c.column),
-      upValues
-    ),
-    down: steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
+    up: [
+      ...steps(
+        d,
+        model.table,
+        create,
+        indexes,
+        upColumns.map((c) => c.column),
+        upValues
+      ),
+      ...triggers
+    ],
+    down: [
+      ...steps(d, model.table, live.sql ?? "", live.indexSql ?? [], downColumns, downColumns.map(d.quote)),
+      ...triggers
+    ],
     destructive: reasons.some((r) => r.destructive),
     destructiveChanges: reasons.filter((r) => r.destructive).map((r) => r.description),
     additive: false,

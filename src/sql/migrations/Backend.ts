@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { MigrationBackend, MigrationStatements } from "../../migrations/Backend.js"
+import type { QueryError } from "../../Errors.js"
+import type { MigrationBackend, MigrationDb, MigrationStatements, VectorSupport } from "../../migrations/Backend.js"
 import { createTable } from "../Ddl.js"
 import type { Dialect } from "../Dialect.js"
 import { sqlLedger } from "./Ledger.js"
@@ -26,7 +27,10 @@ export const sqlStatements = (d: Dialect): MigrationStatements => ({
     const def = S.addColumnSql(d, field, type, value)
     return {
       up: [S.alterTable(d, table, `ADD COLUMN ${def}`)],
-      existingRows: def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")
+      existingRows:
+        field.kind === "vector" && value === undefined
+          ? "the zero vector"
+          : def.replace(/^.* DEFAULT (.*) NOT NULL.*$/, "$1")
     }
   },
   dropColumn: (table, column) => [S.dropColumnSql(d, table, column)],
@@ -39,12 +43,28 @@ export const sqlStatements = (d: Dialect): MigrationStatements => ({
   dropUnique: (table, key) => [d.migration.dropUnique(table, key)],
   misfitCondition: (column, type) => misfitCondition(d, column, type),
   collationNote: (table, column) => d.migration.collationNote(table, column),
+  ...(d.migration.search !== undefined ? { search: d.migration.search } : {}),
   rebuildTable: (model, live, reasons, options) => {
     // the dialect's own (SQLite: src/dialects/sqlite/Rebuild.ts), asked for only where it rebuilds tables
     if (d.migration.rebuildTable === undefined) throw new Error(`${d.name} does not rebuild tables`)
     return d.migration.rebuildTable(model, live, reasons, options)
   }
 })
+
+const truthy = (v: unknown) => v === true || v === 1 || v === "1" || v === "t"
+
+/** pgvector present, creatable, or missing (and how to install it). */
+const vectorSupport = (d: Dialect, db: MigrationDb): Effect.Effect<VectorSupport, QueryError> => {
+  const ext = d.migration.vectorExtension
+  if (ext === undefined) return Effect.succeed({ kind: "ready" })
+  return Effect.map(db.query({ sql: ext.statusSql, params: [] }), (rows): VectorSupport => {
+    const r = rows[0] ?? {}
+    if (truthy(r["installed"])) return { kind: "ready" }
+    if (!truthy(r["available"])) return { kind: "missing", reason: ext.missing("unavailable") }
+    if (!truthy(r["allowed"])) return { kind: "missing", reason: ext.missing("forbidden") }
+    return { kind: "create", description: "create extension vector (pgvector)", up: ext.create }
+  })
+}
 
 const made = new WeakMap<Dialect, MigrationBackend>()
 
@@ -56,6 +76,7 @@ export const sqlMigrationBackend = (d: Dialect): MigrationBackend => {
       statements: sqlStatements(d),
       ledger: sqlLedger,
       countRows,
+      vectorSupport: (db) => vectorSupport(d, db),
       tableNames: (db) =>
         Effect.map(db.query({ sql: db.hooks.migration.tableNamesSql, params: [] }), (rows) =>
           rows.map((r) => String(r["name"]))

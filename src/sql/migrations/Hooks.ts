@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Field } from "../../model/Field.js"
+import type { SearchIndexStatements } from "../../migrations/SearchIndex.js"
 import type { DefaultValue } from "../../migrations/Defaults.js"
 import type { LiveColumn, LiveKey, LiveTable } from "../../migrations/LiveSchema.js"
 import type { Operation, Precheck } from "../../migrations/Operation.js"
@@ -65,6 +66,20 @@ export interface MigrationHooks {
   readonly columnExistsSql: string
   /** Whether the ledger table exists: a query with one placeholder, the table's name. */
   readonly tableExistsSql: string
+  /** Vector and text index objects (absent: none are made, MariaDB). */
+  readonly search?: SearchIndexStatements
+  /**
+   * The extension vector columns need (pgvector): a query without parameters answering `installed`,
+   * `available` (on the server) and `allowed` (this user may create it), the statement that creates
+   * it, and how to install it when it cannot be created.
+   */
+  readonly vectorExtension?: {
+    readonly statusSql: string
+    readonly create: ReadonlyArray<string>
+    readonly missing: (why: "unavailable" | "forbidden") => string
+  }
+  /** A vector as a column default where it is not stored as text (SQLite: a float32 BLOB literal). */
+  readonly vectorDefault?: (values: ReadonlyArray<number>) => string
   /**
    * One operation that rebuilds `live` into the model's table, keeping every row: where
    * `rebuildsTables` (SQLite: src/dialects/sqlite/Rebuild.ts); absent elsewhere.

@@ -22,7 +22,23 @@ export const defaultLiteral = (d: Dialect, field: Field, value: DefaultValue | u
     return String(v)
   }
   if (field.kind === "bytes") return d.migration.emptyBytesDefault
+  if (field.kind === "vector" && d.migration.vectorDefault !== undefined) {
+    return d.migration.vectorDefault(vectorValues(field, v))
+  }
   return d.migration.textDefault(field, literal(d, v))
+}
+
+/** A vector default given as JSON text (`[0,0,0]`), checked against the field's dimensions. */
+const vectorValues = (field: Field, v: string): ReadonlyArray<number> => {
+  const values: unknown = JSON.parse(v)
+  if (
+    !Array.isArray(values) ||
+    values.length !== field.dimensions ||
+    !values.every((x) => typeof x === "number" && Number.isFinite(x))
+  ) {
+    throw new Error(`the default of ${field.column} must be a JSON array of ${field.dimensions} finite numbers`)
+  }
+  return values as ReadonlyArray<number>
 }
 
 /** `"age" INTEGER DEFAULT 0 NOT NULL CHECK (...)` */
