@@ -45,7 +45,7 @@ const exactScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery)
 }
 
 /** Approximate index: the index's own order and limit inside, ties by key outside. */
-const indexScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery): Compiled => {
+export const indexScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery): Compiled => {
   const p = new Params(d)
   const distance = v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)
   const where = conditions(d, v, p, model, q)
