@@ -4,12 +4,13 @@
  * applied, recorded, introspected (a second plan is empty), recreated when their parameters change,
  * dropped only when destruction is allowed, kept through a SQLite table rebuild; the search uses them.
  */
-import { expect } from "@effect/vitest"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import type { Plan } from "../../src/migrations/Migrations.js"
 import { indexScan } from "../../src/sql/backend/VectorSearch.js"
-import { forEachDialect } from "../support/Dialects.js"
+import pg from "pg"
+import { dialectNames, forEachDialect } from "../support/Dialects.js"
 
 const fields = {
   id: Schema.String,
@@ -283,4 +284,66 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
       expect((yield* db.discover()).map((m) => m.table).filter((t) => t.includes("__vec_"))).toEqual([])
     })
   )
+})
+
+// pgvector in a database of its own: made by the plan when the user may, refused with how to install it when not
+describe.runIf(dialectNames.includes("postgres"))("postgres: the pgvector extension", () => {
+  const base = new URL(process.env["DATAFLOW_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test")
+  const ns = `${process.env["DATAFLOW_TEST_NS"] ?? ""}df_vecext`
+  const role = `${ns}_user`
+  const urlAs = (user: string | undefined, database: string) => {
+    const u = new URL(base.href)
+    if (user !== undefined) {
+      u.username = user
+      u.password = ""
+    }
+    u.pathname = `/${database}`
+    return u.href
+  }
+  const admin = async (database: string, ...statements: ReadonlyArray<string>) => {
+    const client = new pg.Client({ connectionString: urlAs(undefined, database) })
+    await client.connect()
+    try {
+      for (const s of statements) await client.query(s)
+    } finally {
+      await client.end()
+    }
+  }
+  const Emb = DataFlow.model("ViExt", { id: Schema.String, v: DataFlow.vector(3) }, { table: "viext" })
+  const Emb2 = DataFlow.model("ViExt2", { id: Schema.String, v: DataFlow.vector(3) }, { table: "viext2" })
+  const as = <A, E>(user: string | undefined, effect: Effect.Effect<A, E, Database.Database>) =>
+    Effect.runPromise(
+      Effect.either(Effect.provide(effect, Database.layer({ url: urlAs(user, ns), autoMigrate: false })))
+    )
+
+  beforeAll(async () => {
+    await admin(base.pathname.slice(1), `DROP DATABASE IF EXISTS "${ns}" WITH (FORCE)`, `DROP ROLE IF EXISTS "${role}"`)
+    await admin(base.pathname.slice(1), `CREATE DATABASE "${ns}"`, `CREATE ROLE "${role}" LOGIN`)
+    await admin(ns, `GRANT CREATE ON SCHEMA public TO "${role}"`)
+  })
+  afterAll(async () => {
+    await admin(base.pathname.slice(1), `DROP DATABASE IF EXISTS "${ns}" WITH (FORCE)`, `DROP ROLE IF EXISTS "${role}"`)
+  })
+
+  it("refused with SchemaMismatch saying how to install pgvector; created by the plan for a superuser; then fine for anyone", async () => {
+    const refused = await as(role, Database.migrate({ models: [Emb] }))
+    expect(refused._tag).toBe("Left")
+    if (refused._tag === "Left") {
+      expect(refused.left._tag).toBe("SchemaMismatch")
+      expect(refused.left.message).toContain("CREATE EXTENSION vector")
+      expect(refused.left.message).toContain("postgresql-15-pgvector")
+    }
+    const plan = await as(undefined, Database.migrate({ models: [Emb], dryRun: true }))
+    expect(plan._tag === "Right" && plan.right.plan.operations.map((o) => [o.kind, o.up[0]])).toEqual([
+      ["createExtension", "CREATE EXTENSION IF NOT EXISTS vector"],
+      ["createTable", expect.stringContaining('"v" vector(3) NOT NULL')]
+    ])
+    expect((await as(undefined, Database.migrate({ models: [Emb] })))._tag).toBe("Right")
+    await admin(ns, `GRANT ALL ON ALL TABLES IN SCHEMA public TO "${role}"`)
+    // present now: a user who may not create extensions migrates vector tables, and nothing repeats
+    const again = await as(role, Database.migrate({ models: [Emb, Emb2] }))
+    expect(again._tag === "Right" && again.right.plan.operations.map((o) => o.kind)).toEqual(["createTable"])
+    const ok = await as(role, Effect.zipRight(Emb2.create({ id: "a", v: [1, 2, 3] }), Emb2.read({ id: "a" })))
+    expect(ok._tag === "Right" && ok.right.v).toEqual([1, 2, 3])
+  })
 })
