@@ -50,13 +50,24 @@ export const vectorProblem = (value: unknown, dimensions: number): string | unde
   Array.isArray(value) ? fits(value, dimensions) : "must be an array of numbers"
 
 /**
- * The shortest decimal that reads back as the same 32-bit float: what pgvector prints, so a vector
- * read from SQLite's float32 BLOB equals the same vector read from PostgreSQL.
+ * The shortest decimal that reads back as the same 32-bit float (the nearest such when several have
+ * that length): what pgvector prints, so a vector read from SQLite's float32 BLOB equals the same
+ * vector read from PostgreSQL. If the nearest d-digit decimal reads back, so does the nearest
+ * (d+1)-digit one; so the search starts at 7 digits (most float32 values need 7 to 9) and goes down
+ * while shorter ones still read back, or up to 9, which always does: two or three conversions for
+ * most numbers instead of up to nine.
  */
 export const shortestFloat32 = (x: number): number => {
-  for (let digits = 1; digits < 9; digits++) {
-    const candidate = Number(x.toPrecision(digits))
-    if (Math.fround(candidate) === x) return candidate
+  const seven = Number(x.toPrecision(7))
+  if (Math.fround(seven) !== x) {
+    const eight = Number(x.toPrecision(8))
+    return Math.fround(eight) === x ? eight : Number(x.toPrecision(9))
   }
-  return Number(x.toPrecision(9))
+  let best = seven
+  for (let digits = 6; digits >= 1; digits--) {
+    const shorter = Number(x.toPrecision(digits))
+    if (Math.fround(shorter) !== x) break
+    best = shorter
+  }
+  return best
 }

@@ -38,3 +38,16 @@ export const traced =
   (name: string, model: ModelInfo) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Database> =>
     operation(name, model, () => effect)
+
+/**
+ * Sets attributes on the operation's own span (`dataflow.<name>`), and on nothing else: without our
+ * span (tracing off, or the built-in tracer) the caller's span stays untouched.
+ */
+export const annotateOwn = (name: string, attributes: Record<string, string | number | boolean>): Effect.Effect<void> =>
+  Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+    Effect.sync(() => {
+      if (span._tag === "Some" && span.value.name === `dataflow.${name}`) {
+        for (const [k, v] of Object.entries(attributes)) span.value.attribute(k, v)
+      }
+    })
+  )

@@ -8,7 +8,7 @@ import type { VectorQuery } from "../backend/Backend.js"
 import type * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { Distance } from "../model/Search.js"
-import { traced } from "./Tracing.js"
+import { annotateOwn, traced } from "./Tracing.js"
 import {
   defaultEfSearch,
   distanceOf,
@@ -83,7 +83,7 @@ export const vectorSearch = (model: ModelInfo, params: VectorSearchParams<unknow
     })
     const db = yield* databaseFor(model)
     const hits = yield* db.backend.vectorSearch(model, { ...q, expr })
-    yield* Effect.annotateCurrentSpan({
+    yield* annotateOwn("vectorSearch", {
       "dataflow.k": q.k,
       "dataflow.distance": q.distance,
       "dataflow.rows": hits.length

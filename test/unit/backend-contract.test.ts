@@ -15,12 +15,13 @@ const User = DataFlow.model(
   { unique: [["email"]] }
 )
 const Note = DataFlow.model("ContractNote", { id: Schema.String, body: Schema.String }, { softDelete: true })
+const Vec = DataFlow.model("ContractVec", { id: Schema.String, tag: Schema.String, v: DataFlow.vector(2) })
 
 /** Runs `effect` on a fresh memory backend; the Database service must have been asked for nothing else. */
 const run = <A, E>(effect: Effect.Effect<A, E, import("../../src/Database.js").Database>) =>
   Effect.gen(function* () {
     const { backend } = makeMemoryBackend()
-    const db = memoryDatabase(backend, [User, Note])
+    const db = memoryDatabase(backend, [User, Note, Vec])
     const out = yield* Effect.provide(effect, db.layer)
     expect(db.asked).toEqual([])
     return out
@@ -49,6 +50,31 @@ describe("the operations run on a backend that is not SQL", () => {
         expect(gone._tag).toBe("NotFound")
         const missing = yield* Effect.flip(User.update({ filter: { id: 999 }, fields: { age: 1 } }))
         expect(missing._tag).toBe("NotFound")
+      })
+    )
+  )
+
+  it.effect("vectorSearch: the filter, k, the distance and ties by key go through the contract", () =>
+    run(
+      Effect.gen(function* () {
+        yield* Vec.bulkCreate({
+          data: [
+            { id: "c", tag: "x", v: [1, 0] },
+            { id: "b", tag: "x", v: [1, 0] },
+            { id: "a", tag: "y", v: [1, 0] },
+            { id: "d", tag: "x", v: [0, 1] }
+          ]
+        })
+        const hits = yield* Vec.vectorSearch({ vector: [1, 0.1], k: 3, filter: { tag: "x" }, select: ["tag"] })
+        expect(hits.records.map((h) => h.record)).toEqual([
+          { id: "b", tag: "x" },
+          { id: "c", tag: "x" },
+          { id: "d", tag: "x" }
+        ])
+        const l2 = yield* Vec.vectorSearch({ vector: [0, 1], k: 1, distance: "l2" })
+        expect(l2.records.map((h) => [h.record.id, h.distance])).toEqual([["d", 0]])
+        const bad = yield* Effect.flip(Vec.vectorSearch({ vector: [1], k: 1 }))
+        expect(bad._tag === "ValidationError" && bad.path).toBe("vector")
       })
     )
   )

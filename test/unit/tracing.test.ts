@@ -43,6 +43,33 @@ describe("tracing", () => {
     })
   )
 
+  it.effect("vectorSearch's span carries k, distance and the row count, never the vector", () =>
+    Effect.gen(function* () {
+      const Vec = DataFlow.model("SpanVec", { id: Schema.String, v: DataFlow.vector(2) })
+      const { spans, layer } = recording()
+      const parent = yield* Effect.gen(function* () {
+        yield* Vec.create({ id: "a", v: [0.123456, 0.654321] })
+        yield* Vec.vectorSearch({ vector: [0.987654, 0.456789], k: 3, distance: "l2" })
+        return yield* Effect.currentSpan
+      }).pipe(
+        Effect.withSpan("mine"),
+        Effect.provide(Database.layer({ url: "sqlite::memory:" })),
+        Effect.provide(layer)
+      )
+      const search = spans.find((s) => s.name === "dataflow.vectorSearch")!
+      expect(search.attributes).toEqual({
+        "dataflow.model": "SpanVec",
+        "dataflow.operation": "vectorSearch",
+        "dataflow.k": 3,
+        "dataflow.distance": "l2",
+        "dataflow.rows": 1
+      })
+      expect(JSON.stringify(spans)).not.toMatch(/0\.98765|0\.12345/)
+      expect(spans.find((s) => s.name === "mine")!.attributes).toEqual({})
+      expect(parent.name).toBe("mine")
+    })
+  )
+
   it.effect("auto with Effect's built-in tracer: no operation spans (they would cost more than the statement)", () =>
     Effect.gen(function* () {
       const parent = yield* Effect.gen(function* () {

@@ -52,7 +52,12 @@ export const indexScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: Vecto
   const inner =
     `SELECT ${selectList(d, q.fields)}, ${distance} AS ${distanceAlias} FROM ${d.quote(model.table)}${where}` +
     ` ORDER BY ${distanceAlias} LIMIT ${q.k}`
-  return { sql: `SELECT * FROM (${inner}) df_s ORDER BY ${distanceAlias}, ${keyOrder(d, model)}`, params: p.values }
+  // MATERIALIZED: iterative scans return a relaxed order, which a subquery would pass on as sorted
+  // (PostgreSQL would then only "incrementally" sort ties); a materialized CTE is sorted for real
+  return {
+    sql: `WITH df_s AS MATERIALIZED (${inner}) SELECT * FROM df_s ORDER BY ${distanceAlias}, ${keyOrder(d, model)}`,
+    params: p.values
+  }
 }
 
 /** Index table: its KNN over the keys the filter admits, joined back to the table. */
