@@ -26,6 +26,12 @@ export const scenarioIds = [
 ] as const
 export type ScenarioId = (typeof scenarioIds)[number]
 
+/**
+ * `vector` (bench/vector/): run only when asked (`--scenario=vector`, about 10 minutes) and by
+ * `--quick` with every scenario (a few seconds); a plain `npm run bench` leaves it out.
+ */
+export const vectorScenario = "vector"
+
 export interface Sizes {
   /** Rows in the table the single-row scenarios read and update. */
   readonly seedRows: number
@@ -80,6 +86,8 @@ export interface Options {
   readonly quick: boolean
   readonly dialects: ReadonlyArray<DialectName>
   readonly scenarios: ReadonlyArray<ScenarioId>
+  /** Run the vector scenario (bench/vector/). */
+  readonly vector: boolean
   /** Where the markdown goes; undefined = docs/benchmarks.md for a complete full run, else bench/.out/. */
   readonly out: string | undefined
   readonly sizes: Sizes
@@ -87,12 +95,13 @@ export interface Options {
   readonly command: string
 }
 
-const usage = `usage: npm run bench -- [--quick] [--dialect=postgres|mysql|sqlite[,…]] [--scenario=${scenarioIds.join("|")}[,…]] [--out=file.md]`
+const usage = `usage: npm run bench -- [--quick] [--dialect=postgres|mysql|sqlite[,…]] [--scenario=${[...scenarioIds, vectorScenario].join("|")}[,…]] [--out=file.md]`
 
 export const parseOptions = (argv: ReadonlyArray<string>): Options => {
   let quick = false
   let chosenDialects: Array<DialectName> = [...dialects]
   let scenarios: Array<ScenarioId> = [...scenarioIds]
+  let vector: boolean | undefined
   let out: string | undefined
   for (const arg of argv) {
     const [flag, value = ""] = arg.split("=", 2) as [string, string | undefined]
@@ -107,7 +116,8 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
       const bad = chosenDialects.find((d) => !dialects.includes(d))
       if (bad !== undefined || list.length === 0) throw new Error(`unknown dialect "${bad ?? ""}"\n${usage}`)
     } else if (flag === "--scenario") {
-      scenarios = list as Array<ScenarioId>
+      vector = list.includes(vectorScenario)
+      scenarios = list.filter((s) => s !== vectorScenario) as Array<ScenarioId>
       const bad = scenarios.find((s) => !scenarioIds.includes(s))
       if (bad !== undefined || list.length === 0) throw new Error(`unknown scenario "${bad ?? ""}"\n${usage}`)
     } else if (flag === "--out") out = value
@@ -125,6 +135,7 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
     quick,
     dialects: chosenDialects,
     scenarios: scenarioIds.filter((s) => scenarios.includes(s)),
+    vector: vector ?? quick,
     out,
     sizes: quick ? quickSizes : fullSizes,
     command

@@ -22,6 +22,8 @@ import { baselineOf, measure, rateOf, ratioOf } from "./runner.js"
 import { type Context, scenarios, scenarioTitle } from "./scenarios.js"
 import type { StreamResult } from "./stream.js"
 import { effectFloor } from "./contenders/effectFloor.js"
+import { sectionOf, withSection } from "./vector/report.js"
+import { runVectorScenario } from "./vector/main.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, "..")
@@ -197,6 +199,11 @@ const main = async () => {
   const startedAt = new Date()
   const code = gitState()
   log(`${options.command}${options.quick ? " (quick)" : ""}`)
+  if (options.scenarios.length > 0) await runSuite(options, startedAt, code)
+  if (options.vector) await runVectorScenario(options, code, log)
+}
+
+const runSuite = async (options: Options, startedAt: Date, code: string) => {
   for (const dialect of options.dialects) {
     const g = generatePrisma(dialect)
     log(
@@ -216,7 +223,9 @@ const main = async () => {
       ? path.join(root, "docs", "benchmarks.md")
       : path.join(here, ".out", options.quick ? "benchmarks-quick.md" : "benchmarks-partial.md"))
   fs.mkdirSync(path.dirname(out), { recursive: true })
-  fs.writeFileSync(out, markdown)
+  // the vector section (written by --scenario=vector) stays
+  const vector = fs.existsSync(out) ? sectionOf(fs.readFileSync(out, "utf8")) : undefined
+  fs.writeFileSync(out, vector !== undefined ? withSection(markdown, vector) : markdown)
   fs.mkdirSync(path.join(here, ".out"), { recursive: true })
   fs.writeFileSync(path.join(here, ".out", "results.json"), JSON.stringify({ options, results }, null, 1))
   log(`\n${markdown}`)

@@ -72,7 +72,14 @@ export const unitVectors = (seed: number, n: number, dims: number): Vectors => {
  * relative size `noise`, normalized. Uniform vectors (above) have no neighbourhood structure at all
  * (every distance crowds around 1), which no approximate index is built for.
  */
-export const embeddingLike = (seed: number, mapSeed: number, n: number, dims: number, latent = 32, noise = 0.1): Vectors => {
+export const embeddingLike = (
+  seed: number,
+  mapSeed: number,
+  n: number,
+  dims: number,
+  latent = 32,
+  noise = 0.1
+): Vectors => {
   const m = gaussian(prng(mapSeed))
   const map = new Float64Array(dims * latent)
   for (let j = 0; j < map.length; j++) map[j] = m() / Math.sqrt(latent)

@@ -26,7 +26,11 @@ export interface Measured {
   readonly same: number
 }
 
-const stats = (ms: Array<number>, answers: Array<ReadonlyArray<number>>, exact: ReadonlyArray<ReadonlyArray<number>>) => ({
+const stats = (
+  ms: Array<number>,
+  answers: Array<ReadonlyArray<number>>,
+  exact: ReadonlyArray<ReadonlyArray<number>>
+) => ({
   p50: percentile(ms, 50),
   p95: percentile(ms, 95),
   recall: mean(answers.map((a, i) => recall(a, exact[i]!))),
@@ -56,7 +60,9 @@ export const measurePair = async (
       answers[who].push(ids)
     }
   }
-  const same = answers.ours.filter((a, i) => a.length === answers.raw[i]!.length && a.every((id, j) => id === answers.raw[i]![j])).length
+  const same = answers.ours.filter(
+    (a, i) => a.length === answers.raw[i]!.length && a.every((id, j) => id === answers.raw[i]![j])
+  ).length
   return {
     queries,
     ours: stats(times.ours, answers.ours, exact),

@@ -114,10 +114,7 @@ export const dropIndex = (c: pg.Client, name: string) => c.query(`DROP INDEX IF 
 
 /** Heap (with TOAST and free-space/visibility maps) of the table, without its indexes; and its primary key. */
 export const tableBytes = async (c: pg.Client): Promise<{ table: number; primaryKey: number }> => {
-  const r = await c.query(
-    `SELECT pg_table_size($1::regclass) AS t, pg_indexes_size($1::regclass) AS i`,
-    [`"${table}"`]
-  )
+  const r = await c.query(`SELECT pg_table_size($1::regclass) AS t, pg_indexes_size($1::regclass) AS i`, [`"${table}"`])
   return { table: Number(r.rows[0].t), primaryKey: Number(r.rows[0].i) }
 }
 

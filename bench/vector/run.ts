@@ -27,7 +27,15 @@ export interface VectorSizes {
 
 export const vectorSizes = (quick: boolean): VectorSizes =>
   quick
-    ? { rows: 5_000, queries: 30, exactQueries: 5, warmup: 3, k: 10, efSearch: [40, 100], ivfflat: [{ lists: 20, probes: [1, 5] }] }
+    ? {
+        rows: 5_000,
+        queries: 30,
+        exactQueries: 5,
+        warmup: 3,
+        k: 10,
+        efSearch: [40, 100],
+        ivfflat: [{ lists: 20, probes: [1, 5] }]
+      }
     : {
         rows: 100_000,
         queries: 200,
@@ -36,8 +44,8 @@ export const vectorSizes = (quick: boolean): VectorSizes =>
         k: 10,
         efSearch: [40, 64, 100, 200, 400],
         ivfflat: [
-          { lists: 100, probes: [1, 5, 10, 20] },
-          { lists: 316, probes: [1, 10, 20, 40] }
+          { lists: 100, probes: [1, 5, 10, 20, 40] },
+          { lists: 316, probes: [1, 10, 20, 40, 80] }
         ]
       }
 
@@ -89,12 +97,24 @@ export const makeData = (s: VectorSizes, kind: DataKind, log: (l: string) => voi
   log(
     `  data: ${s.rows} × ${dims} in ${((t1 - t0) / 1000).toFixed(1)} s; exact answers of ${s.queries} queries (JS brute force) in ${((performance.now() - t1) / 1000).toFixed(1)} s`
   )
-  return { vectors, queries, queryArrays: Array.from({ length: s.queries }, (_, i) => Array.from(row(queries, i))), exact, exactFiltered }
+  return {
+    vectors,
+    queries,
+    queryArrays: Array.from({ length: s.queries }, (_, i) => Array.from(row(queries, i))),
+    exact,
+    exactFiltered
+  }
 }
 
 /** Ours: `Model.vectorSearch` on a runtime built once. */
 const oursSearch =
-  (rt: Runtime, model: VecModel, d: Data, k: number, opts: { efSearch?: number; probes?: number; filtered: boolean }): Search =>
+  (
+    rt: Runtime,
+    model: VecModel,
+    d: Data,
+    k: number,
+    opts: { efSearch?: number; probes?: number; filtered: boolean }
+  ): Search =>
   (i) =>
     rt
       .runPromise(
@@ -156,7 +176,9 @@ export const runPostgres = async (c: Ctx): Promise<{ builds: Array<BuildRow>; se
     await creator.dispose()
     const t0 = performance.now()
     await Pg.load(client, c.d.vectors, categoryOf)
-    c.log(`  PostgreSQL: loaded ${c.s.rows} rows by COPY BINARY in ${((performance.now() - t0) / 1000).toFixed(1)} s (untimed)`)
+    c.log(
+      `  PostgreSQL: loaded ${c.s.rows} rows by COPY BINARY in ${((performance.now() - t0) / 1000).toFixed(1)} s (untimed)`
+    )
     const server = await Pg.serverVersions(client)
     const sizes = await Pg.tableBytes(client)
     builds.push({ dialect: "postgres", what: "table (heap + TOAST)", seconds: undefined, bytes: sizes.table })
@@ -204,7 +226,11 @@ const pgVariant = async (
       await record(
         c,
         { dialect: "postgres", index: title, setting: label(x), filtered: false },
-        oursSearch(rt, model, c.d, c.s.k, { efSearch: t.efSearch, ...(t.probes !== undefined ? { probes: t.probes } : {}), filtered: false }),
+        oursSearch(rt, model, c.d, c.s.k, {
+          efSearch: t.efSearch,
+          ...(t.probes !== undefined ? { probes: t.probes } : {}),
+          filtered: false
+        }),
         pgRaw(client, c, false, t),
         c.s.queries
       )
@@ -215,7 +241,11 @@ const pgVariant = async (
     await record(
       c,
       { dialect: "postgres", index: title, setting: label(filteredSetting), filtered: true },
-      oursSearch(rt, model, c.d, c.s.k, { efSearch: t.efSearch, ...(t.probes !== undefined ? { probes: t.probes } : {}), filtered: true }),
+      oursSearch(rt, model, c.d, c.s.k, {
+        efSearch: t.efSearch,
+        ...(t.probes !== undefined ? { probes: t.probes } : {}),
+        filtered: true
+      }),
       pgRaw(client, c, true, t),
       c.s.queries
     )
@@ -241,7 +271,12 @@ export const runSqlite = async (c: Ctx): Promise<{ builds: Array<BuildRow>; serv
     c.log(`  SQLite: loaded ${c.s.rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (untimed)`)
     const server = Lite.versions(db)
     const before = Lite.sizes(db)
-    builds.push({ dialect: "sqlite", what: "file without vec0 (table + primary key)", seconds: undefined, bytes: before.file })
+    builds.push({
+      dialect: "sqlite",
+      what: "file without vec0 (table + primary key)",
+      seconds: undefined,
+      bytes: before.file
+    })
     const raw = Lite.rawSearcher(db)
     const rawOf =
       (knn: boolean, filtered: boolean): Search =>
@@ -282,20 +317,26 @@ export const runSqlite = async (c: Ctx): Promise<{ builds: Array<BuildRow>; serv
   }
 }
 
-export const runVector = async (quick: boolean, log: (l: string) => void): Promise<VectorResult> => {
+export const runVector = async (
+  quick: boolean,
+  kind: DataKind,
+  dialects: ReadonlyArray<"postgres" | "sqlite">,
+  log: (l: string) => void
+): Promise<VectorResult> => {
   const s = vectorSizes(quick)
   const startedAt = new Date()
-  const d = makeData(s, (process.env["BV_DATA"] as DataKind | undefined) ?? "embedding-like", log)
+  const d = makeData(s, kind, log)
   const rows: Array<VectorRow> = []
   const c: Ctx = { s, d, log, rows }
-  const pg = await runPostgres(c)
-  const lite = await runSqlite(c)
+  const parts = []
+  if (dialects.includes("postgres")) parts.push(await runPostgres(c))
+  if (dialects.includes("sqlite")) parts.push(await runSqlite(c))
   return {
     sizes: s,
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
-    servers: [pg.server, lite.server],
+    servers: parts.map((p) => p.server),
     rows,
-    builds: [...pg.builds, ...lite.builds]
+    builds: parts.flatMap((p) => p.builds)
   }
 }
