@@ -163,6 +163,14 @@ forEachDialect("vector_indexes", (it, dialect) => {
       }
       const hits = yield* V4.vectorSearch({ vector: vec(65), k: 2, distance: "l2" })
       expect(hits.records[0]!.record.id).toBe("d00065")
+      // the rebuild's undo makes the triggers again too
+      yield* Database.rollback({ steps: 1 })
+      if (dialect === "sqlite") {
+        expect(yield* triggers).toEqual([`${vt}_ad`, `${vt}_ai`, `${vt}_au`])
+        yield* V3.create({ id: "d09999", cat: "z", embedding: vec(9999) })
+        expect(yield* inVec0).toBe(yield* withVectors)
+      }
+      yield* Database.migrate({ models: [V4] })
     })
   )
 
@@ -282,6 +290,30 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
       else if (dialect === "sqlite") expect(v.kind).toBe("bytes")
       // vec0 tables and their shadow tables are not models
       expect((yield* db.discover()).map((m) => m.table).filter((t) => t.includes("__vec_"))).toEqual([])
+    })
+  )
+  it.effect("prune drops a table with its vector index; rollback makes both again, filled", () =>
+    Effect.gen(function* () {
+      if (dialect === "mysql") return
+      const objects = count(
+        dialect === "sqlite"
+          ? `SELECT count(*) FROM sqlite_master WHERE name LIKE '${table}\\_\\_vec%' ESCAPE '\\'`
+          : `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = '${table}_embedding_hnsw_idx'`
+      )
+      expect(yield* objects).toBeGreaterThan(0)
+      const pruned = yield* Database.migrate({ models: [], prune: true, allowDestructive: true })
+      expect(pruned.plan.operations.map((o) => o.kind)).toContain("dropTable")
+      expect(yield* objects).toBe(0)
+      yield* Database.rollback({ steps: 1, allowDestructive: true })
+      expect(yield* objects).toBeGreaterThan(0)
+      expect((yield* Database.migrate({ models: [V1], dryRun: true })).plan.operations).toEqual([])
+      if (dialect === "sqlite") {
+        const n = yield* count(`SELECT count(*) FROM "${table}__vec_embedding"`)
+        expect(n).toBe(yield* count(`SELECT count(*) FROM ${table} WHERE embedding IS NOT NULL`))
+        expect(n).toBe(0)
+        yield* V1.create({ id: "back", cat: "x", embedding: vec(1) })
+        expect(yield* count(`SELECT count(*) FROM "${table}__vec_embedding"`)).toBe(1)
+      }
     })
   )
 })
