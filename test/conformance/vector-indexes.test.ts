@@ -10,7 +10,7 @@ import { DataFlow, Database } from "../../src/index.js"
 import type { Plan } from "../../src/migrations/Migrations.js"
 import { indexScan } from "../../src/sql/backend/VectorSearch.js"
 import pg from "pg"
-import { dialectNames, forEachDialect } from "../support/Dialects.js"
+import { dialectNames, forEachDialect, urlFor } from "../support/Dialects.js"
 
 const fields = {
   id: Schema.String,
@@ -292,6 +292,43 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
       expect((yield* db.discover()).map((m) => m.table).filter((t) => t.includes("__vec_"))).toEqual([])
     })
   )
+  it.effect(
+    "autoMigrate: a layer given the model makes its table and index at start; the next start plans nothing",
+    () =>
+      Effect.gen(function* () {
+        const Auto = DataFlow.model(
+          "ViAuto",
+          { id: Schema.Int, body: Schema.String, e: DataFlow.vector(4) },
+          { table: "viauto", vectorIndexes: [{ field: "e", method: "ivfflat", distance: "l2", lists: 10 }] }
+        )
+        const url = urlFor(dialect, "df_vector_indexes_more")
+        const started = Effect.flatMap(Database.Database, (db) =>
+          Effect.map(db.migrations, (entries) => entries.filter((e) => e.tables.includes("viauto")))
+        )
+        const first = yield* Effect.provide(started, Database.layer({ url, models: [Auto] }))
+        expect(first).toHaveLength(1)
+        expect(first[0]!.description).toEqual([
+          expect.stringMatching(/^create table viauto/),
+          ...(dialect === "mysql"
+            ? []
+            : [
+                dialect === "postgres"
+                  ? "add vector index viauto_e_ivfflat_idx on viauto (e: ivfflat, l2, lists = 10)"
+                  : "add vector index viauto__vec_e on viauto (e: vec0, l2)"
+              ])
+        ])
+        const again = yield* Effect.provide(
+          Effect.zipRight(
+            Auto.create({ body: "x", e: [1, 0, 0, 0] }),
+            Database.migrate({ models: [Auto], dryRun: true })
+          ),
+          Database.layer({ url, models: [Auto] })
+        )
+        expect(again.plan.operations).toEqual([])
+        expect(yield* started).toHaveLength(1)
+      })
+  )
+
   it.effect("prune drops a table with its vector index; rollback makes both again, filled", () =>
     Effect.gen(function* () {
       if (dialect === "mysql") return
