@@ -66,7 +66,8 @@ export const searchOps = (s: MigrationStatements, model: ModelInfo, live: LiveTa
       up: shape.up,
       down: search.drop(table, { kind, name: shape.name, identity: shape.identity, columns: shape.columns, sql: [] }),
       destructive: false,
-      additive: true
+      additive: true,
+      ...(kind === "vector" ? { vectorIndex: true } : {})
     }))
   return { drops, adds, kept: have.filter((h) => wantIds.has(h.identity)) }
 }

@@ -10,6 +10,11 @@ import { DataFlow, Database } from "../../src/index.js"
 import type { Plan } from "../../src/migrations/Migrations.js"
 import { indexScan } from "../../src/sql/backend/VectorSearch.js"
 import pg from "pg"
+import { sqliteDialect } from "../../src/dialects/sqlite/Hooks.js"
+import * as Errors from "../../src/Errors.js"
+import type { MigrationDb } from "../../src/migrations/Backend.js"
+import { migrationBackendOf } from "../../src/migrations/Family.js"
+import { withVectorSupport } from "../../src/migrations/Prerequisites.js"
 import { dialectNames, forEachDialect, urlFor } from "../support/Dialects.js"
 
 const fields = {
@@ -414,5 +419,43 @@ describe.runIf(dialectNames.includes("postgres"))("postgres: the pgvector extens
     expect(again._tag === "Right" && again.right.plan.operations.map((o) => o.kind)).toEqual(["createTable"])
     const ok = await as(role, Effect.zipRight(Emb2.create({ id: "a", v: [1, 2, 3] }), Emb2.read({ id: "a" })))
     expect(ok._tag === "Right" && ok.right.v).toEqual([1, 2, 3])
+  })
+})
+
+// sqlite-vec is an optional peer: without it, a plan that makes a vec0 table is refused before anything runs
+describe("sqlite: vector indexes without the sqlite-vec extension", () => {
+  it("the plan's vector support answers missing, saying to install sqlite-vec", async () => {
+    const db = {
+      dialect: "sqlite",
+      hooks: sqliteDialect,
+      query: () =>
+        Effect.fail(new Errors.DatabaseError({ dialect: "sqlite", reason: "no such function: vec_version" })),
+      write: () => Effect.die("no writes")
+    } as unknown as MigrationDb
+    const support = await Effect.runPromise(migrationBackendOf(sqliteDialect).vectorSupport(db, "index"))
+    expect(support).toMatchObject({ kind: "missing", reason: expect.stringContaining("npm install sqlite-vec") })
+    const ops = await Effect.runPromise(
+      Effect.either(
+        withVectorSupport(
+          db,
+          migrationBackendOf(sqliteDialect),
+          [V1.info],
+          [],
+          [
+            {
+              kind: "addIndex",
+              table,
+              description: "",
+              up: [],
+              down: [],
+              destructive: false,
+              additive: true,
+              vectorIndex: true
+            }
+          ]
+        )
+      )
+    )
+    expect(ops._tag === "Left" && ops.left._tag).toBe("SchemaMismatch")
   })
 })
