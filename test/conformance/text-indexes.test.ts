@@ -111,6 +111,7 @@ forEachDialect("text_indexes", (it, dialect) => {
         return yield* Database.migrate({ models: [T4] })
       }
       expect(kinds(t2)).toEqual(["dropIndex!", "addIndex"])
+      expect((yield* Database.migrate({ models: [T2], additiveOnly: true })).plan.operations).toEqual([])
       expect((yield* Effect.flip(Database.migrate({ models: [T2] })))._tag).toBe("DestructiveChangeRefused")
       yield* Database.migrate({ models: [T2], allowDestructive: true })
       expect((yield* Database.migrate({ models: [T2], dryRun: true })).plan.operations).toEqual([])

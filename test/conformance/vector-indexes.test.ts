@@ -152,6 +152,8 @@ forEachDialect("vector_indexes", (it, dialect) => {
       }
       expect(kinds(v3)).toEqual(["dropIndex!", "addIndex"])
       expect(v3.operations[0]!.down.length).toBeGreaterThan(0)
+      // autoMigrate neither drops it nor trips over the name the new one would take
+      expect((yield* Database.migrate({ models: [V3], additiveOnly: true })).plan.operations).toEqual([])
       const refused = yield* Effect.flip(Database.migrate({ models: [V3] }))
       expect(refused._tag).toBe("DestructiveChangeRefused")
       yield* Database.migrate({ models: [V3], allowDestructive: true })
