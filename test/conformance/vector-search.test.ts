@@ -188,3 +188,76 @@ forEachDialect("vector_search", (it, dialect) => {
     })
   )
 })
+
+/** A seeded generator (mulberry32): the same vectors on every run. */
+const seeded = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const Indexed = DataFlow.model(
+  "VecIndexed",
+  { id: Schema.Int, bucket: Schema.Int, embedding: DataFlow.vector(8) },
+  { vectorIndexes: [{ field: "embedding", method: "hnsw", distance: "cosine" }], timestamps: false }
+)
+
+forEachDialect("vector_index_search", (it, dialect) => {
+  if (dialect === "mysql") {
+    it.effect("MariaDB: a declared vector index creates nothing; the search is refused", () =>
+      Effect.gen(function* () {
+        yield* reset(Indexed)
+        yield* Indexed.create({ bucket: 1, embedding: [1, 0, 0, 0, 0, 0, 0, 0] })
+        const e = yield* Effect.flip(Indexed.vectorSearch({ vector: [1, 0, 0, 0, 0, 0, 0, 0], k: 1 }))
+        expect(e._tag).toBe("UnsupportedFeature")
+        expect((yield* Indexed.list()).records.map((r) => r.embedding)).toEqual([[1, 0, 0, 0, 0, 0, 0, 0]])
+      })
+    )
+    return
+  }
+  const random = seeded(42)
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    bucket: i % 100,
+    embedding: Array.from({ length: 8 }, () => random() * 2 - 1)
+  }))
+  const q = Array.from({ length: 8 }, () => random() * 2 - 1)
+  const cosine = (a: ReadonlyArray<number>) => 1 - dot(a, q) / (norm(a) * norm(q))
+
+  it.effect(
+    "through the index (pgvector HNSW, sqlite-vec vec0): sorted, filtered first, exactly k whenever k match",
+    () =>
+      Effect.gen(function* () {
+        yield* reset(Indexed)
+        yield* Indexed.bulkCreate({ data: rows })
+        // 1% of the rows match: an HNSW scan alone would find few of them among its first candidates
+        for (const k of [1, 10, 30]) {
+          const hits = yield* Indexed.vectorSearch({ vector: q, k, filter: { bucket: 7 }, efSearch: 10 })
+          expect(hits.records).toHaveLength(Math.min(k, 30))
+          expect(hits.records.every((h) => h.record.bucket === 7)).toBe(true)
+          const distances = hits.records.map((h) => h.distance)
+          expect(distances).toEqual([...distances].sort((a, b) => a - b))
+        }
+        // fewer matches than k: all of them
+        const few = yield* Indexed.vectorSearch({ vector: q, k: 50, filter: { bucket: 7, id: { $lte: 1000 } } })
+        expect(few.records).toHaveLength(10)
+        // filtered to 30 rows the answer is exact on both: the same ids as a brute-force ranking
+        const all = yield* Indexed.vectorSearch({ vector: q, k: 30, filter: { bucket: 7 } })
+        const want = (yield* Indexed.list({ filter: { bucket: 7 }, limit: 100 })).records
+          .map((r) => ({ id: r.id, d: cosine(r.embedding) }))
+          .sort((a, b) => a.d - b.d || a.id - b.id)
+          .map((r) => r.id)
+        expect(all.records.map((h) => h.record.id)).toEqual(want)
+        // unfiltered top-10: sorted, 10 rows, and on SQLite (vec0 is exact) the brute-force answer
+        const top = yield* Indexed.vectorSearch({ vector: q, k: 10 })
+        expect(top.records).toHaveLength(10)
+        if (dialect === "sqlite") {
+          const every = (yield* Indexed.list({ limit: 10_000 })).records
+            .map((r) => ({ id: r.id, d: cosine(r.embedding) }))
+            .sort((a, b) => a.d - b.d || a.id - b.id)
+          expect(top.records.map((h) => h.record.id)).toEqual(every.slice(0, 10).map((r) => r.id))
+        }
+      }),
+    { timeout: 60_000 }
+  )
+})
