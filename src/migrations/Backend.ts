@@ -131,8 +131,11 @@ export interface MigrationBackend {
     db: MigrationDb,
     check: Exclude<Precheck, { readonly kind: "problem" }>
   ) => Effect.Effect<number, Errors.QueryError>
-  /** Whether vector columns can be made here (PostgreSQL: the pgvector extension), asked before a plan adds one. */
-  readonly vectorSupport: (db: MigrationDb) => Effect.Effect<VectorSupport, Errors.QueryError>
+  /**
+   * Whether vector columns (`"column"`: PostgreSQL's pgvector extension) or vector indexes (`"index"`:
+   * SQLite's sqlite-vec module) can be made here, asked before a plan makes one.
+   */
+  readonly vectorSupport: (db: MigrationDb, need: "column" | "index") => Effect.Effect<VectorSupport, Errors.QueryError>
   /** Every table (collection) name of the current schema. */
   readonly tableNames: (db: MigrationDb) => Effect.Effect<ReadonlyArray<string>, Errors.QueryError>
   /** Runs one statement of a plan (or of a ledger entry's undo). */

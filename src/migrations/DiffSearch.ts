@@ -3,8 +3,8 @@
  * declares (src/model/Search.ts), as the backend makes them (`MigrationStatements.search`), against
  * the live ones. An index is compared by its identity — what it indexes and how (column, method,
  * distance, parameters; language and columns) — so a changed parameter drops it and creates it
- * again. Creating is an addition (autoMigrate makes it on tables it created); dropping is
- * destructive like any index drop. A backend without search objects (MariaDB) plans nothing.
+ * again. Creating is an addition (autoMigrate makes it on tables it created) unless it replaces a
+ * dropped index of the same name; dropping is destructive like any index drop. A backend without search objects (MariaDB) plans nothing.
  *
  * @since 0.1.0
  */
@@ -57,6 +57,8 @@ export const searchOps = (s: MigrationStatements, model: ModelInfo, live: LiveTa
       destructive: true,
       additive: false
     }))
+  // an index made again under the name of one dropped is a change, not an addition: autoMigrate leaves both
+  const replaced = new Set(have.filter((h) => !wantIds.has(h.identity)).map((h) => h.name))
   const adds = want
     .filter((w) => !haveIds.has(w.shape.identity))
     .map(({ kind, shape }): Operation => ({
@@ -66,7 +68,8 @@ export const searchOps = (s: MigrationStatements, model: ModelInfo, live: LiveTa
       up: shape.up,
       down: search.drop(table, { kind, name: shape.name, identity: shape.identity, columns: shape.columns, sql: [] }),
       destructive: false,
-      additive: true
+      additive: !replaced.has(shape.name),
+      ...(kind === "vector" ? { vectorIndex: true } : {})
     }))
   return { drops, adds, kept: have.filter((h) => wantIds.has(h.identity)) }
 }

@@ -54,6 +54,8 @@ export interface Operation {
   readonly key?: { readonly name: string; readonly columns: ReadonlyArray<string> }
   /** Only adds (tables, columns, keys): what autoMigrate applies on its own. */
   readonly additive: boolean
+  /** Makes a vector index: the backend's vector support is asked first (src/migrations/Prerequisites.ts). */
+  readonly vectorIndex?: boolean
   /** What existing rows must satisfy for the step to succeed, checked before any DDL. */
   readonly prechecks?: ReadonlyArray<Precheck>
 }

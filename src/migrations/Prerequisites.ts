@@ -2,7 +2,8 @@
  * What a plan needs before its first operation, and what a backend cannot make: the vector type
  * (PostgreSQL: `CREATE EXTENSION IF NOT EXISTS vector` as the plan's first step, only when pgvector is
  * not installed yet, so a user who may not create extensions is fine once it is), and the search
- * indexes a backend refuses (SQLite: composite keys, innerProduct). Both refuse with
+ * indexes a backend refuses (SQLite: composite keys, innerProduct) or cannot make (SQLite without
+ * the sqlite-vec extension). All refuse with
  * `SchemaMismatch`, whose reason says what to do, before anything runs.
  *
  * @since 0.1.0
@@ -49,9 +50,17 @@ export const withVectorSupport = (
       const field = touched.has(m.table) ? m.columns.find((f) => f.kind === "vector" && !have.has(f.column)) : undefined
       return field !== undefined ? [{ model: m, field }] : []
     })
+    const indexOp = ops.find((o) => o.vectorIndex === true)
+    if (indexOp !== undefined) {
+      const indexes = yield* backend.vectorSupport(db, "index")
+      const model = models.find((m) => m.table === indexOp.table)
+      if (indexes.kind === "missing" && model !== undefined) {
+        return yield* new Errors.SchemaMismatch({ model: model.name, table: model.table, reason: indexes.reason })
+      }
+    }
     const first = needs[0]
     if (first === undefined) return ops
-    const support = yield* backend.vectorSupport(db)
+    const support = yield* backend.vectorSupport(db, "column")
     if (support.kind === "ready") return ops
     if (support.kind === "missing") {
       return yield* new Errors.SchemaMismatch({

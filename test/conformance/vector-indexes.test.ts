@@ -10,7 +10,12 @@ import { DataFlow, Database } from "../../src/index.js"
 import type { Plan } from "../../src/migrations/Migrations.js"
 import { indexScan } from "../../src/sql/backend/VectorSearch.js"
 import pg from "pg"
-import { dialectNames, forEachDialect } from "../support/Dialects.js"
+import { sqliteDialect } from "../../src/dialects/sqlite/Hooks.js"
+import * as Errors from "../../src/Errors.js"
+import type { MigrationDb } from "../../src/migrations/Backend.js"
+import { migrationBackendOf } from "../../src/migrations/Family.js"
+import { withVectorSupport } from "../../src/migrations/Prerequisites.js"
+import { dialectNames, forEachDialect, urlFor } from "../support/Dialects.js"
 
 const fields = {
   id: Schema.String,
@@ -147,6 +152,8 @@ forEachDialect("vector_indexes", (it, dialect) => {
       }
       expect(kinds(v3)).toEqual(["dropIndex!", "addIndex"])
       expect(v3.operations[0]!.down.length).toBeGreaterThan(0)
+      // autoMigrate neither drops it nor trips over the name the new one would take
+      expect((yield* Database.migrate({ models: [V3], additiveOnly: true })).plan.operations).toEqual([])
       const refused = yield* Effect.flip(Database.migrate({ models: [V3] }))
       expect(refused._tag).toBe("DestructiveChangeRefused")
       yield* Database.migrate({ models: [V3], allowDestructive: true })
@@ -163,6 +170,14 @@ forEachDialect("vector_indexes", (it, dialect) => {
       }
       const hits = yield* V4.vectorSearch({ vector: vec(65), k: 2, distance: "l2" })
       expect(hits.records[0]!.record.id).toBe("d00065")
+      // the rebuild's undo makes the triggers again too
+      yield* Database.rollback({ steps: 1 })
+      if (dialect === "sqlite") {
+        expect(yield* triggers).toEqual([`${vt}_ad`, `${vt}_ai`, `${vt}_au`])
+        yield* V3.create({ id: "d09999", cat: "z", embedding: vec(9999) })
+        expect(yield* inVec0).toBe(yield* withVectors)
+      }
+      yield* Database.migrate({ models: [V4] })
     })
   )
 
@@ -284,6 +299,67 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
       expect((yield* db.discover()).map((m) => m.table).filter((t) => t.includes("__vec_"))).toEqual([])
     })
   )
+  it.effect(
+    "autoMigrate: a layer given the model makes its table and index at start; the next start plans nothing",
+    () =>
+      Effect.gen(function* () {
+        const Auto = DataFlow.model(
+          "ViAuto",
+          { id: Schema.Int, body: Schema.String, e: DataFlow.vector(4) },
+          { table: "viauto", vectorIndexes: [{ field: "e", method: "ivfflat", distance: "l2", lists: 10 }] }
+        )
+        const url = urlFor(dialect, "df_vector_indexes_more")
+        const started = Effect.flatMap(Database.Database, (db) =>
+          Effect.map(db.migrations, (entries) => entries.filter((e) => e.tables.includes("viauto")))
+        )
+        const first = yield* Effect.provide(started, Database.layer({ url, models: [Auto] }))
+        expect(first).toHaveLength(1)
+        expect(first[0]!.description).toEqual([
+          expect.stringMatching(/^create table viauto/),
+          ...(dialect === "mysql"
+            ? []
+            : [
+                dialect === "postgres"
+                  ? "add vector index viauto_e_ivfflat_idx on viauto (e: ivfflat, l2, lists = 10)"
+                  : "add vector index viauto__vec_e on viauto (e: vec0, l2)"
+              ])
+        ])
+        const again = yield* Effect.provide(
+          Effect.zipRight(
+            Auto.create({ body: "x", e: [1, 0, 0, 0] }),
+            Database.migrate({ models: [Auto], dryRun: true })
+          ),
+          Database.layer({ url, models: [Auto] })
+        )
+        expect(again.plan.operations).toEqual([])
+        expect(yield* started).toHaveLength(1)
+      })
+  )
+
+  it.effect("prune drops a table with its vector index; rollback makes both again, filled", () =>
+    Effect.gen(function* () {
+      if (dialect === "mysql") return
+      const objects = count(
+        dialect === "sqlite"
+          ? `SELECT count(*) FROM sqlite_master WHERE name LIKE '${table}\\_\\_vec%' ESCAPE '\\'`
+          : `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = '${table}_embedding_hnsw_idx'`
+      )
+      expect(yield* objects).toBeGreaterThan(0)
+      const pruned = yield* Database.migrate({ models: [], prune: true, allowDestructive: true })
+      expect(pruned.plan.operations.map((o) => o.kind)).toContain("dropTable")
+      expect(yield* objects).toBe(0)
+      yield* Database.rollback({ steps: 1, allowDestructive: true })
+      expect(yield* objects).toBeGreaterThan(0)
+      expect((yield* Database.migrate({ models: [V1], dryRun: true })).plan.operations).toEqual([])
+      if (dialect === "sqlite") {
+        const n = yield* count(`SELECT count(*) FROM "${table}__vec_embedding"`)
+        expect(n).toBe(yield* count(`SELECT count(*) FROM ${table} WHERE embedding IS NOT NULL`))
+        expect(n).toBe(0)
+        yield* V1.create({ id: "back", cat: "x", embedding: vec(1) })
+        expect(yield* count(`SELECT count(*) FROM "${table}__vec_embedding"`)).toBe(1)
+      }
+    })
+  )
 })
 
 // pgvector in a database of its own: made by the plan when the user may, refused with how to install it when not
@@ -345,5 +421,43 @@ describe.runIf(dialectNames.includes("postgres"))("postgres: the pgvector extens
     expect(again._tag === "Right" && again.right.plan.operations.map((o) => o.kind)).toEqual(["createTable"])
     const ok = await as(role, Effect.zipRight(Emb2.create({ id: "a", v: [1, 2, 3] }), Emb2.read({ id: "a" })))
     expect(ok._tag === "Right" && ok.right.v).toEqual([1, 2, 3])
+  })
+})
+
+// sqlite-vec is an optional peer: without it, a plan that makes a vec0 table is refused before anything runs
+describe("sqlite: vector indexes without the sqlite-vec extension", () => {
+  it("the plan's vector support answers missing, saying to install sqlite-vec", async () => {
+    const db = {
+      dialect: "sqlite",
+      hooks: sqliteDialect,
+      query: () =>
+        Effect.fail(new Errors.DatabaseError({ dialect: "sqlite", reason: "no such function: vec_version" })),
+      write: () => Effect.die("no writes")
+    } as unknown as MigrationDb
+    const support = await Effect.runPromise(migrationBackendOf(sqliteDialect).vectorSupport(db, "index"))
+    expect(support).toMatchObject({ kind: "missing", reason: expect.stringContaining("npm install sqlite-vec") })
+    const ops = await Effect.runPromise(
+      Effect.either(
+        withVectorSupport(
+          db,
+          migrationBackendOf(sqliteDialect),
+          [V1.info],
+          [],
+          [
+            {
+              kind: "addIndex",
+              table,
+              description: "",
+              up: [],
+              down: [],
+              destructive: false,
+              additive: true,
+              vectorIndex: true
+            }
+          ]
+        )
+      )
+    )
+    expect(ops._tag === "Left" && ops.left._tag).toBe("SchemaMismatch")
   })
 })

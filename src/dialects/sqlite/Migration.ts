@@ -36,6 +36,12 @@ export const sqliteMigration = (quote: (id: string) => string): MigrationHooks =
     charLength: (expr) => `length(${expr})`,
     collationNote: () => undefined,
     search: sqliteSearch(quote),
+    vectorIndexProbe: {
+      sql: "SELECT vec_version() AS v",
+      missing:
+        "vector indexes on SQLite are sqlite-vec vec0 tables, and the sqlite-vec extension is not loaded: " +
+        "npm install sqlite-vec (the layer loads it into every connection)"
+    },
     // an added required vector column: existing rows get a float32 BLOB (the zero vector), never text
     vectorDefault: float32Blob,
     tableNamesSql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",

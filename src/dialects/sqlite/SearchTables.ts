@@ -77,6 +77,13 @@ const refusal = (model: ModelInfo): { field?: string; reason: string } | undefin
         "key column: a composite key cannot be indexed there; give the model a single key, or drop vectorIndexes / textSearch"
     }
   }
+  const idField = model.textSearch?.fields.find((f) => f.column.toLowerCase() === "id")
+  if (idField !== undefined) {
+    return {
+      field: idField.name,
+      reason: "SQLite's FTS5 table keeps the key in its column id: a text search field cannot be a column named id"
+    }
+  }
   const fields = new Set<string>()
   for (const i of model.vectorIndexes) {
     if (i.distance === "innerProduct") {

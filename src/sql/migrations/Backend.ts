@@ -53,8 +53,19 @@ export const sqlStatements = (d: Dialect): MigrationStatements => ({
 
 const truthy = (v: unknown) => v === true || v === 1 || v === "1" || v === "t"
 
-/** pgvector present, creatable, or missing (and how to install it). */
-const vectorSupport = (d: Dialect, db: MigrationDb): Effect.Effect<VectorSupport, QueryError> => {
+/** pgvector present, creatable, or missing (and how to install it); sqlite-vec loaded or not. */
+const vectorSupport = (
+  d: Dialect,
+  db: MigrationDb,
+  need: "column" | "index"
+): Effect.Effect<VectorSupport, QueryError> => {
+  if (need === "index") {
+    const probe = d.migration.vectorIndexProbe
+    if (probe === undefined) return Effect.succeed({ kind: "ready" })
+    return Effect.as(db.query({ sql: probe.sql, params: [] }), { kind: "ready" } as VectorSupport).pipe(
+      Effect.orElseSucceed((): VectorSupport => ({ kind: "missing", reason: probe.missing }))
+    )
+  }
   const ext = d.migration.vectorExtension
   if (ext === undefined) return Effect.succeed({ kind: "ready" })
   return Effect.map(db.query({ sql: ext.statusSql, params: [] }), (rows): VectorSupport => {
@@ -76,7 +87,7 @@ export const sqlMigrationBackend = (d: Dialect): MigrationBackend => {
       statements: sqlStatements(d),
       ledger: sqlLedger,
       countRows,
-      vectorSupport: (db) => vectorSupport(d, db),
+      vectorSupport: (db, need) => vectorSupport(d, db, need),
       tableNames: (db) =>
         Effect.map(db.query({ sql: db.hooks.migration.tableNamesSql, params: [] }), (rows) =>
           rows.map((r) => String(r["name"]))

@@ -78,6 +78,8 @@ export interface MigrationHooks {
     readonly create: ReadonlyArray<string>
     readonly missing: (why: "unavailable" | "forbidden") => string
   }
+  /** A query that fails when vector indexes cannot be made (SQLite: sqlite-vec not loaded), and what to do then. */
+  readonly vectorIndexProbe?: { readonly sql: string; readonly missing: string }
   /** A vector as a column default where it is not stored as text (SQLite: a float32 BLOB literal). */
   readonly vectorDefault?: (values: ReadonlyArray<number>) => string
   /**
