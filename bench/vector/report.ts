@@ -39,7 +39,7 @@ const rowLine = (r: VectorRow): string => {
   return (
     `| ${title[r.dialect]} | ${r.index} | ${r.setting} | ${r.filtered ? `category = ${filterCategory} (10%)` : "none"} | ${m.queries} ` +
     `| **${m.ours.recall.toFixed(3)}** | ${m.raw.recall.toFixed(3)} ` +
-    `| ${ms(m.ours.p50)} | ${ms(m.raw.p50)} | **${ratio(m.ours.p50, m.raw.p50)}** ` +
+    `| ${ms(m.ours.p50)} | ${ms(m.raw.p50)} | **${ratio(m.ours.p50, m.raw.p50)}** | ${(m.ours.p50 - m.raw.p50).toFixed(2)} ` +
     `| ${ms(m.ours.p95)} | ${ms(m.raw.p95)} | ${ratio(m.ours.p95, m.raw.p95)} | ${rows} | ${m.same}/${m.queries} |`
   )
 }
@@ -73,8 +73,8 @@ export const renderVector = (r: VectorResult, info: RenderInfo): string => {
     '- ours: `Model.vectorSearch({ vector, k: 10, select: ["id", "category"], efSearch | probes, filter? })` on a runtime built once; raw: node-postgres named prepared statements / better-sqlite3 prepared statements issuing what ours issues (PostgreSQL with an index: `BEGIN`, the `set_config` tuning statement, `WITH df_s AS MATERIALIZED (… ORDER BY distance LIMIT k) SELECT … ORDER BY distance, id`, the exact statement only if fewer than k rows came back, `COMMIT`; SQLite: the vec0 KNN joined back to the table).',
     "- MariaDB has no vector type: vectors are stored as JSON and `vectorSearch` fails `UnsupportedFeature`, so it is not measured.",
     "",
-    "| database | index | search setting | filter | queries | recall@10 ours | recall@10 raw | p50 ours | p50 raw | p50 ratio | p95 ours | p95 raw | p95 ratio | rows returned | same |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| database | index | search setting | filter | queries | recall@10 ours | recall@10 raw | p50 ours | p50 raw | p50 ratio | p50 ours − raw | p95 ours | p95 raw | p95 ratio | rows returned | same |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...r.rows.map(rowLine),
     "",
     ef95 !== undefined
