@@ -7,7 +7,10 @@
  */
 import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { DataFlow } from "../../src/index.js"
+import { DataFlow, Database } from "../../src/index.js"
+import { filterOf } from "../../src/nodes/Shared.js"
+import { parseTextQuery } from "../../src/query/TextQuery.js"
+import { rowSearch, tableSearch } from "../../src/sql/backend/TextSearch.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
 
 const fields = { id: Schema.String, title: Schema.String, body: Schema.String, cat: Schema.String }
@@ -125,6 +128,48 @@ forEachDialect("text_search", (it, dialect) => {
       yield* Doc.update({ filter: { id: "d4" }, fields: { title: "Diving mask" } })
       expect(yield* search("goggles")).toEqual([])
       expect(yield* search("diving")).toEqual(["d4"])
+    })
+  )
+
+  it.effect("the statement: exact SQL and parameters; on PostgreSQL the GIN index serves it (EXPLAIN)", () =>
+    Effect.gen(function* () {
+      yield* reset(Doc)
+      const db = yield* Database.Database
+      const d = db.hooks
+      const expr = yield* filterOf(Doc.info, { cat: "x" })
+      const fields = Doc.info.columns.filter((c) => c.name === "id" || c.name === "cat")
+      const q = { query: parseTextQuery("shoes -trail"), k: 5, expr, includeDeleted: false, fields }
+      if (dialect === "postgres") {
+        const doc = `to_tsvector('english'::regconfig, coalesce("title", '') || ' ' || coalesce("body", ''))`
+        const query = `websearch_to_tsquery('english'::regconfig, $%)`
+        const statement = rowSearch(d, d.text!, Doc.info, Doc.info.textSearch!, q)
+        expect(statement).toEqual({
+          sql:
+            `SELECT "id", "cat", ts_rank_cd(${doc}, ${query.replace("%", "1")}) AS df_score FROM "tx_docs"` +
+            ` WHERE "deleted_at" IS NULL AND "cat" = $2 AND ${doc} @@ ${query.replace("%", "3")}` +
+            ` ORDER BY df_score DESC, "id"::text COLLATE "C" ASC NULLS LAST LIMIT 5`,
+          params: ['"shoes" -"trail"', "x", '"shoes" -"trail"']
+        })
+        const many = Array.from({ length: 3000 }, (_, i) => ({
+          id: `m${i}`,
+          cat: i % 2 === 0 ? "x" : "y",
+          title: `note ${i}`,
+          body: i % 500 === 0 ? "shoes for the trail" : `words ${i} more text`
+        }))
+        yield* Doc.bulkCreate({ data: many })
+        yield* db.query({ sql: `ANALYZE "tx_docs"`, params: [] })
+        const plan = yield* db.query({ sql: `EXPLAIN ${statement.sql}`, params: statement.params })
+        expect(plan.map((r) => String(r["QUERY PLAN"])).join("\n")).toContain("Bitmap Index Scan on tx_docs_fts_idx")
+      } else {
+        expect(tableSearch(d, d.text!, Doc.info, q)).toEqual({
+          sql:
+            `SELECT "tx_docs"."id", "tx_docs"."cat", df_t.df_score AS df_score FROM (SELECT "id" AS df_key,` +
+            ` -bm25("tx_docs__fts") AS df_score FROM "tx_docs__fts" WHERE "tx_docs__fts" MATCH ? AND "id" IN` +
+            ` (SELECT "id" FROM "tx_docs" WHERE "deleted_at" IS NULL AND "cat" COLLATE BINARY = ?)) df_t` +
+            ` JOIN "tx_docs" ON "tx_docs"."id" = df_t.df_key ORDER BY df_t.df_score DESC, "tx_docs"."id" COLLATE BINARY ASC LIMIT 5`,
+          params: ['("shoes" NOT "trail")', "x"]
+        })
+      }
     })
   )
 
