@@ -5,8 +5,8 @@
  * select, ties by key; MariaDB refuses with UnsupportedFeature. Every fixture document has six
  * tokens and no stop words, so scores tie wherever the query's terms occur alike.
  */
-import { expect } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Schema, Tracer } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { filterOf } from "../../src/nodes/Shared.js"
 import { parseTextQuery } from "../../src/query/TextQuery.js"
@@ -225,6 +225,55 @@ forEachDialect("text_search", (it, dialect) => {
         Hy.hybridSearch({ text: "apple", vector: [1, 0], k: 4, weights: { text: 0, vector: 0 } })
       )
       expect(bad._tag === "ValidationError" && bad.path).toBe("weights")
+    })
+  )
+})
+
+describe("spans", () => {
+  /** Records the attributes of every span opened. */
+  const recording = () => {
+    const spans: Array<{ name: string; attributes: Record<string, unknown> }> = []
+    const native = Effect.runSync(Effect.tracer)
+    const tracer = Tracer.make({
+      span: (name, ...rest) => {
+        const span = native.span(name, ...rest)
+        const attributes: Record<string, unknown> = {}
+        spans.push({ name, attributes })
+        const set = span.attribute.bind(span)
+        span.attribute = (k, v) => {
+          attributes[k] = v
+          set(k, v)
+        }
+        return span
+      },
+      context: (f) => f()
+    })
+    return { spans, layer: Layer.setTracer(tracer) }
+  }
+
+  it.effect("textSearch: k and rows; hybridSearch: k, distance and rows; never the text or the vector", () =>
+    Effect.gen(function* () {
+      const { spans, layer } = recording()
+      yield* Effect.gen(function* () {
+        yield* Hy.bulkCreate({ data: hyDocs })
+        yield* Hy.textSearch({ text: "zanzibar or apple", k: 2 })
+        yield* Hy.hybridSearch({ text: "zanzibar or apple", vector: [0.987654, 0.456789], k: 3, distance: "l2" })
+      }).pipe(Effect.provide(Database.layer({ url: "sqlite::memory:", models: [Hy] })), Effect.provide(layer))
+      const attributes = (name: string) => spans.find((s) => s.name === name)!.attributes
+      expect(attributes("dataflow.textSearch")).toEqual({
+        "dataflow.model": "TxHybrid",
+        "dataflow.operation": "textSearch",
+        "dataflow.k": 2,
+        "dataflow.rows": 2
+      })
+      expect(attributes("dataflow.hybridSearch")).toEqual({
+        "dataflow.model": "TxHybrid",
+        "dataflow.operation": "hybridSearch",
+        "dataflow.k": 3,
+        "dataflow.distance": "l2",
+        "dataflow.rows": 3
+      })
+      expect(JSON.stringify(spans)).not.toMatch(/zanzibar|0\.98765/)
     })
   )
 })
