@@ -17,6 +17,16 @@ const fields = { id: Schema.String, title: Schema.String, body: Schema.String, c
 const Doc = DataFlow.model("TxDoc", fields, { softDelete: true, textSearch: { fields: ["title", "body"] } })
 const Simple = DataFlow.model("TxSimple", fields, { textSearch: { fields: ["title", "body"], language: "simple" } })
 const Plain = DataFlow.model("TxPlain", fields)
+// an integer key under another name: ties come back in numeric key order (2 before 10)
+const Numbered = DataFlow.model(
+  "TxNumbered",
+  {
+    id: Schema.propertySignature(Schema.Int).pipe(Schema.fromKey("num")),
+    title: Schema.String,
+    embedding: DataFlow.vector(2)
+  },
+  { autoIncrement: false, textSearch: { fields: ["title"], language: "simple" } }
+)
 
 const docs = [
   { id: "d3", cat: "x", title: "Road bike", body: "fast bike carbon frame" },
@@ -170,6 +180,25 @@ forEachDialect("text_search", (it, dialect) => {
           params: ['("shoes" NOT "trail")', "x"]
         })
       }
+    })
+  )
+
+  it.effect("an integer key named otherwise: ties by numeric key in textSearch and hybridSearch", () =>
+    Effect.gen(function* () {
+      expect(Numbered.info.key[0]!.column).toBe("num")
+      yield* reset(Numbered)
+      yield* Numbered.bulkCreate({
+        data: [10, 2, 33, 1].map((id) => ({ id, title: id === 1 ? "pear" : "plum tree", embedding: [1, 0] }))
+      })
+      const t = yield* Numbered.textSearch({ text: "plum", k: 5 })
+      expect(t.records.map((h) => h.record.id)).toEqual([2, 10, 33])
+      const h = yield* Numbered.hybridSearch({ text: "tree", vector: [1, 0], k: 5 })
+      expect(h.records.map((r) => [r.record.id, r.textRank, r.vectorRank])).toEqual([
+        [2, 1, 2],
+        [10, 2, 3],
+        [33, 3, 4],
+        [1, null, 1]
+      ])
     })
   )
 
