@@ -4,9 +4,13 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import * as Errors from "../Errors.js"
+import type { TextQuery } from "../backend/Backend.js"
+import type * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { traced } from "./Tracing.js"
+import { parseTextQuery } from "../query/TextQuery.js"
+import { bad, kParam, selectedFields } from "./SearchParams.js"
+import { databaseFor, filterOf, project } from "./Shared.js"
+import { annotateOwn, traced } from "./Tracing.js"
 
 /** Parameters of `textSearch`. */
 export interface TextSearchParams<Filter, Key extends string> {
@@ -31,9 +35,35 @@ export interface TextSearchResult<A> {
   readonly records: ReadonlyArray<TextMatch<A>>
 }
 
+/** Checks the parameters into the backend's query (the text parsed: src/query/TextQuery.ts). */
+export const textQuery = (
+  model: ModelInfo,
+  params: TextSearchParams<unknown, string>
+): Omit<TextQuery, "expr"> & { readonly select: ReadonlyArray<string> | undefined } => {
+  if (model.textSearch === undefined) throw bad(model, "textSearch", "the model declares no textSearch fields")
+  return {
+    query: parseTextQuery(params.text, model.name),
+    k: kParam(model, params.k),
+    includeDeleted: params.includeDeleted === true,
+    fields: selectedFields(model, params.select),
+    select: params.select
+  }
+}
+
 /** Searches by text. */
-export const textSearch = (model: ModelInfo, _params: TextSearchParams<unknown, string>) =>
-  Effect.fail(new Errors.UnsupportedFeature({ dialect: "any", feature: "textSearch (not yet built)" })).pipe(
-    Effect.as<TextSearchResult<Record<string, unknown>>>({ records: [] }),
-    traced("textSearch", model)
-  )
+export const textSearch = (model: ModelInfo, params: TextSearchParams<unknown, string>) =>
+  Effect.gen(function* () {
+    const expr = yield* filterOf(model, params?.filter)
+    const q = yield* Effect.try({
+      try: () => textQuery(model, params ?? ({} as never)),
+      catch: (e) => e as Errors.ValidationError
+    })
+    const db = yield* databaseFor(model)
+    const hits = yield* db.backend.textSearch(model, { ...q, expr })
+    // never the text: it may be a user's private words
+    yield* annotateOwn("textSearch", { "dataflow.k": q.k, "dataflow.rows": hits.length })
+    const result: TextSearchResult<Record<string, unknown>> = {
+      records: hits.map((h, i) => ({ record: project(model, h.record, q.select), score: h.score, rank: i + 1 }))
+    }
+    return result
+  }).pipe(traced("textSearch", model))

@@ -9,7 +9,8 @@ import type { MigrationHooks } from "./migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
-import type { Distance } from "../model/Search.js"
+import type { Distance, TextSearchSpec } from "../model/Search.js"
+import type { TextTerm } from "../backend/Backend.js"
 import type { DialectName } from "./DialectName.js"
 
 export type { DialectName }
@@ -254,9 +255,30 @@ export interface VectorHooks {
   readonly knnDistances?: ReadonlyArray<Distance>
 }
 
+/**
+ * Text search (absent: the database has none, and searches fail UnsupportedFeature). One of two forms:
+ * a condition and a score over the row's own columns (PostgreSQL), or an index table answering the
+ * matches of a set of keys, joined back to the table (SQLite's FTS5).
+ */
+export interface TextHooks {
+  /** The parsed query (src/query/TextQuery.ts) as the database's own query text, bound as a parameter. */
+  readonly queryText: (query: ReadonlyArray<ReadonlyArray<TextTerm>>) => string
+  /** Row form: the row matches the bound query text `param`, and its score (higher is better). */
+  readonly rowMatch?: {
+    readonly condition: (spec: TextSearchSpec, param: string) => string
+    readonly score: (spec: TextSearchSpec, param: string) => string
+  }
+  /**
+   * Index-table form: the SQL of a subquery with columns `df_key` and `df_score` (higher is better),
+   * the matches of the bound query text `param` among the keys of `keys` (a key subquery, or undefined: every key).
+   */
+  readonly matchTable?: (table: string, param: string, keys: string | undefined) => string
+}
+
 /** Search: the vector and text hooks a database has. */
 export interface Search {
   readonly vectors?: VectorHooks
+  readonly text?: TextHooks
 }
 
 /** Error classification. */

@@ -5,14 +5,13 @@
  * @since 0.1.0
  */
 import { Data, Duration, Effect, Either, Schedule } from "effect"
-import type { Operation } from "../DataFlow.js"
 import type { Database, ModelLike, TransactionOptions } from "../Database.js"
 import { ValidationError, WorkflowDefinitionError } from "../Errors.js"
 import type { RetryPolicy } from "./Definition.js"
 import { evaluate, type Predicate, test } from "./Expression.js"
 import { topological } from "./Graph.js"
 import { getPath, setPath } from "./Path.js"
-import { invoke, type NodeError } from "./Registry.js"
+import { invoke, type NodeError, type NodeOperation } from "./Registry.js"
 import type { Deps, RetrySchedule, WorkflowSpec } from "./Spec.js"
 import { fillTemplates } from "./Template.js"
 import { type Analyzed, analyze } from "./Validate.js"
@@ -37,7 +36,7 @@ export interface PlanNode {
   readonly id: string
   readonly type: string
   readonly model: string | undefined
-  readonly operation: Operation | undefined
+  readonly operation: NodeOperation | undefined
   readonly deps: ReadonlyArray<string>
   /** Deps whose being skipped skips this node. */
   readonly propagates: ReadonlyArray<string>

@@ -1,13 +1,15 @@
 /**
  * The node registry: every model given to a Database layer contributes 11 node types named
- * `<Model><Operation>Node` (`UserCreateNode` … `UserBulkUpsertNode`). Types resolve against the
- * layer in use (`Database.models`), so two layers with different models of the same name stay apart.
+ * `<Model><Operation>Node` (`UserCreateNode` … `UserBulkUpsertNode`), and the search node types its
+ * fields allow: `<Model>VectorSearchNode` (a `DataFlow.vector` field), `<Model>TextSearchNode` (a
+ * `textSearch` option), `<Model>HybridSearchNode` (both). Types resolve against the layer in use
+ * (`Database.models`), so two layers with different models of the same name stay apart.
  *
  * @since 0.1.0
  */
 import type { Effect } from "effect"
 import type { AnyModel, Operation } from "../DataFlow.js"
-import { operations } from "../DataFlow.js"
+import { operations, searches } from "../DataFlow.js"
 import type { Database, ModelLike } from "../Database.js"
 import type * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
@@ -17,20 +19,43 @@ export const ConditionNode = "ConditionNode"
 export const ComputeNode = "ComputeNode"
 
 /** Errors a model operation node can fail with (its own typed error, carried by NodeFailed). */
-export type NodeError = Errors.QueryError | Errors.NotFound | Errors.ConflictTargetError | Errors.EmptyFilterRefused
+export type NodeError =
+  | Errors.QueryError
+  | Errors.NotFound
+  | Errors.ConflictTargetError
+  | Errors.EmptyFilterRefused
+  | Errors.UnsupportedFeature
+
+/** A search operation: `vectorSearch`, `textSearch`, `hybridSearch`. */
+export type Search = (typeof searches)[number]
+
+/** What a node type runs: one of the 11 operations or a search. */
+export type NodeOperation = Operation | Search
+
+/** Every node operation name. */
+export const nodeOperations: ReadonlyArray<NodeOperation> = [...operations, ...searches]
+
+/** Whether a model's fields allow a search: a vector field, `textSearch` fields, or both for hybrid. */
+const searchable = (info: ModelInfo, operation: NodeOperation): boolean => {
+  const vectors = info.fields.some((f) => f.kind === "vector")
+  const text = info.textSearch !== undefined
+  if (operation === "vectorSearch") return vectors
+  if (operation === "textSearch") return text
+  return operation !== "hybridSearch" || (vectors && text)
+}
 
 /** A node type resolved against a layer's models. */
 export interface ResolvedType {
   readonly type: string
   readonly model: ModelLike
   readonly info: ModelInfo
-  readonly operation: Operation
+  readonly operation: NodeOperation
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 /** `nodeTypeName("User", "bulkCreate")` → `"UserBulkCreateNode"`. */
-export const nodeTypeName = (model: string, operation: Operation): string => `${model}${capitalize(operation)}Node`
+export const nodeTypeName = (model: string, operation: NodeOperation): string => `${model}${capitalize(operation)}Node`
 
 const cache = new WeakMap<ReadonlyMap<string, ModelLike>, ReadonlyMap<string, ResolvedType>>()
 
@@ -40,8 +65,9 @@ export const registry = (models: ReadonlyMap<string, ModelLike>): ReadonlyMap<st
   if (cached !== undefined) return cached
   const types = new Map<string, ResolvedType>()
   for (const model of models.values()) {
-    for (const operation of operations) {
-      if (typeof (model as Partial<Record<Operation, unknown>>)[operation] !== "function") continue
+    for (const operation of nodeOperations) {
+      if (typeof (model as Partial<Record<NodeOperation, unknown>>)[operation] !== "function") continue
+      if (!searchable(model.info, operation)) continue
       const type = nodeTypeName(model.info.name, operation)
       types.set(type, { type, model, info: model.info, operation })
     }
@@ -52,7 +78,7 @@ export const registry = (models: ReadonlyMap<string, ModelLike>): ReadonlyMap<st
 
 /** Why a node type does not resolve, naming what the layer has instead (names only, never values). */
 export const unknownTypeReason = (type: string, models: ReadonlyMap<string, ModelLike>): string => {
-  const suffix = [...operations]
+  const suffix = [...nodeOperations]
     .sort((a, b) => b.length - a.length)
     .find((op) => type.endsWith(`${capitalize(op)}Node`))
   const available = [...models.keys()].sort().join(", ") || "none"
@@ -60,6 +86,13 @@ export const unknownTypeReason = (type: string, models: ReadonlyMap<string, Mode
     return `unknown node type ${type.slice(0, 80)}: a node type is <Model><Operation>Node, ConditionNode or ComputeNode`
   }
   const model = type.slice(0, type.length - `${capitalize(suffix)}Node`.length)
+  const info = models.get(model)?.info
+  if (info !== undefined && !searchable(info, suffix)) {
+    const needs = { vectorSearch: "a DataFlow.vector field", textSearch: "textSearch fields" }
+    const need =
+      suffix === "hybridSearch" ? `${needs.vectorSearch} and ${needs.textSearch}` : needs[suffix as "textSearch"]
+    return `unknown node type ${type.slice(0, 80)}: model ${model.slice(0, 64)} has no ${suffix} (it needs ${need})`
+  }
   return `unknown node type ${type.slice(0, 80)}: no model ${model.slice(0, 64)} in this Database layer (its models: ${available})`
 }
 
@@ -74,7 +107,7 @@ export const invoke = (resolved: ResolvedType, params: unknown): Effect.Effect<u
 const count = (v: unknown) => (typeof v === "number" ? v : 0)
 
 /** How many rows an operation's result covers (for spans; never a value). */
-export const rowsOf = (operation: Operation, out: unknown): number => {
+export const rowsOf = (operation: NodeOperation, out: unknown): number => {
   const o = (out ?? {}) as Record<string, unknown>
   switch (operation) {
     case "create":
@@ -85,6 +118,9 @@ export const rowsOf = (operation: Operation, out: unknown): number => {
     case "delete":
       return o["deleted"] === true ? 1 : 0
     case "list":
+    case "vectorSearch":
+    case "textSearch":
+    case "hybridSearch":
       return Array.isArray(o["records"]) ? o["records"].length : 0
     case "count":
       return count(out)

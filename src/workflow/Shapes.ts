@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import type { Operation } from "../DataFlow.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { isPlainObject } from "./Path.js"
+import type { NodeOperation } from "./Registry.js"
 import { parseTemplate } from "./Template.js"
 
 /** A parameter position: an object with known keys, anything below (`open`), or a single value (`leaf`). */
@@ -50,9 +50,21 @@ const idShape = (m: ModelInfo): ParamShape =>
         m.key.map((f) => f.name)
       )
 
+const searchParams = { k: leaf, filter: open, select: open, includeDeleted: leaf }
+const vectorParams = { vector: open, field: leaf, distance: leaf, efSearch: leaf }
+
 /** The parameters an operation of this model accepts. */
-export const paramShape = (m: ModelInfo, operation: Operation): ParamShape => {
+export const paramShape = (m: ModelInfo, operation: NodeOperation): ParamShape => {
   switch (operation) {
+    case "vectorSearch":
+      return obj({ ...searchParams, ...vectorParams, maxDistance: leaf, probes: leaf }, ["vector", "k"])
+    case "textSearch":
+      return obj({ ...searchParams, text: leaf }, ["text", "k"])
+    case "hybridSearch":
+      return obj(
+        { ...searchParams, ...vectorParams, text: leaf, weights: obj({ text: leaf, vector: leaf }), candidates: leaf },
+        ["text", "vector", "k"]
+      )
     case "create":
       return createFields(m, true)
     case "read":
@@ -94,9 +106,17 @@ const value: OutputShape = { kind: "value" }
 const outObj = (keys: Record<string, OutputShape>): OutputShape => ({ kind: "object", keys })
 
 /** What an operation of this model returns. */
-export const outputShape = (m: ModelInfo, operation: Operation): OutputShape => {
+export const outputShape = (m: ModelInfo, operation: NodeOperation): OutputShape => {
   const record: OutputShape = { kind: "record", columns: m.columnMap }
+  const matches = (keys: Record<string, OutputShape>) =>
+    outObj({ records: { kind: "array", of: outObj({ record, ...keys }) } })
   switch (operation) {
+    case "vectorSearch":
+      return matches({ distance: value })
+    case "textSearch":
+      return matches({ score: value, rank: value })
+    case "hybridSearch":
+      return matches({ score: value, textRank: value, vectorRank: value, distance: value })
     case "create":
     case "read":
     case "update":

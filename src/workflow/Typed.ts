@@ -20,26 +20,38 @@
  */
 import type { Effect, Schedule, Schema } from "effect"
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
-import type { AnyModel, Operation } from "../DataFlow.js"
+import type { AnyModel, Model, Operation, VectorKey } from "../DataFlow.js"
 import type { ModelLike } from "../Database.js"
 import type { TransactionalOptions } from "./Definition.js"
 import type { ConditionResult, Skipped } from "./Plan.js"
-import { ComputeNode, ConditionNode, registry } from "./Registry.js"
+import { ComputeNode, ConditionNode, type NodeOperation, registry } from "./Registry.js"
 import type { NodeSpec, WorkflowSpec } from "./Spec.js"
 
 type Simplify<A> = { [K in keyof A]: A[K] } & {}
 
-/** Every node type of these models: `ProductReadNode`, `OrderBulkCreateNode`, … */
-export type NodeTypeOf<M extends AnyModel> = M extends AnyModel ? `${M["name"]}${Capitalize<Operation>}Node` : never
+/** The searches a model's fields allow: a vector field, `textSearch` fields, both for hybrid. */
+type SearchesOf<M extends AnyModel> =
+  M extends Model<string, infer F, infer O>
+    ?
+        | ([VectorKey<F>] extends [never] ? never : "vectorSearch")
+        | (O extends { readonly textSearch: object } ? "textSearch" : never) extends infer S
+      ? S | (["vectorSearch" | "textSearch"] extends [S] ? "hybridSearch" : never)
+      : never
+    : never
+
+/** Every node type of these models: `ProductReadNode`, `OrderBulkCreateNode`, `PassageVectorSearchNode`, … */
+export type NodeTypeOf<M extends AnyModel> = M extends AnyModel
+  ? `${M["name"]}${Capitalize<Operation | SearchesOf<M>>}Node`
+  : never
 
 type ModelFor<M extends AnyModel, T extends string> = M extends AnyModel
-  ? T extends `${M["name"]}${Capitalize<Operation>}Node`
+  ? T extends `${M["name"]}${Capitalize<NodeOperation>}Node`
     ? M
     : never
   : never
 type OperationFor<M extends AnyModel, T extends string> = {
-  [Op in Operation]: T extends `${M["name"]}${Capitalize<Op>}Node` ? Op : never
-}[Operation]
+  [Op in NodeOperation]: T extends `${M["name"]}${Capitalize<Op>}Node` ? Op : never
+}[NodeOperation]
 type FunctionFor<M extends AnyModel, T extends string> =
   ModelFor<M, T> extends infer X extends AnyModel
     ? X[OperationFor<X, T>] extends (...args: any) => any

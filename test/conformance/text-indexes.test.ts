@@ -141,6 +141,11 @@ forEachDialect("text_indexes", (it, dialect) => {
       expect((yield* Database.migrate({ models: [T5], additiveOnly: true })).plan.operations).toEqual([])
       expect((yield* Effect.flip(Database.migrate({ models: [T5] })))._tag).toBe("DestructiveChangeRefused")
       yield* Database.migrate({ models: [T5], allowDestructive: true })
+      // its undo makes it again as it was (SQLite: filled from the rows), then it goes again
+      yield* Database.rollback({ steps: 1 })
+      expect((yield* Database.migrate({ models: [T4], dryRun: true })).plan.operations).toEqual([])
+      if (dialect === "sqlite") expect(yield* inFts).toBe(yield* inTable)
+      yield* Database.migrate({ models: [T5], allowDestructive: true })
       expect((yield* Database.migrate({ models: [T5], dryRun: true })).plan.operations).toEqual([])
       if (dialect === "sqlite") {
         expect(yield* triggers).toEqual([])

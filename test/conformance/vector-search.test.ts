@@ -2,9 +2,12 @@
  * Vectors as fields and `vectorSearch`, the same behaviour on every database: PostgreSQL (pgvector)
  * and SQLite (sqlite-vec) search; MariaDB stores vectors and refuses the search with UnsupportedFeature.
  */
-import { expect } from "@effect/vitest"
-import { Effect, Schema } from "effect"
-import { DataFlow } from "../../src/index.js"
+import { describe, expect, it } from "@effect/vitest"
+import Sqlite from "better-sqlite3"
+import { Effect, Logger, LogLevel, Schema } from "effect"
+import { rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { Database, DataFlow } from "../../src/index.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
 
 const Doc = DataFlow.model(
@@ -260,4 +263,33 @@ forEachDialect("vector_index_search", (it, dialect) => {
       }),
     { timeout: 60_000 }
   )
+})
+
+describe("a declared index that autoMigrate did not make (a table this library did not create)", () => {
+  it("SQLite searches it by the exact scan: the same answer, no missing-table error", async () => {
+    const file = `${tmpdir()}/${process.env["DATAFLOW_TEST_NS"] ?? ""}vec_existing.db`
+    rmSync(file, { force: true })
+    const raw = new Sqlite(file)
+    raw.exec("CREATE TABLE their_docs (id TEXT PRIMARY KEY, e BLOB)")
+    const insert = raw.prepare("INSERT INTO their_docs VALUES (?, ?)")
+    insert.run("a", Buffer.from(new Float32Array([1, 0]).buffer))
+    insert.run("b", Buffer.from(new Float32Array([0, 1]).buffer))
+    raw.close()
+    const Theirs = DataFlow.model(
+      "TheirDoc",
+      { id: Schema.String, e: DataFlow.vector(2) },
+      { table: "their_docs", timestamps: false, vectorIndexes: [{ field: "e", method: "hnsw", distance: "cosine" }] }
+    )
+    try {
+      const hits = await Effect.runPromise(
+        Theirs.vectorSearch({ vector: [0.1, 1], k: 2 }).pipe(
+          Effect.provide(Database.layer({ url: `sqlite:${file}`, models: [Theirs] })),
+          Logger.withMinimumLogLevel(LogLevel.Error)
+        )
+      )
+      expect(hits.records.map((h) => h.record.id)).toEqual(["b", "a"])
+    } finally {
+      rmSync(file, { force: true })
+    }
+  })
 })

@@ -11,6 +11,13 @@ import { type Database, DataFlow, Errors, Workflow } from "../../src/index.js"
 const Product = DataFlow.model("Product", { id: Schema.String, name: Schema.String, stock: Schema.Int })
 const Order = DataFlow.model("Order", { id: Schema.UUID, productId: Schema.String, quantity: Schema.Int, status: Schema.Literal("pending", "paid") })
 const Counter = DataFlow.model("Counter", { id: Schema.Int, label: Schema.String })
+const Passage = DataFlow.model(
+  "Passage",
+  { id: Schema.String, body: Schema.String, embedding: DataFlow.vector(3) },
+  { textSearch: { fields: ["body"] } }
+)
+const Chunk = DataFlow.model("Chunk", { id: Schema.String, embedding: DataFlow.vector(3) })
+const search = Workflow.typed("search", { models: [Passage, Chunk, Product], inputs: { q: Schema.String } })
 
 const base = Workflow.typed("checkout", { models: [Product, Order], inputs: { productId: Schema.String, quantity: Schema.Int } })
 const withStock = base.node("check_stock", "ProductReadNode", { params: (_, input) => ({ id: input.productId }) })
@@ -73,6 +80,21 @@ describe("what compiles, and the types it gives", () => {
     expectTypeOf<R["check_stock"]>().toEqualTypeOf<typeof Product.Type>()
   })
 
+  test("search nodes: typed parameters and results", () => {
+    const wf = search
+      .node("hits", "PassageHybridSearchNode", { params: (_, input) => ({ text: input.q, vector: [1, 0, 0], k: 5 }) })
+      .node("near", "ChunkVectorSearchNode", { params: { vector: [1, 0, 0], k: 3, select: ["id"], distance: "l2" } })
+      .node("words", "PassageTextSearchNode", { params: (_, input) => ({ text: input.q, k: 3, filter: { body: "x" } }) })
+      .node("best", "PassageReadNode", { after: ["hits"], params: ({ hits }) => ({ id: hits.records[0]!.record.id }) })
+    type R = Results<typeof wf>
+    expectTypeOf<R["hits"]>().toEqualTypeOf<DataFlow.HybridSearchResult<typeof Passage.Type>>()
+    expectTypeOf<R["hits"]["records"][number]["textRank"]>().toEqualTypeOf<number | null>()
+    expectTypeOf<R["near"]["records"][number]["distance"]>().toEqualTypeOf<number>()
+    expectTypeOf<R["words"]["records"][number]["rank"]>().toEqualTypeOf<number>()
+    const run = Workflow.run(wf, { q: "apple" })
+    expectTypeOf<Errors.NodeFailed<Errors.SearchError | Errors.ReadError>>().toExtend<ErrorOf<typeof run>>()
+  })
+
   test("the declarative builder takes node types as strings and gives results by id", () => {
     const wf = Workflow.make("w").addNode("ProductReadNode", "r", { id: "{id}" }).connect("r", "id", "r2", "id").transactional()
     const run = Workflow.run(wf, { id: "p1" })
@@ -93,6 +115,19 @@ describe("a wrong reference does not compile", () => {
     base.node("x", "ProductUpdateNode", { params: { id: "p1", stock: 1 } })
     // @ts-expect-error nickname is not a field of Product
     base.node("x", "ProductUpdateNode", { params: { filter: { id: "p1" }, fields: { nickname: "k" } } })
+  })
+
+  test("search nodes exist only where the model's fields allow them; their parameters are checked", () => {
+    // @ts-expect-error Product has no vector field
+    search.node("x", "ProductVectorSearchNode", { params: { vector: [1], k: 1 } })
+    // @ts-expect-error Chunk has no textSearch fields
+    search.node("x", "ChunkTextSearchNode", { params: { text: "a", k: 1 } })
+    // @ts-expect-error Chunk has no textSearch fields, so no hybrid search either
+    search.node("x", "ChunkHybridSearchNode", { params: { text: "a", vector: [1], k: 1 } })
+    // @ts-expect-error k is required
+    search.node("x", "PassageTextSearchNode", { params: { text: "a" } })
+    // @ts-expect-error body is not a vector field
+    search.node("x", "PassageVectorSearchNode", { params: { vector: [1, 0, 0], k: 1, field: "body" } })
   })
 
   test("references to earlier results", () => {

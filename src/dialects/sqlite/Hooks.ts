@@ -9,6 +9,7 @@ import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifySqliteError } from "./Errors.js"
 import { sqliteMigration } from "./Migration.js"
 import { rebuildTable } from "./Rebuild.js"
+import { sqliteText } from "./Text.js"
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
@@ -76,6 +77,7 @@ export const sqliteDialect: Dialect = {
       (keys === undefined ? "" : ` AND "id" IN (${keys})`),
     knnDistances: ["cosine", "l2"]
   },
+  text: sqliteText,
   codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true, vectorAs: "float32" },
   columnType,
   autoIdColumn: "INTEGER PRIMARY KEY AUTOINCREMENT",

@@ -112,7 +112,14 @@ export const vectorSearch = (db: SqlDeps): Backend["vectorSearch"] => {
         )
       )
     } else if (index !== undefined && v.knnTable !== undefined && v.knnDistances?.includes(q.distance) === true) {
-      run = db.query(knnScan(d, v, model, q), ctx)
+      // a declared index that is not there (a table this library did not create: autoMigrate only
+      // warns, the plan is a person's to apply) is searched by the exact scan, which gives the same answer
+      const vecTable = vecTableName(model.table, q.field)
+      run = Effect.catchIf(
+        db.query(knnScan(d, v, model, q), ctx),
+        (e) => e._tag === "DatabaseError" && (e.reason ?? "").includes(`no such table: ${vecTable}`),
+        () => db.query(exactScan(d, v, model, q), ctx)
+      )
     } else run = db.query(exactScan(d, v, model, q), ctx)
     return Effect.flatMap(
       Effect.catchIf(run, missingExtension, () =>
