@@ -4,6 +4,7 @@
  * built and dropped by hand (timed), and the raw contender: the statements `Model.vectorSearch`
  * issues (src/sql/backend/VectorSearch.ts), hand-written, as named prepared statements on node-postgres.
  */
+import { defaultEfSearch } from "../../src/model/Search.js"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { performance } from "node:perf_hooks"
@@ -44,7 +45,12 @@ export const dropDatabase = async (): Promise<void> => {
 }
 
 export const connect = async (): Promise<pg.Client> => {
-  const c = new pg.Client({ connectionString: pgVecUrl(), application_name: "bv-raw" })
+  // the session settings ours opens its connections with (src/dialects/postgres/Layer.ts vectorSessionOptions)
+  const c = new pg.Client({
+    connectionString: pgVecUrl(),
+    application_name: "bv-raw",
+    options: `-c hnsw.ef_search=${defaultEfSearch} -c hnsw.iterative_scan=relaxed_order -c ivfflat.iterative_scan=relaxed_order`
+  })
   await c.connect()
   return c
 }
@@ -161,6 +167,13 @@ export const rawSearch = async (c: pg.Client, q: RawQuery): Promise<Array<number
     return r.rows.map((x) => x.id)
   }
   const probes = q.tuning.probes !== undefined
+  if (q.tuning.efSearch === defaultEfSearch && !probes) {
+    // at the session's settings ours issues the index statement alone (and the exact one if fewer than k)
+    let r = await c.query<Row>({ name: `bv_index_${suffix}`, text: sql.index(q.k, filtered), values: params })
+    if (r.rows.length < q.k)
+      r = await c.query<Row>({ name: `bv_exact_${suffix}`, text: sql.exact(q.k, filtered), values: params })
+    return r.rows.map((x) => x.id)
+  }
   await c.query("BEGIN")
   try {
     await c.query({

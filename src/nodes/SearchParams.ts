@@ -13,8 +13,7 @@ import { vectorProblem } from "../model/Vector.js"
 /** Most records one search returns. */
 export const maxK = 1000
 
-/** The default HNSW candidate list (ef_search) of a search: the bench's recall ≥ 0.95 setting (docs/vector-search.md). */
-export const defaultEfSearch = 100
+export { defaultEfSearch } from "../model/Search.js"
 
 export const bad = (model: ModelInfo, path: string, reason: string) =>
   new Errors.ValidationError({ model: model.name, path, reason })

@@ -246,6 +246,12 @@ export interface VectorHooks {
     readonly params: ReadonlyArray<unknown>
   }
   /**
+   * The settings every connection opens with (PostgreSQL: `-c hnsw.ef_search=… -c hnsw.iterative_scan=…`
+   * at connection start): a search asking for exactly these runs its one statement without `tuning`'s
+   * transaction.
+   */
+  readonly sessionTuning?: { readonly efSearch: number }
+  /**
    * An index table (sqlite-vec's vec0) answers the k nearest of a set of keys: the SQL of a subquery
    * with columns `df_key` and `df_distance`, given the vec0 table, the bound vector, the bound k and
    * the SQL of a key subquery (or undefined: every key).

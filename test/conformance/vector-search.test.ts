@@ -227,6 +227,23 @@ forEachDialect("vector_index_search", (it, dialect) => {
   const q = Array.from({ length: 8 }, () => random() * 2 - 1)
   const cosine = (a: ReadonlyArray<number>) => 1 - dot(a, q) / (norm(a) * norm(q))
 
+  if (dialect === "postgres") {
+    it.effect("PostgreSQL connections open with the search defaults: ef_search 100, iterative scans", () =>
+      Effect.gen(function* () {
+        const db = yield* Database.Database
+        const rows = yield* db.sql
+          .unsafe<{ ef: string; hnsw: string; ivf: string; path: string }>(
+            "SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS hnsw, " +
+              "current_setting('ivfflat.iterative_scan') AS ivf, current_setting('search_path') AS path"
+          )
+          .pipe(Effect.orDie)
+        expect(rows[0]!).toMatchObject({ ef: "100", hnsw: "relaxed_order", ivf: "relaxed_order" })
+        // the URL's own options still apply
+        expect(rows[0]!.path).toContain("vector_index_search")
+      })
+    )
+  }
+
   it.effect(
     "through the index (pgvector HNSW, sqlite-vec vec0): sorted, filtered first, exactly k whenever k match",
     () =>

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { defaultEfSearch } from "../../model/Search.js"
 import type { Field } from "../../model/Field.js"
 import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifyPostgresError } from "./Errors.js"
@@ -66,6 +67,7 @@ export const postgresDialect: Dialect = {
   vectors: {
     distance: (column, param, distance) =>
       `(${column} ${distance === "cosine" ? "<=>" : distance === "l2" ? "<->" : "<#>"} ${param}::vector)`,
+    sessionTuning: { efSearch: defaultEfSearch },
     // settings for this transaction only; iterative scans keep a filtered search from returning fewer than k
     tuning: ({ efSearch, probes }) => ({
       sql:

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { defaultEfSearch } from "../../model/Search.js"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { SqlError } from "@effect/sql/SqlError"
@@ -75,6 +76,9 @@ interface Timing {
   readonly deadlineMs: number | undefined
 }
 
+/** Iterative scans on, ef_search at the default: sent at connection start (placeholders until pgvector loads). */
+export const vectorSessionOptions = `-c hnsw.ef_search=${defaultEfSearch} -c hnsw.iterative_scan=relaxed_order -c ivfflat.iterative_scan=relaxed_order`
+
 /** The pg client settings of `url` (TLS read from its files), and the timers. */
 const settings = (url: PostgresUrl, options: DriverOptions) =>
   Effect.map(Effect.try({ try: () => tlsOptions(url.tls), catch: (e) => e as never }), (ssl) => {
@@ -89,7 +93,9 @@ const settings = (url: PostgresUrl, options: DriverOptions) =>
       ...(url.database !== undefined ? { database: url.database } : {}),
       ...(url.user !== undefined ? { user: url.user } : {}),
       ...(url.password !== undefined ? { password: Redacted.value(url.password) } : {}),
-      ...(url.options !== undefined ? { options: url.options } : {}),
+      // the vector search defaults (postgresDialect.vectors.sessionTuning): a search at the defaults needs no
+      // transaction; the URL's own options come after, so a user's -c wins
+      options: url.options !== undefined ? `${vectorSessionOptions} ${url.options}` : vectorSessionOptions,
       ssl,
       application_name: url.applicationName ?? "effect-dataflow",
       connectionTimeoutMillis: connectMs,

@@ -103,14 +103,16 @@ export const vectorSearch = (db: SqlDeps): Backend["vectorSearch"] => {
       )
     let run: Effect.Effect<ReadonlyArray<Record<string, unknown>>, Errors.QueryError>
     if (index !== undefined && v.tuning !== undefined) {
-      const tuning = v.tuning({ efSearch: q.efSearch ?? 40, probes: q.probes })
-      run = db.transaction(
-        Effect.flatMap(db.query(tuning, ctx), () =>
-          Effect.flatMap(db.query(indexScan(d, v, model, q), ctx), (rows) =>
-            rows.length < q.k ? db.query(exactScan(d, v, model, q), ctx) : Effect.succeed(rows)
-          )
-        )
+      // fewer than k from the index (a filter it did not get past): the exact scan answers
+      const search = Effect.flatMap(db.query(indexScan(d, v, model, q), ctx), (rows) =>
+        rows.length < q.k ? db.query(exactScan(d, v, model, q), ctx) : Effect.succeed(rows)
       )
+      const atSessionDefaults = v.sessionTuning?.efSearch === q.efSearch && q.probes === undefined
+      run = atSessionDefaults
+        ? search
+        : db.transaction(
+            Effect.zipRight(db.query(v.tuning({ efSearch: q.efSearch ?? 40, probes: q.probes }), ctx), search)
+          )
     } else if (index !== undefined && v.knnTable !== undefined && v.knnDistances?.includes(q.distance) === true) {
       // a declared index that is not there (a table this library did not create: autoMigrate only
       // warns, the plan is a person's to apply) is searched by the exact scan, which gives the same answer
