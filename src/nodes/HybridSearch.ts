@@ -94,7 +94,7 @@ export const hybridQuery = (model: ModelInfo, params: HybridSearchParams<unknown
   const vector: Omit<VectorQuery, "expr"> = {
     ...common,
     field,
-    vector: queryVector(model, field, params.vector),
+    vector: queryVector(model, field, params.vector, distanceOf(model, field, params.distance)),
     distance: distanceOf(model, field, params.distance),
     efSearch: intParam(model, "efSearch", params.efSearch, 1, 1000) ?? defaultEfSearch
   }

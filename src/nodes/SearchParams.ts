@@ -67,9 +67,16 @@ export const distanceOf = (model: ModelInfo, field: Field, asked: unknown): Dist
 }
 
 /** The query vector, checked against the field's dimensions (copied: the caller may change theirs). */
-export const queryVector = (model: ModelInfo, field: Field, v: unknown): ReadonlyArray<number> => {
+export const queryVector = (model: ModelInfo, field: Field, v: unknown, distance: Distance): ReadonlyArray<number> => {
   const problem = vectorProblem(v, field.dimensions!)
   if (problem !== undefined) throw bad(model, "vector", problem)
+  if (distance === "cosine" && (v as ReadonlyArray<number>).every((x) => x === 0)) {
+    throw bad(
+      model,
+      "vector",
+      "is the zero vector, which has no direction: its cosine distance to anything is undefined"
+    )
+  }
   return [...(v as ReadonlyArray<number>)]
 }
 

@@ -61,7 +61,7 @@ export const vectorQuery = (
   const field = vectorField(model, params.field)
   return {
     field,
-    vector: queryVector(model, field, params.vector),
+    vector: queryVector(model, field, params.vector, distanceOf(model, field, params.distance)),
     k: kParam(model, params.k),
     distance: distanceOf(model, field, params.distance),
     includeDeleted: params.includeDeleted === true,

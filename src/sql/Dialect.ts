@@ -257,6 +257,8 @@ export interface VectorHooks {
    * the SQL of a key subquery (or undefined: every key).
    */
   readonly knnTable?: (table: string, vector: string, k: string, keys: string | undefined) => string
+  /** The condition that a cosine distance is defined (not a zero vector's NULL / NaN). */
+  readonly defined?: (distance: string) => string
   /** Index tables serve these distances only (vec0: cosine and l2). */
   readonly knnDistances?: ReadonlyArray<Distance>
 }

@@ -147,6 +147,23 @@ forEachDialect("vector_search", (it, dialect) => {
     })
   )
 
+  it.effect("a zero vector has no cosine distance: never a cosine result, on every database (it is by l2)", () =>
+    Effect.gen(function* () {
+      yield* reset(Doc)
+      yield* Doc.bulkCreate({
+        data: [
+          { id: "a", cat: "x", embedding: [1, 0, 0] },
+          { id: "b", cat: "x", embedding: [0, 0, 0] },
+          { id: "c", cat: "x", embedding: [0, 1, 0] }
+        ]
+      })
+      const cos = yield* Doc.vectorSearch({ vector: [1, 0.1, 0], k: 3 })
+      expect(cos.records.map((h) => h.record.id)).toEqual(["a", "c"])
+      const l2 = yield* Doc.vectorSearch({ vector: [1, 0.1, 0], k: 3, distance: "l2" })
+      expect(l2.records.map((h) => h.record.id)).toEqual(["a", "b", "c"])
+    })
+  )
+
   it.effect("NULL vectors are never results; a model with two vector fields names the field searched", () =>
     Effect.gen(function* () {
       yield* reset(TwoVectors)
@@ -173,6 +190,7 @@ forEachDialect("vector_search", (it, dialect) => {
         [{ vector: query, k: 1001 }, "k"],
         [{ vector: query, k: 1.5 }, "k"],
         [{ vector: [1, 2], k: 1 }, "vector"],
+        [{ vector: [0, 0, 0], k: 1 }, "vector"],
         [{ vector: [1, Number.NaN, 0], k: 1 }, "vector"],
         [{ vector: "1,2,3", k: 1 }, "vector"],
         [{ vector: query, k: 1, distance: "dot" }, "distance"],
@@ -268,6 +286,15 @@ forEachDialect("vector_index_search", (it, dialect) => {
           .sort((a, b) => a.d - b.d || a.id - b.id)
           .map((r) => r.id)
         expect(all.records.map((h) => h.record.id)).toEqual(want)
+        // a zero vector (no direction) is never a cosine result, through the index too
+        yield* Indexed.bulkCreate({
+          data: [
+            { bucket: 500, embedding: [0, 0, 0, 0, 0, 0, 0, 0] },
+            { bucket: 500, embedding: [1, 0, 0, 0, 0, 0, 0, 0] }
+          ]
+        })
+        const zero = yield* Indexed.vectorSearch({ vector: q, k: 2, filter: { bucket: 500 } })
+        expect(zero.records.map((h) => h.record.embedding[0])).toEqual([1])
         // unfiltered top-10: sorted, 10 rows, and on SQLite (vec0 is exact) the brute-force answer
         const top = yield* Indexed.vectorSearch({ vector: q, k: 10 })
         expect(top.records).toHaveLength(10)

@@ -68,6 +68,7 @@ export const postgresDialect: Dialect = {
     distance: (column, param, distance) =>
       `(${column} ${distance === "cosine" ? "<=>" : distance === "l2" ? "<->" : "<#>"} ${param}::vector)`,
     sessionTuning: { efSearch: defaultEfSearch },
+    defined: (distance) => `${distance} <> 'NaN'::float8`,
     // settings for this transaction only; iterative scans keep a filtered search from returning fewer than k
     tuning: ({ efSearch, probes }) => ({
       sql:

@@ -75,7 +75,8 @@ export const sqliteDialect: Dialect = {
     knnTable: (table, vector, k, keys) =>
       `SELECT "id" AS df_key, distance AS df_distance FROM ${table} WHERE "embedding" MATCH ${vector} AND k = ${k}` +
       (keys === undefined ? "" : ` AND "id" IN (${keys})`),
-    knnDistances: ["cosine", "l2"]
+    knnDistances: ["cosine", "l2"],
+    defined: (distance) => `${distance} IS NOT NULL`
   },
   text: sqliteText,
   codec: { booleanAsInt: true, dateAsText: true, jsonParsedByDriver: false, bigintNative: true, vectorAs: "float32" },

@@ -25,6 +25,10 @@ const keyOrder = (d: Dialect, model: ModelInfo, prefix = ""): string =>
 const conditions = (d: Dialect, v: VectorHooks, p: Params, model: ModelInfo, q: VectorQuery): string => {
   const where = whereClause(d, p, model, q.expr, q.includeDeleted)
   const parts = [`${d.quote(q.field.column)} IS NOT NULL`]
+  // a zero vector has no direction: its cosine distance is undefined (SQLite NULL, PostgreSQL NaN), never a result
+  if (q.distance === "cosine" && v.defined !== undefined) {
+    parts.push(v.defined(v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)))
+  }
   if (q.maxDistance !== undefined) {
     const distance = v.distance(d.quote(q.field.column), p.field(q.field, q.vector), q.distance)
     parts.push(`${distance} <= ${p.bind(q.maxDistance)}`)
@@ -70,7 +74,11 @@ const knnScan = (d: Dialect, v: VectorHooks, model: ModelInfo, q: VectorQuery): 
   const where = whereClause(d, p, model, q.expr, q.includeDeleted)
   const keys = where === "" ? undefined : `SELECT ${key} FROM ${table}${where}`
   const knn = v.knnTable!(d.quote(vecTableName(model.table, q.field)), vector, k, keys)
-  const bound = q.maxDistance !== undefined ? ` WHERE df_v.${distanceAlias} <= ${p.bind(q.maxDistance)}` : ""
+  const bound =
+    q.maxDistance !== undefined
+      ? ` WHERE df_v.${distanceAlias} <= ${p.bind(q.maxDistance)}`
+      : // `+ 0`: a bare condition on the distance would be handed to vec0, which refuses IS NOT NULL
+        ` WHERE df_v.${distanceAlias} + 0 IS NOT NULL`
   const columns = q.fields.map((f) => `${table}.${d.quote(f.column)}`).join(", ")
   const sql =
     `SELECT ${columns}, df_v.${distanceAlias} AS ${distanceAlias} FROM (${knn}) df_v JOIN ${table} ON ${table}.${key} = df_v.df_key` +
@@ -117,8 +125,11 @@ export const vectorSearch = (db: SqlDeps): Backend["vectorSearch"] => {
       // a declared index that is not there (a table this library did not create: autoMigrate only
       // warns, the plan is a person's to apply) is searched by the exact scan, which gives the same answer
       const vecTable = vecTableName(model.table, q.field)
+      // fewer than k (a zero vector's undefined distance took a place among the k): the exact scan answers
       run = Effect.catchIf(
-        db.query(knnScan(d, v, model, q), ctx),
+        Effect.flatMap(db.query(knnScan(d, v, model, q), ctx), (rows) =>
+          rows.length < q.k ? db.query(exactScan(d, v, model, q), ctx) : Effect.succeed(rows)
+        ),
         (e) => e._tag === "DatabaseError" && (e.reason ?? "").includes(`no such table: ${vecTable}`),
         () => db.query(exactScan(d, v, model, q), ctx)
       )
