@@ -8,7 +8,7 @@ import { Effect, Logger, LogLevel, Schema } from "effect"
 import { rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { Database, DataFlow } from "../../src/index.js"
-import { forEachDialect, reset } from "../support/Dialects.js"
+import { dialectNames, forEachDialect, freshUrl, reset } from "../support/Dialects.js"
 
 const Doc = DataFlow.model(
   "VecDoc",
@@ -335,5 +335,18 @@ describe("a declared index that autoMigrate did not make (a table this library d
     } finally {
       rmSync(file, { force: true })
     }
+  })
+})
+
+describe("pgvector installed in a schema that is not on the search_path", () => {
+  it("PostgreSQL: the layer fails SchemaMismatch saying to put the schema on the search_path", async () => {
+    if (!dialectNames.includes("postgres")) return
+    const url = (await freshUrl("postgres", "df_vector_off_path")).replace(encodeURIComponent(",extensions"), "")
+    const Off = DataFlow.model("VecOffPath", { id: Schema.String, e: DataFlow.vector(2) })
+    const e = await Effect.runPromise(
+      Effect.flip(Off.count().pipe(Effect.provide(Database.layer({ url, models: [Off] }))))
+    )
+    expect(e._tag).toBe("SchemaMismatch")
+    expect(e.message).toContain(`installed in schema "extensions", not on this connection's search_path`)
   })
 })

@@ -126,11 +126,17 @@ export const postgresSearch = (quote: (id: string) => string): SearchIndexStatem
 export const pgvectorExtension = {
   statusSql:
     "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed, " +
+    "(SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector' " +
+    "AND n.nspname <> ALL (current_schemas(true))) AS off_path, " +
     "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available, " +
     "COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) " +
     "OR (EXISTS (SELECT 1 FROM pg_available_extension_versions WHERE name = 'vector' AND trusted) " +
     "AND has_database_privilege(current_database(), 'CREATE')) AS allowed",
   create: ["CREATE EXTENSION IF NOT EXISTS vector"],
+  offPath: (schema: string) =>
+    `vector columns need the pgvector extension, which is installed in schema ${JSON.stringify(schema)}, not on this ` +
+    `connection's search_path: add it there (e.g. ?options=-c%20search_path%3Dyour_schema%2C${encodeURIComponent(schema)} in the URL, ` +
+    `or ALTER ROLE … SET search_path)`,
   missing: (why: "unavailable" | "forbidden") =>
     (why === "unavailable"
       ? "vector columns need the pgvector extension, which is not installed on this PostgreSQL server: "

@@ -70,6 +70,7 @@ const vectorSupport = (
   if (ext === undefined) return Effect.succeed({ kind: "ready" })
   return Effect.map(db.query({ sql: ext.statusSql, params: [] }), (rows): VectorSupport => {
     const r = rows[0] ?? {}
+    if (typeof r["off_path"] === "string") return { kind: "missing", reason: ext.offPath(r["off_path"]) }
     if (truthy(r["installed"])) return { kind: "ready" }
     if (!truthy(r["available"])) return { kind: "missing", reason: ext.missing("unavailable") }
     if (!truthy(r["allowed"])) return { kind: "missing", reason: ext.missing("forbidden") }

@@ -77,6 +77,8 @@ export interface MigrationHooks {
     readonly statusSql: string
     readonly create: ReadonlyArray<string>
     readonly missing: (why: "unavailable" | "forbidden") => string
+    /** Installed in `schema`, which is not on the search_path (the type and operators would not resolve). */
+    readonly offPath: (schema: string) => string
   }
   /** A query that fails when vector indexes cannot be made (SQLite: sqlite-vec not loaded), and what to do then. */
   readonly vectorIndexProbe?: { readonly sql: string; readonly missing: string }
