@@ -6,12 +6,13 @@
  * tokens and no stop words, so scores tie wherever the query's terms occur alike.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Schema, Tracer } from "effect"
+import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { filterOf } from "../../src/nodes/Shared.js"
 import { parseTextQuery } from "../../src/query/TextQuery.js"
 import { rowSearch, tableSearch } from "../../src/sql/backend/TextSearch.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
+import { recordingTracer } from "../support/Tracing.js"
 
 const fields = { id: Schema.String, title: Schema.String, body: Schema.String, cat: Schema.String }
 const Doc = DataFlow.model("TxDoc", fields, { softDelete: true, textSearch: { fields: ["title", "body"] } })
@@ -259,26 +260,7 @@ forEachDialect("text_search", (it, dialect) => {
 })
 
 describe("spans", () => {
-  /** Records the attributes of every span opened. */
-  const recording = () => {
-    const spans: Array<{ name: string; attributes: Record<string, unknown> }> = []
-    const native = Effect.runSync(Effect.tracer)
-    const tracer = Tracer.make({
-      span: (name, ...rest) => {
-        const span = native.span(name, ...rest)
-        const attributes: Record<string, unknown> = {}
-        spans.push({ name, attributes })
-        const set = span.attribute.bind(span)
-        span.attribute = (k, v) => {
-          attributes[k] = v
-          set(k, v)
-        }
-        return span
-      },
-      context: (f) => f()
-    })
-    return { spans, layer: Layer.setTracer(tracer) }
-  }
+  const recording = recordingTracer
 
   it.effect("textSearch: k and rows; hybridSearch: k, distance and rows; never the text or the vector", () =>
     Effect.gen(function* () {

@@ -1,29 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Schema, Tracer } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
+import { recordingTracer } from "../support/Tracing.js"
 
 const Span = DataFlow.model("SpanRow", { id: Schema.String, secret: Schema.String })
 
-/** A tracer that records every span it is asked to open, as an exporter would receive them. */
-const recording = () => {
-  const spans: Array<{ name: string; attributes: Record<string, unknown> }> = []
-  const native = Effect.runSync(Effect.tracer)
-  const tracer = Tracer.make({
-    span: (name, parent, context, links, startTime, kind, options) => {
-      const span = native.span(name, parent, context, links, startTime, kind, options)
-      const attributes: Record<string, unknown> = {}
-      spans.push({ name, attributes })
-      const set = span.attribute.bind(span)
-      span.attribute = (k, v) => {
-        attributes[k] = v
-        set(k, v)
-      }
-      return span
-    },
-    context: (f) => f()
-  })
-  return { spans, layer: Layer.setTracer(tracer) }
-}
+const recording = recordingTracer
 
 const work = Effect.gen(function* () {
   yield* Span.create({ id: "s1", secret: "hunter2" })

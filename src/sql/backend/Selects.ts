@@ -53,3 +53,7 @@ export const selectWhere = (
     params: p.values
   }
 }
+
+/** The key columns as ORDER BY terms (ascending): the tie-breaker of every search form. */
+export const keyOrder = (d: Dialect, model: ModelInfo, prefix = ""): string =>
+  model.key.map((f) => d.orderTerm(d.sortKey(prefix + d.quote(f.column), f), false, false)).join(", ")

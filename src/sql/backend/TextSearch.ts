@@ -15,11 +15,9 @@ import { type Compiled, Params, selectList, whereClause } from "../Compiler.js"
 import type { Dialect, TextHooks } from "../Dialect.js"
 import { contextOf, decodeAll } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
+import { keyOrder } from "./Selects.js"
 
 const scoreAlias = "df_score"
-
-const keyOrder = (d: Dialect, model: ModelInfo, prefix = ""): string =>
-  model.key.map((f) => d.orderTerm(d.sortKey(prefix + d.quote(f.column), f), false, false)).join(", ")
 
 /** Row form: the score and the match over the row's document, the filter beside them. */
 export const rowSearch = (d: Dialect, t: TextHooks, model: ModelInfo, spec: TextSearchSpec, q: TextQuery): Compiled => {

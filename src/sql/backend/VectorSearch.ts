@@ -15,11 +15,9 @@ import { type Compiled, Params, selectList, whereClause } from "../Compiler.js"
 import type { Dialect, VectorHooks } from "../Dialect.js"
 import { contextOf, decodeAll } from "./Context.js"
 import type { SqlDeps } from "./Deps.js"
+import { keyOrder } from "./Selects.js"
 
 const distanceAlias = "df_distance"
-
-const keyOrder = (d: Dialect, model: ModelInfo, prefix = ""): string =>
-  model.key.map((f) => d.orderTerm(d.sortKey(prefix + d.quote(f.column), f), false, false)).join(", ")
 
 /** `WHERE` with the filter, the vector present and the distance bound (the vector bound again: `?` placeholders are positional). */
 const conditions = (d: Dialect, v: VectorHooks, p: Params, model: ModelInfo, q: VectorQuery): string => {
