@@ -147,6 +147,7 @@ const dropTables = Effect.gen(function* () {
   const db = yield* Database.Database
   const tables =
     db.dialect === "sqlite" ? ["rag_passages__vec_embedding", "rag_passages__fts", "rag_passages"] : ["rag_passages"]
+  if (db.dialect === "mongodb") return
   for (const table of tables) yield* db.sql.unsafe(`DROP TABLE IF EXISTS ${table}`)
 })
 

@@ -19,51 +19,24 @@ import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 import type { Driver, DriverOptions, JournalMode } from "./sql/Driver.js"
 import { makeSideEnsureTable } from "./SideDatabase.js"
-import type { Backend } from "./backend/Backend.js"
 import { makeSqlBackend } from "./sql/backend/SqlBackend.js"
-import { makeExecutor, type Statements } from "./Executor.js"
+import { makeExecutor } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
-import { type EnsureError, makeReadiness } from "./AutoMigrate.js"
+import { makeReadiness } from "./AutoMigrate.js"
+import type { DatabaseService, SqlDatabaseService } from "./DatabaseService.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
 export type { ModelLike, TransactionOptions } from "./sql/Runner.js"
 
-/** The service every generated operation requires. */
-export interface DatabaseService extends Runner, Statements {
-  /** What the operations run on (src/backend/Backend.ts): this layer's SQL backend, built once. */
-  readonly backend: Backend
-  /** INSERT … RETURNING works here (every dialect with RETURNING, and MariaDB ≥ 10.5). */
-  readonly insertReturning: boolean
-  /** The model's table is known to exist and inspected (or neither is needed): ensureTable would do nothing. */
-  readonly isReady: (model: ModelInfo) => boolean
-  /**
-   * Creates the model's table once per layer (unless autoMigrate is off), or adds what it gained to
-   * a table this library created, and lets the dialect inspect it (MySQL: which text columns are
-   * binary); a no-op when neither applies. autoMigrate's refusals keep their own tags (SchemaMismatch, …).
-   */
-  readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, EnsureError>
-  /** One round trip to the server. */
-  readonly health: Effect.Effect<{ readonly dialect: DialectName; readonly latencyMs: number }, Errors.QueryError>
-  /** Pool statistics where the driver exposes them. */
-  readonly poolStats: () => { readonly total: number; readonly idle: number; readonly waiting: number } | undefined
-  /** Operation spans: "auto" (only when a tracer other than Effect's built-in one is installed), "on", "off". */
-  readonly tracing: "auto" | "on" | "off"
-  /** Plans (and unless `dryRun`, applies under the migration lock) the changes that bring the schema to the models. */
-  readonly migrate: (
-    options?: Migrations.MigrateOptions
-  ) => Effect.Effect<Migrations.MigrationResult, Migrations.MigrateError>
-  /** Runs the down SQL of the newest ledger entries. */
-  readonly rollback: (
-    options?: Migrations.RollbackOptions
-  ) => Effect.Effect<Migrations.RollbackResult, Migrations.MigrateError>
-  /** The migration ledger, oldest first (empty when no migration ever ran). */
-  readonly migrations: Effect.Effect<ReadonlyArray<Migrations.LedgerEntry>, Errors.QueryError>
-  /** Introspects the database's tables into model descriptions. */
-  readonly discover: () => Effect.Effect<ReadonlyArray<Migrations.ModelDescription>, Errors.QueryError>
-}
-
 export type { EnsureError } from "./AutoMigrate.js"
+export type {
+  DatabaseCore,
+  DatabaseName,
+  DatabaseService,
+  MongoDatabaseService,
+  SqlDatabaseService
+} from "./DatabaseService.js"
 
 /** The Database service tag. */
 export class Database extends Context.Tag("effect-dataflow/Database")<Database, DatabaseService>() {}
@@ -156,7 +129,7 @@ const healthOf = (query: Runner["query"], dialect: DialectName) =>
     return { dialect, latencyMs: Date.now() - start }
   })
 
-const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =>
+const makeSql = (options: LayerOptions): Effect.Effect<SqlDatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
     yield* refuseUnbuilt(options)
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
@@ -196,7 +169,7 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
           Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true })
         ),
       // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
-      aside: makeSideEnsureTable(dialect.name, make({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
+      aside: makeSideEnsureTable(dialect.name, makeSql({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     })
     // SQLite's one connection may be held by the caller's transaction: migrate inside it (a savepoint)
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) => (dialect.oneConnection ? effect : detached(effect))
@@ -239,10 +212,18 @@ const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.Laye
       migrate: (migrateOptions) => outside(Migrations.migrate(migrationDb(), migrateOptions)),
       rollback: (rollbackOptions) => outside(Migrations.rollback(migrationDb(), rollbackOptions)),
       migrations: outside(Migrations.status(migrationDb())),
+      resolve: (id, resolveOptions) => outside(Migrations.resolve(migrationDb(), id, resolveOptions)),
       discover: () => outside(Migrations.discover(migrationDb())),
-      backend
-    } satisfies DatabaseService
+      backend,
+      collection: () =>
+        Effect.fail(
+          new Errors.UnsupportedFeature({ dialect: dialect.name, feature: "the document API (not built yet)" })
+        )
+    } satisfies SqlDatabaseService
   })
+
+// the URL's family: MongoDB or one of the SQL dialects
+const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> => makeSql(options)
 
 /** A Database layer for one URL. */
 export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.LayerError> =>
@@ -262,7 +243,8 @@ export const layerFromEnv = (
 
 /**
  * Runs `effect` in one transaction of the current Database. Nested calls become savepoints;
- * a failure rolls back exactly its own scope; the effect's typed errors come out unchanged.
+ * a failure rolls back exactly its own scope; the effect's typed errors come out unchanged. On MongoDB
+ * (sessions; no savepoints) see docs/mongodb.md; a standalone MongoDB server fails UnsupportedFeature.
  *
  * ```ts
  * Database.transaction(Effect.gen(function* () { ... }), { isolation: "serializable", retries: 3 })
@@ -271,7 +253,7 @@ export const layerFromEnv = (
 export const transaction = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   options?: TransactionOptions
-): Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError, R | Database> =>
+): Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError | Errors.UnsupportedFeature, R | Database> =>
   Effect.flatMap(Database, (db) => db.transaction(effect, options))
 
 /** Health check of the current Database. */

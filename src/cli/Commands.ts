@@ -164,7 +164,7 @@ const resolve = Command.make(
       o.url,
       Effect.gen(function* () {
         const db = yield* Database.Database
-        const entry = yield* Migrations.resolve(db, o.id)
+        const entry = yield* db.resolve(o.id)
         yield* Console.log(
           `removed dirty migration ${entry.id} from the ledger${entry.failedStep ? ` (it had failed at ${entry.failedStep})` : ""}`
         )

@@ -18,12 +18,7 @@ import type * as Errors from "../Errors.js"
 
 /** A JSON value as documents hold it (no Date, no binary: one meaning on every database). */
 export type DocumentValue =
-  | string
-  | number
-  | boolean
-  | null
-  | ReadonlyArray<DocumentValue>
-  | { readonly [key: string]: DocumentValue }
+  string | number | boolean | null | ReadonlyArray<DocumentValue> | { readonly [key: string]: DocumentValue }
 
 /** A stored document: `_id` is a string (a UUID is generated when an insert gives none). */
 export interface Document {
@@ -62,10 +57,7 @@ export interface IndexOptions {
 
 /** What a collection's operations fail with. */
 export type DocumentError =
-  | Errors.ValidationError
-  | Errors.UnsupportedFeature
-  | Errors.UniqueViolation
-  | Errors.StatementFailure
+  Errors.ValidationError | Errors.UnsupportedFeature | Errors.UniqueViolation | Errors.StatementFailure
 
 /** A collection of one database. */
 export interface Collection {

@@ -31,7 +31,8 @@ export interface RunResult<R = Readonly<Record<string, unknown>>> {
 }
 
 /** Errors a run fails with: a definition problem, a failed node (its own error inside), or the transaction's own begin/commit failure. */
-export type RunError<E = NodeError> = Errors.WorkflowDefinitionError | Errors.NodeFailed<E> | Errors.QueryError
+export type RunError<E = NodeError> =
+  Errors.WorkflowDefinitionError | Errors.NodeFailed<E> | Errors.QueryError | Errors.UnsupportedFeature
 
 /** The default bound on concurrently running nodes. */
 export const defaultConcurrency = 4

@@ -10,6 +10,7 @@ import { BigDecimal, Effect, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { loadChinook } from "../support/Chinook.js"
 import { type DialectName, dialectNames } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 /** Chinook's names: snake_case on PostgreSQL, PascalCase in the MySQL and SQLite scripts. */
 const naming = (dialect: DialectName) => (snake: string) =>
@@ -81,7 +82,7 @@ const modelsFor = (dialect: DialectName) => {
 }
 
 const rows = (sql: string) =>
-  Effect.flatMap(Database.Database, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
+  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
     Effect.map((rs) =>
       rs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])))
     ),

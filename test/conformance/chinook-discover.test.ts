@@ -17,6 +17,7 @@ import * as Migrations from "../../src/migrations/Migrations.js"
 import { loadChinook } from "../support/Chinook.js"
 import { bundleCli, spawnNode } from "../support/Cli.js"
 import { type DialectName, dialectNames } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const dir = join("scratch", `chinook-${process.pid}`)
 const urls = new Map<DialectName, string>()
@@ -157,7 +158,7 @@ beforeAll(async () => {
       // one more table, the kind discovery cannot make a model of
       await Effect.runPromise(
         Effect.gen(function* () {
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           yield* db.sql.unsafe(`CREATE TABLE ${db.hooks.quote("import_log")} (${db.hooks.quote("line")} VARCHAR(100))`)
         }).pipe(Effect.provide(Database.layer({ url, autoMigrate: false })))
       )
@@ -284,7 +285,7 @@ describe("discovery on Chinook", () => {
       const found = (await discovered(dialect)).filter((m) => m.problem === undefined)
       const mismatches = await Effect.runPromise(
         Effect.gen(function* () {
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const out: Array<string> = []
           for (const m of found) {
             const q = db.hooks.quote

@@ -2,6 +2,7 @@ import { expect } from "@effect/vitest"
 import { Deferred, Effect, Exit, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { forEachDialect, reset, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Parent = DataFlow.model("Parent", { id: Schema.String })
 const Child = DataFlow.model("Child", { id: Schema.String, parentId: Schema.String })
@@ -19,7 +20,7 @@ forEachDialect("errors", (it, dialect) => {
 
   it.effect("a foreign key violation is ForeignKeyViolation and changes nothing", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       yield* reset(Parent)
       const q = db.hooks.quote
       // models do not declare foreign keys yet: this one is made by hand
@@ -82,7 +83,7 @@ forEachDialect("errors", (it, dialect) => {
 
     it.effect("a statement cancelled by a statement timeout is StatementTimeout", () =>
       Effect.gen(function* () {
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const slow =
           dialect === "postgres"
             ? { sql: "SELECT pg_sleep(2)", params: [] }

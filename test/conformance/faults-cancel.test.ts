@@ -11,6 +11,7 @@ import { Deferred, type Duration, Effect, Fiber, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { dialectNames, freshUrl } from "../support/Dialects.js"
 import { direct, directCount, eventually, outcome, sessions, withApplicationName } from "../support/FaultChecks.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Job = DataFlow.model("Job", { id: Schema.String, state: Schema.String })
 // tables that do not exist until a transaction first uses them
@@ -152,7 +153,7 @@ for (const dialect of dialectNames) {
       it.effect("an interrupted statement is cancelled on the server; the connection that ran it is not reused", () =>
         Effect.gen(function* () {
           yield* seed
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 30), params: [] }))
           yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
           yield* Fiber.interrupt(running)
@@ -167,7 +168,7 @@ for (const dialect of dialectNames) {
       it.effect("an interruption inside a transaction cancels its statement and rolls back", () =>
         Effect.gen(function* () {
           yield* seed
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const running = yield* Effect.fork(
             Database.transaction(
               Effect.gen(function* () {
@@ -206,7 +207,7 @@ for (const dialect of dialectNames) {
       it.effect("the server's statement timeout: StatementTimeout with the server's code; the pool recovers", () =>
         Effect.gen(function* () {
           yield* seed
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const error = yield* Effect.flip(db.query({ sql: slowFor(dialect, 5), params: [] }))
           expect(error).toMatchObject({ _tag: "StatementTimeout", code: dialect === "postgres" ? "57014" : "1969" })
           yield* settled
@@ -216,7 +217,7 @@ for (const dialect of dialectNames) {
       it.effect("a session killed by the server during a statement: ConnectionError(lost); the pool recovers", () =>
         Effect.gen(function* () {
           yield* seed
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 20), params: [] }))
           yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
           yield* Effect.promise(() =>

@@ -20,6 +20,7 @@ import {
   withPort
 } from "../support/FaultChecks.js"
 import { startTcpProxy, type TcpProxy } from "../support/TcpProxy.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Reading = DataFlow.model("Reading", { id: Schema.String, sensor: Schema.String, value: Schema.Number })
 const rows = (n: number, prefix: string) =>
@@ -73,7 +74,7 @@ for (const dialect of servers) {
     it.effect("a connection cut during a statement: ConnectionError(lost); the pool recovers", () =>
       Effect.gen(function* () {
         yield* clean
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const slow = dialect === "postgres" ? "SELECT pg_sleep(1.5) AS s" : "SELECT SLEEP(1.5) AS s"
         const running = yield* Effect.fork(db.query({ sql: slow, params: [] }))
         yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")

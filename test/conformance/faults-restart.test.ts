@@ -11,6 +11,7 @@ import { DataFlow, Database } from "../../src/index.js"
 import { dialectNames } from "../support/Dialects.js"
 import { direct, directCount, eventually, outcome, sessions, withApplicationName } from "../support/FaultChecks.js"
 import { type ServerInstance, startServerInstance } from "../support/ServerInstance.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Ledger = DataFlow.model("Ledger", { id: Schema.String, amount: Schema.Number })
 const entries = Array.from({ length: 50 }, (_, i) => ({ id: `e${i}`, amount: i }))
@@ -60,7 +61,7 @@ for (const dialect of servers) {
           const ca = `sslrootcert=${encodeURIComponent(server.caFile)}`
           // whether the server says this session is encrypted
           const encrypted = (url: string) =>
-            Effect.flatMap(Database.Database, (db) =>
+            Effect.flatMap(sqlDatabase, (db) =>
               db.query(
                 dialect === "postgres"
                   ? { sql: "SELECT ssl AS on FROM pg_stat_ssl WHERE pid = pg_backend_pid()", params: [] }
@@ -94,7 +95,7 @@ for (const dialect of servers) {
     if (dialect === "postgres") {
       it.live("postgres: ?host= names a Unix socket directory", () =>
         Effect.gen(function* () {
-          const rows = yield* Effect.flatMap(Database.Database, (db) =>
+          const rows = yield* Effect.flatMap(sqlDatabase, (db) =>
             db.query({ sql: "SELECT inet_server_addr() IS NULL AS unix", params: [] })
           ).pipe(
             Effect.provide(
@@ -114,7 +115,7 @@ for (const dialect of servers) {
       "restarted under a running statement: ConnectionError(lost), then ConnectionError(connect) while down, then the data and the pool are back",
       () =>
         Effect.gen(function* () {
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           yield* Ledger.bulkDelete({ filter: {}, confirmed: true })
           yield* Ledger.bulkCreate({ data: entries })
           const statement = yield* Effect.fork(db.query({ sql: slow, params: [] }))
@@ -137,7 +138,7 @@ for (const dialect of servers) {
       "the server process running our statement is killed (SIGKILL): ConnectionError(lost); committed rows survive; the pool recovers",
       () =>
         Effect.gen(function* () {
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           yield* Ledger.bulkDelete({ filter: {}, confirmed: true })
           yield* Ledger.bulkCreate({ data: entries })
           const statement = yield* Effect.fork(

@@ -13,6 +13,7 @@ import { DataFlow, Database } from "../../src/index.js"
 import { reasonOf } from "../../src/sql/ClassifyError.js"
 import { dialectNames, forEachDialect, reset } from "../support/Dialects.js"
 import { printed } from "../support/FaultChecks.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const secret = "s3cret-Pa55"
 const fail = (url: string, options: { readonly connectTimeout?: Duration.DurationInput } = {}) =>
@@ -159,7 +160,7 @@ const value = "VALUE-7f3a"
 
 forEachDialect("faults_reasons", (it, dialect) => {
   const q = (id: string) => (dialect === "mysql" ? `\`${id}\`` : `"${id}"`)
-  const alter = (sql: string) => Effect.flatMap(Database.Database, (db) => db.sql.unsafe(sql)).pipe(Effect.orDie)
+  const alter = (sql: string) => Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe(sql)).pipe(Effect.orDie)
   const failure = (
     effect: Effect.Effect<unknown, { readonly _tag: string; readonly message: string }, Database.Database>
   ) => Effect.flip(effect)
@@ -219,7 +220,7 @@ forEachDialect("faults_reasons", (it, dialect) => {
 
   it.effect("a literal in the driver's message is taken out: invalid input shows no value", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       yield* reset(Retyped)
       const error =
         dialect === "mysql"

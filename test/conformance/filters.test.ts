@@ -12,6 +12,7 @@ import { toExpr } from "../../src/query/Filter.js"
 import { compileExpr, Params } from "../../src/sql/Compiler.js"
 import { withoutBackslashEscapes } from "../../src/dialects/mysql/Client.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 // ---------------------------------------------------------------------------------------------
 // Models and data
@@ -495,7 +496,7 @@ forEachDialect("filters", (it, dialect) => {
     it.effect("every Item case selects the same rows in a session with sql_mode NO_BACKSLASH_ESCAPES", () =>
       Effect.gen(function* () {
         yield* seedItems
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const modeHas = Effect.map(db.sql.unsafe<{ m: string }>("SELECT @@SESSION.sql_mode AS m"), ([row]) =>
           String(row?.m).includes("NO_BACKSLASH_ESCAPES")
         )
@@ -596,7 +597,7 @@ forEachDialect("filters", (it, dialect) => {
       const error = yield* Effect.flip(Ghost.list({ filter: untyped({ n: { $gt: "x" } }) }))
       expect(error._tag).toBe("ValidationError")
       expect((yield* Effect.flip(Ghost.bulkDelete({ filter: untyped({ nope: 1 }) })))._tag).toBe("ValidationError")
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const probe = yield* Effect.either(db.sql.unsafe(`SELECT 1 FROM ${db.hooks.quote(Ghost.table)}`))
       expect(Either.isLeft(probe)).toBe(true)
     })
@@ -628,7 +629,7 @@ forEachDialect("filters", (it, dialect) => {
 
   it.effect("every value is a bound parameter; only model field names reach the SQL text", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const m = "Zq9'\"; --"
       const filter = {
         name: m,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { dialectNames, forEachDialect, freshUrl, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Thing = DataFlow.model("Thing", { id: Schema.String, n: Schema.Int })
 
@@ -132,7 +133,7 @@ forEachDialect("layers", (it, dialect) => {
     Effect.gen(function* () {
       const Started = DataFlow.model("Started", { id: Schema.String })
       yield* Effect.provide(Database.health, Database.layer({ url: urlFor(dialect, "df_layers"), models: [Started] }))
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const rows = yield* db.sql
         .unsafe<{ n: number }>(`SELECT COUNT(*) AS n FROM ${db.hooks.quote("starteds")}`)
         .pipe(Effect.orDie)
@@ -153,7 +154,7 @@ forEachDialect("layers", (it, dialect) => {
 
   it.effect("pool statistics and health are available; a transaction's connection is not idle", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       expect((yield* db.health).dialect).toBe(db.dialect)
       const before = db.poolStats()
       expect(before).toBeDefined()

@@ -7,6 +7,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Genre = DataFlow.model(
   "Genre",
@@ -61,7 +62,7 @@ const legacyDdl: Record<DialectName, ReadonlyArray<string>> = {
 
 /** Rows over raw SQL (SQLite's integers come back as bigint: compared as numbers). */
 const raw = (sql: string) =>
-  Effect.flatMap(Database.Database, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
+  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
     Effect.map((rows) =>
       rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])))
     ),

@@ -8,29 +8,28 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const raw = (sql: string) =>
-  Effect.flatMap(Database.Database, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(Effect.orDie)
+  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(Effect.orDie)
 
 /** Column names and types of a table, through introspection. */
 const columns = (table: string) =>
-  Effect.flatMap(Database.Database, (db) =>
+  Effect.flatMap(sqlDatabase, (db) =>
     Effect.map(
       db.discover(),
       (ms) => ms.find((m) => m.table === table)?.columns.map((c) => `${c.name}:${c.type}`) ?? []
     )
   )
 
-const tableNames = Effect.flatMap(Database.Database, (db) =>
-  Effect.map(db.discover(), (ms) => ms.map((m) => m.table).sort())
-)
+const tableNames = Effect.flatMap(sqlDatabase, (db) => Effect.map(db.discover(), (ms) => ms.map((m) => m.table).sort()))
 
 const count = (table: string) =>
-  Effect.flatMap(Database.Database, (db) =>
+  Effect.flatMap(sqlDatabase, (db) =>
     Effect.map(raw(`SELECT COUNT(*) AS n FROM ${db.hooks.quote(table)}`), (r) => Number(Object.values(r[0]!)[0]))
   )
 
-const ledger = Effect.flatMap(Database.Database, (db) => db.migrations)
+const ledger = Effect.flatMap(sqlDatabase, (db) => db.migrations)
 
 /** Runs `fail` (a first use) and checks it failed SchemaMismatch with `expected`, changing nothing. */
 const refusedUnchanged = <A, E>(
@@ -139,7 +138,7 @@ forEachDialect("migr_adopt", (it, dialect) => {
       const before = yield* columns("genre")
       expect((yield* Genre.list({ orderBy: ["id"] })).records.map((r) => r.id)).toEqual([1, 2])
       expect(yield* columns("genre")).toEqual(before)
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       expect((yield* db.discover()).find((m) => m.table === "genre")!.indexes).toEqual([])
       expect((yield* ledger).some((e) => e.tables.includes("genre"))).toBe(false)
     })
@@ -237,7 +236,7 @@ forEachDialect("migr_adopt", (it, dialect) => {
         const created = (yield* ledger).find((e) => e.createdTables.includes("albums"))!
         expect(created.tables).toEqual(["albums"])
         // as a ledger written before affected_tables existed
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const p = dialect === "postgres" ? "$1" : "?"
         yield* db.sql.unsafe(`UPDATE dataflow_migrations SET affected_tables = NULL WHERE id = ${p}`, [created.id])
         expect((yield* ledger).find((e) => e.id === created.id)!.createdTables).toEqual(["albums"])

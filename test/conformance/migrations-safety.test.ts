@@ -9,14 +9,15 @@ import { expect } from "@effect/vitest"
 import { Effect, Logger, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
-  Effect.flatMap(Database.Database, (db) => db.sql.unsafe<Record<string, unknown>>(sql, params)).pipe(Effect.orDie)
+  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql, params)).pipe(Effect.orDie)
 
 const describe = (table: string) =>
-  Effect.flatMap(Database.Database, (db) => Effect.map(db.discover(), (ms) => ms.find((m) => m.table === table)!))
+  Effect.flatMap(sqlDatabase, (db) => Effect.map(db.discover(), (ms) => ms.find((m) => m.table === table)!))
 
-const ledger = Effect.flatMap(Database.Database, (db) => db.migrations)
+const ledger = Effect.flatMap(sqlDatabase, (db) => db.migrations)
 
 /** Fails `run` and checks the table (columns, keys, rows) and the ledger did not change. */
 const unchanged = <A, E>(table: string, run: Effect.Effect<A, E, Database.Database>) =>

@@ -10,6 +10,7 @@ import Sqlite from "better-sqlite3"
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { forEachDialect, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const V1 = DataFlow.model(
   "Person",
@@ -47,7 +48,7 @@ forEachDialect("migrations", (it, dialect) => {
       expect(result.plan.operations[0]!.down).toEqual([`DROP TABLE ${q("people")}`])
       expect(result.plan.operations[0]!.up[0]).toMatch(/^CREATE TABLE IF NOT EXISTS/)
       expect(yield* ledger).toEqual([])
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       expect((yield* db.discover()).map((m) => m.table)).not.toContain("people")
     })
   )
@@ -118,7 +119,7 @@ forEachDialect("migrations", (it, dialect) => {
         const result = yield* Database.rollback({ steps: 1, allowDestructive: true })
         expect(result.entries.map((e) => e.id)).toEqual([before[before.length - 1]!.id])
         expect((yield* ledger).map((e) => e.id)).toEqual(before.slice(0, -1).map((e) => e.id))
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const people = (yield* db.discover()).find((m) => m.table === "people")!
         expect(people.columns.map((c) => c.name)).not.toContain("score")
         expect(people.indexes).toEqual([])
@@ -263,7 +264,7 @@ forEachDialect("migrations", (it, dialect) => {
       // dropping the unique key on a is destructive on every database
       expect((yield* Effect.flip(Database.migrate({ models: [K2] })))._tag).toBe("DestructiveChangeRefused")
       yield* Database.migrate({ models: [K2], allowDestructive: true })
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const keyed = (yield* db.discover()).find((m) => m.table === "keyed")!
       expect(keyed.unique).toEqual([["b"]])
       expect(keyed.indexes).toEqual([["a"]])
@@ -272,7 +273,7 @@ forEachDialect("migrations", (it, dialect) => {
 
   it.effect("an edited ledger entry fails ChecksumMismatch; an unfinished one fails DirtyMigration", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const entries = yield* ledger
       const last = entries[entries.length - 1]!
       const t = q("dataflow_migrations")
@@ -330,7 +331,7 @@ forEachDialect("migrations", (it, dialect) => {
           _tag: "MigrationPrecheckFailed",
           problems: ["2 rows of dups share their (email) with another row"]
         })
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const dups = (yield* db.discover()).find((m) => m.table === "dups")!
         expect(dups.columns.map((c) => c.name)).not.toContain("extra")
         const entries = yield* ledger
@@ -439,7 +440,7 @@ forEachDialect("migrations", (it, dialect) => {
           )
         )
         expect(error).toMatchObject({ _tag: "MigrationLockTimeout", dialect })
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         expect((yield* db.discover()).map((m) => m.table)).not.toContain("lates")
       })
   )

@@ -7,6 +7,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database, Workflow } from "../../src/index.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Album = DataFlow.model(
   "Album",
@@ -29,7 +30,7 @@ const ddl: Record<DialectName, string> = {
     "CREATE TABLE legacy_album (album_id INTEGER PRIMARY KEY, title TEXT, kind TEXT, released TEXT, active INTEGER)"
 }
 
-const raw = (sql: string) => Effect.flatMap(Database.Database, (db) => db.sql.unsafe(sql)).pipe(Effect.orDie)
+const raw = (sql: string) => Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe(sql)).pipe(Effect.orDie)
 
 const setup = (dialect: DialectName) =>
   Effect.gen(function* () {

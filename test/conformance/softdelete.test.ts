@@ -2,6 +2,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Note = DataFlow.model(
   "Note",
@@ -31,7 +32,7 @@ forEachDialect("softdelete", (it) => {
       expect(yield* Note.count({ includeDeleted: true })).toBe(2)
       expect((yield* Effect.flip(Note.update({ filter: { id: "n1" }, fields: { body: "x" } })))._tag).toBe("NotFound")
       // the row is still in the table
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const rows = yield* db.sql
         .unsafe<{ n: number }>(`SELECT COUNT(*) AS n FROM ${db.hooks.quote("notes")}`)
         .pipe(Effect.orDie)

@@ -11,6 +11,7 @@ import { DataFlow, Database } from "../../src/index.js"
 import type { Plan } from "../../src/migrations/Migrations.js"
 import { tsDocument } from "../../src/sql/TextDocument.js"
 import { forEachDialect } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const table = "tidocs"
 const fields = { id: Schema.String, title: Schema.String, body: Schema.String, tag: Schema.String }
@@ -33,7 +34,7 @@ const rows = (from: number, n: number) =>
   }))
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
-  Effect.flatMap(Database.Database, (db) => db.query({ sql, params }))
+  Effect.flatMap(sqlDatabase, (db) => db.query({ sql, params }))
 const count = (sql: string, params: ReadonlyArray<unknown> = []) =>
   Effect.map(raw(sql, params), (r) => Number(Object.values(r[0] ?? {})[0]))
 const kinds = (plan: Plan) => plan.operations.map((o) => `${o.kind}${o.destructive ? "!" : ""}`)
@@ -58,7 +59,7 @@ forEachDialect("text_indexes", (it, dialect) => {
       if (dialect === "mysql") return expect(plan.operations).toEqual([])
       expect(kinds(plan)).toEqual(["addIndex"])
       const op = plan.operations[0]!
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       if (dialect === "postgres") {
         expect(op.description).toBe("add text index tidocs_fts_idx on tidocs (title, body: gin, english)")
         // exactly the search's document expression, never a second spelling
@@ -78,7 +79,7 @@ forEachDialect("text_indexes", (it, dialect) => {
         expect(op.up[4]).toBe(`INSERT INTO "${fts}" (id, "title", "body") SELECT "id", "title", "body" FROM "tidocs"`)
       }
       const applied = yield* Database.migrate({ models: [T1] })
-      const entry = (yield* Effect.flatMap(Database.Database, (d) => d.migrations)).find((e) => e.id === applied.id)!
+      const entry = (yield* Effect.flatMap(sqlDatabase, (d) => d.migrations)).find((e) => e.id === applied.id)!
       expect(entry.up).toEqual(op.up)
       expect((yield* Database.migrate({ models: [T1], dryRun: true })).plan.operations).toEqual([])
       yield* T1.bulkCreate({ data: rows(30, 10) })
@@ -166,7 +167,7 @@ forEachDialect("text_indexes_more", (it, dialect) => {
       yield* Database.migrate({ models: [T1] })
       yield* T1.bulkCreate({ data: rows(0, 2000) })
       yield* raw(`ANALYZE ${table}`)
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const doc = tsDocument(db.hooks.quote, T1.info.textSearch!)
       const plan = yield* raw(
         `EXPLAIN SELECT "id" FROM ${table} WHERE ${doc} @@ websearch_to_tsquery('english'::regconfig, $1)`,

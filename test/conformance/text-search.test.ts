@@ -13,6 +13,7 @@ import { parseTextQuery } from "../../src/query/TextQuery.js"
 import { rowSearch, tableSearch } from "../../src/sql/backend/TextSearch.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
 import { recordingTracer } from "../support/Tracing.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const fields = { id: Schema.String, title: Schema.String, body: Schema.String, cat: Schema.String }
 const Doc = DataFlow.model("TxDoc", fields, { softDelete: true, textSearch: { fields: ["title", "body"] } })
@@ -145,7 +146,7 @@ forEachDialect("text_search", (it, dialect) => {
   it.effect("the statement: exact SQL and parameters; on PostgreSQL the GIN index serves it (EXPLAIN)", () =>
     Effect.gen(function* () {
       yield* reset(Doc)
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const d = db.hooks
       const expr = yield* filterOf(Doc.info, { cat: "x" })
       const fields = Doc.info.columns.filter((c) => c.name === "id" || c.name === "cat")

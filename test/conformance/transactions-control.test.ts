@@ -2,6 +2,7 @@ import { expect } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { forEachDialect, reset } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 // Opening, committing and rolling back a transaction on a pool of one connection: a connection
 // that is not given back shows up as the next statement never running.
@@ -142,7 +143,7 @@ forEachDialect(
       it.effect("a failing COMMIT is a typed error, rolls back and gives the connection back", () =>
         Effect.gen(function* () {
           yield* reset(Account)
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           yield* db.sql.unsafe("DROP TABLE IF EXISTS df_child").pipe(Effect.orDie)
           yield* db.sql.unsafe("DROP TABLE IF EXISTS df_parent").pipe(Effect.orDie)
           yield* db.sql.unsafe("CREATE TABLE df_parent (id INTEGER PRIMARY KEY)").pipe(Effect.orDie)

@@ -2,6 +2,7 @@ import { expect } from "@effect/vitest"
 import { Data, Effect, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { forEachDialect, reset, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Account = DataFlow.model("Account", { id: Schema.String, balance: Schema.Int })
 
@@ -160,7 +161,7 @@ forEachDialect("tx", (it, dialect) => {
       yield* reset(Account)
       let attempts = 0
       const conflict = Effect.gen(function* () {
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         attempts++
         yield* Account.create({ id: `try${attempts}`, balance: attempts })
         if (attempts < 3)
@@ -217,7 +218,7 @@ forEachDialect("tx", (it, dialect) => {
       Effect.gen(function* () {
         const level = yield* Database.transaction(
           Effect.gen(function* () {
-            const db = yield* Database.Database
+            const db = yield* sqlDatabase
             yield* Account.count() // InnoDB starts the transaction at its first read
             // MariaDB's SET TRANSACTION has no readable variable; InnoDB's own view of our trx has it
             const rows =

@@ -6,6 +6,7 @@ import { expect } from "@effect/vitest"
 import { BigDecimal, Effect, Equal, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect, reset } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 // ---------------------------------------------------------------------------------------------
 // Models (unique to this file)
@@ -142,7 +143,7 @@ const roundTrip = <R extends { readonly id: unknown; readonly created_at: Date; 
 /** The declared type of each column, as the database reports it (lower case). */
 const columnTypes = (table: string) =>
   Effect.gen(function* () {
-    const db = yield* Database.Database
+    const db = yield* sqlDatabase
     const out: Record<string, string> = {}
     switch (db.dialect) {
       case "postgres": {
@@ -768,7 +769,7 @@ forEachDialect("types", (it, dialect) => {
         "nulls",
         "undef"
       ])
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const nulls = yield* db.sql
         .unsafe<{ n: unknown }>(
           `SELECT COUNT(*) AS ${db.hooks.quote("n")} FROM ${db.hooks.quote("maybes")} WHERE ${db.hooks.quote("nick")} IS NULL AND ${db.hooks.quote("extra")} IS NULL AND ${db.hooks.quote("big")} IS NULL AND ${db.hooks.quote("bio")} IS NULL`

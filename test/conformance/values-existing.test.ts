@@ -15,6 +15,7 @@ import { toExpr } from "../../src/query/Filter.js"
 import { selectWhere } from "../../src/sql/backend/Selects.js"
 import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 afterAll(() => {
   if (processTz === undefined) delete process.env["TZ"]
@@ -117,7 +118,7 @@ const seed = [
 ]
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
-  Effect.flatMap(Database.Database, (db) => db.sql.unsafe<Record<string, unknown>>(sql, params)).pipe(
+  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql, params)).pipe(
     Effect.map((rows) =>
       rows.map((r) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), typeof v === "bigint" ? Number(v) : v]))
@@ -393,7 +394,7 @@ forEachDialect("values_existing", (it, dialect) => {
             at: at("2020-01-01T00:00:02Z"),
             code: "y"
           })
-          const db = yield* Database.Database
+          const db = yield* sqlDatabase
           const model = Priced.info
           const ordered = selectWhere(db, model, toExpr(model.name, model.columnMap, { code: { $gt: "a" } }), {
             suffix: orderClause(db.hooks, [{ field: model.columnMap.get("code")!, descending: false }]) + " LIMIT 1"
@@ -422,7 +423,7 @@ forEachDialect("values_existing", (it, dialect) => {
           at: at("2020-01-01T00:00:02Z"),
           code: "y"
         })
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const model = Priced.info
         const filtered = selectWhere(db, model, toExpr(model.name, model.columnMap, { code: "y" }))
         const ordered = selectWhere(db, model, toExpr(model.name, model.columnMap, { code: { $gt: "a" } }), {
@@ -441,7 +442,7 @@ forEachDialect("values_existing", (it, dialect) => {
           const term = yield* Effect.provide(
             Effect.zipRight(
               Priced.count(),
-              Effect.map(Database.Database, (db2) =>
+              Effect.map(sqlDatabase, (db2) =>
                 orderClause(db2.hooks, [{ field: model.columnMap.get("code")!, descending: false }])
               )
             ),

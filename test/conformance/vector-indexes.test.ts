@@ -16,6 +16,7 @@ import type { MigrationDb } from "../../src/migrations/Backend.js"
 import { migrationBackendOf } from "../../src/migrations/Family.js"
 import { withVectorSupport } from "../../src/migrations/Prerequisites.js"
 import { dialectNames, forEachDialect, urlFor } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const fields = {
   id: Schema.String,
@@ -66,7 +67,7 @@ const rows = (from: number, n: number) =>
   }))
 
 const raw = (sql: string, params: ReadonlyArray<unknown> = []) =>
-  Effect.flatMap(Database.Database, (db) => db.query({ sql, params }))
+  Effect.flatMap(sqlDatabase, (db) => db.query({ sql, params }))
 
 const count = (sql: string) => Effect.map(raw(sql), (r) => Number(Object.values(r[0] ?? {})[0]))
 
@@ -119,7 +120,7 @@ forEachDialect("vector_indexes", (it, dialect) => {
       }
       const applied = yield* Database.migrate({ models: [V1] })
       expect(applied.applied).toBe(true)
-      const entry = (yield* Effect.flatMap(Database.Database, (db) => db.migrations)).find((e) => e.id === applied.id)!
+      const entry = (yield* Effect.flatMap(sqlDatabase, (db) => db.migrations)).find((e) => e.id === applied.id)!
       expect(entry.up).toEqual(op.up)
       expect(entry.tables).toEqual([table])
       expect((yield* Database.migrate({ models: [V1], dryRun: true })).plan.operations).toEqual([])
@@ -216,7 +217,7 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
       if (dialect === "mysql") return
       yield* Database.migrate({ models: [V1] })
       yield* V1.bulkCreate({ data: rows(0, 2000) })
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const field = V1.info.columnMap.get("embedding")!
       if (dialect === "postgres") {
         yield* raw(`ANALYZE ${table}`)
@@ -295,7 +296,7 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
 
   it.effect("discovery: a PostgreSQL vector(n) column is DataFlow.vector(n); SQLite's BLOB stays bytes", () =>
     Effect.gen(function* () {
-      const db = yield* Database.Database
+      const db = yield* sqlDatabase
       const found = (yield* db.discover()).find((m) => m.table === "viadd")!
       const v = found.columns.find((c) => c.name === "v")!
       if (dialect === "postgres") expect(v).toMatchObject({ kind: "vector", dimensions: 3 })
@@ -314,7 +315,7 @@ forEachDialect("vector_indexes_more", (it, dialect) => {
           { table: "viauto", vectorIndexes: [{ field: "e", method: "ivfflat", distance: "l2", lists: 10 }] }
         )
         const url = urlFor(dialect, "df_vector_indexes_more")
-        const started = Effect.flatMap(Database.Database, (db) =>
+        const started = Effect.flatMap(sqlDatabase, (db) =>
           Effect.map(db.migrations, (entries) => entries.filter((e) => e.tables.includes("viauto")))
         )
         const first = yield* Effect.provide(started, Database.layer({ url, models: [Auto] }))

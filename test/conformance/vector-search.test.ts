@@ -9,6 +9,7 @@ import { rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { Database, DataFlow } from "../../src/index.js"
 import { dialectNames, forEachDialect, freshUrl, reset } from "../support/Dialects.js"
+import { sqlDatabase } from "../support/SqlDatabase.js"
 
 const Doc = DataFlow.model(
   "VecDoc",
@@ -248,7 +249,7 @@ forEachDialect("vector_index_search", (it, dialect) => {
   if (dialect === "postgres") {
     it.effect("PostgreSQL connections open with the search defaults: ef_search 100, iterative scans", () =>
       Effect.gen(function* () {
-        const db = yield* Database.Database
+        const db = yield* sqlDatabase
         const rows = yield* db.sql
           .unsafe<{ ef: string; hnsw: string; ivf: string; path: string }>(
             "SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS hnsw, " +

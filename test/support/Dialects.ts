@@ -14,6 +14,7 @@ import { Effect, Layer } from "effect"
 import { Database } from "../../src/index.js"
 import { type DialectName, namespaceUrl, resetNamespace } from "./Namespaces.js"
 import type { LayerOptions } from "../../src/Database.js"
+import { sqlDatabase } from "./SqlDatabase.js"
 
 export type { DialectName } from "./Namespaces.js"
 
@@ -64,7 +65,7 @@ export const forEachDialect = (
 /** Deletes every row of the given models' tables (creating them when missing). */
 export const reset = (...models: ReadonlyArray<{ readonly info: { readonly table: string } & object }>) =>
   Effect.gen(function* () {
-    const db = yield* Database.Database
+    const db = yield* sqlDatabase
     for (const m of models) {
       yield* db.ensureTable(m.info as never)
       yield* db.sql.unsafe(`DELETE FROM ${db.hooks.quote(m.info.table)}`)
