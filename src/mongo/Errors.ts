@@ -52,6 +52,15 @@ export const isUnknownCommitResult = (e: unknown): boolean =>
   typeof e === "object" && e !== null && hasLabel(e as DriverError, "UnknownTransactionCommitResult")
 
 const duplicateCodes = new Set([11000, 11001, 12582])
+
+/**
+ * Every write error of a failed bulk write is a duplicate key (an unordered `insertMany` of
+ * `onConflict: "skip"` then inserted all the others: `insertedCount`).
+ */
+export const onlyDuplicateKeys = (e: unknown): boolean => {
+  const writes = (e as DriverError | null)?.writeErrors
+  return Array.isArray(writes) && writes.length > 0 && writes.every((w) => duplicateCodes.has(w.code ?? 0))
+}
 /** Server codes of a connection that broke or a node that stopped serving (stepdown, shutdown). */
 const lostCodes = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436])
 /** Server codes refusing the credentials or the database. */

@@ -21,7 +21,7 @@
  */
 import type { ModelInfo } from "../model/Model.js"
 import type { Expr, PathAs, Target } from "../query/Expr.js"
-import { type Bson, type Doc, encodeValue, pathOf } from "./Values.js"
+import { type Bson, type Doc, encodeId, encodeValue, pathOf } from "./Values.js"
 
 /** A query that matches no document. */
 export const matchNothing: Doc = { $expr: false }
@@ -166,3 +166,7 @@ export const toQuery = (bson: Bson, model: ModelInfo, e: Expr): Doc => {
 /** The query of a filter plus the soft-delete rule (live records only unless `includeDeleted`). */
 export const whereQuery = (bson: Bson, model: ModelInfo, e: Expr, includeDeleted: boolean): Doc =>
   andQueries([includeDeleted ? {} : liveCondition(model), toQuery(bson, model, e)])
+
+/** The query of one record by a checked id (live only unless `includeDeleted`). */
+export const byIdQuery = (bson: Bson, model: ModelInfo, id: unknown, includeDeleted: boolean): Doc =>
+  andQueries([{ _id: encodeId(bson, model, id) }, includeDeleted ? {} : liveCondition(model)])

@@ -5,7 +5,12 @@
 import { createRequire } from "node:module"
 import { describe, expect, it } from "@effect/vitest"
 import * as Errors from "../../src/Errors.js"
-import { classifyMongoError, isTransientTransactionError, isUnknownCommitResult } from "../../src/mongo/Errors.js"
+import {
+  classifyMongoError,
+  isTransientTransactionError,
+  isUnknownCommitResult,
+  onlyDuplicateKeys
+} from "../../src/mongo/Errors.js"
 import { Item, Member, mongo } from "./translate-fixtures.js"
 
 // the driver's internal classes (not exported from the package root), for errors exactly as it throws them
@@ -60,6 +65,16 @@ describe("duplicate keys", () => {
     )
     const classified = classifyMongoError(e, { operation: "bulkInsert", model: Item })
     expect(classified).toEqual(new Errors.UniqueViolation({ model: "Item", fields: ["name"] }))
+    expect(onlyDuplicateKeys(e)).toBe(true)
+  })
+  it("onlyDuplicateKeys is false when another write error is among them", () => {
+    const writeErrors = [
+      new WriteError({ index: 0, code: 11000, errmsg: dup("_id_"), op: {} }),
+      new WriteError({ index: 1, code: 121, errmsg: "Document failed validation", op: {} })
+    ]
+    const e = new mongo.MongoBulkWriteError({ message: "x", code: 11000, writeErrors } as never, {} as never)
+    expect(onlyDuplicateKeys(e)).toBe(false)
+    expect(onlyDuplicateKeys(new Error("x"))).toBe(false)
   })
 })
 

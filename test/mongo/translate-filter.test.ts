@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { BigDecimal } from "effect"
-import { likeRegex, liveCondition, matchNothing, toQuery, whereQuery } from "../../src/mongo/Filter.js"
+import { byIdQuery, likeRegex, liveCondition, matchNothing, toQuery, whereQuery } from "../../src/mongo/Filter.js"
 import { Counter, expr, Item, Member, mongo } from "./translate-fixtures.js"
 
 const q = (filter: unknown, model = Item) => toQuery(mongo, model, expr(filter, model))
@@ -199,5 +199,10 @@ describe("soft delete", () => {
     expect(whereQuery(mongo, Item, expr({ age: 1 }), true)).toEqual({ age: 1 })
     expect(whereQuery(mongo, Item, expr({}), false)).toEqual({ deleted_at: null })
     expect(whereQuery(mongo, Counter, expr({}, Counter), false)).toEqual({})
+  })
+  it("by id: _id (a composite key as its object), live unless includeDeleted", () => {
+    expect(byIdQuery(mongo, Item, "i1", false)).toEqual({ $and: [{ _id: "i1" }, { deleted_at: null }] })
+    expect(byIdQuery(mongo, Item, "i1", true)).toEqual({ _id: "i1" })
+    expect(byIdQuery(mongo, Member, { org: "o", user: 1 }, false)).toEqual({ _id: { org: "o", user_id: 1 } })
   })
 })
