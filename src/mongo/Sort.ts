@@ -55,8 +55,11 @@ export const sortOf = (model: ModelInfo, keys: ReadonlyArray<OrderKey>, ranked: 
   const out: Doc = {}
   keys.forEach((k, i) => {
     const dir = k.descending ? -1 : 1
+    const path = pathOf(model, k.field)
+    // a field ordered twice: the first direction holds, as in SQL's ORDER BY (a later key would overwrite it)
+    if (path in out) return
     if (ranked && canBeNull(k.field)) out[nullRankKey(i)] = dir
-    out[pathOf(model, k.field)] = dir
+    out[path] = dir
   })
   return out
 }

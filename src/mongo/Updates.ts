@@ -17,7 +17,7 @@ import type { Changes, UpsertPlan } from "../backend/Backend.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { matchNothing, toQuery } from "./Filter.js"
-import { type Bson, type Doc, encodeValue, idOfRow, insertDocument } from "./Values.js"
+import { type Bson, type Doc, encodeValue, idOfRow, insertDocument, pathOf } from "./Values.js"
 
 /** The `$set` contents of `changes` (updated_at takes `now`; null is stored as null). */
 export const setDocument = (bson: Bson, model: ModelInfo, changes: Changes): Doc => {
@@ -135,7 +135,7 @@ export const bulkUpsertOps = (
     if (conflict.some((f) => row[f.name] === null || row[f.name] === undefined)) return { insertOne: { document } }
     const filter: Doc = onKey
       ? { _id: idOfRow(bson, model, row) }
-      : Object.fromEntries(conflict.map((f) => [f.column, encodeValue(bson, f, row[f.name])]))
+      : Object.fromEntries(conflict.map((f) => [pathOf(model, f), encodeValue(bson, f, row[f.name])]))
     const set: Doc = {}
     for (const f of updated) set[f.column] = document[f.column]
     if (model.updatedAt) set[model.updatedAt.column] = now

@@ -151,6 +151,11 @@ describe("keyset conditions with SQL's null placement", () => {
   })
 })
 
+it("a field ordered twice keeps its first direction (as SQL's ORDER BY)", () => {
+  const plan = findPlan(mongo, Item, query({ orderBy: [key("id", true), key("id")] }))
+  expect(plan.kind === "find" && plan.sort).toEqual({ _id: -1 })
+})
+
 it("projection: _id always, managed columns by column", () => {
   expect(projectionOf(Item, [field(Item, "created_at"), field(Item, "id")])).toEqual({ _id: 1, created_at: 1 })
 })
