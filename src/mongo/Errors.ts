@@ -81,9 +81,16 @@ const uniqueFields = (model: ModelInfo | undefined, keyPattern: unknown, message
 
 /** The first property a `$jsonSchema` refused, as a field name (errInfo names properties, not values). */
 const refusedProperty = (model: ModelInfo | undefined, errInfo: unknown): string => {
-  const found = /"propertyName":"([A-Za-z_][A-Za-z0-9_]*)"/.exec(JSON.stringify(errInfo ?? {}) ?? "")?.[1]
+  let text: string
+  try {
+    text = JSON.stringify(errInfo ?? {}) ?? ""
+  } catch {
+    return ""
+  }
+  // a property of the wrong type or value, or a required one that is missing
+  const found = /"(?:propertyName":|missingProperties":\[)"([A-Za-z_][A-Za-z0-9_]*)"/.exec(text)?.[1]
   if (found === undefined) return ""
-  return (model && fieldOfPath(model, found === "_id" ? "_id" : found)) ?? found
+  return (model && fieldOfPath(model, found)) ?? found
 }
 
 const serverError = (e: DriverError, code: number, ctx: MongoErrorContext, cause: unknown): Errors.QueryError => {

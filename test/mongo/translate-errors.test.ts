@@ -138,6 +138,14 @@ describe("validation, timeouts, connections, the rest", () => {
     )
     expect(c.message).not.toContain(secret)
   })
+  it("a missing required property is named too", () => {
+    const e = server({
+      errmsg: "Document failed validation",
+      code: 121,
+      errInfo: { details: { schemaRulesNotSatisfied: [{ operatorName: "required", missingProperties: ["name"] }] } }
+    })
+    expect(classifyMongoError(e, ctx)).toMatchObject({ _tag: "ValidationError", path: "name" })
+  })
   it("MaxTimeMSExpired (50) and CSOT → StatementTimeout", () => {
     expect(classifyMongoError(server({ errmsg: "operation exceeded time limit", code: 50 }), ctx)).toMatchObject({
       _tag: "StatementTimeout",

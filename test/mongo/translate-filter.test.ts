@@ -79,6 +79,13 @@ describe("equality and comparisons", () => {
   })
 })
 
+describe("the IR's own <> (not made by user filters)", () => {
+  it("is unknown on null as in SQL: neither the value nor null", () => {
+    const target = { field: Item.columnMap.get("age")! }
+    expect(toQuery(mongo, Item, { _tag: "Cmp", target, op: "<>", value: 3 })).toEqual({ age: { $nin: [3, null] } })
+  })
+})
+
 describe("logic", () => {
   it("$or, $and, $not", () => {
     expect(q({ $or: [{ age: 1 }, { name: "b" }] })).toEqual({ $or: [{ age: 1 }, { name: "b" }] })
