@@ -229,39 +229,47 @@ const rawOf = (model: ModelInfo, doc: Doc, field: Field): unknown => {
   return typeof id === "object" && id !== null ? (id as Doc)[field.column] : undefined
 }
 
+/** Decodes one stored document (see `documentDecoder`). */
+export type DocumentDecoder = (doc: Doc) => Record<string, unknown>
+
 /**
- * A stored document → a record of `fields` (default: every column): the key from `_id`, the rest
- * from their columns. Null or missing in an optional, non-nullable field leaves the property absent,
- * in a nullable field is `null`, elsewhere InvalidRow; so is a value of the wrong type, outside a
- * literal union, longer than maxLength, … (as the SQL codec). The key fields are decoded first so
- * InvalidRow names the document's key.
+ * A decoder of stored documents → records of `fields` (default: every column), planned once per
+ * model and field list: the key from `_id`, the rest from their columns. Null or missing in an
+ * optional, non-nullable field leaves the property absent, in a nullable field is `null`, elsewhere
+ * InvalidRow; so is a value of the wrong type, outside a literal union, longer than maxLength, …
+ * (as the SQL codec). The key fields are decoded first so InvalidRow names the document's key; a
+ * key field not among `fields` is left out of the record.
  */
+export const documentDecoder = (model: ModelInfo, fields: ReadonlyArray<Field> = model.columns): DocumentDecoder => {
+  const ordered = [...model.key, ...fields.filter((f) => !model.key.includes(f))]
+  const unread = model.key.filter((f) => !fields.includes(f))
+  return (doc) => {
+    const out: Record<string, unknown> = {}
+    for (const field of ordered) {
+      const raw = rawOf(model, doc, field)
+      if (raw === null || raw === undefined) {
+        if (field.nullable) out[field.name] = null
+        else if (!field.optional) throw invalidRow(model, field, nullReason, out)
+        continue
+      }
+      try {
+        out[field.name] = decodeValue(field, raw)
+      } catch (e) {
+        if (e instanceof Misfit) throw invalidRow(model, field, e.reason, out)
+        throw e
+      }
+    }
+    for (const f of unread) delete out[f.name]
+    return out
+  }
+}
+
+/** One stored document → a record of `fields` (see `documentDecoder`, which plans once for many documents). */
 export const decodeDocument = (
   model: ModelInfo,
   doc: Doc,
   fields: ReadonlyArray<Field> = model.columns
-): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  const ordered = [...model.key, ...fields.filter((f) => !model.key.includes(f))]
-  for (const field of ordered) {
-    const raw = rawOf(model, doc, field)
-    if (raw === null || raw === undefined) {
-      if (field.nullable) out[field.name] = null
-      else if (!field.optional) throw invalidRow(model, field, nullReason, out)
-      continue
-    }
-    try {
-      out[field.name] = decodeValue(field, raw)
-    } catch (e) {
-      if (e instanceof Misfit) throw invalidRow(model, field, e.reason, out)
-      throw e
-    }
-  }
-  if (fields.length < model.key.length || !model.key.every((f) => fields.includes(f))) {
-    for (const f of model.key) if (!fields.includes(f)) delete out[f.name]
-  }
-  return out
-}
+): Record<string, unknown> => documentDecoder(model, fields)(doc)
 
 const invalidRow = (model: ModelInfo, field: Field, reason: string, decoded: Record<string, unknown>) => {
   const key = keyOf(model, decoded)
