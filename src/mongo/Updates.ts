@@ -90,10 +90,10 @@ export const upsertWrite = (
   row: Record<string, unknown>
 ): UpsertWrite => {
   const nullKey = plan.conflict.some((f) => row[f.name] === null || row[f.name] === undefined)
-  const filter = nullKey ? matchNothing : toQuery(bson, model, plan.where)
-  const isNew = isKey(model, plan.conflict)
-    ? { $eq: [{ $size: { $objectToArray: "$$ROOT" } }, 1] }
-    : { $eq: [{ $type: "$_id" }, "missing"] }
+  const onKey = isKey(model, plan.conflict)
+  // on the key: the whole `_id` (a composite key's object in key order, as stored)
+  const filter = nullKey ? matchNothing : onKey ? { _id: idOfRow(bson, model, row) } : toQuery(bson, model, plan.where)
+  const isNew = onKey ? { $eq: [{ $size: { $objectToArray: "$$ROOT" } }, 1] } : { $eq: [{ $type: "$_id" }, "missing"] }
   const created = insertDocument(bson, model, row, plan.now)
   const set = existingSet(bson, model, plan.update, plan.now)
   return {

@@ -162,6 +162,16 @@ describe("upsert", () => {
       }
     ])
   })
+  it("on a composite key: the whole _id object", () => {
+    const row = { org: "o", user: 2, role: "admin" }
+    const w = upsertWrite(
+      mongo,
+      Member,
+      { conflict: Member.key, where: expr({ org: "o", user: 2 }, Member), row, update: { role: "admin" }, now },
+      row
+    )
+    expect(w.filter).toEqual({ _id: { org: "o", user_id: 2 } })
+  })
   it("a conflict key holding null never matches (SQL NULLs never conflict): the row is inserted", () => {
     const w = upsertWrite(
       mongo,
