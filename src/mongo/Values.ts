@@ -20,7 +20,7 @@
  */
 import { BigDecimal } from "effect"
 import type * as Mongo from "mongodb"
-import { InvalidRow } from "../Errors.js"
+import { InvalidRow, ValidationError } from "../Errors.js"
 import { fitsDecimal, fitsPrecision } from "../model/Columns.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
@@ -36,7 +36,10 @@ export type Doc = Record<string, unknown>
 export const pathOf = (model: ModelInfo, field: Field): string =>
   model.key.includes(field) ? (model.key.length === 1 ? "_id" : `_id.${field.column}`) : field.column
 
-/** A validated value of a field → the value the driver stores (null/undefined → null). */
+/**
+ * A validated value of a field → the value the driver stores (null/undefined → null). Throws
+ * ValidationError for a decimal of more than 34 significant digits (Decimal128 would round it).
+ */
 export const encodeValue = (bson: Bson, field: Field, value: unknown): unknown => {
   if (value === null || value === undefined) return null
   switch (field.kind) {
@@ -44,8 +47,14 @@ export const encodeValue = (bson: Bson, field: Field, value: unknown): unknown =
       return bson.Long.fromBigInt(typeof value === "bigint" ? value : BigInt(value as number))
     case "decimal": {
       // digits and exponent of the normalized value ("1.50" → 15E-1, 10^35 → 1E+35): exact whenever
-      // it has at most 34 significant digits (Decimal128's); a longer one throws (docs/mongodb.md)
+      // it has at most 34 significant digits (Decimal128's); a longer one throws ValidationError
       const { scale, value: digits } = BigDecimal.normalize(value as BigDecimal.BigDecimal)
+      if ((digits < 0n ? -digits : digits).toString().length > 34) {
+        throw new ValidationError({
+          path: field.name,
+          reason: "has more than 34 significant digits, which MongoDB's Decimal128 cannot hold exactly"
+        })
+      }
       return bson.Decimal128.fromString(`${digits}E${scale <= 0 ? "+" : "-"}${Math.abs(scale)}`)
     }
     case "bytes": {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { BigDecimal } from "effect"
-import { InvalidRow } from "../../src/Errors.js"
+import { InvalidRow, ValidationError } from "../../src/Errors.js"
 import { decodeDocument, encodeId, encodeValue, insertDocument } from "../../src/mongo/Values.js"
 import { Counter, field, Item, Member, mongo } from "./translate-fixtures.js"
 
@@ -71,9 +71,13 @@ describe("decode", () => {
     expect(encodeId(mongo, Member, { org: "o", user: 2 })).toEqual({ org: "o", user_id: 2 })
     expect(encodeId(mongo, Counter, 4)).toBe(4)
   })
-  it("a decimal is exact in Decimal128 up to 34 digits", () => {
+  it("a decimal is exact in Decimal128 up to 34 digits; more is a ValidationError, never a rounded value", () => {
     const v = BigDecimal.unsafeFromString("-0.00012")
     expect(String(encodeValue(mongo, field(Item, "price"), v))).toBe("-0.00012")
+    const d34 = BigDecimal.unsafeFromString(`0.${"1".repeat(34)}`)
+    expect(String(encodeValue(mongo, field(Item, "price"), d34))).toBe(`0.${"1".repeat(34)}`)
+    const d35 = BigDecimal.unsafeFromString(`-${"1".repeat(35)}`)
+    expect(() => encodeValue(mongo, field(Item, "price"), d35)).toThrow(ValidationError)
   })
 })
 
