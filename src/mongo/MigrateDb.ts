@@ -6,12 +6,13 @@
  *
  * @since 0.1.0
  */
-import type { ClientSession, Db } from "mongodb"
+import type { ClientSession, Db, MongoClient } from "mongodb"
 import type { Effect } from "effect"
 import type * as Errors from "../Errors.js"
 
 /** The members of the MongoDB handle used here. */
 export interface MongoSchemaHandle {
+  readonly client: MongoClient
   readonly db: Db
   readonly session: Effect.Effect<ClientSession | undefined>
   readonly transactions: boolean
