@@ -81,7 +81,12 @@ export const withoutCollisions = (
   })
 }
 
-const skipInTransaction = async (handle: MongoHandle, model: ModelInfo, docs: ReadonlyArray<Doc>, session: ClientSession) => {
+const skipInTransaction = async (
+  handle: MongoHandle,
+  model: ModelInfo,
+  docs: ReadonlyArray<Doc>,
+  session: ClientSession
+) => {
   const coll = collectionOf(handle.db, model)
   const options = callOptions(handle, session)
   const query = collisionQuery(model, docs)
@@ -121,9 +126,10 @@ export const makeBulk = (handle: MongoHandle, transaction: MongoTransaction): Bu
   // all or nothing: in a transaction; never on a standalone server (the refusal is outside QueryError's
   // union, which the Backend contract's bulk methods declare: cast, see docs/mongodb.md)
   const atomic = (what: string, effect: Effect.Effect<number, Errors.QueryError>) =>
-    (handle.transactions
-      ? transaction(effect)
-      : Effect.fail(standaloneRefusal(what))) as Effect.Effect<number, Errors.QueryError>
+    (handle.transactions ? transaction(effect) : Effect.fail(standaloneRefusal(what))) as Effect.Effect<
+      number,
+      Errors.QueryError
+    >
   const insertBatch: Bulk["insertBatch"] = (model, rows, options) =>
     Effect.gen(function* () {
       if (rows.length === 0) return 0
