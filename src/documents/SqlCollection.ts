@@ -38,10 +38,15 @@ const batch = 500
 
 type Rows = ReadonlyArray<Record<string, unknown>>
 
-const makeCollection = (deps: Deps, name: string, ready: Set<string>): Collection => {
+const makeCollection = (
+  deps: Deps,
+  name: string,
+  ready: Set<string>,
+  indexes: Map<string, ReadonlyArray<string>>
+): Collection => {
   const dialect = deps.sql.name
   const ensure = ensureDocumentTable(deps, name, ready)
-  const ctx = (operation: string) => uniqueContext(deps, name, operation)
+  const ctx = (operation: string) => uniqueContext(deps, name, operation, indexes)
   const decode = (rows: Rows): ReadonlyArray<Document> =>
     rows.map((r) => withId(String(r["id"]), deps.docs.readDoc(r["doc"]) as never))
   const filterOf = (filter: unknown) => run(() => checkFilterSync(filter, dialect))
@@ -143,6 +148,7 @@ const makeCollection = (deps: Deps, name: string, ready: Set<string>): Collectio
       }
       yield* ensure
       const fields = parsed.map((k) => k.path.join("."))
+      indexes.set(S.indexName(name, indexName), fields)
       for (const sql of S.createIndexStatements(deps, name, indexName, parsed, options?.unique === true)) {
         yield* deps.write(
           { sql, params: [] },
@@ -198,10 +204,12 @@ const makeCollection = (deps: Deps, name: string, ready: Set<string>): Collectio
  */
 export const makeSqlCollections = ({ hooks, ...runner }: SqlCollectionDeps): Collections => {
   const ready = new Set<string>()
+  // SQL index name → the paths it keys (createIndex of this layer), to name a unique violation's fields
+  const indexes = new Map<string, ReadonlyArray<string>>()
   const deps: Deps = { ...runner, sql: hooks, docs: documentHooksOf(hooks) }
   return (name) =>
     typeof name === "string" && namePattern.test(name)
-      ? Effect.succeed(makeCollection(deps, name, ready))
+      ? Effect.succeed(makeCollection(deps, name, ready, indexes))
       : Effect.fail(
           new Errors.ValidationError({
             path: "collection",

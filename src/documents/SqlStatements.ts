@@ -59,8 +59,8 @@ export const countDocs = (d: DocumentDialect, table: string, filter: FilterIR): 
 /** DELETE the matching rows (with `id`: only that row, if it still matches). */
 export const deleteDocs = (d: DocumentDialect, table: string, filter: FilterIR, id?: string): Compiled => {
   const params = new Params(d.sql.placeholder)
-  const where = compileFilter(d.docs, cols, filter, params)
   const one = id === undefined ? "" : `id = ${params.add(id)} AND `
+  const where = compileFilter(d.docs, cols, filter, params)
   return { sql: `DELETE FROM ${d.sql.quote(table)} WHERE ${one}${where}`, params: params.values }
 }
 

@@ -15,17 +15,22 @@ import type { DocumentDialect } from "./SqlStatements.js"
 type Deps = DocumentDialect & Pick<Runner, "query" | "write">
 
 /** The error context naming `_id` for a duplicate key, and a MongoDB-named index's paths. */
-export const uniqueContext = (deps: DocumentDialect, table: string, operation: string): ErrorContext => ({
+export const uniqueContext = (
+  deps: DocumentDialect,
+  table: string,
+  operation: string,
+  indexes: ReadonlyMap<string, ReadonlyArray<string>> = new Map()
+): ErrorContext => ({
   model: table,
   table,
-  constraints: new Map([[deps.docs.primaryKeyName(table), ["_id"]]]),
+  constraints: new Map([...indexes, [deps.docs.primaryKeyName(table), ["_id"]]]),
   fieldOfColumn: new Map([["id", "_id"]]),
   key: ["_id"],
   operation
 })
 
-// a MongoDB-style index name (`a.b_1_c_-1`) back to its paths
-const pathsOfIndex = (name: string): ReadonlyArray<string> | undefined => {
+/** A MongoDB-style index name (`a.b_1_c_-1`) back to its paths. */
+export const pathsOfIndex = (name: string): ReadonlyArray<string> | undefined => {
   const parts = name.split("_")
   const paths: Array<string> = []
   for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -46,7 +51,8 @@ export const narrow = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A
       ForeignKeyViolation: (e) => Effect.die(e),
       UniqueViolation: (e) => {
         if (e.fields.length === 1 && e.fields[0] !== "_id" && e.fields[0] !== "id") {
-          const raw = e.fields[0]!.split("__")
+          const raw = e.fields[0]!.replace(/^index '(.*)'$/, "$1")
+            .split("__")
             .pop()!
             .replace(/^df_ix_/, "")
           const paths = pathsOfIndex(raw) ?? pathsOfIndex(raw.replace(/_\d+$/, ""))

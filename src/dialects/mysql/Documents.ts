@@ -68,7 +68,10 @@ export const makeMysqlDocuments = (collation: string): DocumentHooks => {
       const columns = keys.map((_, n) => quote(`df_ix_${name}_${n}`.slice(0, 64)))
       return [
         `ALTER TABLE ${table} ${keys
-          .map((k, n) => `ADD COLUMN IF NOT EXISTS ${columns[n]} VARCHAR(768) AS (${k.expr}) VIRTUAL`)
+          .map(
+            (k, n) =>
+              `ADD COLUMN IF NOT EXISTS ${columns[n]} VARCHAR(${Math.floor(768 / keys.length)}) AS (${k.expr}) VIRTUAL`
+          )
           .join(", ")}`,
         `CREATE ${unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quote(name)} ON ${table} ` +
           `(${columns.map((c, n) => `${c}${keys[n]!.descending ? " DESC" : ""}`).join(", ")})`
