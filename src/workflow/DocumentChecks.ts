@@ -20,15 +20,26 @@ import { fillTemplates, templateProblems, templatesIn } from "./Template.js"
 /** A collection name: a letter or `_`, then letters, digits or `_`; at most 63 characters. */
 export const collectionNameRe = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
-/** Runs a throwing checker; its ValidationError or UnsupportedFeature as a problem text. */
-const attempt = (add: (p: string) => void, prefix: string, f: () => unknown) => {
+/**
+ * Runs a throwing checker for parameter `param`; its ValidationError or UnsupportedFeature becomes a
+ * problem under `param` (`""`: the checker's path as it is; else the checker's own path when it already starts there; `from` → `param` renames
+ * the path of a check made on part of the parameter).
+ */
+const attempt = (add: (p: string) => void, param: string, f: () => unknown, from = param) => {
   try {
     f()
   } catch (e) {
-    if (e instanceof ValidationError) add(`${prefix}${e.path}: ${e.reason}`)
-    else if (e instanceof UnsupportedFeature)
-      add(`${prefix}${e.feature} is outside the document subset (docs/documents.md)`)
-    else throw e
+    if (e instanceof ValidationError) {
+      const path =
+        param === ""
+          ? e.path
+          : e.path === from || e.path.startsWith(`${from}.`)
+            ? param + e.path.slice(from.length)
+            : `${param}.${e.path}`
+      add(`${path}: ${e.reason}`)
+    } else if (e instanceof UnsupportedFeature) {
+      add(`${param}: ${e.feature} is outside the document subset (docs/documents.md)`)
+    } else throw e
   }
 }
 
@@ -41,7 +52,7 @@ const checkKeys = (keys: unknown, add: (p: string) => void) => {
 
 const checkDocuments = (docs: unknown, add: (p: string) => void) => {
   if (!Array.isArray(docs)) return add("documents: must be an array of documents")
-  docs.forEach((d, i) => attempt(add, "", () => checkDocumentSync(d, `documents.${i}`)))
+  docs.forEach((d, i) => attempt(add, `documents.${i}`, () => checkDocumentSync(d, `documents.${i}`)))
 }
 
 const checkPipeline = (pipeline: unknown, add: (p: string) => void) => {
@@ -58,10 +69,10 @@ const checks: Record<string, (v: unknown, add: (p: string) => void) => void> = {
     if (typeof v !== "string" || !collectionNameRe.test(v))
       add("collection: must be a name (a letter or _, then letters, digits or _; at most 63 characters)")
   },
-  filter: (v, add) => attempt(add, "", () => checkFilterSync(v)),
-  update: (v, add) => attempt(add, "", () => checkUpdateSync(v)),
+  filter: (v, add) => attempt(add, "filter", () => checkFilterSync(v)),
+  update: (v, add) => attempt(add, "update", () => checkUpdateSync(v)),
   pipeline: checkPipeline,
-  document: (v, add) => attempt(add, "", () => checkDocumentSync(v, "document")),
+  document: (v, add) => attempt(add, "document", () => checkDocumentSync(v, "document")),
   documents: checkDocuments,
   keys: checkKeys,
   many: (v, add) => (v === undefined || typeof v === "boolean" ? undefined : add("many: must be a boolean")),

@@ -97,6 +97,16 @@ export interface Gate<G extends string, U extends string> {
   readonly unless?: U
 }
 
+/**
+ * What `Workflow.run` needs of a typed workflow: its spec and its inputs, results and errors (any
+ * models, including none: a workflow of document nodes only).
+ */
+export interface TypedLike<In, R, E> {
+  readonly _tag: "TypedWorkflow"
+  readonly "~types": { readonly in: In; readonly results: R; readonly error: E }
+  readonly spec: WorkflowSpec
+}
+
 /** A typed workflow: models `M`, inputs `In`, results `R`, node errors `E`, condition ids `C`. */
 export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pipeable {
   readonly _tag = "TypedWorkflow"
