@@ -58,7 +58,7 @@ const checkDocuments = (docs: unknown, add: (p: string) => void) => {
 const checkPipeline = (pipeline: unknown, add: (p: string) => void) => {
   if (!Array.isArray(pipeline)) return add("pipeline: must be an array of stages")
   if (pipeline.length > documentLimits.stages) add(`pipeline: holds more than ${documentLimits.stages} stages`)
-  pipeline.forEach((stage, i) => attempt(add, `pipeline[${i}]: `, () => checkPipelineSync([stage])))
+  pipeline.forEach((stage, i) => attempt(add, `pipeline.${i}`, () => checkPipelineSync([stage]), "pipeline.0"))
 }
 
 const isEmpty = (v: unknown) => v === undefined || (isPlainObject(v) && Object.keys(v).length === 0)
