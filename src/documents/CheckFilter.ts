@@ -71,7 +71,6 @@ const regexTest = (ctx: Ctx, at: string, pattern: unknown, options: unknown): Fi
   }
 }
 
-// eslint-disable-next-line max-lines-per-function -- one case per operator, read as a table
 const operatorTest = (ctx: Ctx, at: string, op: string, v: unknown, all: Record<string, unknown>): FieldTest => {
   count(ctx, at)
   switch (op) {
