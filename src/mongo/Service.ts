@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, type Scope } from "effect"
-import type { LayerOptions } from "../Database.js"
+import type { LayerOptions } from "../LayerOptions.js"
 import type { MongoDatabaseService as ServiceShape } from "../DatabaseService.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
