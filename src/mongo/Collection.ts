@@ -40,6 +40,26 @@ export const checkCollectionName = (name: unknown): Effect.Effect<string, Errors
       ? Effect.fail(new Errors.ValidationError({ path: "name", reason: "dataflow_ names are the library's own" }))
       : Effect.succeed(name)
 
+/** Update failures of a stored value (the checker cannot see documents), by server code. */
+const refusedUpdateCodes: Record<string, string> = {
+  "2": "$push or $pull applies to an array",
+  "14": "$inc applies to a number",
+  "28": "the path cannot be created through a value that is not an object"
+}
+
+/**
+ * An update the server refused for a stored value ($inc of a non-number, $push to a non-array, a
+ * path through a scalar) as ValidationError, as on SQL (docs/documents.md): the path is the field the
+ * server names; its message (which holds the document's values) is never copied.
+ */
+export const refusedUpdate = (e: Errors.DatabaseError): Errors.ValidationError | undefined => {
+  const reason = e.code !== undefined ? refusedUpdateCodes[e.code] : undefined
+  if (reason === undefined) return undefined
+  const text = String((e.cause as { errmsg?: unknown; message?: unknown } | undefined)?.errmsg ?? "")
+  const field = /field '([^']{1,200})'/.exec(text)?.[1]
+  return new Errors.ValidationError({ path: field ?? "update", reason })
+}
+
 /** A driver failure as a DocumentError: the collection named on a unique violation. */
 const toDocumentError =
   (name: string) =>
@@ -47,6 +67,8 @@ const toDocumentError =
     switch (e._tag) {
       case "UniqueViolation":
         return new Errors.UniqueViolation({ model: name, fields: e.fields })
+      case "DatabaseError":
+        return refusedUpdate(e) ?? e
       case "InvalidRow":
       case "ForeignKeyViolation":
         return new Errors.DatabaseError({ dialect, operation: `${name}.${e._tag}`, cause: e })

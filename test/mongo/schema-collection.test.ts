@@ -163,6 +163,28 @@ describe("MongoDB collection: reads and writes", () => {
     })
   )
 
+  it.effect("an update the server refuses for a stored value: ValidationError naming the field, no value", () =>
+    Effect.gen(function* () {
+      const refused = Object.assign(new Error("refused"), {
+        name: "MongoServerError",
+        code: 14,
+        codeName: "TypeMismatch",
+        errmsg:
+          "Cannot apply $inc to a value of non-numeric type. {_id: \"secret\"} has the field 'n' of non-numeric type string"
+      })
+      const { users } = open({ throws: { "users.updateMany": refused } })
+      const error = yield* failure(users.updateMany({}, { $inc: { n: 1 } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "n", reason: "$inc applies to a number" })
+      expect(String((error as Error).message)).not.toContain("secret")
+      const other = Object.assign(new Error("x"), { name: "MongoServerError", code: 9, codeName: "FailedToParse" })
+      const failed = open({ throws: { "users.updateMany": other } })
+      expect(yield* failure(failed.users.updateMany({}, { $inc: { n: 1 } }))).toMatchObject({
+        _tag: "DatabaseError",
+        code: "9"
+      })
+    })
+  )
+
   it.effect("deleteOne: the first match by _id (findOneAndDelete sorted); deleteMany; count", () =>
     Effect.gen(function* () {
       const { query } = yield* checkFilter({ a: 1 }, "mongodb")
