@@ -60,6 +60,31 @@ export const refusedUpdate = (e: Errors.DatabaseError): Errors.ValidationError |
   return new Errors.ValidationError({ path: field ?? "update", reason })
 }
 
+/** The key pattern an index name stands for: `_id_` and MongoDB's default names (`a_1_b.c_-1`). */
+export const keyOfIndexName = (name: string): Doc | undefined => {
+  if (name === "_id_") return { _id: 1 }
+  const m = name.match(/(.+?)_(-?1)(?:_|$)/g)
+  if (m === null || m.join("") !== name) return undefined
+  return Object.fromEntries(m.map((part) => /^(.+?)_(-?1)_?$/.exec(part)!).map((x) => [x[1]!, Number(x[2])]))
+}
+
+/**
+ * A duplicate key inside a bulk write (insertMany) as the plain duplicate key error the classifier
+ * reads its fields from (`keyPattern`: the server's, else read from the index name).
+ */
+export const duplicateOfBulk = (e: unknown): unknown => {
+  const bulk = e as {
+    name?: string
+    writeErrors?: ReadonlyArray<{ code?: number; errmsg?: string; err?: { keyPattern?: Doc } }>
+  }
+  if (bulk?.name !== "MongoBulkWriteError" || !Array.isArray(bulk.writeErrors)) return e
+  const first = bulk.writeErrors[0]
+  if (first?.code !== 11000) return e
+  const index = /index: (\S+) dup key/.exec(first.errmsg ?? "")?.[1]
+  const keyPattern = first.err?.keyPattern ?? (index !== undefined ? keyOfIndexName(index) : undefined)
+  return Object.assign(new Error("duplicate key"), { name: "MongoServerError", code: 11000, keyPattern })
+}
+
 /** A driver failure as a DocumentError: the collection named on a unique violation. */
 const toDocumentError =
   (name: string) =>
@@ -123,18 +148,31 @@ const insertManyOf =
         })
       }
       yield* run("insertMany", async (db, session) => {
-        if (session !== undefined || prepared.length === 1) {
-          await collectionOf(db, name).insertMany(prepared, { ordered: true, ...withSession(session) })
-          return
+        try {
+          await insertAll(h, collectionOf(db, name), prepared, session)
+        } catch (e) {
+          throw duplicateOfBulk(e)
         }
-        await h.client.withSession((s) =>
-          s.withTransaction(async () => {
-            await collectionOf(db, name).insertMany(prepared, { ordered: true, session: s })
-          })
-        )
       })
       return { insertedIds: ids }
     })
+
+const insertAll = async (
+  h: MongoSchemaHandle,
+  coll: ReturnType<typeof collectionOf>,
+  prepared: Array<Doc>,
+  session: ClientSession | undefined
+) => {
+  if (session !== undefined || prepared.length === 1) {
+    await coll.insertMany(prepared, { ordered: true, ...withSession(session) })
+    return
+  }
+  await h.client.withSession((s) =>
+    s.withTransaction(async () => {
+      await coll.insertMany(prepared, { ordered: true, session: s })
+    })
+  )
+}
 
 /** updateOne (the first match by `_id`) and updateMany. */
 const updateOf = (name: string, run: Run, many: boolean) => (filter: Api.DocumentFilter, u: Api.DocumentUpdate) =>
