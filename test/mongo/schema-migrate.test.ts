@@ -268,7 +268,10 @@ describe("MongoDB ownership", () => {
     }
     expect([...ownedCollections([e({ createdTables: ["a", "b"] })])]).toEqual(["a", "b"])
     expect([
-      ...ownedCollections([e({ createdTables: ["a", "b"] }), e({ createdTables: [], description: ["drop collection a"] })])
+      ...ownedCollections([
+        e({ createdTables: ["a", "b"] }),
+        e({ createdTables: [], description: ["drop collection a"] })
+      ])
     ]).toEqual(["b"])
     expect([...ownedCollections([e({ createdTables: ["a"], success: false })])]).toEqual([])
   })
