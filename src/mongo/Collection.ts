@@ -40,6 +40,51 @@ export const checkCollectionName = (name: unknown): Effect.Effect<string, Errors
       ? Effect.fail(new Errors.ValidationError({ path: "name", reason: "dataflow_ names are the library's own" }))
       : Effect.succeed(name)
 
+/** Update failures of a stored value (the checker cannot see documents), by server code. */
+const refusedUpdateCodes: Record<string, string> = {
+  "2": "$push or $pull applies to an array",
+  "14": "$inc applies to a number",
+  "28": "the path cannot be created through a value that is not an object"
+}
+
+/**
+ * An update the server refused for a stored value ($inc of a non-number, $push to a non-array, a
+ * path through a scalar) as ValidationError, as on SQL (docs/documents.md): the path is the field the
+ * server names; its message (which holds the document's values) is never copied.
+ */
+export const refusedUpdate = (e: Errors.DatabaseError): Errors.ValidationError | undefined => {
+  const reason = e.code !== undefined ? refusedUpdateCodes[e.code] : undefined
+  if (reason === undefined) return undefined
+  const text = String((e.cause as { errmsg?: unknown; message?: unknown } | undefined)?.errmsg ?? "")
+  const field = /field '([^']{1,200})'/.exec(text)?.[1]
+  return new Errors.ValidationError({ path: field ?? "update", reason })
+}
+
+/** The key pattern an index name stands for: `_id_` and MongoDB's default names (`a_1_b.c_-1`). */
+export const keyOfIndexName = (name: string): Doc | undefined => {
+  if (name === "_id_") return { _id: 1 }
+  const m = name.match(/(.+?)_(-?1)(?:_|$)/g)
+  if (m === null || m.join("") !== name) return undefined
+  return Object.fromEntries(m.map((part) => /^(.+?)_(-?1)_?$/.exec(part)!).map((x) => [x[1]!, Number(x[2])]))
+}
+
+/**
+ * A duplicate key inside a bulk write (insertMany) as the plain duplicate key error the classifier
+ * reads its fields from (`keyPattern`: the server's, else read from the index name).
+ */
+export const duplicateOfBulk = (e: unknown): unknown => {
+  const bulk = e as {
+    name?: string
+    writeErrors?: ReadonlyArray<{ code?: number; errmsg?: string; err?: { keyPattern?: Doc } }>
+  }
+  if (bulk?.name !== "MongoBulkWriteError" || !Array.isArray(bulk.writeErrors)) return e
+  const first = bulk.writeErrors[0]
+  if (first?.code !== 11000) return e
+  const index = /index: (\S+) dup key/.exec(first.errmsg ?? "")?.[1]
+  const keyPattern = first.err?.keyPattern ?? (index !== undefined ? keyOfIndexName(index) : undefined)
+  return Object.assign(new Error("duplicate key"), { name: "MongoServerError", code: 11000, keyPattern })
+}
+
 /** A driver failure as a DocumentError: the collection named on a unique violation. */
 const toDocumentError =
   (name: string) =>
@@ -47,6 +92,8 @@ const toDocumentError =
     switch (e._tag) {
       case "UniqueViolation":
         return new Errors.UniqueViolation({ model: name, fields: e.fields })
+      case "DatabaseError":
+        return refusedUpdate(e) ?? e
       case "InvalidRow":
       case "ForeignKeyViolation":
         return new Errors.DatabaseError({ dialect, operation: `${name}.${e._tag}`, cause: e })
@@ -101,18 +148,31 @@ const insertManyOf =
         })
       }
       yield* run("insertMany", async (db, session) => {
-        if (session !== undefined || prepared.length === 1) {
-          await collectionOf(db, name).insertMany(prepared, { ordered: true, ...withSession(session) })
-          return
+        try {
+          await insertAll(h, collectionOf(db, name), prepared, session)
+        } catch (e) {
+          throw duplicateOfBulk(e)
         }
-        await h.client.withSession((s) =>
-          s.withTransaction(async () => {
-            await collectionOf(db, name).insertMany(prepared, { ordered: true, session: s })
-          })
-        )
       })
       return { insertedIds: ids }
     })
+
+const insertAll = async (
+  h: MongoSchemaHandle,
+  coll: ReturnType<typeof collectionOf>,
+  prepared: Array<Doc>,
+  session: ClientSession | undefined
+) => {
+  if (session !== undefined || prepared.length === 1) {
+    await coll.insertMany(prepared, { ordered: true, ...withSession(session) })
+    return
+  }
+  await h.client.withSession((s) =>
+    s.withTransaction(async () => {
+      await coll.insertMany(prepared, { ordered: true, session: s })
+    })
+  )
+}
 
 /** updateOne (the first match by `_id`) and updateMany. */
 const updateOf = (name: string, run: Run, many: boolean) => (filter: Api.DocumentFilter, u: Api.DocumentUpdate) =>

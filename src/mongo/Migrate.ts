@@ -73,6 +73,20 @@ const pruneOps = (models: ReadonlyArray<ModelInfo>, live: ReadonlyMap<string, Li
     }))
 }
 
+/** The collections the ledger's finished entries say this library created and did not drop since (oldest first). */
+export const ownedCollections = (entries: ReadonlyArray<Ledger.LedgerEntry>): ReadonlySet<string> => {
+  const owned = new Set<string>()
+  for (const e of entries) {
+    if (e.finishedAt === null || !e.success) continue
+    for (const t of e.createdTables) owned.add(t)
+    for (const d of e.description) {
+      const m = /^drop (?:collection|table) ([A-Za-z0-9_]+)/.exec(d)
+      if (m !== null) owned.delete(m[1]!)
+    }
+  }
+  return owned
+}
+
 /**
  * autoMigrate's operations: a missing collection is created; one the ledger says this library
  * created gets its model's additions (indexes, a validator that only adds optional fields); any
@@ -85,7 +99,7 @@ const autoOperations = (
 ) =>
   Effect.gen(function* () {
     const existing = models.filter((m) => live.has(m.table))
-    const owned = existing.length === 0 ? new Set<string>() : Ledger.ownedTables(yield* Store.list(h))
+    const owned = existing.length === 0 ? new Set<string>() : ownedCollections(yield* Store.list(h))
     const ops: Array<Operation> = []
     for (const m of models) {
       const c = live.get(m.table)

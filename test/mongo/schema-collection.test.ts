@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { checkFilter } from "../../src/documents/CheckFilter.js"
-import { makeMongoCollections } from "../../src/mongo/Collection.js"
+import { keyOfIndexName, makeMongoCollections } from "../../src/mongo/Collection.js"
 import { duplicateKey, methods, recorder, type Script } from "./schema-recorder.js"
 
 const open = (script: Script = {}) => {
@@ -95,6 +95,50 @@ describe("MongoDB collection: inserts", () => {
   )
 })
 
+describe("MongoDB collection: duplicate keys of a bulk insert", () => {
+  const bulk = (writeError: Record<string, unknown>) =>
+    Object.assign(new Error("bulk"), { name: "MongoBulkWriteError", code: 11000, writeErrors: [writeError] })
+
+  it.effect("fields from the write error's keyPattern, else from the index name (_id_, default names)", () =>
+    Effect.gen(function* () {
+      const byPattern = open({
+        throws: {
+          "users.insertMany": bulk({
+            code: 11000,
+            errmsg: "E11000 index: by_email dup key",
+            err: { keyPattern: { email: 1 } }
+          })
+        }
+      })
+      expect(yield* failure(byPattern.users.insertMany([{ _id: "a" }, { _id: "b" }]))).toMatchObject({
+        _tag: "UniqueViolation",
+        model: "users",
+        fields: ["email"]
+      })
+      const byId = open({
+        throws: {
+          "users.insertMany": bulk({
+            code: 11000,
+            errmsg: 'E11000 duplicate key error collection: t.users index: _id_ dup key: { _id: "a" }'
+          })
+        }
+      })
+      expect(yield* failure(byId.users.insertMany([{ _id: "a" }, { _id: "a" }]))).toMatchObject({
+        _tag: "UniqueViolation",
+        fields: ["_id"]
+      })
+    })
+  )
+
+  it("index names → key patterns", () => {
+    expect(keyOfIndexName("_id_")).toEqual({ _id: 1 })
+    expect(keyOfIndexName("user_name_1")).toEqual({ user_name: 1 })
+    expect(keyOfIndexName("a_1_b.c_-1")).toEqual({ a: 1, "b.c": -1 })
+    expect(keyOfIndexName("by_email")).toBeUndefined()
+    expect(keyOfIndexName("a_1x")).toBeUndefined()
+  })
+})
+
 describe("MongoDB collection: reads and writes", () => {
   it.effect("find: the checker's query, sort ending with _id, skip, limit, projection", () =>
     Effect.gen(function* () {
@@ -160,6 +204,28 @@ describe("MongoDB collection: reads and writes", () => {
       expect(many.calls).toEqual([
         { method: "users.updateMany", args: [query, { $push: { log: "x" }, $pull: { tags: "y" } }, {}] }
       ])
+    })
+  )
+
+  it.effect("an update the server refuses for a stored value: ValidationError naming the field, no value", () =>
+    Effect.gen(function* () {
+      const refused = Object.assign(new Error("refused"), {
+        name: "MongoServerError",
+        code: 14,
+        codeName: "TypeMismatch",
+        errmsg:
+          "Cannot apply $inc to a value of non-numeric type. {_id: \"secret\"} has the field 'n' of non-numeric type string"
+      })
+      const { users } = open({ throws: { "users.updateMany": refused } })
+      const error = yield* failure(users.updateMany({}, { $inc: { n: 1 } }))
+      expect(error).toMatchObject({ _tag: "ValidationError", path: "n", reason: "$inc applies to a number" })
+      expect(String((error as Error).message)).not.toContain("secret")
+      const other = Object.assign(new Error("x"), { name: "MongoServerError", code: 9, codeName: "FailedToParse" })
+      const failed = open({ throws: { "users.updateMany": other } })
+      expect(yield* failure(failed.users.updateMany({}, { $inc: { n: 1 } }))).toMatchObject({
+        _tag: "DatabaseError",
+        code: "9"
+      })
     })
   )
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { checksumOf } from "../../src/migrations/Operation.js"
-import { ensureCollection, migrate, resolve, rollback } from "../../src/mongo/Migrate.js"
+import { ensureCollection, migrate, ownedCollections, resolve, rollback } from "../../src/mongo/Migrate.js"
 import { duplicateKey, methods, recorder } from "./schema-recorder.js"
 import {
   Tag,
@@ -258,6 +258,23 @@ describe("MongoDB rollback and resolve", () => {
       })
     })
   )
+})
+
+describe("MongoDB ownership", () => {
+  it("created by a finished entry, until a later entry drops it; dirty entries own nothing", () => {
+    const e = (over: Record<string, unknown>) => {
+      const { _id, ...rest } = entry(over)
+      return { id: _id, ...rest } as unknown as Parameters<typeof ownedCollections>[0][number]
+    }
+    expect([...ownedCollections([e({ createdTables: ["a", "b"] })])]).toEqual(["a", "b"])
+    expect([
+      ...ownedCollections([
+        e({ createdTables: ["a", "b"] }),
+        e({ createdTables: [], description: ["drop collection a"] })
+      ])
+    ]).toEqual(["b"])
+    expect([...ownedCollections([e({ createdTables: ["a"], success: false })])]).toEqual([])
+  })
 })
 
 describe("MongoDB ensureCollection (autoMigrate)", () => {

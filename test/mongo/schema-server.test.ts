@@ -1,7 +1,7 @@
 /**
  * MongoDB migrations, discovery and the document API against a real server: runs only when
  * DATAFLOW_TEST_MONGO (a mongodb:// URL; `docker compose up` gives a one-node replica set) is set,
- * in the database `<DATAFLOW_TEST_NS>schema`, dropped first. Skipped otherwise (the global setup
+ * in the database `<DATAFLOW_TEST_NS>schema` (test/support/Mongo.ts `freshMongoUrl`). Skipped otherwise (the global setup
  * prints the one skip line).
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -12,16 +12,14 @@ import { discover } from "../../src/mongo/Discover.js"
 import { classifyMongoError } from "../../src/mongo/Errors.js"
 import { ensureCollection, migrate, migrations, rollback } from "../../src/mongo/Migrate.js"
 import type { MongoSchemaHandle } from "../../src/mongo/MigrateDb.js"
+import { freshMongoUrl, mongoUrl } from "../support/Mongo.js"
 import { Tag, User, userValidator } from "./schema-fixtures.js"
-
-const mongoUrl = process.env["DATAFLOW_TEST_MONGO"]
 
 const connect = async (): Promise<{ client: MongoClient; handle: MongoSchemaHandle }> => {
   const { MongoClient } = await import("mongodb")
-  const client = new MongoClient(mongoUrl!)
+  const client = new MongoClient(await freshMongoUrl("schema"))
   await client.connect()
-  const db: Db = client.db(`${process.env["DATAFLOW_TEST_NS"] ?? ""}schema`)
-  await db.dropDatabase()
+  const db: Db = client.db()
   const hello = await db.admin().command({ hello: 1 })
   const handle: MongoSchemaHandle = {
     client,
