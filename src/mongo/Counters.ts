@@ -33,17 +33,15 @@ export const reserveIds = (
   Effect.map(
     // no session: outside the caller's transaction (see the module comment)
     handle.run({ operation: "create", model }, (db) =>
-      db
-        .collection<{ _id: string; seq: number }>(countersCollection)
-        .findOneAndUpdate(
-          { _id: model.table },
-          { $inc: { seq: n } },
-          {
-            upsert: true,
-            returnDocument: "after",
-            ...(handle.maxTimeMS !== undefined ? { maxTimeMS: handle.maxTimeMS } : {})
-          }
-        )
+      db.collection<{ _id: string; seq: number }>(countersCollection).findOneAndUpdate(
+        { _id: model.table },
+        { $inc: { seq: n } },
+        {
+          upsert: true,
+          returnDocument: "after",
+          ...(handle.maxTimeMS !== undefined ? { maxTimeMS: handle.maxTimeMS } : {})
+        }
+      )
     ),
     (doc) => (doc?.seq ?? n) - n + 1
   )
