@@ -25,6 +25,28 @@ import { byIdQuery, whereQuery } from "./Filter.js"
 import { softDeleteUpdate, updateDocument, upsertWrite } from "./Updates.js"
 import { insertDocument } from "./Values.js"
 
+/** `upsert` over `handle`: one atomic findOneAndUpdate (see the module comment). */
+const upsert =
+  (handle: MongoHandle): Backend["upsert"] =>
+  (model, plan) =>
+    Effect.gen(function* () {
+      // the key filled in first (a counter value is spent even when the record exists, as a SQL sequence's)
+      const [row] = yield* fillKeys(handle, model, [plan.row])
+      const write = yield* pure(() => upsertWrite(handle.driver, model, plan, row!))
+      const result = yield* handle.run({ operation: "upsert", model }, (db, session) =>
+        collectionOf(db, model).findOneAndUpdate(write.filter, [...write.update], {
+          ...callOptions(handle, session),
+          upsert: true,
+          returnDocument: "after",
+          includeResultMetadata: true
+        })
+      )
+      // with upsert, the server always returns the document after the write
+      if (result.value === null) return yield* Effect.die(new Error("an upsert returned no document"))
+      const [record] = yield* decodeAll(model, [result.value])
+      return { record: record!, created: result.lastErrorObject?.["updatedExisting"] !== true }
+    })
+
 /** `insert`, `updateById`, `updateWhere`, `deleteWhere` and `upsert` over `handle`. */
 export const makeWrites = (
   handle: MongoHandle
@@ -92,23 +114,6 @@ export const makeWrites = (
         )
         return result.deletedCount
       }),
-    upsert: (model, plan) =>
-      Effect.gen(function* () {
-        // the key filled in first (a counter value is spent even when the record exists, as a SQL sequence's)
-        const [row] = yield* fillKeys(handle, model, [plan.row])
-        const write = yield* pure(() => upsertWrite(bson, model, plan, row!))
-        const result = yield* handle.run({ operation: "upsert", model }, (db, session) =>
-          collectionOf(db, model).findOneAndUpdate(write.filter, [...write.update], {
-            ...callOptions(handle, session),
-            upsert: true,
-            returnDocument: "after",
-            includeResultMetadata: true
-          })
-        )
-        // with upsert, the server always returns the document after the write
-        if (result.value === null) return yield* Effect.die(new Error("an upsert returned no document"))
-        const [record] = yield* decodeAll(model, [result.value])
-        return { record: record!, created: result.lastErrorObject?.["updatedExisting"] !== true }
-      })
+    upsert: upsert(handle)
   }
 }

@@ -17,7 +17,9 @@ describe("readById", () => {
     Effect.gen(function* () {
       const r = recorder(() => userDoc("u1", "a@x"))
       const record = yield* makeMongoBackend(r.handle).readById(User, "u1", false, "read")
-      expect(r.calls).toEqual([{ collection: users, method: "findOne", args: [{ $and: [{ _id: "u1" }, { deleted_at: null }] }, {}] }])
+      expect(r.calls).toEqual([
+        { collection: users, method: "findOne", args: [{ $and: [{ _id: "u1" }, { deleted_at: null }] }, {}] }
+      ])
       expect(record).toEqual({
         id: "u1",
         email: "a@x",
@@ -42,7 +44,10 @@ describe("readById", () => {
     Effect.gen(function* () {
       const r = recorder(() => userDoc("u1", "a@x", { name: 42 }))
       const exit = yield* Effect.exit(makeMongoBackend(r.handle).readById(User, "u1", false, "read"))
-      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "InvalidRow", field: "name", key: "u1" } } })
+      expect(exit).toMatchObject({
+        _tag: "Failure",
+        cause: { error: { _tag: "InvalidRow", field: "name", key: "u1" } }
+      })
     })
   )
 })
@@ -130,7 +135,8 @@ describe("search", () => {
       const backend = makeMongoBackend(r.handle)
       const vector = yield* Effect.exit(backend.vectorSearch(User, {} as never))
       const text = yield* Effect.exit(backend.textSearch(User, {} as never))
-      for (const exit of [vector, text]) {
+      const exits: Array<Exit.Exit<unknown, unknown>> = [vector, text]
+      for (const exit of exits) {
         expect(Exit.isFailure(exit)).toBe(true)
         expect(exit).toMatchObject({ cause: { error: { _tag: "UnsupportedFeature", dialect: "mongodb" } } })
       }

@@ -87,6 +87,13 @@ export const Counted = DataFlow.model("Counted", { id: Schema.Int, hits: Schema.
 /** A generated UUID key. */
 export const Doc = DataFlow.model("Doc", { id: Schema.UUID, title: Schema.String }, { timestamps: false }).info
 
+/** An optional unique key, no timestamps. */
+export const Profile = DataFlow.model(
+  "Profile",
+  { id: Schema.String, nick: Schema.optional(Schema.String) },
+  { unique: [["nick"]], timestamps: false }
+).info
+
 export const now = new Date("2026-12-04T20:00:00.000Z")
 export const later = new Date("2026-12-04T21:00:00.000Z")
 

@@ -28,7 +28,14 @@ describe("insert", () => {
         deleted_at: null
       }
       expect(r.calls).toEqual([{ collection: users, method: "insertOne", args: [stored, {}] }])
-      expect(record).toEqual({ id: "u1", email: "a@x", name: "Ann", created_at: now, updated_at: now, deleted_at: null })
+      expect(record).toEqual({
+        id: "u1",
+        email: "a@x",
+        name: "Ann",
+        created_at: now,
+        updated_at: now,
+        deleted_at: null
+      })
     })
   )
 
@@ -63,7 +70,8 @@ describe("insert", () => {
   it.effect("E11000 from the driver is UniqueViolation naming the key's fields", () =>
     Effect.gen(function* () {
       const error = new mongo.MongoServerError({
-        errmsg: 'E11000 duplicate key error collection: test.users index: df_users_email_uniq dup key: { email: "a@x" }',
+        errmsg:
+          'E11000 duplicate key error collection: test.users index: df_users_email_uniq dup key: { email: "a@x" }',
         code: 11000,
         codeName: "DuplicateKey",
         keyPattern: { email: 1 },
@@ -163,7 +171,9 @@ describe("upsert", () => {
   }
   const answer = (updatedExisting: boolean) => () => ({
     value: userDoc("u1", "a@x", { name: updatedExisting ? "Ann B" : "Ann" }),
-    lastErrorObject: updatedExisting ? { n: 1, updatedExisting: true } : { n: 1, updatedExisting: false, upserted: "u1" },
+    lastErrorObject: updatedExisting
+      ? { n: 1, updatedExisting: true }
+      : { n: 1, updatedExisting: false, upserted: "u1" },
     ok: 1
   })
 
