@@ -144,3 +144,26 @@ describe("search", () => {
     })
   )
 })
+
+describe("transaction", () => {
+  it.effect("reads inside backend.transaction pass the transaction's session", () =>
+    Effect.gen(function* () {
+      const r = recorder(() => null)
+      const backend = makeMongoBackend(r.handle)
+      yield* backend.transaction(backend.readById(User, "u1", true, "read"))
+      expect(r.calls).toEqual([{ collection: users, method: "findOne", args: [{ _id: "u1" }, { session: r.session }] }])
+      expect(r.txCalls).toEqual(["startSession", "startTransaction", "commitTransaction", "endSession"])
+    })
+  )
+
+  it.effect("on a standalone server backend.transaction is UnsupportedFeature and runs nothing", () =>
+    Effect.gen(function* () {
+      const r = recorder(() => null, { transactions: false })
+      const backend = makeMongoBackend(r.handle)
+      const failure = yield* Effect.flip(backend.transaction(backend.readById(User, "u1", true, "read")))
+      expect(failure).toMatchObject({ _tag: "UnsupportedFeature", dialect: "mongodb" })
+      expect(r.calls).toEqual([])
+      expect(r.txCalls).toEqual([])
+    })
+  )
+})
