@@ -24,6 +24,7 @@ import { makeExecutor } from "./Executor.js"
 import { makeTransaction } from "./Transactions.js"
 import { makeReadiness } from "./AutoMigrate.js"
 import type { DatabaseService, SqlDatabaseService } from "./DatabaseService.js"
+import { makeSqlCollections } from "./documents/SqlCollection.js"
 
 export type { JournalMode } from "./sql/Driver.js"
 
@@ -215,10 +216,7 @@ const makeSql = (options: LayerOptions): Effect.Effect<SqlDatabaseService, Error
       resolve: (id, resolveOptions) => outside(Migrations.resolve(migrationDb(), id, resolveOptions)),
       discover: () => outside(Migrations.discover(migrationDb())),
       backend,
-      collection: () =>
-        Effect.fail(
-          new Errors.UnsupportedFeature({ dialect: dialect.name, feature: "the document API (not built yet)" })
-        )
+      collection: makeSqlCollections({ hooks: dialect, query, write, transaction })
     } satisfies SqlDatabaseService
   })
 
@@ -255,6 +253,16 @@ export const transaction = <A, E, R>(
   options?: TransactionOptions
 ): Effect.Effect<A, E | Errors.QueryError | Errors.ValidationError | Errors.UnsupportedFeature, R | Database> =>
   Effect.flatMap(Database, (db) => db.transaction(effect, options))
+
+/**
+ * A document collection of the current Database (docs/documents.md): its name is letters, digits
+ * and `_` (else ValidationError at path "collection").
+ *
+ * ```ts
+ * const orders = yield* Database.collection("orders")
+ * ```
+ */
+export const collection = (name: string) => Effect.flatMap(Database, (db) => db.collection(name))
 
 /** Health check of the current Database. */
 export const health = Effect.flatMap(Database, (db) => db.health)
