@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { makeMongoBackend } from "../../src/mongo/Backend.js"
 import { toExpr } from "../../src/query/Filter.js"
-import { User, now, recorder, userDoc } from "./backend-recorder.js"
+import { Member, User, now, recorder, userDoc } from "./backend-recorder.js"
 
 const users = User.table
 const expr = (filter: unknown) => toExpr(User.name, User.columnMap, filter)
@@ -48,6 +48,19 @@ describe("readById", () => {
         _tag: "Failure",
         cause: { error: { _tag: "InvalidRow", field: "name", key: "u1" } }
       })
+    })
+  )
+})
+
+describe("readById: keys and options", () => {
+  it.effect("a composite key is the _id object in key order; maxTimeMS is sent when set", () =>
+    Effect.gen(function* () {
+      const r = recorder(() => ({ _id: { org: "o", user_id: 7 }, role: "admin" }), { maxTimeMS: 500 })
+      const record = yield* makeMongoBackend(r.handle).readById(Member, { user: 7, org: "o" }, false, "read")
+      expect(r.calls).toEqual([
+        { collection: Member.table, method: "findOne", args: [{ _id: { org: "o", user_id: 7 } }, { maxTimeMS: 500 }] }
+      ])
+      expect(record).toEqual({ org: "o", user: 7, role: "admin" })
     })
   )
 })

@@ -33,7 +33,10 @@ export interface Recorder {
 const cursorMethods = new Set(["find", "aggregate"])
 
 /** A recorder answering each call with `answer` (default: undefined). */
-export const recorder = (answer: Answer = () => undefined, options: { transactions?: boolean } = {}): Recorder => {
+export const recorder = (
+  answer: Answer = () => undefined,
+  options: { transactions?: boolean; maxTimeMS?: number } = {}
+): Recorder => {
   const calls: Array<Call> = []
   const txCalls: Array<string> = []
   const respond = (call: Call): Promise<unknown> => {
@@ -70,7 +73,13 @@ export const recorder = (answer: Answer = () => undefined, options: { transactio
       return session
     }
   } as unknown as MongoClient
-  const handle = makeHandle({ client, db, driver: mongo, transactions: options.transactions ?? true })
+  const handle = makeHandle({
+    client,
+    db,
+    driver: mongo,
+    transactions: options.transactions ?? true,
+    maxTimeMS: options.maxTimeMS
+  })
   return { handle, calls, txCalls, session }
 }
 
@@ -86,6 +95,17 @@ export const Counted = DataFlow.model("Counted", { id: Schema.Int, hits: Schema.
 
 /** A generated UUID key. */
 export const Doc = DataFlow.model("Doc", { id: Schema.UUID, title: Schema.String }, { timestamps: false }).info
+
+/** A composite key (columns mapped). */
+export const Member = DataFlow.model(
+  "Member",
+  {
+    org: Schema.String,
+    user: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("user_id")),
+    role: Schema.String
+  },
+  { primaryKey: ["org", "user"], timestamps: false }
+).info
 
 /** An optional unique key, no timestamps. */
 export const Profile = DataFlow.model(
