@@ -4,7 +4,9 @@
  * mongos): on a standalone server `bulkInsert` and `bulkUpsert` fail UnsupportedFeature rather than
  * write part of the rows (docs/mongodb.md).
  *
- * - insertBatch, onConflict "error": one ordered `insertMany` in the caller's transaction.
+ * - insertBatch, onConflict "error": one ordered `insertMany` in the caller's transaction (the
+ *   operations always open one around it; outside one, the rows before a failing row stay written:
+ *   MongoDB has no multi-document atomicity without a transaction).
  * - insertBatch, onConflict "skip": one `bulkWrite` of upserts that only insert
  *   (`$setOnInsert` of the whole document) under a filter matching any record holding one of the
  *   row's unique keys (`_id`, then each declared unique key whose values are all given): a row that
