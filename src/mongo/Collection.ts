@@ -87,10 +87,10 @@ const queryOf = (filter: Api.DocumentFilter | undefined) => Effect.map(checkFilt
 
 /** insertMany: in the caller's transaction, else one of its own; several documents on a standalone server are refused. */
 const insertManyOf =
-  (h: MongoSchemaHandle, name: string, run: Run): Api.Collection["insertMany"] =>
+  (h: MongoSchemaHandle, name: string, run: Run, many: boolean): Api.Collection["insertMany"] =>
   (docs) =>
     Effect.gen(function* () {
-      const prepared = (yield* prepare(docs, true)) as unknown as Array<Doc>
+      const prepared = (yield* prepare(docs, many)) as unknown as Array<Doc>
       const ids = prepared.map((d) => d["_id"] as string)
       if (prepared.length === 0) return { insertedIds: [] }
       const current = yield* h.session
@@ -134,7 +134,8 @@ export const makeMongoCollection = (h: MongoSchemaHandle, name: string): Api.Col
   const run: Run = (operation, f) => Effect.mapError(h.run({ operation, model: name }, f), toDocumentError(name))
   const coll = (db: Db) => collectionOf(db, name)
   const query = queryOf
-  const insertMany = insertManyOf(h, name, run)
+  const insertMany = insertManyOf(h, name, run, true)
+  const insertOne = insertManyOf(h, name, run, false)
   const find: Api.Collection["find"] = (filter, options) =>
     Effect.gen(function* () {
       const q = yield* query(filter)
@@ -148,7 +149,7 @@ export const makeMongoCollection = (h: MongoSchemaHandle, name: string): Api.Col
     })
   return {
     name,
-    insertOne: (doc) => Effect.map(insertMany([doc]), (r) => ({ insertedId: r.insertedIds[0]! })),
+    insertOne: (doc) => Effect.map(insertOne([doc]), (r) => ({ insertedId: r.insertedIds[0]! })),
     insertMany,
     find,
     findOne: (filter) => Effect.map(find(filter, { limit: 1 }), (docs) => docs[0]),

@@ -18,6 +18,7 @@ import type { ModelInfo } from "../model/Model.js"
 import * as Store from "./Ledger.js"
 import { withMongoLock } from "./Lock.js"
 import { collectionMismatch } from "./MigrateAdopt.js"
+import { precheck } from "./MigratePrecheck.js"
 import { ledgerCollection, lockCollection, type MongoSchemaHandle } from "./MigrateDb.js"
 import { diffCollections, type LiveCollection, type LiveIndex, mongoPlan } from "./MigratePlan.js"
 import type { Doc } from "./Values.js"
@@ -180,6 +181,8 @@ export const migrate = (
       if (refused.length > 0 && options.allowDestructive !== true) {
         return yield* new Errors.DestructiveChangeRefused({ changes: refused })
       }
+      // every foreseeable failure before the first command: nothing half-happens
+      yield* precheck(h, p)
       const id = Ledger.newId(p.checksum)
       yield* applyPlan(h, id, p)
       return { plan: p, id, applied: true }

@@ -174,6 +174,40 @@ describe("MongoDB migrate", () => {
   )
 })
 
+describe("MongoDB migration prechecks", () => {
+  it.effect(
+    "a new unique index over duplicates, a validator existing documents fail: MigrationPrecheckFailed, no command",
+    () =>
+      Effect.gen(function* () {
+        const { calls, handle } = recorder({
+          collections: [usersInfo],
+          indexes: { users: [userIndexes[0]!, userIndexes[2]!] },
+          found: { users: [{ _id: null, n: 3 }] },
+          answers: { "users.countDocuments": 2 }
+        })
+        const error = yield* failure(migrate(handle, [UserWithPlan.info]))
+        expect(error).toMatchObject({
+          _tag: "MigrationPrecheckFailed",
+          problems: [
+            "2 documents of users do not pass the new validator",
+            "3 documents of users share their (email) with another document"
+          ]
+        })
+        const collMod = JSON.parse(JSON.stringify(calls.find((c) => c.method === "users.countDocuments")!.args[0]))
+        expect(Object.keys(collMod)).toEqual(["$nor"])
+        expect(collMod.$nor[0].$jsonSchema.required).toContain("plan")
+        expect(calls.find((c) => c.method === "users.aggregate")!.args[0]).toEqual([
+          { $match: {} },
+          { $group: { _id: { k0: "$email" }, n: { $sum: 1 } } },
+          { $match: { n: { $gt: 1 } } },
+          { $group: { _id: null, n: { $sum: "$n" } } }
+        ])
+        expect(methods(calls)).not.toContain("db.command")
+        expect(methods(calls)).not.toContain("dataflow_migrations.insertOne")
+      })
+  )
+})
+
 describe("MongoDB migration lock", () => {
   it.live("held by another process: polls until lockTimeout, then MigrationLockTimeout; nothing planned", () =>
     Effect.gen(function* () {
