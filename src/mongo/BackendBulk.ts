@@ -7,14 +7,16 @@
  * - insertBatch, onConflict "error": one ordered `insertMany` in the caller's transaction (the
  *   operations always open one around it; outside one, the rows before a failing row stay written:
  *   MongoDB has no multi-document atomicity without a transaction).
- * - insertBatch, onConflict "skip": one `bulkWrite` of upserts that only insert
- *   (`$setOnInsert` of the whole document) under a filter matching any record holding one of the
- *   row's unique keys (`_id`, then each declared unique key whose values are all given): a row that
- *   collides matches and changes nothing; the inserted count is `upsertedCount`. A duplicate-key
- *   error is never relied upon inside a transaction, because there the server aborts the whole
- *   transaction on any write error. Ordered in a transaction (a later row of the batch colliding
- *   with an earlier one matches it); outside one, unordered, and the duplicates of concurrent
- *   writers (`onlyDuplicateKeys`) are skipped too.
+ * - insertBatch, onConflict "skip", outside a transaction: an unordered `insertMany` whose
+ *   duplicate-key errors (and only those: `onlyDuplicateKeys`) are ignored; the inserted count is
+ *   the error's `insertedCount`.
+ * - insertBatch, onConflict "skip", in a transaction: there the server aborts the whole transaction
+ *   on any write error, so a duplicate key is never provoked: one ordered `bulkWrite` of upserts
+ *   that only insert (`$setOnInsert` of the whole document) under a filter matching any record
+ *   holding one of the row's unique keys (`_id`, then each declared unique key whose values are all
+ *   given; soft-deleted records keep their keys, as the unique indexes of src/mongo/Indexes.ts): a
+ *   row that collides, with a stored record or an earlier row of the batch, matches and changes
+ *   nothing; the inserted count is `upsertedCount`.
  * - bulkInsert / bulkUpsert: batches of `batchRows` rows in one transaction (`transaction`).
  * - bulkUpsert: one ordered `bulkWrite` per batch (src/mongo/Updates.ts `bulkUpsertOps`); the
  *   records that existed are its `matchedCount`.
@@ -22,7 +24,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { AnyBulkWriteOperation, BulkWriteResult } from "mongodb"
+import type { AnyBulkWriteOperation } from "mongodb"
 import type { Backend, Row } from "../backend/Backend.js"
 import type * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
@@ -60,26 +62,20 @@ export const collisionFilter = (bson: Bson, model: ModelInfo, row: Row, doc: Doc
   return ors.length === 1 ? ors[0]! : { $or: ors }
 }
 
-/** The `bulkWrite` operations of onConflict "skip": upserts that only ever insert. */
+/** The `bulkWrite` operations of onConflict "skip" in a transaction (`docs`: the rows' insert documents). */
 export const skipOps = (
   bson: Bson,
   model: ModelInfo,
   rows: ReadonlyArray<Row>,
-  now: Date
+  docs: ReadonlyArray<Doc>
 ): Array<AnyBulkWriteOperation> =>
-  rows.map((row) => {
-    const doc = insertDocument(bson, model, row, now)
-    return {
-      updateOne: { filter: collisionFilter(bson, model, row, doc), update: { $setOnInsert: doc }, upsert: true }
-    }
-  })
+  docs.map((doc, i) => ({
+    updateOne: { filter: collisionFilter(bson, model, rows[i]!, doc), update: { $setOnInsert: doc }, upsert: true }
+  }))
 
-/** The inserted count of a failed unordered skip write whose every error is a duplicate key, else undefined. */
-const skippedDuplicates = (e: unknown): number | undefined => {
-  if (!onlyDuplicateKeys(e)) return undefined
-  const result = (e as { result?: BulkWriteResult }).result
-  return result?.upsertedCount
-}
+/** The inserted count of a failed unordered `insertMany` whose every error is a duplicate key, else undefined. */
+const skippedDuplicates = (e: unknown): number | undefined =>
+  onlyDuplicateKeys(e) ? (e as { insertedCount?: number }).insertedCount : undefined
 
 /** `batchRows`, `insertBatch`, `bulkInsert` and `bulkUpsert` over `handle`. */
 export const makeBulk = (
@@ -93,29 +89,27 @@ export const makeBulk = (
       if (input.length === 0) return 0
       const rows = yield* fillKeys(handle, model, input)
       const context = { operation: "bulkCreate", model }
+      const docs = yield* pure(() => rows.map((r) => insertDocument(bson, model, r, now)))
       if (onConflict === "error") {
-        const docs = yield* pure(() => rows.map((r) => insertDocument(bson, model, r, now)))
         const result = yield* handle.run(context, (db, session) =>
           collectionOf(db, model).insertMany(docs, { ...callOptions(handle, session), ordered: true })
         )
         return result.insertedCount
       }
-      const ops = yield* pure(() => skipOps(bson, model, rows, now))
-      const result = yield* handle.run(context, async (db, session) => {
+      const ops = yield* pure(() => skipOps(bson, model, rows, docs))
+      return yield* handle.run(context, async (db, session) => {
+        const coll = collectionOf(db, model)
+        const options = callOptions(handle, session)
+        // in a transaction: insert-only upserts (any write error would abort the transaction)
+        if (session !== undefined) return (await coll.bulkWrite(ops, { ...options, ordered: true })).upsertedCount
         try {
-          const r = await collectionOf(db, model).bulkWrite(ops, {
-            ...callOptions(handle, session),
-            ordered: session !== undefined
-          })
-          return r.upsertedCount
+          return (await coll.insertMany(docs, { ...options, ordered: false })).insertedCount
         } catch (e) {
-          // outside a transaction only: inside one, the server has aborted it
-          const inserted = session === undefined ? skippedDuplicates(e) : undefined
+          const inserted = skippedDuplicates(e)
           if (inserted === undefined) throw e
           return inserted
         }
       })
-      return result
     })
   const atomically = <A>(effect: Effect.Effect<A, Errors.QueryError>) =>
     handle.transactions

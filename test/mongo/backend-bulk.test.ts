@@ -157,7 +157,7 @@ describe("insertBatch onConflict skip", () => {
     })
   )
 
-  it.effect("outside a transaction: unordered; duplicate keys of concurrent writers are skipped too", () =>
+  it.effect("outside a transaction: an unordered insertMany whose duplicate-key errors are ignored", () =>
     Effect.gen(function* () {
       const result = new BulkWriteResult(
         {
@@ -165,12 +165,12 @@ describe("insertBatch onConflict skip", () => {
           writeErrors: [],
           writeConcernErrors: [],
           insertedIds: [],
-          nInserted: 0,
-          nUpserted: 1,
-          nMatched: 1,
+          nInserted: 2,
+          nUpserted: 0,
+          nMatched: 0,
           nModified: 0,
           nRemoved: 0,
-          upserted: [{ index: 0, _id: "u1" }]
+          upserted: []
         },
         false
       )
@@ -184,8 +184,32 @@ describe("insertBatch onConflict skip", () => {
       )
       const r = recorder(() => error)
       const n = yield* makeMongoBackend(r.handle).insertBatch(User, rows, { onConflict: "skip", now })
-      expect(n).toBe(1)
-      expect(r.calls[0]!.args[1]).toEqual({ ordered: false })
+      expect(n).toBe(2)
+      expect(r.calls).toEqual([
+        {
+          collection: users,
+          method: "insertMany",
+          args: [[stored("u1", "a@x"), stored("u2", "b@x"), stored("u3", "c@x")], { ordered: false }]
+        }
+      ])
+    })
+  )
+
+  it.effect("outside a transaction: a write error that is not a duplicate key fails the batch", () =>
+    Effect.gen(function* () {
+      const error = new mongo.MongoBulkWriteError(
+        {
+          message: "Document failed validation",
+          code: 121,
+          writeErrors: [new WriteError({ code: 121, index: 0, errmsg: "Document failed validation" })]
+        } as never,
+        new BulkWriteResult({ ok: 1, writeErrors: [], insertedIds: [], upserted: [] }, false) as never
+      )
+      const r = recorder(() => error)
+      const failure = yield* Effect.flip(
+        makeMongoBackend(r.handle).insertBatch(User, rows, { onConflict: "skip", now })
+      )
+      expect(failure).toMatchObject({ _tag: "ValidationError", model: "User" })
     })
   )
 
@@ -193,7 +217,8 @@ describe("insertBatch onConflict skip", () => {
     Effect.gen(function* () {
       const r = recorder(() => ({ upsertedCount: 2 }))
       const input = [{ id: "p1" }, { id: "p2", nick: "n" }]
-      const n = yield* makeMongoBackend(r.handle).insertBatch(Profile, input, { onConflict: "skip", now })
+      const backend = makeMongoBackend(r.handle)
+      const n = yield* backend.transaction(backend.insertBatch(Profile, input, { onConflict: "skip", now }))
       expect(n).toBe(2)
       const ops = r.calls[0]!.args[0] as Array<{ updateOne: { filter: unknown } }>
       expect(ops.map((o) => o.updateOne.filter)).toEqual([{ _id: "p1" }, { $or: [{ _id: "p2" }, { nick: "n" }] }])
