@@ -1,12 +1,12 @@
 /**
- * The backend contract (src/backend/Backend.ts) on MongoDB: reads (src/mongo/BackendRead.ts),
- * single and filtered writes (BackendWrite.ts), bulk writes (BackendBulk.ts), transactions
- * (Transactions.ts). Vector and text search are UnsupportedFeature: they need Atlas Search, which a
- * plain MongoDB server does not have. See docs/mongodb.md.
+ * The MongoDB family's implementation of the backend contract (src/backend/Backend.ts), built once
+ * per Database layer over its `MongoHandle` (src/mongo/Client.ts): reads in BackendRead.ts, single
+ * writes in BackendWrite.ts, bulk writes in BackendBulk.ts, keys MongoDB does not make in
+ * Counters.ts. Vector and text search are not offered: a plain MongoDB server has neither kind
+ * (Atlas Search is a separate product), so they fail UnsupportedFeature. See docs/mongodb.md.
  *
  * ```ts
- * const backend = makeMongoBackend(handle)
- * yield* backend.readById(User.info, "u1", false, "read")
+ * const backend = makeMongoBackend(handle) // transactions: makeMongoTransaction(handle)
  * ```
  *
  * @since 0.1.0
@@ -18,9 +18,15 @@ import { makeBulk } from "./BackendBulk.js"
 import { makeReads } from "./BackendRead.js"
 import { makeWrites } from "./BackendWrite.js"
 import type { MongoHandle } from "./Client.js"
-import { makeMongoTransaction, type MongoTransaction } from "./Transactions.js"
+import { type MongoTransaction, makeMongoTransaction } from "./Transactions.js"
 
-/** The backend of a MongoDB layer over `handle`; `transaction` defaults to `makeMongoTransaction(handle)`. */
+const unsupported = (feature: string) => Effect.fail(new Errors.UnsupportedFeature({ dialect: "mongodb", feature }))
+
+/**
+ * The backend of one MongoDB layer. `transaction` is the layer's (default: `makeMongoTransaction`
+ * over the same handle, whose fiber state it shares); the backend's `transaction` and its
+ * all-or-nothing bulk writes run through it.
+ */
 export const makeMongoBackend = (
   handle: MongoHandle,
   transaction: MongoTransaction = makeMongoTransaction(handle)
@@ -28,12 +34,9 @@ export const makeMongoBackend = (
   ...makeReads(handle),
   ...makeWrites(handle),
   ...makeBulk(handle, transaction),
-  vectorSearch: () =>
-    Effect.fail(
-      new Errors.UnsupportedFeature({ dialect: "mongodb", feature: "vector search (needs Atlas Vector Search)" })
-    ),
-  textSearch: () =>
-    Effect.fail(new Errors.UnsupportedFeature({ dialect: "mongodb", feature: "text search (needs Atlas Search)" })),
-  // the Backend contract's transaction has no UnsupportedFeature (standalone server): see docs/mongodb.md
-  transaction: transaction as Backend["transaction"]
+  vectorSearch: () => unsupported("vector search (a plain MongoDB server has none; Atlas Search is not supported)"),
+  textSearch: () => unsupported("text search ranked by relevance (a plain MongoDB server's $text is not supported)"),
+  // a standalone server's refusal is UnsupportedFeature, which the contract's type does not list yet
+  transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    transaction(effect) as Effect.Effect<A, E | Errors.QueryError, R>
 })

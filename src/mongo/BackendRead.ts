@@ -7,10 +7,10 @@
 import { Effect } from "effect"
 import type { Sort } from "mongodb"
 import type { Backend } from "../backend/Backend.js"
+import { callOptions, collectionOf, decodeAll, pure } from "./BackendShared.js"
 import type { MongoHandle } from "./Client.js"
 import { byIdQuery, whereQuery } from "./Filter.js"
 import { findPlan } from "./Sort.js"
-import { callOptions, collectionOf, decodeAll, pure } from "./BackendShared.js"
 
 /** `readById`, `find` and `count` over `handle`. */
 export const makeReads = (handle: MongoHandle): Pick<Backend, "readById" | "find" | "count"> => {

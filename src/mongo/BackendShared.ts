@@ -1,14 +1,15 @@
 /**
  * What the MongoDB backend's parts share (src/mongo/Backend.ts): the collection of a model, the
- * options every driver call takes (the fiber's session, `maxTimeMS`), and pure steps (encoding,
- * decoding) whose ValidationError/InvalidRow are failures rather than defects.
+ * options every driver call takes (the fiber's session, `maxTimeMS`), pure steps (encoding,
+ * decoding) whose ValidationError/InvalidRow are failures rather than defects, and the refusal of a
+ * feature the server cannot give.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
 import type { ClientSession, Collection, Db, Document } from "mongodb"
 import type { Row } from "../backend/Backend.js"
-import { InvalidRow, ValidationError } from "../Errors.js"
+import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { MongoHandle } from "./Client.js"
@@ -27,12 +28,12 @@ export const callOptions = (
 })
 
 /** Runs a pure step: its ValidationError or InvalidRow is a failure, anything else a defect. */
-export const pure = <A>(f: () => A): Effect.Effect<A, ValidationError | InvalidRow> =>
+export const pure = <A>(f: () => A): Effect.Effect<A, Errors.ValidationError | Errors.InvalidRow> =>
   Effect.suspend(() => {
     try {
       return Effect.succeed(f())
     } catch (e) {
-      if (e instanceof ValidationError || e instanceof InvalidRow) return Effect.fail(e)
+      if (e instanceof Errors.ValidationError || e instanceof Errors.InvalidRow) return Effect.fail(e)
       throw e
     }
   })
@@ -42,8 +43,23 @@ export const decodeAll = (
   model: ModelInfo,
   docs: ReadonlyArray<Doc>,
   fields?: ReadonlyArray<Field>
-): Effect.Effect<ReadonlyArray<Row>, InvalidRow | ValidationError> =>
+): Effect.Effect<ReadonlyArray<Row>, Errors.InvalidRow | Errors.ValidationError> =>
   pure(() => {
     const decode = documentDecoder(model, fields)
     return docs.map((d) => decode(d))
   })
+
+/** The refusal of bulk writes on a standalone server (all-or-nothing needs a transaction). */
+export const bulkRefusal = () =>
+  new Errors.UnsupportedFeature({
+    dialect: "mongodb",
+    feature: "all-or-nothing bulk writes (they need a replica set: transactions)"
+  })
+
+/**
+ * Fails with `error` where the contract (src/backend/Backend.ts) types the failure as QueryError:
+ * `bulkInsert`, `bulkUpsert` and `transaction` are refused with UnsupportedFeature on a standalone
+ * server (never silently non-atomic; docs/mongodb.md), which the contract's types do not list yet.
+ */
+export const failOutsideContract = (error: Errors.UnsupportedFeature): Effect.Effect<never, Errors.QueryError> =>
+  Effect.fail(error) as unknown as Effect.Effect<never, Errors.QueryError>

@@ -6,6 +6,8 @@
  *   the document after). Like a SQL sequence, the counter is taken outside the caller's transaction
  *   (no session): a transaction that aborts leaves a gap instead of handing the same value to two
  *   writers, and concurrent transactions never conflict on the counter document.
+ *   Two first uses racing to create the counter document do not fail: the server retries an
+ *   upsert whose filter is an equality on `_id` that meets a duplicate key (MongoDB 4.2+).
  * - UUID keys: `crypto.randomUUID()` when the input has none.
  * - String keys (and composite keys): client-given, nothing to fill.
  *
