@@ -1,0 +1,49 @@
+/**
+ * What the MongoDB backend's parts share (src/mongo/Backend.ts): the collection of a model, the
+ * options every driver call takes (the fiber's session, `maxTimeMS`), and pure steps (encoding,
+ * decoding) whose ValidationError/InvalidRow are failures rather than defects.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { ClientSession, Collection, Db, Document } from "mongodb"
+import type { Row } from "../backend/Backend.js"
+import { InvalidRow, ValidationError } from "../Errors.js"
+import type { Field } from "../model/Field.js"
+import type { ModelInfo } from "../model/Model.js"
+import type { MongoHandle } from "./Client.js"
+import { type Doc, documentDecoder } from "./Values.js"
+
+/** The collection of a model. */
+export const collectionOf = (db: Db, model: ModelInfo): Collection<Document> => db.collection(model.table)
+
+/** The options of a driver call: the session (when in a transaction) and `maxTimeMS` (when set). */
+export const callOptions = (
+  handle: MongoHandle,
+  session: ClientSession | undefined
+): { session?: ClientSession; maxTimeMS?: number } => ({
+  ...(session !== undefined ? { session } : {}),
+  ...(handle.maxTimeMS !== undefined ? { maxTimeMS: handle.maxTimeMS } : {})
+})
+
+/** Runs a pure step: its ValidationError or InvalidRow is a failure, anything else a defect. */
+export const pure = <A>(f: () => A): Effect.Effect<A, ValidationError | InvalidRow> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(f())
+    } catch (e) {
+      if (e instanceof ValidationError || e instanceof InvalidRow) return Effect.fail(e)
+      throw e
+    }
+  })
+
+/** Decodes stored documents into records of `fields` (default every column). */
+export const decodeAll = (
+  model: ModelInfo,
+  docs: ReadonlyArray<Doc>,
+  fields?: ReadonlyArray<Field>
+): Effect.Effect<ReadonlyArray<Row>, InvalidRow | ValidationError> =>
+  pure(() => {
+    const decode = documentDecoder(model, fields)
+    return docs.map((d) => decode(d))
+  })
