@@ -16,6 +16,7 @@ import type { Duration, Effect } from "effect"
 import type { EnsureError } from "./AutoMigrate.js"
 import type { Backend } from "./backend/Backend.js"
 import type { Collections } from "./documents/Collection.js"
+import type { DatabaseName } from "./DatabaseName.js"
 import type * as Errors from "./Errors.js"
 import type * as Migrations from "./internal/Migrations.js"
 import type { ModelInfo } from "./model/Model.js"
@@ -23,8 +24,7 @@ import type { Statements } from "./sql/backend/Deps.js"
 import type { DialectName } from "./sql/Dialect.js"
 import type { ModelLike, Runner, TransactionOptions } from "./sql/Runner.js"
 
-/** The name of a database family's dialect: the SQL dialects and "mongodb". */
-export type DatabaseName = DialectName | "mongodb"
+export type { DatabaseName } from "./DatabaseName.js"
 
 /** What every Database provides, whatever the database. */
 export interface DatabaseCore {

@@ -7,9 +7,10 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
+import type { DatabaseName } from "./DatabaseName.js"
 import type { DialectName } from "./sql/DialectName.js"
 
-export type { DialectName }
+export type { DatabaseName, DialectName }
 
 /** Input rejected before any SQL exists: unknown field, wrong type, unknown operator, bad model. */
 export class ValidationError extends Data.TaggedError("ValidationError")<{
@@ -112,7 +113,7 @@ export class UnsupportedFeature extends Data.TaggedError("UnsupportedFeature")<{
  * silent mid-statement (`phase: "lost"`: the statement's outcome is unknown to the client).
  */
 export class ConnectionError extends Data.TaggedError("ConnectionError")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly code?: string
   readonly phase?: "connect" | "lost"
   readonly cause?: unknown
@@ -127,7 +128,7 @@ export class ConnectionError extends Data.TaggedError("ConnectionError")<{
 
 /** No pooled connection became free in time. */
 export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly cause?: unknown
 }> {
   override get message() {
@@ -141,7 +142,7 @@ export class PoolTimeout extends Data.TaggedError("PoolTimeout")<{
  * is discarded.
  */
 export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly code?: string
   readonly cause?: unknown
 }> {
@@ -152,7 +153,7 @@ export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
 
 /** Serialization failure, deadlock or busy database: the transaction may succeed when retried. */
 export class TransactionConflict extends Data.TaggedError("TransactionConflict")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly code?: string
   readonly cause?: unknown
 }> {
@@ -168,7 +169,7 @@ export class TransactionConflict extends Data.TaggedError("TransactionConflict")
  * bound value).
  */
 export class DatabaseError extends Data.TaggedError("DatabaseError")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly code?: string
   readonly reason?: string
   readonly operation?: string
@@ -183,7 +184,7 @@ export class DatabaseError extends Data.TaggedError("DatabaseError")<{
 
 /** Another process holds the migration lock longer than the wait allows. */
 export class MigrationLockTimeout extends Data.TaggedError("MigrationLockTimeout")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
 }> {
   override get message() {
     return `timed out waiting for the migration lock on ${this.dialect}`
@@ -272,7 +273,7 @@ export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
 
 /** The database's driver packages are not installed (they are optional peers): install `packages`. */
 export class DriverNotInstalled extends Data.TaggedError("DriverNotInstalled")<{
-  readonly dialect: DialectName
+  readonly dialect: DatabaseName
   readonly packages: ReadonlyArray<string>
 }> {
   override get message() {

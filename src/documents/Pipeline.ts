@@ -109,7 +109,12 @@ const unwind = (docs: ReadonlyArray<Doc>, stage: Extract<Stage, { stage: "unwind
       })
     }
     if (v !== undefined && v !== null && !Array.isArray(v)) return [d]
-    return stage.preserve ? [d] : []
+    if (!stage.preserve) return []
+    if (!Array.isArray(v)) return [d]
+    // an empty array: MongoDB keeps the document without the field
+    const out = structuredClone(d) as Record<string, unknown>
+    unsetPath(out, stage.path)
+    return [out as Doc]
   })
 
 /** Runs checked stages over documents. */

@@ -14,12 +14,9 @@
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import { reasonOf } from "../sql/ClassifyError.js"
-import type { DialectName } from "../sql/DialectName.js"
 import { fieldOfPath, fieldsOfIndex } from "./Indexes.js"
 
-// the errors' `dialect` is typed with the SQL names (src/Errors.ts); "mongodb" is the name
-// DatabaseService uses (DatabaseName) until the errors take it
-const dialect = "mongodb" as DialectName
+const dialect = "mongodb" as const
 
 /** What a failure is classified for: the operation and, when a model's collection was written, the model. */
 export interface MongoErrorContext {

@@ -24,9 +24,9 @@ describe("internals are not public", () => {
     void Migrations.applyPlan
   })
 
-  test("errors: dialect is a DialectName; removed classes are gone", () => {
-    expectTypeOf<Errors.ConnectionError["dialect"]>().toEqualTypeOf<Errors.DialectName>()
-    expectTypeOf<Errors.DatabaseError["dialect"]>().toEqualTypeOf<"postgres" | "mysql" | "sqlite">()
+  test("errors: dialect is a DatabaseName; removed classes are gone", () => {
+    expectTypeOf<Errors.ConnectionError["dialect"]>().toEqualTypeOf<Errors.DatabaseName>()
+    expectTypeOf<Errors.DatabaseError["dialect"]>().toEqualTypeOf<"postgres" | "mysql" | "sqlite" | "mongodb">()
     // @ts-expect-error TenantRequired was never raised
     void Errors.TenantRequired
     // @ts-expect-error WriteError was a second name for QueryError

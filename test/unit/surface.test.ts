@@ -17,6 +17,7 @@ describe("src/index.ts exports the user API only", () => {
     expect(names(Index.DataFlow)).toEqual(["dateTime", "decimal", "model", "operations", "searches", "vector"])
     expect(names(Index.Database)).toEqual([
       "Database",
+      "collection",
       "discover",
       "health",
       "layer",
