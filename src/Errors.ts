@@ -325,7 +325,7 @@ export type CountError = OperationError
 export type UpsertError = OperationError | InvalidRow | UniqueViolation | ForeignKeyViolation | ConflictTargetError
 
 /** `bulkCreate` (plus the input stream's own error): a unique key or a foreign key refuses a record. */
-export type BulkCreateError = OperationError | UniqueViolation | ForeignKeyViolation
+export type BulkCreateError = OperationError | UniqueViolation | ForeignKeyViolation | UnsupportedFeature
 
 /** `bulkUpdate`: an empty filter without `confirmed: true`; a key refuses a change. */
 export type BulkUpdateError = OperationError | EmptyFilterRefused | UniqueViolation | ForeignKeyViolation
@@ -337,7 +337,12 @@ export type BulkDeleteError = OperationError | EmptyFilterRefused | ForeignKeyVi
 export type SearchError = OperationError | InvalidRow | UnsupportedFeature
 
 /** `bulkUpsert`: a conflict target that is not a key; another unique key or a foreign key refuses a write. */
-export type BulkUpsertError = OperationError | ConflictTargetError | UniqueViolation | ForeignKeyViolation
+export type BulkUpsertError =
+  | OperationError
+  | ConflictTargetError
+  | UniqueViolation
+  | ForeignKeyViolation
+  | UnsupportedFeature
 
 /**
  * Whatever a classified statement can fail with (what a driver error becomes before an operation

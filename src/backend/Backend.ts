@@ -199,7 +199,7 @@ export interface Backend {
     model: ModelInfo,
     rows: ReadonlyArray<Row>,
     options: BulkInsertOptions & { readonly batchSize: number }
-  ) => Effect.Effect<number, Errors.QueryError>
+  ) => Effect.Effect<number, Errors.QueryError | Errors.UnsupportedFeature>
   /**
    * Creates or updates `rows` (validated, one per conflict key) by `conflict` in one transaction;
    * returns how many existed (were updated). Existing records keep created_at; soft-deleted ones come back.
@@ -209,7 +209,7 @@ export interface Backend {
     rows: ReadonlyArray<Row>,
     conflict: ReadonlyArray<Field>,
     options: { readonly batchSize: number; readonly now: Date }
-  ) => Effect.Effect<number, Errors.QueryError>
+  ) => Effect.Effect<number, Errors.QueryError | Errors.UnsupportedFeature>
   /**
    * The `k` records nearest `query.vector` by `query.distance` among those the filter matches
    * (pre-filtered: `k` come back whenever `k` match), nearest first, ties by key. A backend without
@@ -225,5 +225,7 @@ export interface Backend {
     query: TextQuery
   ) => Effect.Effect<ReadonlyArray<TextHit>, Errors.QueryError | Errors.UnsupportedFeature>
   /** Runs `effect` in one transaction (nested: a savepoint); typed errors pass through unchanged. */
-  readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | Errors.QueryError, R>
+  readonly transaction: <A, E, R>(
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | Errors.QueryError | Errors.UnsupportedFeature, R>
 }

@@ -36,7 +36,6 @@ export const makeMongoBackend = (
   ...makeBulk(handle, transaction),
   vectorSearch: () => unsupported("vector search (a plain MongoDB server has none; Atlas Search is not supported)"),
   textSearch: () => unsupported("text search ranked by relevance (a plain MongoDB server's $text is not supported)"),
-  // a standalone server's refusal is UnsupportedFeature, which the contract's type does not list yet
-  transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    transaction(effect) as Effect.Effect<A, E | Errors.QueryError, R>
+  // a standalone server's refusal is UnsupportedFeature (docs/mongodb.md)
+  transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => transaction(effect)
 })

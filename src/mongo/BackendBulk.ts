@@ -29,7 +29,7 @@ import type { Backend, Row } from "../backend/Backend.js"
 import type * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
-import { bulkRefusal, callOptions, collectionOf, failOutsideContract, pure } from "./BackendShared.js"
+import { bulkRefusal, callOptions, collectionOf, pure } from "./BackendShared.js"
 import type { MongoHandle } from "./Client.js"
 import { fillKeys } from "./Counters.js"
 import { onlyDuplicateKeys } from "./Errors.js"
@@ -112,9 +112,7 @@ export const makeBulk = (
       })
     })
   const atomically = <A>(effect: Effect.Effect<A, Errors.QueryError>) =>
-    handle.transactions
-      ? (transaction(effect) as Effect.Effect<A, Errors.QueryError>)
-      : failOutsideContract(bulkRefusal())
+    handle.transactions ? (transaction(effect) as Effect.Effect<A, Errors.QueryError>) : Effect.fail(bulkRefusal())
   const bulkInsert: Backend["bulkInsert"] = (model, rows, options) =>
     atomically(
       Effect.reduce(chunk(rows, batchRows(model, options.batchSize)), 0, (sum, batch) =>

@@ -55,11 +55,3 @@ export const bulkRefusal = () =>
     dialect: "mongodb",
     feature: "all-or-nothing bulk writes (they need a replica set: transactions)"
   })
-
-/**
- * Fails with `error` where the contract (src/backend/Backend.ts) types the failure as QueryError:
- * `bulkInsert`, `bulkUpsert` and `transaction` are refused with UnsupportedFeature on a standalone
- * server (never silently non-atomic; docs/mongodb.md), which the contract's types do not list yet.
- */
-export const failOutsideContract = (error: Errors.UnsupportedFeature): Effect.Effect<never, Errors.QueryError> =>
-  Effect.fail(error) as unknown as Effect.Effect<never, Errors.QueryError>

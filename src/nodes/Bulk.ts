@@ -98,7 +98,7 @@ const streamRows = (
   model: ModelInfo,
   stream: Stream.Stream<unknown>,
   per: number,
-  write: (rows: ReadonlyArray<Row>) => Effect.Effect<number, Errors.QueryError>
+  write: (rows: ReadonlyArray<Row>) => Effect.Effect<number, Errors.QueryError | Errors.UnsupportedFeature>
 ) =>
   Stream.runFoldEffect(Stream.grouped(stream, per), [0, 0] as [number, number], ([seen, inserted], chunk) =>
     Effect.gen(function* () {

@@ -206,22 +206,6 @@ describe("MongoDB backend: the commands each method sends (driver calls recorded
     ])
   })
 
-  it("insertBatch skip inside a transaction: colliding documents left out, then an ordered insertMany", async () => {
-    const r = recorder({ answers: { "notes.find": [stored("a", "OLD")] } })
-    const backend = makeMongoBackend(r.handle)
-    const rows = [
-      { id: "a", title: "A" },
-      { id: "b", title: "B" },
-      { id: "c", title: "B" }
-    ]
-    expect(await run(backend.transaction(backend.insertBatch(Note, rows, { onConflict: "skip", now })))).toBe(1)
-    expect(r.calls[3]).toEqual({
-      method: "notes.insertMany",
-      args: [[stored("b", "B")], { session: "<session>", ordered: true }]
-    })
-    expect((r.calls[2]!.args[0] as { $or: Array<unknown> }).$or).toContainEqual({ title: "B", deleted_at: null })
-  })
-
   it("insertBatch error: an ordered insertMany; E11000 is UniqueViolation with the key's fields", async () => {
     const dup = Object.assign(new Error("E11000"), { name: "MongoServerError", code: 11000, keyPattern: { title: 1 } })
     const r = recorder({ throws: { "notes.insertMany": [dup] } })

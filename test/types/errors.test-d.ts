@@ -75,7 +75,10 @@ describe("each operation fails only with what it can meet", () => {
     expectTypeOf<Errors.UpsertError>().toEqualTypeOf<
       Base | Errors.InvalidRow | Errors.UniqueViolation | Errors.ForeignKeyViolation | Errors.ConflictTargetError
     >()
-    expectTypeOf<Errors.BulkCreateError>().toEqualTypeOf<Base | Errors.UniqueViolation | Errors.ForeignKeyViolation>()
+    // UnsupportedFeature: all-or-nothing bulk writes on a standalone MongoDB server (docs/mongodb.md)
+    expectTypeOf<Errors.BulkCreateError>().toEqualTypeOf<
+      Base | Errors.UniqueViolation | Errors.ForeignKeyViolation | Errors.UnsupportedFeature
+    >()
     expectTypeOf<Errors.BulkUpdateError>().toEqualTypeOf<
       Base | Errors.EmptyFilterRefused | Errors.UniqueViolation | Errors.ForeignKeyViolation
     >()
@@ -83,7 +86,7 @@ describe("each operation fails only with what it can meet", () => {
       Base | Errors.EmptyFilterRefused | Errors.ForeignKeyViolation
     >()
     expectTypeOf<Errors.BulkUpsertError>().toEqualTypeOf<
-      Base | Errors.ConflictTargetError | Errors.UniqueViolation | Errors.ForeignKeyViolation
+      Base | Errors.ConflictTargetError | Errors.UniqueViolation | Errors.ForeignKeyViolation | Errors.UnsupportedFeature
     >()
   })
 
