@@ -159,15 +159,11 @@ export const compilePipeline = (
   const leading = stages.findIndex((s) => s.stage !== "match")
   const head = stages.slice(0, leading < 0 ? stages.length : leading)
   const filters = head.flatMap((s) => (s.stage === "match" ? [s.filter] : []))
-  const where = compileFilter(
-    d.docs,
-    { id: "t.id", doc: "t.doc" },
-    { _tag: "And", items: [{ _tag: "Const", value: true }, ...filters] },
-    params
-  )
+  const one: FilterIR | undefined = filters.length <= 1 ? filters[0] : { _tag: "And", items: filters }
+  const where = one === undefined ? "" : ` WHERE ${compileFilter(d.docs, { id: "t.id", doc: "t.doc" }, one, params)}`
   let sql: string | undefined =
     `SELECT ${agg.withId("t.doc", "t.id")} AS doc, ROW_NUMBER() OVER (ORDER BY t.id) AS ord ` +
-    `FROM ${d.sql.quote(table)} t WHERE ${where}`
+    `FROM ${d.sql.quote(table)} t${where}`
   for (const s of stages.slice(head.length)) {
     sql = stageSql(d, h, s, sql, params)
     if (sql === undefined) return undefined

@@ -57,6 +57,20 @@ const pipelines: ReadonlyArray<readonly [string, ReadonlyArray<unknown>]> = [
   ["$group by a constant", [{ $group: { _id: "all", ids: { $push: "$_id" } } }]],
   ["$group by a missing path", [{ $group: { _id: "$note", ids: { $push: "$_id" } } }]],
   ["$group by an object of paths", [{ $group: { _id: { s: "$status", t: "$c.tier" }, ids: { $push: "$_id" } } }]],
+  ["$group by an object of a null and a missing path", [{ $group: { _id: { n: "$note" }, ids: { $push: "$_id" } } }]],
+  ["$group by array values", [{ $group: { _id: "$items", n: { $count: {} } } }]],
+  [
+    "$min/$max over mixed types",
+    [
+      {
+        $group: { _id: null, lo: { $min: "$cat" }, hi: { $max: "$cat" }, loi: { $min: "$qty" }, c: { $max: "$c.tier" } }
+      }
+    ]
+  ],
+  [
+    "$unwind then $group of the elements",
+    [{ $unwind: "$items" }, { $group: { _id: "$items", ids: { $push: "$_id" } } }]
+  ],
   ["$group by an object value", [{ $group: { _id: "$c", n: { $count: {} } } }]],
   ["$group then $sort by _id", [{ $group: { _id: "$status", n: { $sum: 1 } } }, { $sort: { _id: -1 } }]],
   ["$sort ascending, mixed types", [{ $sort: { amount: 1 } }]],
