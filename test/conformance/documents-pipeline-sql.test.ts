@@ -164,4 +164,30 @@ forEachDialect("b2_pipeline_sql", (it) => {
       ])
     })
   )
+
+  it.effect("$push longer than MariaDB's group_concat_max_len fails there, never comes back cut", () =>
+    Effect.gen(function* () {
+      const c = yield* Database.collection("b2_pipe_big")
+      yield* c.drop()
+      const big = "x".repeat(600_000)
+      yield* c.insertMany([
+        { _id: "a", s: big },
+        { _id: "b", s: big }
+      ])
+      const db = yield* sqlDatabase
+      const compiled = compilePipeline(
+        { sql: db.hooks, docs: documentHooksOf(db.hooks) },
+        aggregateHooksOf(db.hooks.name),
+        "b2_pipe_big",
+        checkPipelineSync([{ $group: { _id: null, all: { $push: "$s" } } }])
+      )!
+      const result = yield* Effect.either(db.query(compiled))
+      if (db.hooks.name === "mysql") expect(result._tag).toBe("Left")
+      else {
+        expect(result._tag).toBe("Right")
+        const rows = result._tag === "Right" ? result.right : []
+        expect(documentHooksOf(db.hooks).readDoc(rows[0]!["doc"])).toEqual({ _id: null, all: [big, big] })
+      }
+    })
+  )
 })

@@ -1,7 +1,8 @@
 /**
  * MariaDB/MySQL's JSON-building hooks of the pipeline compiler (src/documents/SqlAggregateHooks.ts):
  * `JSON_OBJECT`, `JSON_SET`, `JSON_REMOVE`, `JSON_TABLE`; arrays of `$push` through `GROUP_CONCAT`
- * (which skips NULL), so limited by the session's `group_concat_max_len` (docs/documents.md).
+ * (which skips NULL): an array longer than the session's `group_concat_max_len` (1 MiB by default)
+ * fails the statement rather than come back cut.
  * A value read back from a derived table is JSON text, re-marked as JSON with `JSON_EXTRACT(x, '$')`.
  *
  * @since 0.1.0
@@ -24,8 +25,14 @@ export const mysqlAggregates: AggregateHooks = {
   },
   remove: (doc, paths) => `JSON_REMOVE(${doc}, ${paths.map(dollarPath).join(", ")})`,
   set: (doc, path, value) => `JSON_SET(${doc}, ${dollarPath(path)}, ${json(value)})`,
-  arrayAgg: (value, order) =>
-    json(`CONCAT('[', COALESCE(GROUP_CONCAT(JSON_COMPACT(${value}) ORDER BY ${order} SEPARATOR ','), ''), ']')`),
+  // a GROUP_CONCAT cut at group_concat_max_len fails the statement (a scalar subquery of two rows), never a short array
+  arrayAgg: (value, order) => {
+    const list = `GROUP_CONCAT(JSON_COMPACT(${value}) ORDER BY ${order} SEPARATOR ',')`
+    return (
+      `(CASE WHEN COALESCE(LENGTH(${list}), 0) < @@SESSION.group_concat_max_len ` +
+      `THEN ${json(`CONCAT('[', COALESCE(${list}, ''), ']')`)} ELSE (SELECT 1 UNION ALL SELECT 2) END)`
+    )
+  },
   literal: (text) => json(`CONVERT(X'${Buffer.from(text, "utf8").toString("hex")}' USING utf8mb4)`),
   numberLiteral: (n) => (Number.isInteger(n) ? String(n) : `CAST(${String(n)} AS DOUBLE)`),
   number: (doc, path) => {
