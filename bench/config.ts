@@ -32,6 +32,12 @@ export type ScenarioId = (typeof scenarioIds)[number]
  */
 export const vectorScenario = "vector"
 
+/** `documents` (bench/documents/): the document API vs raw JSON SQL; part of a plain run and of --quick. */
+export const documentsScenario = "documents"
+
+/** `mongo` (bench/mongo/): MongoDB scenarios; part of a plain run and of --quick, run only when DATAFLOW_TEST_MONGO is set. */
+export const mongoScenario = "mongo"
+
 export interface Sizes {
   /** Rows in the table the single-row scenarios read and update. */
   readonly seedRows: number
@@ -88,6 +94,10 @@ export interface Options {
   readonly scenarios: ReadonlyArray<ScenarioId>
   /** Run the vector scenario (bench/vector/). */
   readonly vector: boolean
+  /** Run the document scenarios (bench/documents/). */
+  readonly documents: boolean
+  /** Run the MongoDB scenarios (bench/mongo/; they print one line and skip without DATAFLOW_TEST_MONGO). */
+  readonly mongo: boolean
   /** Where the markdown goes; undefined = docs/benchmarks.md for a complete full run, else bench/.out/. */
   readonly out: string | undefined
   readonly sizes: Sizes
@@ -95,13 +105,15 @@ export interface Options {
   readonly command: string
 }
 
-const usage = `usage: npm run bench -- [--quick] [--dialect=postgres|mysql|sqlite[,…]] [--scenario=${[...scenarioIds, vectorScenario].join("|")}[,…]] [--out=file.md]`
+const usage = `usage: npm run bench -- [--quick] [--dialect=postgres|mysql|sqlite[,…]] [--scenario=${[...scenarioIds, vectorScenario, documentsScenario, mongoScenario].join("|")}[,…]] [--out=file.md]`
 
 export const parseOptions = (argv: ReadonlyArray<string>): Options => {
   let quick = false
   let chosenDialects: Array<DialectName> = [...dialects]
   let scenarios: Array<ScenarioId> = [...scenarioIds]
   let vector: boolean | undefined
+  let documents = true
+  let mongo = true
   let out: string | undefined
   for (const arg of argv) {
     const [flag, value = ""] = arg.split("=", 2) as [string, string | undefined]
@@ -117,7 +129,10 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
       if (bad !== undefined || list.length === 0) throw new Error(`unknown dialect "${bad ?? ""}"\n${usage}`)
     } else if (flag === "--scenario") {
       vector = list.includes(vectorScenario)
-      scenarios = list.filter((s) => s !== vectorScenario) as Array<ScenarioId>
+      documents = list.includes(documentsScenario)
+      mongo = list.includes(mongoScenario)
+      const extra: ReadonlyArray<string> = [vectorScenario, documentsScenario, mongoScenario]
+      scenarios = list.filter((s) => !extra.includes(s)) as Array<ScenarioId>
       const bad = scenarios.find((s) => !scenarioIds.includes(s))
       if (bad !== undefined || list.length === 0) throw new Error(`unknown scenario "${bad ?? ""}"\n${usage}`)
     } else if (flag === "--out") out = value
@@ -136,6 +151,8 @@ export const parseOptions = (argv: ReadonlyArray<string>): Options => {
     dialects: chosenDialects,
     scenarios: scenarioIds.filter((s) => scenarios.includes(s)),
     vector: vector ?? quick,
+    documents,
+    mongo,
     out,
     sizes: quick ? quickSizes : fullSizes,
     command

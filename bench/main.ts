@@ -24,6 +24,10 @@ import type { StreamResult } from "./stream.js"
 import { effectFloor } from "./contenders/effectFloor.js"
 import { sectionOf, withSection } from "./vector/report.js"
 import { runVectorScenario } from "./vector/main.js"
+import { runDocumentScenarios } from "./documents/main.js"
+import { documentsSectionOf, withDocumentsSection } from "./documents/report.js"
+import { runMongoScenarios } from "./mongo/main.js"
+import { mongoSectionOf, withMongoSection } from "./mongo/report.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.join(here, "..")
@@ -201,6 +205,8 @@ const main = async () => {
   log(`${options.command}${options.quick ? " (quick)" : ""}`)
   if (options.scenarios.length > 0) await runSuite(options, startedAt, code)
   if (options.vector) await runVectorScenario(options, code, log)
+  if (options.documents) await runDocumentScenarios(options, code, log)
+  if (options.mongo) await runMongoScenarios(options, code, log)
 }
 
 const runSuite = async (options: Options, startedAt: Date, code: string) => {
@@ -223,9 +229,15 @@ const runSuite = async (options: Options, startedAt: Date, code: string) => {
       ? path.join(root, "docs", "benchmarks.md")
       : path.join(here, ".out", options.quick ? "benchmarks-quick.md" : "benchmarks-partial.md"))
   fs.mkdirSync(path.dirname(out), { recursive: true })
-  // the vector section (written by --scenario=vector) stays
-  const vector = fs.existsSync(out) ? sectionOf(fs.readFileSync(out, "utf8")) : undefined
-  fs.writeFileSync(out, vector !== undefined ? withSection(markdown, vector) : markdown)
+  // the vector, documents and MongoDB sections (written by their own runs) stay
+  const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : ""
+  const vector = sectionOf(old)
+  const documents = documentsSectionOf(old)
+  const mongo = mongoSectionOf(old)
+  let kept = vector !== undefined ? withSection(markdown, vector) : markdown
+  if (documents !== undefined) kept = withDocumentsSection(kept, documents)
+  if (mongo !== undefined) kept = withMongoSection(kept, mongo)
+  fs.writeFileSync(out, kept)
   fs.mkdirSync(path.join(here, ".out"), { recursive: true })
   fs.writeFileSync(path.join(here, ".out", "results.json"), JSON.stringify({ options, results }, null, 1))
   log(`\n${markdown}`)

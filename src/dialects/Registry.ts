@@ -17,10 +17,10 @@ export type { DialectEntry } from "./Entry.js"
 export const dialects: ReadonlyArray<DialectEntry> = [postgres, mysql, sqlite]
 
 /** Schemes of databases announced but not built yet: refused with UnsupportedFeature. */
-export const plannedSchemes: ReadonlyMap<string, Planned> = new Map([
-  ["mongodb", { dialect: "mongodb", feature: "MongoDB (a later issue)" }],
-  ["mongodb+srv", { dialect: "mongodb", feature: "MongoDB (a later issue)" }]
-])
+export const plannedSchemes: ReadonlyMap<string, Planned> = new Map()
+
+/** Schemes of the MongoDB family (src/mongo/Service.ts), which is not an SQL dialect. */
+export const mongoSchemes: ReadonlyArray<string> = ["mongodb", "mongodb+srv"]
 
 /** A database announced but not built yet. */
 export interface Planned {
@@ -31,7 +31,7 @@ export interface Planned {
 const byScheme = new Map(dialects.flatMap((d) => d.schemes.map((s) => [s, d] as const)))
 
 const known = () =>
-  `${[...byScheme.keys(), ...plannedSchemes.keys()].map((s) => `${s}:`).join(", ")} (e.g. postgres://host/db, sqlite:./file.db, sqlite::memory:)`
+  `${[...byScheme.keys(), ...mongoSchemes, ...plannedSchemes.keys()].map((s) => `${s}:`).join(", ")} (e.g. postgres://host/db, sqlite:./file.db, sqlite::memory:)`
 
 /**
  * The dialect that owns `url`'s scheme, or the planned feature its scheme names (a string).

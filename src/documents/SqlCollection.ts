@@ -2,8 +2,8 @@
  * The document API on SQL (docs/documents.md): one table per collection (`id` primary key, `doc`
  * JSON), created on first use; filters and sorts compiled to SQL (src/documents/SqlFilter.ts);
  * updates read, applied in JavaScript (src/documents/Apply.ts) and written back inside one
- * transaction under row locks (src/documents/SqlWrites.ts); pipelines' leading `$match` stages in
- * SQL, the rest in JavaScript (src/documents/Pipeline.ts).
+ * transaction under row locks (src/documents/SqlWrites.ts); pipelines' leading `$match` (and a
+ * `$sort`/`$skip`/`$limit` after them) in SQL, the rest in JavaScript (src/documents/Pipeline.ts).
  *
  * @since 0.1.0
  */
@@ -34,17 +34,25 @@ const find = (env: Env, filter: unknown, options?: FindOptions) =>
     return projection === undefined ? docs : docs.map((d) => project(d, projection) as Document)
   })
 
-// the leading $match stages run in SQL (ordered by _id), the stages after them here
+// the leading $match stages run in SQL, with a $sort, $skip and $limit right after them (in that
+// order: SQL's ties by id are the order JavaScript's stable sort keeps); the stages after them here
 const aggregate = (env: Env, pipeline: unknown) =>
   Effect.gen(function* () {
     const stages = yield* run(() => checkPipelineSync(pipeline, env.deps.sql.name))
-    const leading = stages.findIndex((s) => s.stage !== "match")
-    const head = leading < 0 ? stages : stages.slice(0, leading)
-    const matches = head.flatMap((s) => (s.stage === "match" ? [s.filter] : []))
+    let i = 0
+    const matches: Array<FilterIR> = []
+    for (let s = stages[i]; s?.stage === "match"; s = stages[++i]) matches.push(s.filter)
+    const sort = stages[i]?.stage === "sort" ? stages[i++] : undefined
+    const skip = stages[i]?.stage === "skip" ? stages[i++] : undefined
+    const limit = stages[i]?.stage === "limit" ? stages[i++] : undefined
     yield* env.ensure
     const all: FilterIR = { _tag: "Const", value: true }
-    const docs = yield* env.select(matches.length === 0 ? all : { _tag: "And", items: matches })
-    return runStages(docs, leading < 0 ? [] : stages.slice(leading)) as ReadonlyArray<Document>
+    const docs = yield* env.select(matches.length === 0 ? all : { _tag: "And", items: matches }, {
+      ...(sort?.stage === "sort" ? { sort: sort.keys } : {}),
+      ...(skip?.stage === "skip" ? { skip: skip.n } : {}),
+      ...(limit?.stage === "limit" ? { limit: limit.n } : {})
+    })
+    return runStages(docs, stages.slice(i)) as ReadonlyArray<Document>
   })
 
 const count = (env: Env, filter: unknown) =>

@@ -42,7 +42,7 @@ export const selectDocs = (
   const params = new Params(d.sql.placeholder)
   const where = compileFilter(d.docs, cols, filter, params)
   const order = compileSort(d.docs, cols.doc, cols.id, options.sort ?? [])
-  const lock = options.lock === true && d.sql.forUpdate !== "" ? ` ${d.sql.forUpdate}` : ""
+  const lock = options.lock === true && d.sql.forUpdate.trim() !== "" ? ` ${d.sql.forUpdate.trim()}` : ""
   return {
     sql: `SELECT id, doc FROM ${d.sql.quote(table)} WHERE ${where} ORDER BY ${order}${page(d, options.skip, options.limit)}${lock}`,
     params: params.values

@@ -8,7 +8,8 @@
 import type { ModelLike } from "../Database.js"
 import type { Ref } from "./Expression.js"
 import { ComputeNode, ConditionNode, type ResolvedType } from "./Registry.js"
-import { conditionOutput, type OutputShape, outputShape } from "./Shapes.js"
+import { outputShapeOf } from "./DocumentShapes.js"
+import { conditionOutput, type OutputShape } from "./Shapes.js"
 import type { NodeSpec, WorkflowSpec } from "./Spec.js"
 
 /** What validation is checked against; absent parts are not checked. */
@@ -100,5 +101,5 @@ export const outputOf = (w: Work, id: string): OutputShape | undefined => {
     ? conditionOutput
     : kind === "compute"
       ? { kind: "any" }
-      : resolved && outputShape(resolved.info, resolved.operation)
+      : resolved && outputShapeOf(resolved)
 }

@@ -11,6 +11,7 @@ import type { RetryPolicy } from "./Definition.js"
 import { evaluate, type Predicate, test } from "./Expression.js"
 import { topological } from "./Graph.js"
 import { getPath, setPath } from "./Path.js"
+import type { DocumentOperation } from "./DocumentNodes.js"
 import { invoke, type NodeError, type NodeOperation } from "./Registry.js"
 import type { Deps, RetrySchedule, WorkflowSpec } from "./Spec.js"
 import { fillTemplates } from "./Template.js"
@@ -36,7 +37,7 @@ export interface PlanNode {
   readonly id: string
   readonly type: string
   readonly model: string | undefined
-  readonly operation: NodeOperation | undefined
+  readonly operation: NodeOperation | DocumentOperation | undefined
   readonly deps: ReadonlyArray<string>
   /** Deps whose being skipped skips this node. */
   readonly propagates: ReadonlyArray<string>
@@ -128,7 +129,7 @@ export const compile = (
     ).map((n): PlanNode => ({
       id: n.spec.id,
       type: n.spec.type,
-      model: n.resolved?.info.name,
+      model: n.resolved?.info?.name,
       operation: n.resolved?.operation,
       deps: n.deps,
       propagates: n.propagates,

@@ -3,7 +3,9 @@
  * `<Model><Operation>Node` (`UserCreateNode` … `UserBulkUpsertNode`), and the search node types its
  * fields allow: `<Model>VectorSearchNode` (a `DataFlow.vector` field), `<Model>TextSearchNode` (a
  * `textSearch` option), `<Model>HybridSearchNode` (both). Types resolve against the layer in use
- * (`Database.models`), so two layers with different models of the same name stay apart.
+ * (`Database.models`), so two layers with different models of the same name stay apart. The 8 document
+ * node types (src/workflow/DocumentNodes.ts) are in every registry; a model named `Document` keeps its
+ * own `DocumentUpdateNode`, `DocumentDeleteNode` and `DocumentCountNode`.
  *
  * @since 0.1.0
  */
@@ -13,6 +15,13 @@ import { operations, searches } from "../DataFlow.js"
 import type { Database, ModelLike } from "../Database.js"
 import type * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
+import {
+  type DocumentNodeError,
+  documentNodes,
+  type DocumentOperation,
+  documentRows,
+  runDocument
+} from "./DocumentNodes.js"
 
 /** The two node types that are not model operations. */
 export const ConditionNode = "ConditionNode"
@@ -25,6 +34,7 @@ export type NodeError =
   | Errors.ConflictTargetError
   | Errors.EmptyFilterRefused
   | Errors.UnsupportedFeature
+  | DocumentNodeError
 
 /** A search operation: `vectorSearch`, `textSearch`, `hybridSearch`. */
 export type Search = (typeof searches)[number]
@@ -44,13 +54,26 @@ const searchable = (info: ModelInfo, operation: NodeOperation): boolean => {
   return operation !== "hybridSearch" || (vectors && text)
 }
 
-/** A node type resolved against a layer's models. */
-export interface ResolvedType {
+/** A model operation's node type resolved against a layer's models. */
+export interface ModelType {
   readonly type: string
   readonly model: ModelLike
   readonly info: ModelInfo
   readonly operation: NodeOperation
+  readonly document?: undefined
 }
+
+/** A document node type (no model). */
+export interface DocumentType {
+  readonly type: string
+  readonly model?: undefined
+  readonly info?: undefined
+  readonly operation: DocumentOperation
+  readonly document: true
+}
+
+/** A node type resolved against a layer's models: a model operation or a document node. */
+export type ResolvedType = ModelType | DocumentType
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
@@ -72,6 +95,9 @@ export const registry = (models: ReadonlyMap<string, ModelLike>): ReadonlyMap<st
       types.set(type, { type, model, info: model.info, operation })
     }
   }
+  for (const [type, operation] of Object.entries(documentNodes)) {
+    if (!types.has(type)) types.set(type, { type, operation, document: true })
+  }
   cache.set(models, types)
   return types
 }
@@ -83,7 +109,7 @@ export const unknownTypeReason = (type: string, models: ReadonlyMap<string, Mode
     .find((op) => type.endsWith(`${capitalize(op)}Node`))
   const available = [...models.keys()].sort().join(", ") || "none"
   if (suffix === undefined) {
-    return `unknown node type ${type.slice(0, 80)}: a node type is <Model><Operation>Node, ConditionNode or ComputeNode`
+    return `unknown node type ${type.slice(0, 80)}: a node type is <Model><Operation>Node, a document node (${Object.keys(documentNodes).join(", ")}), ConditionNode or ComputeNode`
   }
   const model = type.slice(0, type.length - `${capitalize(suffix)}Node`.length)
   const info = models.get(model)?.info
@@ -98,18 +124,22 @@ export const unknownTypeReason = (type: string, models: ReadonlyMap<string, Mode
 
 /** Runs a resolved node's operation with its parameters. */
 export const invoke = (resolved: ResolvedType, params: unknown): Effect.Effect<unknown, NodeError, Database> =>
-  (
-    (resolved.model as unknown as AnyModel)[resolved.operation] as (
-      p: unknown
-    ) => Effect.Effect<unknown, NodeError, Database>
-  )(params)
+  resolved.document
+    ? runDocument(resolved.operation, params)
+    : (
+        (resolved.model as unknown as AnyModel)[resolved.operation] as (
+          p: unknown
+        ) => Effect.Effect<unknown, NodeError, Database>
+      )(params)
 
 const count = (v: unknown) => (typeof v === "number" ? v : 0)
 
 /** How many rows an operation's result covers (for spans; never a value). */
-export const rowsOf = (operation: NodeOperation, out: unknown): number => {
+export const rowsOf = (operation: NodeOperation | DocumentOperation, out: unknown): number => {
+  if (!(nodeOperations as ReadonlyArray<string>).includes(operation))
+    return documentRows(operation as DocumentOperation, out)
   const o = (out ?? {}) as Record<string, unknown>
-  switch (operation) {
+  switch (operation as NodeOperation) {
     case "create":
     case "read":
     case "update":

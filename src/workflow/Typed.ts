@@ -23,6 +23,7 @@ import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import type { AnyModel, Model, Operation, VectorKey } from "../DataFlow.js"
 import type { ModelLike } from "../Database.js"
 import type { TransactionalOptions } from "./Definition.js"
+import type { DocumentNodeError, DocumentNodeType, DocumentOutputs, DocumentParams } from "./DocumentNodes.js"
 import type { ConditionResult, Skipped } from "./Plan.js"
 import { ComputeNode, ConditionNode, type NodeOperation, registry } from "./Registry.js"
 import type { NodeSpec, WorkflowSpec } from "./Spec.js"
@@ -59,12 +60,25 @@ type FunctionFor<M extends AnyModel, T extends string> =
       : never
     : never
 
-/** The parameters of a node type. */
-export type ParamsOf<M extends AnyModel, T extends string> = NonNullable<Parameters<FunctionFor<M, T>>[0]>
+/** A document node type, unless a model's node type of the same name takes precedence (a model named `Document`). */
+type DocumentFor<M extends AnyModel, T extends string> = [ModelFor<M, T>] extends [never]
+  ? T extends DocumentNodeType
+    ? T
+    : never
+  : never
+
+/** The parameters of a node type (a model operation's, or a document node's). */
+export type ParamsOf<M extends AnyModel, T extends string> = [DocumentFor<M, T>] extends [never]
+  ? NonNullable<Parameters<FunctionFor<M, T>>[0]>
+  : DocumentParams[DocumentFor<M, T>]
 /** The result of a node type. */
-export type OutputOf<M extends AnyModel, T extends string> = Effect.Effect.Success<ReturnType<FunctionFor<M, T>>>
+export type OutputOf<M extends AnyModel, T extends string> = [DocumentFor<M, T>] extends [never]
+  ? Effect.Effect.Success<ReturnType<FunctionFor<M, T>>>
+  : DocumentOutputs[DocumentFor<M, T>]
 /** The errors of a node type. */
-export type ErrorOf<M extends AnyModel, T extends string> = Effect.Effect.Error<ReturnType<FunctionFor<M, T>>>
+export type ErrorOf<M extends AnyModel, T extends string> = [DocumentFor<M, T>] extends [never]
+  ? Effect.Effect.Error<ReturnType<FunctionFor<M, T>>>
+  : DocumentNodeError
 
 /** The results of the listed nodes, as a function sees them (never Skipped: a node whose dependency was skipped is skipped). */
 export type DepsOf<R, D extends keyof R> = { readonly [K in D]: Exclude<R[K], Skipped> }
@@ -81,6 +95,16 @@ type With<R, Id extends string, A> = Simplify<R & { readonly [K in Id]: A }>
 export interface Gate<G extends string, U extends string> {
   readonly if?: G
   readonly unless?: U
+}
+
+/**
+ * What `Workflow.run` needs of a typed workflow: its spec and its inputs, results and errors (any
+ * models, including none: a workflow of document nodes only).
+ */
+export interface TypedLike<In, R, E> {
+  readonly _tag: "TypedWorkflow"
+  readonly "~types": { readonly in: In; readonly results: R; readonly error: E }
+  readonly spec: WorkflowSpec
 }
 
 /** A typed workflow: models `M`, inputs `In`, results `R`, node errors `E`, condition ids `C`. */
@@ -106,10 +130,10 @@ export class Typed<M extends AnyModel, In, R, E, C extends string> implements Pi
     return new Typed({ ...this.spec, nodes: [...nodes, clean] }, this.models)
   }
 
-  /** A model operation node; `params` may use the results of the `after` nodes and the inputs. */
+  /** A model operation or document node; `params` may use the results of the `after` nodes and the inputs. */
   node<
     const Id extends string,
-    T extends NodeTypeOf<M>,
+    T extends NodeTypeOf<M> | DocumentNodeType,
     const D extends keyof R & string = never,
     G extends C = never,
     U extends C = never

@@ -8,7 +8,8 @@
 import { addDep, kindOf, known, type LabeledIncoming, outputOf, show, type Work } from "./Analysis.js"
 import { isPlainObject, parsePath } from "./Path.js"
 import { ConditionNode } from "./Registry.js"
-import { outputProblem, paramPathProblem, paramShape } from "./Shapes.js"
+import { paramShapeOf } from "./DocumentShapes.js"
+import { outputProblem, paramPathProblem } from "./Shapes.js"
 
 /** Parses the connections and attaches each valid one to its target. */
 export const parseConnections = (w: Work): void => {
@@ -70,7 +71,7 @@ const checkInput = (w: Work, to: string, c: LabeledIncoming, inputs: Set<string>
   }
   inputs.add(key)
   const resolved = w.resolvedOf.get(to)
-  const inReason = resolved && paramPathProblem(paramShape(resolved.info, resolved.operation), c.input)
+  const inReason = resolved && paramPathProblem(paramShapeOf(resolved), c.input)
   if (inReason) w.problems.push(`${c.label}: input ${inReason}`)
   if (isPlainObject(target.params)) {
     let v: unknown = target.params

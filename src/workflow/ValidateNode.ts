@@ -11,7 +11,9 @@ import { RetryPolicy } from "./Definition.js"
 import { checkExpression, checkPredicate, type Ref } from "./Expression.js"
 import { isPlainObject } from "./Path.js"
 import { unknownTypeReason } from "./Registry.js"
-import { paramProblems, paramShape } from "./Shapes.js"
+import { documentProblems } from "./DocumentChecks.js"
+import { paramShapeOf } from "./DocumentShapes.js"
+import { paramProblems } from "./Shapes.js"
 import type { NodeSpec } from "./Spec.js"
 import { templateProblems } from "./Template.js"
 
@@ -73,7 +75,7 @@ const checkOperation = (a: At) => {
   if (resolved !== undefined && n.model !== undefined && resolved.model !== n.model) {
     problem(
       a,
-      `${n.type} resolves to another ${resolved.info.name} model in this Database layer than the one the workflow was typed with`
+      `${n.type} resolves to another ${resolved.info?.name} model in this Database layer than the one the workflow was typed with`
     )
   }
   if (resolved !== undefined) w.resolvedOf.set(id, resolved)
@@ -91,9 +93,9 @@ const checkOperation = (a: At) => {
   if (n.params !== undefined && !isPlainObject(n.params)) problem(a, "params must be an object")
   else if (resolved !== undefined) {
     const provided = (w.incoming.get(id) ?? []).map((c) => c.input.join("."))
-    paramProblems(paramShape(resolved.info, resolved.operation), n.params ?? {}, "", provided, (p) =>
-      w.problems.push(`${a.at} (${n.type}): ${p}`)
-    )
+    const add = (p: string) => w.problems.push(`${a.at} (${n.type}): ${p}`)
+    paramProblems(paramShapeOf(resolved), n.params ?? {}, "", provided, add)
+    if (resolved.document) documentProblems(resolved.operation, n.params ?? {}, w.ctx.inputs, add)
   }
 }
 

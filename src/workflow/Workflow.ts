@@ -25,7 +25,7 @@ import { type Definition, decodeDefinition, encodeDefinition, parseDefinition } 
 import { nodeTypeName as typeName, registry } from "./Registry.js"
 import { type RunError, type RunOptions, type RunResult, runSpec } from "./Run.js"
 import type { WorkflowSpec } from "./Spec.js"
-import type { Typed } from "./Typed.js"
+import type { TypedLike } from "./Typed.js"
 import { analyze, type ValidateContext } from "./Validate.js"
 
 export { fromSpec, make, Workflow } from "./Builder.js"
@@ -46,11 +46,12 @@ export type { NodeError } from "./Registry.js"
 export { defaultConcurrency } from "./Run.js"
 export type { RunError, RunOptions, RunResult } from "./Run.js"
 export type { Deps, NodeSpec, WorkflowSpec } from "./Spec.js"
+export type { DocumentNodeError, DocumentNodeType, DocumentOutputs, DocumentParams } from "./DocumentNodes.js"
 export { typed, Typed } from "./Typed.js"
-export type { DepsOf, ErrorOf, Gate, NodeTypeOf, OutputOf, ParamsOf } from "./Typed.js"
+export type { DepsOf, ErrorOf, Gate, NodeTypeOf, OutputOf, ParamsOf, TypedLike } from "./Typed.js"
 
 /** Anything `run` accepts. */
-export type Runnable = DeclarativeWorkflow | Typed<any, any, any, any, any> | WorkflowSpec
+export type Runnable = DeclarativeWorkflow | TypedLike<any, any, any> | WorkflowSpec
 
 const specOf = (wf: Runnable): WorkflowSpec => ("spec" in wf && !("nodes" in wf) ? wf.spec : (wf as WorkflowSpec))
 
@@ -60,7 +61,7 @@ const specOf = (wf: Runnable): WorkflowSpec => ("spec" in wf && !("nodes" in wf)
  * not run (the other branch of a condition) has a `Skipped` result.
  */
 export function run<In, R, E>(
-  wf: Typed<any, In, R, E, any>,
+  wf: TypedLike<In, R, E>,
   inputs: In,
   options?: RunOptions
 ): Effect.Effect<RunResult<R>, RunError<E>, Database>
@@ -142,7 +143,13 @@ export const toJson = (wf: Runnable): Effect.Effect<string, WorkflowDefinitionEr
 /** The node type name of a model operation: `nodeTypeName("User", "bulkCreate")` → `"UserBulkCreateNode"`. */
 export const nodeTypeName = typeName
 
-/** Every node type the current Database layer's models provide, sorted. */
+/**
+ * Every node type the current Database layer's models provide, sorted (the 8 document node types,
+ * which need no model, are always there besides: docs/workflows.md, "Document nodes").
+ */
 export const nodeTypes: Effect.Effect<ReadonlyArray<string>, never, Database> = Effect.map(Database, (db) =>
-  [...registry(db.models).keys()].sort()
+  [...registry(db.models).values()]
+    .filter((r) => !r.document)
+    .map((r) => r.type)
+    .sort()
 )

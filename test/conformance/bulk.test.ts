@@ -1,7 +1,7 @@
 import { expect } from "@effect/vitest"
 import { Data, Effect, Schema, Stream } from "effect"
 import { DataFlow } from "../../src/index.js"
-import { forEachDialect, reset } from "../support/Dialects.js"
+import { forEachDatabase, reset } from "../support/Dialects.js"
 
 const Item = DataFlow.model(
   "Item",
@@ -25,7 +25,7 @@ const rows = (n: number, from = 0) =>
 
 const ids = Effect.map(Item.list({ orderBy: ["id"], limit: 10_000, select: ["id"] }), (p) => p.records.map((r) => r.id))
 
-forEachDialect("bulk", (it) => {
+forEachDatabase("bulk", (it) => {
   it.effect("bulkCreate inserts every row, batched under the parameter limit", () =>
     Effect.gen(function* () {
       yield* reset(Item)

@@ -2,7 +2,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { statSync } from "node:fs"
-import { forEachDialect, reset, urlFor } from "../support/Dialects.js"
+import { forEachDatabase, reset, urlFor } from "../support/Dialects.js"
 
 const User = DataFlow.model(
   "User",
@@ -20,7 +20,7 @@ const User = DataFlow.model(
 const Counter = DataFlow.model("Counter", { id: Schema.Int, label: Schema.String })
 const Token = DataFlow.model("Token", { id: Schema.UUID, label: Schema.String })
 
-forEachDialect(
+forEachDatabase(
   "crud",
   (it, dialect) => {
     if (dialect === "sqlite") {

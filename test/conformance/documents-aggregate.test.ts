@@ -98,6 +98,18 @@ forEachDialect("documents_aggregate", (it) => {
       expect(yield* c.aggregate([{ $project: { customer: 0, items: 0, status: 0 } }, { $limit: 1 }])).toEqual([
         { _id: "o1", category: "books", amount: 12 }
       ])
+      expect(yield* c.aggregate([{ $limit: 3 }, { $skip: 1 }, { $project: { _id: 1 } }])).toEqual([
+        { _id: "o2" },
+        { _id: "o3" }
+      ])
+      expect(
+        yield* c.aggregate([
+          { $match: { status: "done" } },
+          { $sort: { category: -1 } },
+          { $limit: 2 },
+          { $project: { _id: 1 } }
+        ])
+      ).toEqual([{ _id: "o5" }, { _id: "o4" }])
       expect(yield* c.aggregate([{ $match: { status: "done" } }, { $count: "done" }])).toEqual([{ done: 4 }])
       expect(yield* c.aggregate([{ $match: { status: "none" } }, { $count: "n" }])).toEqual([])
     })

@@ -1,7 +1,7 @@
 import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow } from "../../src/index.js"
-import { forEachDialect, reset } from "../support/Dialects.js"
+import { forEachDatabase, reset } from "../support/Dialects.js"
 
 const Person = DataFlow.model(
   "Person",
@@ -27,7 +27,7 @@ const people = [
 const seed = Effect.zipRight(reset(Person), Person.bulkCreate({ data: people }))
 const ids = (records: ReadonlyArray<{ readonly id: string }>) => records.map((r) => r.id)
 
-forEachDialect("list", (it) => {
+forEachDatabase("list", (it) => {
   it.effect("orderBy is honoured, id breaks ties, NULLs sort last ascending and first descending", () =>
     Effect.gen(function* () {
       yield* seed

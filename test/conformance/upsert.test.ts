@@ -1,7 +1,7 @@
 import { expect, vi } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow } from "../../src/index.js"
-import { forEachDialect, reset } from "../support/Dialects.js"
+import { forEachDatabase, reset } from "../support/Dialects.js"
 
 const Member = DataFlow.model(
   "Member",
@@ -27,7 +27,7 @@ const Note = DataFlow.model("Note", { id: Schema.String, body: Schema.String }, 
 
 const m = (id: string, visits = 0) => ({ id, email: `${id}@x.io`, org: "acme", handle: id, visits })
 
-forEachDialect("upsert", (it) => {
+forEachDatabase("upsert", (it) => {
   it.effect("upsert creates when absent and updates when present, saying which", () =>
     Effect.gen(function* () {
       yield* reset(Member)
@@ -184,7 +184,7 @@ forEachDialect("upsert", (it) => {
   )
 })
 
-forEachDialect("upsert_keys", (it) => {
+forEachDatabase("upsert_keys", (it) => {
   // MySQL's ON DUPLICATE KEY fires on any unique key; these prove it means ON CONFLICT (target) everywhere
   it.effect("a row whose target exists updates that row even when its id names another row", () =>
     Effect.gen(function* () {
@@ -251,7 +251,7 @@ const frozenClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 
 const visitsById = Effect.map(Member.list({ orderBy: ["id"] }), (p) => p.records.map((r) => [r.id, r.email, r.visits]))
 
-forEachDialect("upsert_counts", (it) => {
+forEachDatabase("upsert_counts", (it) => {
   // SQLite counts inserts by rowid and MariaDB by the statement's duplicates count (no read first):
   // these prove the counts and the rows stay exact in the cases where such counting could slip
   it.effect("rows written in the same millisecond and set to their own values count as updated", () =>

@@ -5,8 +5,11 @@
  * file's reset drops. Needs pgvector installed on the server (`bash ../shared/ci/services.sh --pgvector`).
  */
 import pg from "pg"
+import { mongoSkipLine, mongoUrl } from "./Mongo.js"
 
 export default async function setup(): Promise<void> {
+  // one loud line: the MongoDB suites (test/support/Mongo.ts) run only against a real server
+  if (mongoUrl === undefined) console.warn(`\n*** ${mongoSkipLine} ***\n`)
   const dialects = process.env["DATAFLOW_TEST_DIALECTS"] ?? "sqlite,postgres,mysql"
   if (!dialects.includes("postgres")) return
   const client = new pg.Client({
