@@ -15,6 +15,7 @@ import { run } from "./CheckValues.js"
 import type { FilterIR } from "./FilterIR.js"
 import { project, runStages } from "./Pipeline.js"
 import { documentHooksOf } from "./SqlDialects.js"
+import { aggregateInSql } from "./SqlPipeline.js"
 import { type Deps, type Env, makeEnv, type SqlCollectionDeps } from "./SqlEnv.js"
 import { ensureDocumentTable, narrow } from "./SqlTable.js"
 import * as S from "./SqlStatements.js"
@@ -46,6 +47,8 @@ const aggregate = (env: Env, pipeline: unknown) =>
     const skip = stages[i]?.stage === "skip" ? stages[i++] : undefined
     const limit = stages[i]?.stage === "limit" ? stages[i++] : undefined
     yield* env.ensure
+    const inSql = yield* aggregateInSql(env, stages)
+    if (inSql !== undefined) return inSql
     const all: FilterIR = { _tag: "Const", value: true }
     const docs = yield* env.select(matches.length === 0 ? all : { _tag: "And", items: matches }, {
       ...(sort?.stage === "sort" ? { sort: sort.keys } : {}),

@@ -86,7 +86,11 @@ describe("each operation fails only with what it can meet", () => {
       Base | Errors.EmptyFilterRefused | Errors.ForeignKeyViolation
     >()
     expectTypeOf<Errors.BulkUpsertError>().toEqualTypeOf<
-      Base | Errors.ConflictTargetError | Errors.UniqueViolation | Errors.ForeignKeyViolation | Errors.UnsupportedFeature
+      | Base
+      | Errors.ConflictTargetError
+      | Errors.UniqueViolation
+      | Errors.ForeignKeyViolation
+      | Errors.UnsupportedFeature
     >()
   })
 
