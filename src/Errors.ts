@@ -338,11 +338,7 @@ export type SearchError = OperationError | InvalidRow | UnsupportedFeature
 
 /** `bulkUpsert`: a conflict target that is not a key; another unique key or a foreign key refuses a write. */
 export type BulkUpsertError =
-  | OperationError
-  | ConflictTargetError
-  | UniqueViolation
-  | ForeignKeyViolation
-  | UnsupportedFeature
+  OperationError | ConflictTargetError | UniqueViolation | ForeignKeyViolation | UnsupportedFeature
 
 /**
  * Whatever a classified statement can fail with (what a driver error becomes before an operation
