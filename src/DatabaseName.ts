@@ -5,5 +5,5 @@
  */
 import type { DialectName } from "./sql/DialectName.js"
 
-/** A database family's dialect name: "postgres", "mysql", "sqlite" or "mongodb". */
+/** A database family's dialect name: one of the SQL dialects' names, or "mongodb". */
 export type DatabaseName = DialectName | "mongodb"

@@ -9,22 +9,19 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { Compiled } from "../sql/Compiler.js"
+import { type Compiled, pageClause } from "../sql/Compiler.js"
 import type { Document } from "./Collection.js"
 import type { Projection, Stage } from "./CheckPipeline.js"
 import type { FilterIR } from "./FilterIR.js"
-import { mysqlAggregates } from "../dialects/mysql/DocumentAggregates.js"
-import { postgresAggregates } from "../dialects/postgres/DocumentAggregates.js"
-import { sqliteAggregates } from "../dialects/sqlite/DocumentAggregates.js"
 import type { AggregateHooks, ObjectEntry } from "./SqlAggregateHooks.js"
+import type { Dialect } from "../sql/Dialect.js"
 import { compileFilter, Params } from "./SqlFilter.js"
 import { compileGroup, type PipelineHooks } from "./SqlGroup.js"
 import type { Env } from "./SqlEnv.js"
 import type { DocumentDialect } from "./SqlStatements.js"
 
-/** The pipeline hooks of a dialect by name. */
-export const aggregateHooksOf = (dialect: string): AggregateHooks =>
-  dialect === "postgres" ? postgresAggregates : dialect === "sqlite" ? sqliteAggregates : mysqlAggregates
+/** The pipeline hooks of a dialect (src/dialects/<db>/DocumentAggregates.ts). */
+export const aggregateHooksOf = (dialect: Pick<Dialect, "documents">): AggregateHooks => dialect.documents.aggregates
 
 const mentionsId = (ir: FilterIR): boolean =>
   ir._tag === "Field" ? ir.path[0] === "_id" : ir._tag === "Const" ? false : ir.items.some(mentionsId)
@@ -101,12 +98,8 @@ const unwind = (h: PipelineHooks, s: Extract<Stage, { stage: "unwind" }>, previo
   return `SELECT ${doc} AS doc, ROW_NUMBER() OVER (ORDER BY s.ord, ${e.index}) AS ord FROM (${previous}) s ${e.from}${where}`
 }
 
-const page = (d: DocumentDialect, skip: number, limit: number | undefined): string =>
-  limit !== undefined
-    ? ` LIMIT ${limit}${skip > 0 ? ` OFFSET ${skip}` : ""}`
-    : d.sql.name === "postgres"
-      ? ` OFFSET ${skip}`
-      : ` LIMIT ${d.sql.name === "sqlite" ? "-1" : "18446744073709551615"} OFFSET ${skip}`
+// OFFSET without LIMIT is not SQL on every database: the shared page clause gives a huge LIMIT
+const page = (_d: DocumentDialect, skip: number, limit: number | undefined): string => pageClause(limit, skip)
 
 const stageSql = (
   d: DocumentDialect,
@@ -176,7 +169,7 @@ export const compilePipeline = (
  * not compile (then run it in JavaScript). The SQL collections' `aggregate` calls it.
  */
 export const aggregateInSql = (env: Env, stages: ReadonlyArray<Stage>) => {
-  const compiled = compilePipeline(env.deps, aggregateHooksOf(env.deps.sql.name), env.name, stages)
+  const compiled = compilePipeline(env.deps, aggregateHooksOf(env.deps.sql), env.name, stages)
   return compiled === undefined
     ? Effect.succeed(undefined)
     : Effect.map(env.deps.query(compiled, env.ctx("aggregate")), (rows) =>

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Compiled } from "../sql/Compiler.js"
+import { type Compiled, pageClause } from "../sql/Compiler.js"
 import type { Dialect } from "../sql/Dialect.js"
 import type { SortKeys } from "./CheckPipeline.js"
 import type { FilterIR } from "./FilterIR.js"
@@ -14,22 +14,18 @@ import type { DocumentHooks } from "./SqlHooks.js"
 
 /** A dialect's quoting and placeholders with its document hooks. */
 export interface DocumentDialect {
-  readonly sql: Pick<Dialect, "name" | "quote" | "placeholder" | "forUpdate">
+  readonly sql: Pick<Dialect, "name" | "quote" | "placeholder" | "forUpdate" | "documents">
   readonly docs: DocumentHooks
 }
 
 const cols = { id: "id", doc: "doc" } as const
 
-const page = (d: DocumentDialect, skip: number | undefined, limit: number | undefined): string => {
+const page = (_d: DocumentDialect, skip: number | undefined, limit: number | undefined): string => {
   const lim = limit !== undefined && limit > 0 ? limit : undefined
   const off = skip !== undefined && skip > 0 ? skip : undefined
   if (lim === undefined && off === undefined) return ""
-  if (lim !== undefined) return ` LIMIT ${lim}${off !== undefined ? ` OFFSET ${off}` : ""}`
-  return d.sql.name === "postgres"
-    ? ` OFFSET ${off}`
-    : d.sql.name === "sqlite"
-      ? ` LIMIT -1 OFFSET ${off}`
-      : ` LIMIT 18446744073709551615 OFFSET ${off}`
+  // OFFSET without LIMIT is not SQL on every database: the shared page clause gives a huge LIMIT
+  return pageClause(lim, off ?? 0)
 }
 
 /** SELECT id, doc of the matching rows, sorted (ties by id), paged. */

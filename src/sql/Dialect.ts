@@ -9,6 +9,8 @@ import type { MigrationHooks } from "./migrations/Hooks.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { PathAs } from "../query/Filter.js"
+import type { AggregateHooks } from "../documents/SqlAggregateHooks.js"
+import type { DocumentHooks } from "../documents/SqlHooks.js"
 import type { Distance, TextSearchSpec } from "../model/Search.js"
 import type { TextTerm } from "../backend/Backend.js"
 import type { DialectName } from "./DialectName.js"
@@ -289,6 +291,11 @@ export interface Search {
   readonly text?: TextHooks
 }
 
+/** The document API's SQL pieces (docs/documents.md): JSON access and the aggregation stages. */
+export interface Documents {
+  readonly documents: { readonly hooks: DocumentHooks; readonly aggregates: AggregateHooks }
+}
+
 /** Error classification. */
 export interface ErrorClassifier {
   /** Turns a driver failure into one of our typed errors. */
@@ -297,7 +304,19 @@ export interface ErrorClassifier {
 
 /** One SQL dialect's hooks, by concern. Everything else is shared. */
 export interface Dialect
-  extends Quoting, Ddl, Ordering, Operators, Json, Writes, Upsert, Transactions, Runtime, Search, ErrorClassifier {
+  extends
+    Quoting,
+    Ddl,
+    Ordering,
+    Operators,
+    Json,
+    Writes,
+    Upsert,
+    Transactions,
+    Runtime,
+    Search,
+    Documents,
+    ErrorClassifier {
   readonly name: DialectName
 }
 

@@ -35,7 +35,7 @@ describe("a pipeline compiled to SQL", () => {
     it(name, () => {
       const compiled = compilePipeline(
         { sql: dialect, docs: documentHooksOf(dialect) },
-        aggregateHooksOf(name),
+        aggregateHooksOf(dialect),
         "orders",
         stages
       )

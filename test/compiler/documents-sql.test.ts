@@ -111,7 +111,7 @@ describe("document statements", () => {
       `SELECT id, doc FROM "c" WHERE (1 = 1) ORDER BY id LIMIT 1 FOR UPDATE`
     )
     expect(S.selectDocs(lite, "c", checkFilterSync({}), { lock: true, skip: 2 }).sql).toBe(
-      `SELECT id, doc FROM "c" WHERE (1 = 1) ORDER BY id LIMIT -1 OFFSET 2`
+      `SELECT id, doc FROM "c" WHERE (1 = 1) ORDER BY id LIMIT 9007199254740991 OFFSET 2`
     )
   })
 

@@ -115,7 +115,7 @@ forEachDialect("b2_pipeline_sql", (it) => {
         const db = yield* sqlDatabase
         const compiled = compilePipeline(
           { sql: db.hooks, docs: documentHooksOf(db.hooks) },
-          aggregateHooksOf(db.hooks.name),
+          aggregateHooksOf(db.hooks),
           "b2_pipe",
           stages
         )
@@ -151,7 +151,7 @@ forEachDialect("b2_pipeline_sql", (it) => {
       const db = yield* sqlDatabase
       const compiled = compilePipeline(
         { sql: db.hooks, docs: documentHooksOf(db.hooks) },
-        aggregateHooksOf(db.hooks.name),
+        aggregateHooksOf(db.hooks),
         "b2_pipe_exact",
         stages
       )!
@@ -177,7 +177,7 @@ forEachDialect("b2_pipeline_sql", (it) => {
       const db = yield* sqlDatabase
       const compiled = compilePipeline(
         { sql: db.hooks, docs: documentHooksOf(db.hooks) },
-        aggregateHooksOf(db.hooks.name),
+        aggregateHooksOf(db.hooks),
         "b2_pipe_big",
         checkPipelineSync([{ $group: { _id: null, all: { $push: "$s" } } }])
       )!

@@ -9,6 +9,8 @@ import type { Field } from "../../model/Field.js"
 import { type Dialect, standardTransactions } from "../../sql/Dialect.js"
 import { classifyMysqlError } from "./Errors.js"
 import { mysqlMigration } from "./Migration.js"
+import { mysqlAggregates } from "./DocumentAggregates.js"
+import { makeMysqlDocuments } from "./Documents.js"
 
 const quote = (id: string) => `\`${id.replace(/`/g, "``")}\``
 
@@ -111,6 +113,7 @@ export const makeMysqlDialect = (collation: string): Dialect => {
   const binary = new WeakSet<Field>()
   return {
     name: "mysql",
+    documents: { hooks: makeMysqlDocuments(collation), aggregates: mysqlAggregates },
     quote,
     placeholder: () => "?",
     maxParams: 65_535,

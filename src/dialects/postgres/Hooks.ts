@@ -10,6 +10,8 @@ import { classifyPostgresError } from "./Errors.js"
 import { copyData, copyStatement } from "./Copy.js"
 import { postgresMigration } from "./Migration.js"
 import { postgresText } from "./Text.js"
+import { postgresAggregates } from "./DocumentAggregates.js"
+import { postgresDocuments } from "./Documents.js"
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
@@ -58,6 +60,7 @@ const arrayGuards = (segments: ReadonlyArray<string>, isArray: (n: number) => st
 /** PostgreSQL dialect hooks. */
 export const postgresDialect: Dialect = {
   name: "postgres",
+  documents: { hooks: postgresDocuments, aggregates: postgresAggregates },
   quote,
   placeholder: (i) => `$${i}`,
   maxParams: 65_535,

@@ -10,6 +10,8 @@ import { classifySqliteError } from "./Errors.js"
 import { sqliteMigration } from "./Migration.js"
 import { rebuildTable } from "./Rebuild.js"
 import { sqliteText } from "./Text.js"
+import { sqliteAggregates } from "./DocumentAggregates.js"
+import { sqliteDocuments } from "./Documents.js"
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`
 
@@ -60,6 +62,7 @@ const jsonTypes = { text: "('text')", number: "('integer','real')", boolean: "('
 /** SQLite dialect hooks. */
 export const sqliteDialect: Dialect = {
   name: "sqlite",
+  documents: { hooks: sqliteDocuments, aggregates: sqliteAggregates },
   quote,
   placeholder: () => "?",
   maxParams: 32_766,
