@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every example on the embedded SQLite default, then the quickstart on PostgreSQL and MariaDB and
-# the RAG example (vector search) on PostgreSQL with pgvector.
+# Runs every example on the embedded SQLite default, then the quickstart and the document example on
+# PostgreSQL and MariaDB, and the RAG example (vector search) on PostgreSQL with pgvector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -16,6 +16,9 @@ echo "== examples/quickstart.ts (postgres)"
 DATABASE_URL="${DATAFLOW_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" npx tsx examples/quickstart.ts
 echo "== examples/quickstart.ts (mariadb)"
 DATABASE_URL="${DATAFLOW_TEST_MYSQL:-mysql://root@127.0.0.1:3306}/test" npx tsx examples/quickstart.ts
+echo "== examples/documents.ts (postgres JSONB, mariadb JSON)"
+DATABASE_URL="${DATAFLOW_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}" npx tsx examples/documents.ts >/dev/null
+DATABASE_URL="${DATAFLOW_TEST_MYSQL:-mysql://root@127.0.0.1:3306}/test" npx tsx examples/documents.ts >/dev/null
 echo "== examples/rag.ts (postgres, pgvector; in a schema of its own, dropped afterwards)"
 pg="${DATAFLOW_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
 pgsql() {
