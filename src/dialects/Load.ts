@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import { DriverNotInstalled } from "../Errors.js"
-import type { DialectName } from "../sql/Dialect.js"
+import type { DatabaseName } from "../DatabaseName.js"
 
 const missing = (e: unknown): boolean => {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown }
@@ -19,7 +19,7 @@ const missing = (e: unknown): boolean => {
 
 /** The module `load` imports, or DriverNotInstalled when a package it needs is absent (other failures are defects). */
 export const loadDriver = <M>(
-  dialect: DialectName,
+  dialect: DatabaseName,
   packages: ReadonlyArray<string>,
   load: () => Promise<M>
 ): Effect.Effect<M, DriverNotInstalled> =>

@@ -18,13 +18,11 @@ import type { ClientSession, Db, MongoClient } from "mongodb"
 import { loadDriver } from "../dialects/Load.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import type { DialectName } from "../sql/DialectName.js"
 import { classifyMongoError } from "./Errors.js"
 import { type PoolStats, watchPool } from "./Pool.js"
 import { clientOptions, maxTimeOf, parseMongoUrl } from "./Url.js"
 
-// Load.ts and the errors name dialects with the SQL names; "mongodb" is DatabaseName's (src/DatabaseService.ts)
-const dialect = "mongodb" as DialectName
+const dialect = "mongodb" as const
 
 /** The transaction the current fiber is in (src/mongo/Transactions.ts): its session, and whether a nested part failed. */
 export interface TxState {

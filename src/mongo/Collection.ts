@@ -25,7 +25,7 @@ import { checkDocument } from "../documents/CheckValues.js"
 import { type MongoSchemaHandle } from "./MigrateDb.js"
 import type { Doc } from "./Values.js"
 
-const dialect = "mongodb" as Errors.DialectName
+const dialect = "mongodb" as const
 
 /** A collection name the document API accepts: a letter or `_`, then letters, digits, `_` (at most 63), not `dataflow_…`. */
 export const checkCollectionName = (name: unknown): Effect.Effect<string, Errors.ValidationError> =>

@@ -10,7 +10,6 @@
 import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
 import * as Errors from "../Errors.js"
-import type { DialectName } from "../sql/DialectName.js"
 import { lockCollection, type MongoSchemaHandle } from "./MigrateDb.js"
 
 /** The lock document's `_id`. */
@@ -63,7 +62,7 @@ export const withMongoLock = <A, E>(
     for (;;) {
       if (yield* tryAcquire(h, owner)) return
       if (Date.now() >= deadline) {
-        return yield* new Errors.MigrationLockTimeout({ dialect: "mongodb" as DialectName })
+        return yield* new Errors.MigrationLockTimeout({ dialect: "mongodb" })
       }
       yield* Effect.sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())))
     }
