@@ -47,7 +47,9 @@ const idHooks = (h: DocumentHooks, id: string, under: boolean): DocumentHooks =>
   const e: Element = under ? { ...none, isNull: "(1 = 1)" } : { ...none, text: id }
   return {
     ...h,
-    anyElement: (_doc, _path, test) => `(COALESCE(${test(e)}, 1 = 0))`,
+    // `t AND (t) IS NOT NULL` is COALESCE(t, false) in three-valued logic, but keeps `id = ?` sargable
+    // (the primary key serves it); the test is compiled twice so positional parameters stay in order
+    anyElement: (_doc, _path, test) => `(${test(e)} AND (${test(e)}) IS NOT NULL)`,
     present: () => (under ? "(1 = 0)" : "(1 = 1)"),
     arrayLength: () => "NULL"
   }

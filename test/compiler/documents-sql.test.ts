@@ -51,9 +51,9 @@ describe("document filters", () => {
         `UNION ALL SELECT type, value FROM json_each(doc, ${p}) WHERE json_type(doc, ${p}) = 'array') AS df_e ` +
         `WHERE (df_e.t IS NULL OR df_e.t = 'null')))` +
         ` AND (NOT (json_type(doc, '$."b"') IS NOT NULL))` +
-        ` AND (COALESCE((id = ? OR NULL = ?), 1 = 0))` +
+        ` AND ((id = ? OR NULL = ?) AND ((id = ? OR NULL = ?)) IS NOT NULL)` +
         `) ORDER BY id`,
-      params: ["k", 1]
+      params: ["k", 1, "k", 1]
     })
   })
 
@@ -100,8 +100,8 @@ describe("document statements", () => {
     })
     expect(S.updateDoc(my, "c", "a", "{}")).toEqual({ sql: "UPDATE `c` SET doc = ? WHERE id = ?", params: ["{}", "a"] })
     expect(S.deleteDocs(lite, "c", checkFilterSync({ _id: "x" }), "a")).toEqual({
-      sql: `DELETE FROM "c" WHERE id = ? AND (COALESCE(id = ?, 1 = 0))`,
-      params: ["a", "x"]
+      sql: `DELETE FROM "c" WHERE id = ? AND (id = ? AND (id = ?) IS NOT NULL)`,
+      params: ["a", "x", "x"]
     })
     expect(S.countDocs(pg, "c", checkFilterSync({})).sql).toBe(`SELECT COUNT(*) AS n FROM "c" WHERE (1 = 1)`)
   })
