@@ -246,7 +246,14 @@ export const makeMongoCollection = (h: MongoSchemaHandle, name: string): Api.Col
       Effect.map(
         run("createIndex", (db) =>
           coll(db).createIndex(keys, {
-            ...(options?.unique === true ? { unique: true } : {}),
+            // documents lacking a key path never collide, as on SQL (docs/documents.md); MongoDB's own
+            // unique index would count a missing value as null and allow only one such document
+            ...(options?.unique === true
+              ? {
+                  unique: true,
+                  partialFilterExpression: Object.fromEntries(Object.keys(keys).map((k) => [k, { $exists: true }]))
+                }
+              : {}),
             ...(options?.name !== undefined ? { name: options.name } : {})
           })
         ),

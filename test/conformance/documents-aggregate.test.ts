@@ -5,7 +5,7 @@
 import { expect } from "@effect/vitest"
 import { Effect } from "effect"
 import { Database } from "../../src/index.js"
-import { forEachDialect } from "../support/Dialects.js"
+import { forEachDatabase } from "../support/Dialects.js"
 
 const orders = [
   { _id: "o1", status: "done", category: "books", amount: 12, items: ["a", "b"], customer: { tier: "gold" } },
@@ -23,7 +23,7 @@ const seeded = (name: string) =>
     return c
   })
 
-forEachDialect("documents_aggregate", (it) => {
+forEachDatabase("documents_aggregate", (it) => {
   it.effect("$match + $group with every accumulator, then $sort", () =>
     Effect.gen(function* () {
       const c = yield* seeded("b_agg_group")

@@ -275,7 +275,11 @@ describe("MongoDB collection: reads and writes", () => {
           method: "users.createIndex",
           args: [
             { email: 1, at: -1 },
-            { unique: true, name: "by_email" }
+            {
+              unique: true,
+              partialFilterExpression: { email: { $exists: true }, at: { $exists: true } },
+              name: "by_email"
+            }
           ]
         }
       ])
