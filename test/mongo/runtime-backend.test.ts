@@ -116,6 +116,29 @@ describe("MongoDB backend: the commands each method sends (driver calls recorded
     expect(record).toEqual({ id: 41, hits: 2 })
   })
 
+  it("insertBatch with Int keys: one counter $inc of the batch's size, consecutive ids", async () => {
+    const r = recorder({ answers: { "dataflow_counters.findOneAndUpdate": { _id: "ticks", seq: 13 } } })
+    const rows = [{ hits: 1 }, { hits: 2 }, { hits: 3 }]
+    expect(await run(makeMongoBackend(r.handle).insertBatch(Tick, rows, { onConflict: "error", now }))).toBe(3)
+    expect(r.calls).toEqual([
+      {
+        method: "dataflow_counters.findOneAndUpdate",
+        args: [{ _id: Tick.table }, { $inc: { seq: 3 } }, { upsert: true, returnDocument: "after" }]
+      },
+      {
+        method: "ticks.insertMany",
+        args: [
+          [
+            { _id: 11, hits: 1 },
+            { _id: 12, hits: 2 },
+            { _id: 13, hits: 3 }
+          ],
+          { ordered: true }
+        ]
+      }
+    ])
+  })
+
   it("insert with a UUID key: generated when absent", async () => {
     const r = recorder()
     const record = await run(makeMongoBackend(r.handle).insert(Doc, { body: "x" }, now))
