@@ -11,7 +11,7 @@
  */
 import type { Connection } from "@effect/sql/SqlConnection"
 import { Config, type ConfigError, Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
-import { type DialectEntry, dialectOf } from "./dialects/Registry.js"
+import { type DialectEntry, dialectOf, mongoSchemes } from "./dialects/Registry.js"
 import * as Errors from "./Errors.js"
 import type { ModelInfo } from "./model/Model.js"
 import * as Migrations from "./internal/Migrations.js"
@@ -188,8 +188,14 @@ const makeSql = (options: LayerOptions): Effect.Effect<SqlDatabaseService, Error
     } satisfies SqlDatabaseService
   })
 
-// the URL's family: MongoDB or one of the SQL dialects
-const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> => makeSql(options)
+// the URL's family: MongoDB (src/mongo/Service.ts; its driver loads only then) or one of the SQL
+// dialects; options of later issues are refused first, for both
+const make = (options: LayerOptions): Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> => {
+  const scheme = schemeOf(Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url)
+  const family: Effect.Effect<DatabaseService, Errors.LayerError, Scope.Scope> =
+    scheme !== undefined && mongoSchemes.includes(scheme) ? makeMongoService(options.url, options) : makeSql(options)
+  return Effect.zipRight(refuseUnbuilt(options), family)
+}
 
 /** A Database layer for one URL. */
 export const layer = (options: LayerOptions): Layer.Layer<Database, Errors.LayerError> =>

@@ -101,3 +101,20 @@ export const newId = (checksum: string, now = new Date()): string =>
     .toISOString()
     .replace(/[-:TZ.]/g, "")
     .slice(0, 17)}_${checksum.slice(0, 8)}`
+
+/**
+ * The dirty entry `id` names, which `resolve` removes (on every database family); ValidationError
+ * when there is none or it is not dirty (that is what rollback is for).
+ */
+export const dirtyEntry = (
+  entries: ReadonlyArray<LedgerEntry>,
+  id: string
+): Effect.Effect<LedgerEntry, Errors.ValidationError> => {
+  const entry = entries.find((e) => e.id === id)
+  return entry !== undefined && !(entry.success && entry.finishedAt !== null)
+    ? Effect.succeed(entry)
+    : new Errors.ValidationError({
+        path: "id",
+        reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
+      })
+}

@@ -74,13 +74,7 @@ export const resolve = (db: LockDb, id: string, options: { readonly lockTimeout?
     Effect.gen(function* () {
       const { ledger } = migrationBackendOf(db.hooks)
       yield* ledger.ensure(db)
-      const entry = (yield* ledger.list(db)).find((e) => e.id === id)
-      if (entry === undefined || (entry.success && entry.finishedAt !== null)) {
-        return yield* new Errors.ValidationError({
-          path: "id",
-          reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
-        })
-      }
+      const entry = yield* Ledger.dirtyEntry(yield* ledger.list(db), id)
       yield* ledger.remove(db, id)
       return entry
     })

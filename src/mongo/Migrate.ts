@@ -252,13 +252,7 @@ export const resolve = (
     h,
     timeoutOf(options.lockTimeout),
     Effect.gen(function* () {
-      const entry = (yield* Store.list(h)).find((e) => e.id === id)
-      if (entry === undefined || (entry.success && entry.finishedAt !== null)) {
-        return yield* new Errors.ValidationError({
-          path: "id",
-          reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
-        })
-      }
+      const entry = yield* Ledger.dirtyEntry(yield* Store.list(h), id)
       yield* Store.remove(h, id)
       return entry
     })

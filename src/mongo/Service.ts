@@ -14,7 +14,7 @@
 import { Effect, Redacted, type Scope } from "effect"
 import type { LayerOptions } from "../LayerOptions.js"
 import type { MongoDatabaseService as ServiceShape } from "../DatabaseService.js"
-import * as Errors from "../Errors.js"
+import type * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
 import type { ModelLike } from "../sql/Runner.js"
 import { makeMongoBackend } from "./Backend.js"
@@ -29,14 +29,6 @@ export type MongoDatabaseService = Omit<ServiceShape, "mongo"> & {
   readonly dialect: "mongodb"
   readonly mongo: MongoHandle
 }
-
-// options of later issues are refused rather than ignored (as on SQL)
-const refuseUnbuilt = (options: LayerOptions): Effect.Effect<void, Errors.UnsupportedFeature> =>
-  options.cache !== undefined
-    ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the cache option (not built yet)" })
-    : options.replicas !== undefined
-      ? new Errors.UnsupportedFeature({ dialect: "any", feature: "the replicas option (not built yet)" })
-      : Effect.void
 
 /**
  * `ensureTable`/`isReady` of a layer: each model's collection made ready once (a failure is not
@@ -72,7 +64,6 @@ export const makeMongoService = (
   options: LayerOptions
 ): Effect.Effect<MongoDatabaseService, Errors.LayerError, Scope.Scope> =>
   Effect.gen(function* () {
-    yield* refuseUnbuilt(options)
     const plain = Redacted.isRedacted(url) ? Redacted.value(url) : url
     const { handle, poolStats } = yield* connectMongo(plain, options)
     const models = new Map<string, ModelLike>((options.models ?? []).map((m) => [m.info.name, m]))

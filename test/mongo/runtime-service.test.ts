@@ -1,16 +1,17 @@
-import { Effect, Exit, Schema } from "effect"
+import { Effect, Exit, Layer, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { DataFlow } from "../../src/index.js"
+import { DataFlow, Database } from "../../src/index.js"
 import { makeMongoService } from "../../src/mongo/Service.js"
 import { freshMongoUrl, mongoUrl } from "../support/Mongo.js"
 
 const failure = async (url: string, options: Record<string, unknown> = {}) => {
-  const exit = await Effect.runPromiseExit(Effect.scoped(makeMongoService(url, { url, ...options })))
+  // through the public layer: proves that a mongodb: URL reaches the MongoDB family
+  const exit = await Effect.runPromiseExit(Effect.scoped(Layer.build(Database.layer({ url, ...options }))))
   if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") throw new Error("did not fail")
   return exit.cause.error as { _tag: string; path?: string; phase?: string; message: string }
 }
 
-describe("makeMongoService without a server", () => {
+describe("Database.layer on a mongodb: URL, without a server", () => {
   it("refuses a URL without a database (ValidationError on url), never quoting it", async () => {
     const e = await failure("mongodb://root:hunter2@127.0.0.1:1/")
     expect(e).toMatchObject({ _tag: "ValidationError", path: "url" })

@@ -14,12 +14,11 @@
  */
 import { layer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { Database } from "../../src/index.js"
 import { type DialectName, namespaceUrl, resetNamespace } from "./Namespaces.js"
 import type { LayerOptions } from "../../src/Database.js"
 import type { MongoDatabaseService } from "../../src/mongo/Service.js"
-import { makeMongoService } from "../../src/mongo/Service.js"
 import { freshMongoUrl, mongoUrl } from "./Mongo.js"
 
 export type { DialectName } from "./Namespaces.js"
@@ -57,7 +56,7 @@ export const freshMongoLayer = (namespace: string, options: Omit<LayerOptions, "
     Database.Database,
     Effect.flatMap(
       Effect.promise(() => freshMongoUrl(namespace)),
-      (url) => makeMongoService(url, { ...options, url })
+      (url) => Layer.build(Database.layer({ ...options, url })).pipe(Effect.map(Context.get(Database.Database)))
     )
   )
 
