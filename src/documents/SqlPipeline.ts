@@ -98,9 +98,6 @@ const unwind = (h: PipelineHooks, s: Extract<Stage, { stage: "unwind" }>, previo
   return `SELECT ${doc} AS doc, ROW_NUMBER() OVER (ORDER BY s.ord, ${e.index}) AS ord FROM (${previous}) s ${e.from}${where}`
 }
 
-// OFFSET without LIMIT is not SQL on every database: the shared page clause gives a huge LIMIT
-const page = (_d: DocumentDialect, skip: number, limit: number | undefined): string => pageClause(limit, skip)
-
 const stageSql = (
   d: DocumentDialect,
   h: PipelineHooks,
@@ -121,7 +118,7 @@ const stageSql = (
     }
     case "skip":
     case "limit":
-      return `SELECT s.doc, s.ord FROM (${previous}) s ORDER BY s.ord${page(d, s.stage === "skip" ? s.n : 0, s.stage === "limit" ? s.n : undefined)}`
+      return `SELECT s.doc, s.ord FROM (${previous}) s ORDER BY s.ord${pageClause(s.stage === "limit" ? s.n : undefined, s.stage === "skip" ? s.n : 0)}`
     case "project": {
       const doc = project(h, s.projection)
       return doc === undefined ? undefined : `SELECT ${doc} AS doc, s.ord FROM (${previous}) s`

@@ -20,14 +20,6 @@ export interface DocumentDialect {
 
 const cols = { id: "id", doc: "doc" } as const
 
-const page = (_d: DocumentDialect, skip: number | undefined, limit: number | undefined): string => {
-  const lim = limit !== undefined && limit > 0 ? limit : undefined
-  const off = skip !== undefined && skip > 0 ? skip : undefined
-  if (lim === undefined && off === undefined) return ""
-  // OFFSET without LIMIT is not SQL on every database: the shared page clause gives a huge LIMIT
-  return pageClause(lim, off ?? 0)
-}
-
 /** SELECT id, doc of the matching rows, sorted (ties by id), paged. */
 export const selectDocs = (
   d: DocumentDialect,
@@ -40,7 +32,7 @@ export const selectDocs = (
   const order = compileSort(d.docs, cols.doc, cols.id, options.sort ?? [])
   const lock = options.lock === true && d.sql.forUpdate.trim() !== "" ? ` ${d.sql.forUpdate.trim()}` : ""
   return {
-    sql: `SELECT id, doc FROM ${d.sql.quote(table)} WHERE ${where} ORDER BY ${order}${page(d, options.skip, options.limit)}${lock}`,
+    sql: `SELECT id, doc FROM ${d.sql.quote(table)} WHERE ${where} ORDER BY ${order}${pageClause(options.limit !== undefined && options.limit > 0 ? options.limit : undefined, options.skip ?? 0)}${lock}`,
     params: params.values
   }
 }

@@ -271,6 +271,21 @@ export const makeMongoCollection = (h: MongoSchemaHandle, name: string): Api.Col
 
 /** `Database.collection(name)` on MongoDB. */
 export const makeMongoCollections =
-  (h: MongoSchemaHandle): Api.Collections =>
+  (h: MongoSchemaHandle, isModelCollection: (name: string) => boolean = () => false): Api.Collections =>
   (name) =>
-    Effect.map(checkCollectionName(name), (n) => makeMongoCollection(h, n))
+    Effect.map(checkCollectionName(name), (n) =>
+      isModelCollection(n) ? refusing(n, makeMongoCollection(h, n)) : makeMongoCollection(h, n)
+    )
+
+// a model's collection is not a document collection (as on SQL, src/documents/SqlTable.ts): every
+// operation refused, the collection left unchanged (never dropped through the document API)
+const refusing = (name: string, c: Api.Collection): Api.Collection => {
+  const refusal = new Errors.ValidationError({
+    path: "collection",
+    model: name,
+    reason: "names a model's collection, not a document collection; it is left unchanged"
+  })
+  return Object.fromEntries(
+    Object.entries(c).map(([k, v]) => [k, typeof v === "function" ? () => Effect.fail(refusal) : v])
+  ) as unknown as Api.Collection
+}

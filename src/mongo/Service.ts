@@ -87,6 +87,6 @@ export const makeMongoService = (
       resolve: (id, resolveOptions) => resolve(handle, id, resolveOptions),
       migrations: migrations(handle),
       discover: () => discover(handle),
-      collection: makeMongoCollections(handle)
+      collection: makeMongoCollections(handle, (name) => [...models.values()].some((m) => m.info.table === name))
     } satisfies MongoDatabaseService
   })

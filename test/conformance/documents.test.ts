@@ -41,7 +41,7 @@ const ids = (docs: ReadonlyArray<{ readonly _id: string }>) => docs.map((d) => d
 
 forEachDatabase(
   "documents",
-  (it, dialect) => {
+  (it) => {
     it.effect("insertOne/insertMany read back; _id generated when absent", () =>
       Effect.gen(function* () {
         const c = yield* fresh("b_docs_insert")
@@ -237,18 +237,15 @@ forEachDatabase(
       })
     )
 
-    // SQL only: on MongoDB a model's collection holds documents too (docs/documents.md)
-    it.effect.skipIf(dialect === "mongodb")(
-      "a model's table is not a document table: refused, left unchanged, never dropped",
-      () =>
-        Effect.gen(function* () {
-          yield* Account.create({ id: "1", owner: "x" })
-          const c = yield* Database.collection(Account.info.table)
-          expect(yield* tagOf(c.count())).toEqual({ _tag: "ValidationError", path: "collection" })
-          expect(yield* tagOf(c.insertOne({ a: 1 }))).toEqual({ _tag: "ValidationError", path: "collection" })
-          expect(yield* tagOf(c.drop())).toEqual({ _tag: "ValidationError", path: "collection" })
-          expect((yield* Account.list()).records.map((r) => [r.id, r.owner])).toEqual([["1", "x"]])
-        })
+    it.effect("a model's table is not a document table: refused, left unchanged, never dropped", () =>
+      Effect.gen(function* () {
+        yield* Account.create({ id: "1", owner: "x" })
+        const c = yield* Database.collection(Account.info.table)
+        expect(yield* tagOf(c.count())).toEqual({ _tag: "ValidationError", path: "collection" })
+        expect(yield* tagOf(c.insertOne({ a: 1 }))).toEqual({ _tag: "ValidationError", path: "collection" })
+        expect(yield* tagOf(c.drop())).toEqual({ _tag: "ValidationError", path: "collection" })
+        expect((yield* Account.list()).records.map((r) => [r.id, r.owner])).toEqual([["1", "x"]])
+      })
     )
 
     it.effect("drop removes the collection; a later use starts empty", () =>

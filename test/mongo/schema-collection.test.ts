@@ -302,3 +302,19 @@ describe("MongoDB collection: reads and writes", () => {
     })
   )
 })
+
+describe("MongoDB collection: a model's collection", () => {
+  it.effect("every operation refused (ValidationError at collection), nothing sent, never dropped", () =>
+    Effect.gen(function* () {
+      const r = recorder({ collections: [{ name: "users" }] })
+      const users = Effect.runSync(makeMongoCollections(r.handle, (name) => name === "users")("users"))
+      for (const op of [users.count(), users.insertOne({ a: 1 }), users.find(), users.drop()]) {
+        expect(yield* failure(op)).toMatchObject({ _tag: "ValidationError", path: "collection" })
+      }
+      expect(r.calls).toEqual([])
+      const other = Effect.runSync(makeMongoCollections(r.handle, (name) => name === "users")("orders"))
+      yield* other.count()
+      expect(methods(r.calls)).toEqual(["orders.countDocuments"])
+    })
+  )
+})
