@@ -124,6 +124,25 @@ export const eventually = (check: () => Promise<boolean>, limitMs = 10_000, what
     throw new Error(`not reached within ${limitMs} ms: ${what}`)
   })
 
+/**
+ * Starts recording what escapes to the process (an unhandled 'error' event of a driver client, a
+ * rejection nobody handles); `stop()` ends the recording and returns them. Outside the test runner
+ * such an escape would end the process.
+ */
+export const watchEscapes = (): { readonly stop: () => ReadonlyArray<unknown> } => {
+  const escaped: Array<unknown> = []
+  const record = (e: unknown) => void escaped.push(e)
+  process.on("uncaughtException", record)
+  process.on("unhandledRejection", record)
+  return {
+    stop: () => {
+      process.off("uncaughtException", record)
+      process.off("unhandledRejection", record)
+      return escaped
+    }
+  }
+}
+
 /** Every printed form of an error and of its causes: util.inspect and JSON.stringify. */
 export const printed = (error: unknown): string => {
   const seen = new WeakSet<object>()
