@@ -150,20 +150,50 @@ for (const dialect of dialectNames) {
     }
 
     if (dialect !== "sqlite") {
-      it.effect("an interrupted statement is cancelled on the server; the connection that ran it is not reused", () =>
-        Effect.gen(function* () {
-          yield* seed
-          const db = yield* sqlDatabase
-          const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 30), params: [] }))
-          yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
-          yield* Fiber.interrupt(running)
-          // without the cancel it would run for 30 s and hold its connection (and the connection is
-          // destroyed only connectTimeout, 20 s, after the interruption: the bound below is shorter)
-          yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
-          yield* settled
-          expect(db.poolStats()!.total).toBeLessThanOrEqual(3)
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
-      )
+      // the server's id of a session, and whether it is still there
+      const sessionId = dialect === "postgres" ? "SELECT pg_backend_pid() AS id" : "SELECT CONNECTION_ID() AS id"
+      const sessionOpen = async (id: number) => {
+        const rows = await direct(
+          dialect,
+          url,
+          dialect === "postgres"
+            ? "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pid = $1"
+            : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?",
+          [id]
+        )
+        return Number(rows[0]!["n"]) === 1
+      }
+
+      // it.live: the caller's timeout runs on the real clock
+      for (const how of ["interrupted", "timed out (Effect.timeout)"] as const) {
+        it.live(
+          `a statement whose caller is ${how} is cancelled on the server; the connection that ran it is never reused`,
+          () =>
+            Effect.gen(function* () {
+              yield* seed
+              const db = yield* sqlDatabase
+              const current = Effect.map(db.query({ sql: sessionId, params: [] }), (rows) => Number(rows[0]!["id"]))
+              // one pooled connection: the one the slow statement then runs on
+              const ran = yield* current
+              const statement = db.query({ sql: slowFor(dialect, 30), params: [] })
+              if (how === "interrupted") {
+                const running = yield* Effect.fork(statement)
+                yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
+                yield* Fiber.interrupt(running)
+              } else {
+                expect(outcome(yield* Effect.exit(Effect.timeout(statement, "500 millis")))).toBe("TimeoutException")
+              }
+              // without the cancel it would run for 30 s and hold its connection (and the connection is
+              // destroyed only connectTimeout, 20 s, after the interruption: the bound below is shorter)
+              yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
+              yield* settled
+              // a late cancel names the session, not the statement: that session never runs another one
+              expect(yield* current).not.toBe(ran)
+              yield* eventually(async () => !(await sessionOpen(ran)), 8_000, "the cancelled session closed")
+              expect(db.poolStats()!.total).toBe(1)
+            }).pipe(Effect.provide(layerWith({ poolSize: 1, connectTimeout: "20 seconds" })))
+        )
+      }
 
       it.effect("an interruption inside a transaction cancels its statement and rolls back", () =>
         Effect.gen(function* () {
