@@ -95,33 +95,44 @@ for (const dialect of dialectNames) {
     )
 
     if (dialect === "sqlite") {
-      it.effect(
-        "a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout; then it works",
-        () =>
-          Effect.gen(function* () {
-            yield* seed
-            const held = yield* Deferred.make<void>()
-            const release = yield* Deferred.make<void>()
-            const holder = yield* Effect.fork(
-              Database.transaction(
-                Effect.gen(function* () {
-                  yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
-                  yield* Deferred.succeed(held, undefined)
-                  yield* Deferred.await(release)
-                })
+      // connectTimeout as the layer's option, or in the URL (?connectTimeout=, milliseconds)
+      const shortWait = {
+        "the connectTimeout option": () => layerWith({ connectTimeout: "300 millis" }),
+        "the URL's ?connectTimeout=": () =>
+          Layer.fresh(Database.layer({ url: `${url}?connectTimeout=300`, poolSize: 3, models: [Job] }))
+      }
+      for (const [given, layer] of Object.entries(shortWait)) {
+        it.effect(
+          `a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout (${given}); then it works`,
+          () =>
+            Effect.gen(function* () {
+              yield* seed
+              const held = yield* Deferred.make<void>()
+              const release = yield* Deferred.make<void>()
+              const holder = yield* Effect.fork(
+                Database.transaction(
+                  Effect.gen(function* () {
+                    yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
+                    yield* Deferred.succeed(held, undefined)
+                    yield* Deferred.await(release)
+                  })
+                )
               )
-            )
-            yield* Deferred.await(held)
-            const waited = yield* Effect.exit(Job.count())
-            const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
-            yield* Deferred.succeed(release, undefined)
-            expect(outcome(yield* Fiber.await(holder))).toBe("success")
-            expect(outcome(waited)).toBe("PoolTimeout")
-            expect(outcome(waitedTx)).toBe("PoolTimeout")
-            expect((yield* Job.read({ id: "j1" })).state).toBe("held")
-            yield* settled
-          }).pipe(Effect.provide(layerWith({ connectTimeout: "300 millis" })))
-      )
+              yield* Deferred.await(held)
+              const started = Date.now()
+              const waited = yield* Effect.exit(Job.count())
+              const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
+              // two waits of 300 ms, far from the 10 s default (a bound, not a timing assertion)
+              expect(Date.now() - started).toBeLessThan(5_000)
+              yield* Deferred.succeed(release, undefined)
+              expect(outcome(yield* Fiber.await(holder))).toBe("success")
+              expect(outcome(waited)).toBe("PoolTimeout")
+              expect(outcome(waitedTx)).toBe("PoolTimeout")
+              expect((yield* Job.read({ id: "j1" })).state).toBe("held")
+              yield* settled
+            }).pipe(Effect.provide(layer()))
+        )
+      }
 
       it.effect("statementTimeout bounds the wait for another process's lock: TransactionConflict (SQLITE_BUSY)", () =>
         Effect.gen(function* () {

@@ -198,15 +198,21 @@ for (const dialect of servers) {
         }).pipe(Effect.provide(through({ statementTimeout: "300 millis" })))
     )
 
-    it.effect("connecting to a silent server: ConnectionError(connect) after connectTimeout", () =>
-      Effect.gen(function* () {
-        proxy.stall()
-        const error = yield* Effect.flip(
-          Effect.provide(Database.health, Database.layer({ url: viaProxy, connectTimeout: "500 millis" }))
-        )
-        proxy.resume()
-        expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
-      })
+    it.effect(
+      "connecting to a silent server: ConnectionError(connect) after connectTimeout (the option, or the URL's ?connectTimeout=)",
+      () =>
+        Effect.gen(function* () {
+          proxy.stall()
+          const withTimeout = `${viaProxy}${viaProxy.includes("?") ? "&" : "?"}connectTimeout=500`
+          for (const options of [{ url: viaProxy, connectTimeout: "500 millis" }, { url: withTimeout }] as const) {
+            const started = Date.now()
+            const error = yield* Effect.flip(Effect.provide(Database.health, Database.layer(options)))
+            expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
+            // far from the 10 s default (a bound, not a timing assertion)
+            expect(Date.now() - started).toBeLessThan(5_000)
+          }
+          proxy.resume()
+        })
     )
   })
 }

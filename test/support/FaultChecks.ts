@@ -143,7 +143,10 @@ export const watchEscapes = (): { readonly stop: () => ReadonlyArray<unknown> } 
   }
 }
 
-/** Every printed form of an error and of its causes: util.inspect and JSON.stringify. */
+/**
+ * Every printed form of an error and of its causes: util.inspect, JSON.stringify, String, and
+ * Effect's pretty print of a failure with it (Cause.pretty, what an unhandled failure logs).
+ */
 export const printed = (error: unknown): string => {
   const seen = new WeakSet<object>()
   const json = (value: unknown) => {
@@ -159,7 +162,7 @@ export const printed = (error: unknown): string => {
       return ""
     }
   }
-  const parts: Array<string> = []
+  const parts: Array<string> = [Cause.pretty(Cause.fail(error), { renderErrorCause: true })]
   let current: unknown = error
   for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
     parts.push(inspect(current, { depth: 8, showHidden: true }), json(current), String(current))
