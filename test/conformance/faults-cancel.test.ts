@@ -47,6 +47,18 @@ for (const dialect of dialectNames) {
         ]
       })
     })
+    // a job's state read over a direct connection
+    const stateOf = (id: string) => {
+      const sql = {
+        postgres: `SELECT state FROM "jobs" WHERE id = $1`,
+        mysql: "SELECT state FROM `jobs` WHERE id = ?",
+        sqlite: `SELECT state FROM "jobs" WHERE id = ?`
+      }[dialect]
+      return Effect.map(
+        Effect.promise(() => direct(dialect, url, sql, [id])),
+        (rows) => rows[0]?.["state"]
+      )
+    }
     const settled = Effect.gen(function* () {
       expect(yield* Job.count()).toBe(2)
       yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
@@ -128,7 +140,7 @@ for (const dialect of dialectNames) {
               expect(outcome(yield* Fiber.await(holder))).toBe("success")
               expect(outcome(waited)).toBe("PoolTimeout")
               expect(outcome(waitedTx)).toBe("PoolTimeout")
-              expect((yield* Job.read({ id: "j1" })).state).toBe("held")
+              expect(yield* stateOf("j1")).toBe("held")
               yield* settled
             }).pipe(Effect.provide(layer()))
         )
@@ -154,7 +166,7 @@ for (const dialect of dialectNames) {
           yield* Deferred.succeed(release, undefined)
           yield* Fiber.await(holder)
           expect(error).toMatchObject({ _tag: "TransactionConflict", code: "SQLITE_BUSY" })
-          expect((yield* Job.read({ id: "j1" })).state).toBe("new")
+          expect(yield* stateOf("j1")).toBe("new")
           yield* settled
         }).pipe(Effect.provide(layerWith({ connectTimeout: "30 seconds", statementTimeout: "200 millis" })))
       )
@@ -237,10 +249,7 @@ for (const dialect of dialectNames) {
           const interrupting = yield* Effect.fork(Fiber.interrupt(running))
           yield* eventually(async () => (await busy()) === 0, 8_000, "cancelled and rolled back on the server")
           yield* Fiber.join(interrupting)
-          const rows = yield* Effect.promise(() =>
-            direct(dialect, url, `SELECT state FROM ${dialect === "mysql" ? "`jobs`" : `"jobs"`} WHERE id = 'j1'`)
-          )
-          expect(rows[0]!["state"]).toBe("new")
+          expect(yield* stateOf("j1")).toBe("new")
           yield* settled
         }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
       )

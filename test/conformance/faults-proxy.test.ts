@@ -202,6 +202,7 @@ for (const dialect of servers) {
       "connecting to a silent server: ConnectionError(connect) after connectTimeout (the option, or the URL's ?connectTimeout=)",
       () =>
         Effect.gen(function* () {
+          const before = (yield* Effect.promise(() => sessions(dialect, url, who))).total
           proxy.stall()
           const withTimeout = `${viaProxy}${viaProxy.includes("?") ? "&" : "?"}connectTimeout=500`
           for (const options of [{ url: viaProxy, connectTimeout: "500 millis" }, { url: withTimeout }] as const) {
@@ -212,6 +213,12 @@ for (const dialect of servers) {
             expect(Date.now() - started).toBeLessThan(5_000)
           }
           proxy.resume()
+          // the attempts given up leave no session behind once the proxy forwards again
+          yield* eventually(
+            async () => (await sessions(dialect, url, who)).total <= before,
+            10_000,
+            "no session of the attempts"
+          )
         })
     )
   })
