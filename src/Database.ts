@@ -25,7 +25,7 @@ import { makeTransaction } from "./Transactions.js"
 import { makeReadiness } from "./AutoMigrate.js"
 import type { LayerOptions } from "./LayerOptions.js"
 import { makeMongoService } from "./mongo/Service.js"
-import { schemeOf } from "./Url.js"
+import { schemeOf, type UrlSettings } from "./Url.js"
 import type { DatabaseService, SqlDatabaseService } from "./DatabaseService.js"
 import { makeSqlCollections } from "./documents/SqlCollection.js"
 
@@ -47,28 +47,44 @@ export class Database extends Context.Tag("effect-dataflow/Database")<Database, 
 
 export type { LayerOptions } from "./LayerOptions.js"
 
-const driverOptions = (options: LayerOptions): DriverOptions => ({
-  poolSize: options.poolSize ?? 10,
-  connectTimeout: Duration.decode(options.connectTimeout ?? "10 seconds"),
-  idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
-  ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
-  statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
-})
+// the layer's options, `connectTimeout` from the URL when it gives one (not both: which would win is a guess)
+const driverOptions = (
+  options: LayerOptions,
+  fromUrl: UrlSettings
+): Effect.Effect<DriverOptions, Errors.ValidationError> =>
+  fromUrl.connectTimeoutMs !== undefined && options.connectTimeout !== undefined
+    ? Effect.fail(
+        new Errors.ValidationError({
+          path: "url.connectTimeout",
+          reason: "given both in the URL and as the connectTimeout option: give it once"
+        })
+      )
+    : Effect.succeed({
+        poolSize: options.poolSize ?? 10,
+        connectTimeout:
+          fromUrl.connectTimeoutMs !== undefined
+            ? Duration.millis(fromUrl.connectTimeoutMs)
+            : Duration.decode(options.connectTimeout ?? "10 seconds"),
+        idleTimeout: Duration.decode(options.idleTimeout ?? "60 seconds"),
+        ...(options.sqlite?.journalMode !== undefined ? { journalMode: options.sqlite.journalMode } : {}),
+        statementTimeout: options.statementTimeout === undefined ? undefined : Duration.decode(options.statementTimeout)
+      })
 
-// the URL's dialect (src/dialects/Registry.ts), the URL checked by its parser
-const entryOf = (url: string): Effect.Effect<DialectEntry, Errors.ValidationError | Errors.UnsupportedFeature> =>
+// the URL's dialect (src/dialects/Registry.ts), the URL checked by its parser, and what it sets
+const entryOf = (
+  url: string
+): Effect.Effect<readonly [DialectEntry, UrlSettings], Errors.ValidationError | Errors.UnsupportedFeature> =>
   Effect.try({
     try: () => {
       const entry = dialectOf(url)
-      if (!("planned" in entry)) entry.parseUrl(url)
-      return entry
+      return "planned" in entry ? entry : ([entry, entry.parseUrl(url)] as const)
     },
     // the parsers throw only ValidationError; anything else is not let through (it could quote the URL)
     catch: (e) =>
       e instanceof Errors.ValidationError ? e : new Errors.ValidationError({ path: "url", reason: "not a valid URL" })
   }).pipe(
-    Effect.flatMap((entry) =>
-      "planned" in entry ? Effect.fail(new Errors.UnsupportedFeature(entry.planned)) : Effect.succeed(entry)
+    Effect.flatMap((parsed) =>
+      "planned" in parsed ? Effect.fail(new Errors.UnsupportedFeature(parsed.planned)) : Effect.succeed(parsed)
     )
   )
 
@@ -76,8 +92,10 @@ const connect = (
   url: string,
   options: LayerOptions
 ): Effect.Effect<Driver & { readonly entry: DialectEntry }, Errors.LayerError, Scope.Scope> =>
-  Effect.flatMap(entryOf(url), (entry) =>
-    Effect.map(entry.connect(url, driverOptions(options)), (driver) => ({ ...driver, entry }))
+  Effect.flatMap(entryOf(url), ([entry, fromUrl]) =>
+    Effect.flatMap(driverOptions(options, fromUrl), (driverOpts) =>
+      Effect.map(entry.connect(url, driverOpts), (driver) => ({ ...driver, entry }))
+    )
   ).pipe(Effect.catchAllDefect((d) => (d instanceof Errors.ValidationError ? Effect.fail(d) : Effect.die(d))))
 
 let layerCount = 0

@@ -116,13 +116,16 @@ export class ConnectionError extends Data.TaggedError("ConnectionError")<{
   readonly dialect: DatabaseName
   readonly code?: string
   readonly phase?: "connect" | "lost"
+  /** The server's reason for refusing a connection, where it gave one (literals taken out, as DatabaseError's). */
+  readonly reason?: string
   readonly cause?: unknown
 }> {
   override get message() {
     const code = this.code ? ` (${this.code})` : ""
+    const reason = this.reason ? ` "${this.reason}"` : ""
     return this.phase === "lost"
       ? `the connection to ${this.dialect} was lost during a statement${code}`
-      : `cannot connect to ${this.dialect}${code}`
+      : `cannot connect to ${this.dialect}${code}${reason}`
   }
 }
 

@@ -15,6 +15,10 @@ export interface LayerOptions {
   /** Models whose tables are created when the layer starts, and whose nodes workflows may use. */
   readonly models?: ReadonlyArray<ModelLike>
   readonly poolSize?: number
+  /**
+   * Bound on opening a connection and on waiting for a free one (default 10 s). May be given in the
+   * URL instead, `?connectTimeout=<milliseconds>` (on every SQL database); not both.
+   */
   readonly connectTimeout?: Duration.DurationInput
   readonly idleTimeout?: Duration.DurationInput
   /**

@@ -23,8 +23,14 @@ export interface Tls {
   readonly caFile?: string
 }
 
+/** What any dialect's URL may set besides where to connect: read by the Database layer (src/Database.ts). */
+export interface UrlSettings {
+  /** `?connectTimeout=<milliseconds>`: the layer's `connectTimeout`, given in the URL instead. */
+  readonly connectTimeoutMs?: number
+}
+
 /** Host, port, database and credentials of a server URL. */
-export interface ServerUrl {
+export interface ServerUrl extends UrlSettings {
   readonly host: string
   readonly port: number
   readonly database: string | undefined
@@ -75,9 +81,16 @@ const parseWhatwg = (url: string): URL => {
   }
 }
 
-const parameters = (u: URL, rules: ServerRules): ReadonlyMap<string, string> => {
+/**
+ * A URL's query parameters, each one of `rules.parameters` at most once; any other is refused by
+ * its name (never its value).
+ */
+export const urlParameters = (
+  search: URLSearchParams,
+  rules: Pick<ServerRules, "name" | "parameters">
+): ReadonlyMap<string, string> => {
   const params = new Map<string, string>()
-  for (const [rawKey, value] of u.searchParams) {
+  for (const [rawKey, value] of search) {
     if (!rules.parameters.includes(rawKey)) {
       // the name is shown only when it is a plain word: a mistyped URL could put a secret there
       const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(rawKey) ? rawKey : "(unreadable)"
@@ -116,6 +129,20 @@ const tlsOf = (params: ReadonlyMap<string, string>): Tls => {
   return caFile !== undefined ? { mode, caFile } : { mode }
 }
 
+/** The largest `connectTimeout` a timer can hold (Node's setTimeout: 2^31 - 1 ms, about 24.8 days). */
+const maxTimeoutMs = 2_147_483_647
+
+/** `?connectTimeout=<milliseconds>` (a whole number), as mysql2 and MariaDB's connectors take it. */
+export const connectTimeoutOf = (params: ReadonlyMap<string, string>): UrlSettings => {
+  const text = params.get("connectTimeout")
+  if (text === undefined) return {}
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) : NaN
+  if (!(ms >= 1 && ms <= maxTimeoutMs)) {
+    throw invalid("url.connectTimeout", `must be a whole number of milliseconds, 1 to ${maxTimeoutMs}`)
+  }
+  return { connectTimeoutMs: ms }
+}
+
 /** A server URL's parts and its parameters. Throws ValidationError (see the module comment). */
 export const parseServer = (
   url: string,
@@ -123,7 +150,7 @@ export const parseServer = (
 ): ServerUrl & { readonly params: ReadonlyMap<string, string> } => {
   const u = parseWhatwg(url)
   if (u.hostname === "" && rules.requireHost) throw invalid("url", "the URL has no host")
-  const params = parameters(u, rules)
+  const params = urlParameters(u.searchParams, rules)
   const tls = tlsOf(params)
   const host = u.hostname === "" ? "127.0.0.1" : u.hostname.replace(/^\[(.*)\]$/, "$1")
   if (rules.verifyFullNeedsName && tls.mode === "verify-full" && isIP(host) !== 0) {
@@ -142,6 +169,7 @@ export const parseServer = (
     user: u.username === "" ? undefined : decode(u.username, "user name"),
     password,
     tls,
+    ...connectTimeoutOf(params),
     params
   }
 }

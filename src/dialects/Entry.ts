@@ -11,14 +11,18 @@ import type { Introspector } from "../migrations/LiveSchema.js"
 import type { Dialect, DialectName } from "../sql/Dialect.js"
 import type { Driver, DriverOptions } from "../sql/Driver.js"
 import type { WithLock } from "../sql/Runner.js"
+import type { UrlSettings } from "../Url.js"
 
 /** A dialect's registry entry. */
 export interface DialectEntry {
   readonly name: DialectName
   /** URL schemes this dialect owns, lower-case, without the colon. */
   readonly schemes: ReadonlyArray<string>
-  /** Checks a URL of one of `schemes`; throws a ValidationError that never quotes a value. */
-  readonly parseUrl: (url: string) => unknown
+  /**
+   * Checks a URL of one of `schemes` and returns what it sets beyond where to connect; throws a
+   * ValidationError that never quotes a value.
+   */
+  readonly parseUrl: (url: string) => UrlSettings
   /** Loads the driver (failing with DriverNotInstalled when it is absent) and connects for the scope. */
   readonly connect: (
     url: string,

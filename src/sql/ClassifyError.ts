@@ -143,13 +143,18 @@ export const classifyCommon = (
   })
 }
 
-/** A failure while opening the database is a connection failure of the "connect" phase, whatever the driver said. */
+/**
+ * A failure while opening the database is a connection failure of the "connect" phase, whatever the
+ * driver said: a lost connection, and a server's refusal at start-up (an unknown startup option, a
+ * server that speaks another protocol), whose reason is kept. Typed refusals of ours pass unchanged.
+ */
 export const atConnect = (error: Errors.QueryError): Errors.QueryError =>
-  error._tag === "ConnectionError" && error.phase !== "connect"
+  (error._tag === "ConnectionError" && error.phase !== "connect") || error._tag === "DatabaseError"
     ? new Errors.ConnectionError({
         dialect: error.dialect,
         ...(error.code !== undefined ? { code: error.code } : {}),
         phase: "connect",
+        ...(error.reason !== undefined ? { reason: error.reason } : {}),
         cause: error.cause
       })
     : error

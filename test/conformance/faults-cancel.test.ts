@@ -47,6 +47,18 @@ for (const dialect of dialectNames) {
         ]
       })
     })
+    // a job's state read over a direct connection
+    const stateOf = (id: string) => {
+      const sql = {
+        postgres: `SELECT state FROM "jobs" WHERE id = $1`,
+        mysql: "SELECT state FROM `jobs` WHERE id = ?",
+        sqlite: `SELECT state FROM "jobs" WHERE id = ?`
+      }[dialect]
+      return Effect.map(
+        Effect.promise(() => direct(dialect, url, sql, [id])),
+        (rows) => rows[0]?.["state"]
+      )
+    }
     const settled = Effect.gen(function* () {
       expect(yield* Job.count()).toBe(2)
       yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
@@ -95,33 +107,44 @@ for (const dialect of dialectNames) {
     )
 
     if (dialect === "sqlite") {
-      it.effect(
-        "a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout; then it works",
-        () =>
-          Effect.gen(function* () {
-            yield* seed
-            const held = yield* Deferred.make<void>()
-            const release = yield* Deferred.make<void>()
-            const holder = yield* Effect.fork(
-              Database.transaction(
-                Effect.gen(function* () {
-                  yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
-                  yield* Deferred.succeed(held, undefined)
-                  yield* Deferred.await(release)
-                })
+      // connectTimeout as the layer's option, or in the URL (?connectTimeout=, milliseconds)
+      const shortWait = {
+        "the connectTimeout option": () => layerWith({ connectTimeout: "300 millis" }),
+        "the URL's ?connectTimeout=": () =>
+          Layer.fresh(Database.layer({ url: `${url}?connectTimeout=300`, poolSize: 3, models: [Job] }))
+      }
+      for (const [given, layer] of Object.entries(shortWait)) {
+        it.effect(
+          `a statement waiting for the connection a transaction holds: PoolTimeout after connectTimeout (${given}); then it works`,
+          () =>
+            Effect.gen(function* () {
+              yield* seed
+              const held = yield* Deferred.make<void>()
+              const release = yield* Deferred.make<void>()
+              const holder = yield* Effect.fork(
+                Database.transaction(
+                  Effect.gen(function* () {
+                    yield* Job.update({ filter: { id: "j1" }, fields: { state: "held" } })
+                    yield* Deferred.succeed(held, undefined)
+                    yield* Deferred.await(release)
+                  })
+                )
               )
-            )
-            yield* Deferred.await(held)
-            const waited = yield* Effect.exit(Job.count())
-            const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
-            yield* Deferred.succeed(release, undefined)
-            expect(outcome(yield* Fiber.await(holder))).toBe("success")
-            expect(outcome(waited)).toBe("PoolTimeout")
-            expect(outcome(waitedTx)).toBe("PoolTimeout")
-            expect((yield* Job.read({ id: "j1" })).state).toBe("held")
-            yield* settled
-          }).pipe(Effect.provide(layerWith({ connectTimeout: "300 millis" })))
-      )
+              yield* Deferred.await(held)
+              const started = Date.now()
+              const waited = yield* Effect.exit(Job.count())
+              const waitedTx = yield* Effect.exit(Database.transaction(Job.count()))
+              // two waits of 300 ms, far from the 10 s default (a bound, not a timing assertion)
+              expect(Date.now() - started).toBeLessThan(5_000)
+              yield* Deferred.succeed(release, undefined)
+              expect(outcome(yield* Fiber.await(holder))).toBe("success")
+              expect(outcome(waited)).toBe("PoolTimeout")
+              expect(outcome(waitedTx)).toBe("PoolTimeout")
+              expect(yield* stateOf("j1")).toBe("held")
+              yield* settled
+            }).pipe(Effect.provide(layer()))
+        )
+      }
 
       it.effect("statementTimeout bounds the wait for another process's lock: TransactionConflict (SQLITE_BUSY)", () =>
         Effect.gen(function* () {
@@ -143,27 +166,57 @@ for (const dialect of dialectNames) {
           yield* Deferred.succeed(release, undefined)
           yield* Fiber.await(holder)
           expect(error).toMatchObject({ _tag: "TransactionConflict", code: "SQLITE_BUSY" })
-          expect((yield* Job.read({ id: "j1" })).state).toBe("new")
+          expect(yield* stateOf("j1")).toBe("new")
           yield* settled
         }).pipe(Effect.provide(layerWith({ connectTimeout: "30 seconds", statementTimeout: "200 millis" })))
       )
     }
 
     if (dialect !== "sqlite") {
-      it.effect("an interrupted statement is cancelled on the server; the connection that ran it is not reused", () =>
-        Effect.gen(function* () {
-          yield* seed
-          const db = yield* sqlDatabase
-          const running = yield* Effect.fork(db.query({ sql: slowFor(dialect, 30), params: [] }))
-          yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
-          yield* Fiber.interrupt(running)
-          // without the cancel it would run for 30 s and hold its connection (and the connection is
-          // destroyed only connectTimeout, 20 s, after the interruption: the bound below is shorter)
-          yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
-          yield* settled
-          expect(db.poolStats()!.total).toBeLessThanOrEqual(3)
-        }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
-      )
+      // the server's id of a session, and whether it is still there
+      const sessionId = dialect === "postgres" ? "SELECT pg_backend_pid() AS id" : "SELECT CONNECTION_ID() AS id"
+      const sessionOpen = async (id: number) => {
+        const rows = await direct(
+          dialect,
+          url,
+          dialect === "postgres"
+            ? "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE pid = $1"
+            : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?",
+          [id]
+        )
+        return Number(rows[0]!["n"]) === 1
+      }
+
+      // it.live: the caller's timeout runs on the real clock
+      for (const how of ["interrupted", "timed out (Effect.timeout)"] as const) {
+        it.live(
+          `a statement whose caller is ${how} is cancelled on the server; the connection that ran it is never reused`,
+          () =>
+            Effect.gen(function* () {
+              yield* seed
+              const db = yield* sqlDatabase
+              const current = Effect.map(db.query({ sql: sessionId, params: [] }), (rows) => Number(rows[0]!["id"]))
+              // one pooled connection: the one the slow statement then runs on
+              const ran = yield* current
+              const statement = db.query({ sql: slowFor(dialect, 30), params: [] })
+              if (how === "interrupted") {
+                const running = yield* Effect.fork(statement)
+                yield* eventually(async () => (await busy()) >= 1, 10_000, "the statement running")
+                yield* Fiber.interrupt(running)
+              } else {
+                expect(outcome(yield* Effect.exit(Effect.timeout(statement, "500 millis")))).toBe("TimeoutException")
+              }
+              // without the cancel it would run for 30 s and hold its connection (and the connection is
+              // destroyed only connectTimeout, 20 s, after the interruption: the bound below is shorter)
+              yield* eventually(async () => (await busy()) === 0, 8_000, "the statement cancelled on the server")
+              yield* settled
+              // a late cancel names the session, not the statement: that session never runs another one
+              expect(yield* current).not.toBe(ran)
+              yield* eventually(async () => !(await sessionOpen(ran)), 8_000, "the cancelled session closed")
+              expect(db.poolStats()!.total).toBe(1)
+            }).pipe(Effect.provide(layerWith({ poolSize: 1, connectTimeout: "20 seconds" })))
+        )
+      }
 
       it.effect("an interruption inside a transaction cancels its statement and rolls back", () =>
         Effect.gen(function* () {
@@ -196,10 +249,7 @@ for (const dialect of dialectNames) {
           const interrupting = yield* Effect.fork(Fiber.interrupt(running))
           yield* eventually(async () => (await busy()) === 0, 8_000, "cancelled and rolled back on the server")
           yield* Fiber.join(interrupting)
-          const rows = yield* Effect.promise(() =>
-            direct(dialect, url, `SELECT state FROM ${dialect === "mysql" ? "`jobs`" : `"jobs"`} WHERE id = 'j1'`)
-          )
-          expect(rows[0]!["state"]).toBe("new")
+          expect(yield* stateOf("j1")).toBe("new")
           yield* settled
         }).pipe(Effect.provide(layerWith({ connectTimeout: "20 seconds" })))
       )

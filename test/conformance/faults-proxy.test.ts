@@ -16,6 +16,7 @@ import {
   eventually,
   outcome,
   sessions,
+  watchEscapes,
   withApplicationName,
   withPort
 } from "../support/FaultChecks.js"
@@ -87,20 +88,54 @@ for (const dialect of servers) {
       }).pipe(Effect.provide(through()))
     )
 
+    // the server provably inside the load when the connection breaks: our session inside its COPY
+    // (PostgreSQL), or a transaction of ours that has inserted rows already (MariaDB: the batches)
+    const insideLoad = async () => {
+      const rows =
+        dialect === "postgres"
+          ? await direct(
+              dialect,
+              url,
+              "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE 'COPY %'",
+              [who]
+            )
+          : await direct(
+              dialect,
+              url,
+              "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.DB = ? AND t.trx_rows_modified > 0",
+              [who]
+            )
+      return Number(rows[0]!["n"]) === 1
+    }
+    // a load of about 4 MB, of which the server gets the first 256 kB (the COPY started, or the
+    // first batches inserted), the rest held back by the proxy
+    const startLoad = (prefix: string) =>
+      Effect.gen(function* () {
+        proxy.stallAfter(256 * 1024)
+        const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(50_000, prefix), batchSize: 2_000 }))
+        yield* eventually(
+          async () => proxy.heldUpstream() > 0 && (await insideLoad()),
+          10_000,
+          "the server inside the load, the rest held back"
+        )
+        return loading
+      })
+
     it.effect(
-      `a connection cut mid-bulkCreate (${dialect === "postgres" ? "COPY" : "multi-row INSERT"}, outside a transaction): ConnectionError, no row written, the process survives`,
+      `a connection cut mid-bulkCreate (${dialect === "postgres" ? "COPY" : "multi-row INSERTs in a transaction"}, outside a transaction of the caller's): ConnectionError(lost), no row written, the process survives`,
       () =>
         Effect.gen(function* () {
           yield* clean
-          proxy.stall()
-          const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "b"), batchSize: 2_000 }))
-          yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
+          const escapes = watchEscapes()
+          const loading = yield* startLoad("b")
           proxy.cut()
           proxy.resume()
           const exit = yield* Fiber.await(loading)
           expect(outcome(exit)).toBe("ConnectionError")
+          expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
           expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
           yield* recovered
+          expect(escapes.stop()).toEqual([])
         }).pipe(Effect.provide(through()))
     )
 
@@ -109,9 +144,8 @@ for (const dialect of servers) {
       () =>
         Effect.gen(function* () {
           yield* clean
-          proxy.stall()
-          const loading = yield* Effect.fork(Reading.bulkCreate({ data: rows(20_000, "c"), batchSize: 2_000 }))
-          yield* eventually(async () => proxy.heldUpstream() > 0, 10_000, "the load on its way")
+          const escapes = watchEscapes()
+          const loading = yield* startLoad("c")
           yield* Effect.promise(() => killSessions(dialect, url, who))
           proxy.resume()
           const exit = yield* Fiber.await(loading)
@@ -119,6 +153,7 @@ for (const dialect of servers) {
           expect(exit).toMatchObject({ cause: { error: { phase: "lost" } } })
           expect(yield* Effect.promise(() => directCount(dialect, url, Reading.info.table))).toBe(5)
           yield* recovered
+          expect(escapes.stop()).toEqual([])
         }).pipe(Effect.provide(through()))
     )
 
@@ -163,15 +198,28 @@ for (const dialect of servers) {
         }).pipe(Effect.provide(through({ statementTimeout: "300 millis" })))
     )
 
-    it.effect("connecting to a silent server: ConnectionError(connect) after connectTimeout", () =>
-      Effect.gen(function* () {
-        proxy.stall()
-        const error = yield* Effect.flip(
-          Effect.provide(Database.health, Database.layer({ url: viaProxy, connectTimeout: "500 millis" }))
-        )
-        proxy.resume()
-        expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
-      })
+    it.effect(
+      "connecting to a silent server: ConnectionError(connect) after connectTimeout (the option, or the URL's ?connectTimeout=)",
+      () =>
+        Effect.gen(function* () {
+          const before = (yield* Effect.promise(() => sessions(dialect, url, who))).total
+          proxy.stall()
+          const withTimeout = `${viaProxy}${viaProxy.includes("?") ? "&" : "?"}connectTimeout=500`
+          for (const options of [{ url: viaProxy, connectTimeout: "500 millis" }, { url: withTimeout }] as const) {
+            const started = Date.now()
+            const error = yield* Effect.flip(Effect.provide(Database.health, Database.layer(options)))
+            expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect" })
+            // far from the 10 s default (a bound, not a timing assertion)
+            expect(Date.now() - started).toBeLessThan(5_000)
+          }
+          proxy.resume()
+          // the attempts given up leave no session behind once the proxy forwards again
+          yield* eventually(
+            async () => (await sessions(dialect, url, who)).total <= before,
+            10_000,
+            "no session of the attempts"
+          )
+        })
     )
   })
 }

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { type Duration, Effect, Schema } from "effect"
+import { existsSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { DataFlow, Database } from "../../src/index.js"
 import { reasonOf } from "../../src/sql/ClassifyError.js"
@@ -53,12 +54,31 @@ describe("faults: URLs", () => {
 
     it.effect(`${dialect}: an unknown parameter is refused by name, never by value`, () =>
       Effect.gen(function* () {
-        const error = yield* fail(`${base}?connectTimeout=${secret}`)
-        expect(error).toMatchObject({ _tag: "ValidationError", path: "url.connectTimeout" })
+        const error = yield* fail(`${base}?poolSize=${secret}`)
+        expect(error).toMatchObject({ _tag: "ValidationError", path: "url.poolSize" })
+        expect(error.message).toMatch(/unknown URL parameter/)
         expect(printed(error)).not.toContain(secret)
         const odd = yield* fail(`${base}?${secret}%20x=1`)
         expect(odd).toMatchObject({ _tag: "ValidationError", path: "url.(unreadable)" })
         expect(printed(odd)).not.toContain(secret)
+      })
+    )
+
+    it.effect(`${dialect}: ?connectTimeout= must be whole milliseconds, and not also given as the layer option`, () =>
+      Effect.gen(function* () {
+        for (const value of [secret, "0", "1.5", "-3", "99999999999"]) {
+          const error = yield* Effect.flip(
+            Effect.provide(Database.health, Database.layer({ url: `${base}?connectTimeout=${value}` }))
+          )
+          expect(error).toMatchObject({ _tag: "ValidationError", path: "url.connectTimeout" })
+          expect(printed(error)).not.toContain(secret)
+        }
+        // which of the two would win is a guess: refused
+        expect(yield* fail(`${base}?connectTimeout=500`)).toMatchObject({
+          _tag: "ValidationError",
+          path: "url.connectTimeout",
+          reason: "given both in the URL and as the connectTimeout option: give it once"
+        })
       })
     )
 
@@ -114,12 +134,82 @@ describe("faults: URLs", () => {
     )
   }
 
+  if (servers.includes("postgres")) {
+    it.effect(
+      "postgres: a server that refuses the session at start-up, or speaks another protocol: ConnectionError(connect) with its reason",
+      () =>
+        Effect.gen(function* () {
+          const refused = yield* fail(
+            `postgres://postgres@127.0.0.1:5432/test?options=${encodeURIComponent(`-c df_no_such_setting=${secret}`)}`
+          )
+          expect(refused).toMatchObject({
+            _tag: "ConnectionError",
+            phase: "connect",
+            code: "42704",
+            reason: "unrecognized configuration parameter …"
+          })
+          expect(refused.message).toBe(`cannot connect to postgres (42704) "unrecognized configuration parameter …"`)
+          expect(printed(refused)).not.toContain(secret)
+          // the MariaDB server's port: its greeting is no PostgreSQL message
+          expect(yield* fail("postgres://postgres@127.0.0.1:3306/test")).toMatchObject({
+            _tag: "ConnectionError",
+            phase: "connect"
+          })
+        })
+    )
+  }
+
+  if (servers.includes("mysql")) {
+    it.effect("mysql: a session refused at the handshake is ConnectionError(connect), not DatabaseError", () =>
+      Effect.gen(function* () {
+        // a NUL in the database name: MariaDB ends the handshake (1043)
+        expect(yield* fail("mysql://root@127.0.0.1:3306/te%00st")).toMatchObject({
+          _tag: "ConnectionError",
+          phase: "connect",
+          code: "1043"
+        })
+      })
+    )
+  }
+
   if (dialectNames.includes("sqlite")) {
     it.effect("sqlite: a file in a missing directory is ConnectionError(connect, SQLITE_CANTOPEN)", () =>
       Effect.gen(function* () {
         const error = yield* fail(`sqlite:${tmpdir()}/df-no-such-dir-${process.pid}/x.db`)
         expect(error).toMatchObject({ _tag: "ConnectionError", phase: "connect", code: "SQLITE_CANTOPEN" })
       })
+    )
+
+    it.effect(
+      "sqlite: a malformed URL is ValidationError naming the part, and no file of a surprising name is made",
+      () =>
+        Effect.gen(function* () {
+          const file = `${tmpdir()}/${process.env["DATAFLOW_TEST_NS"] ?? ""}df_url_${process.pid}.db`
+          const cases: ReadonlyArray<readonly [string, string]> = [
+            [`sqlite:${file}?mode=ro`, "url.mode"],
+            [`sqlite:${file}?${secret}%20x=1`, "url.(unreadable)"],
+            [`sqlite:${file}#wal`, "url"],
+            [`sqlite:${file}%E0%A4%A`, "url"],
+            [`sqlite:${file}%00.x`, "url"],
+            [`sqlite:${file}?connectTimeout=${secret}`, "url.connectTimeout"],
+            ["sqlite://", "url"]
+          ]
+          for (const [url, path] of cases) {
+            const error = yield* Effect.flip(Effect.provide(Database.health, Database.layer({ url })))
+            expect(error).toMatchObject({ _tag: "ValidationError", path })
+            expect(printed(error)).not.toContain(secret)
+          }
+          expect(readdirSync(tmpdir()).filter((f) => f.includes(`df_url_${process.pid}`))).toEqual([])
+          // percent-encoding means what it means in any URL; the one parameter is honoured
+          const spaced = `${file.slice(0, -3)} a?b.db`
+          const health = yield* Effect.provide(
+            Database.health,
+            Database.layer({ url: `sqlite:${encodeURI(spaced).replace("?", "%3F")}?connectTimeout=500` })
+          )
+          expect(health.dialect).toBe("sqlite")
+          expect(existsSync(spaced)).toBe(true)
+          rmSync(spaced)
+        })
     )
   }
 })

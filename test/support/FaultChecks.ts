@@ -124,7 +124,29 @@ export const eventually = (check: () => Promise<boolean>, limitMs = 10_000, what
     throw new Error(`not reached within ${limitMs} ms: ${what}`)
   })
 
-/** Every printed form of an error and of its causes: util.inspect and JSON.stringify. */
+/**
+ * Starts recording what escapes to the process (an unhandled 'error' event of a driver client, a
+ * rejection nobody handles); `stop()` ends the recording and returns them. Outside the test runner
+ * such an escape would end the process.
+ */
+export const watchEscapes = (): { readonly stop: () => ReadonlyArray<unknown> } => {
+  const escaped: Array<unknown> = []
+  const record = (e: unknown) => void escaped.push(e)
+  process.on("uncaughtException", record)
+  process.on("unhandledRejection", record)
+  return {
+    stop: () => {
+      process.off("uncaughtException", record)
+      process.off("unhandledRejection", record)
+      return escaped
+    }
+  }
+}
+
+/**
+ * Every printed form of an error and of its causes: util.inspect, JSON.stringify, String, and
+ * Effect's pretty print of a failure with it (Cause.pretty, what an unhandled failure logs).
+ */
 export const printed = (error: unknown): string => {
   const seen = new WeakSet<object>()
   const json = (value: unknown) => {
@@ -140,7 +162,7 @@ export const printed = (error: unknown): string => {
       return ""
     }
   }
-  const parts: Array<string> = []
+  const parts: Array<string> = [Cause.pretty(Cause.fail(error), { renderErrorCause: true })]
   let current: unknown = error
   for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
     parts.push(inspect(current, { depth: 8, showHidden: true }), json(current), String(current))

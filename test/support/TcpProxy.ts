@@ -16,6 +16,11 @@ export interface TcpProxy {
   readonly cut: () => void
   /** Stops forwarding in both directions, for open and new connections; nothing is closed. */
   readonly stall: () => void
+  /**
+   * Forwards `bytes` more from clients to the server (answers flow as before), then stalls: the
+   * server is left inside whatever those bytes started (a COPY, a transaction's inserts).
+   */
+  readonly stallAfter: (bytes: number) => void
   /** Forwards again, everything held back first. */
   readonly resume: () => void
   readonly close: () => Promise<void>
@@ -32,7 +37,19 @@ export const startTcpProxy = (target: { readonly host: string; readonly port: nu
   new Promise((resolve, reject) => {
     const pairs = new Set<Pair>()
     let stalled = false
+    // bytes still let through to the server before a stall (stallAfter); undefined: no limit
+    let budget: number | undefined
     const forward = (pair: Pair, to: net.Socket, chunk: Buffer) => {
+      if (!stalled && budget !== undefined && to === pair.server) {
+        if (chunk.length >= budget) {
+          const through = chunk.subarray(0, budget)
+          chunk = chunk.subarray(budget)
+          budget = undefined
+          stalled = true
+          if (!to.destroyed && through.length > 0) to.write(through)
+          if (chunk.length === 0) return
+        } else budget -= chunk.length
+      }
       if (stalled) pair.held.push([to, chunk])
       else if (!to.destroyed) to.write(chunk)
     }
@@ -71,8 +88,10 @@ export const startTcpProxy = (target: { readonly host: string; readonly port: nu
           }
         },
         stall: () => void (stalled = true),
+        stallAfter: (bytes) => void (budget = bytes),
         resume: () => {
           stalled = false
+          budget = undefined
           for (const pair of pairs) {
             for (const [to, chunk] of pair.held.splice(0)) if (!to.destroyed) to.write(chunk)
           }

@@ -7,7 +7,7 @@ import { parseServer, type ServerUrl } from "../../Url.js"
 
 const rules = {
   name: "mysql",
-  parameters: ["sslmode", "ssl", "sslrootcert"],
+  parameters: ["sslmode", "ssl", "sslrootcert", "connectTimeout"],
   defaultPort: 3306,
   requireHost: true,
   // mysql2 gives TLS no server name for an IP address, and the certificate's names go unchecked

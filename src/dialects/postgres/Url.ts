@@ -14,7 +14,7 @@ export interface PostgresUrl extends ServerUrl {
 
 const rules = {
   name: "postgres",
-  parameters: ["sslmode", "ssl", "sslrootcert", "options", "application_name", "host"],
+  parameters: ["sslmode", "ssl", "sslrootcert", "options", "application_name", "host", "connectTimeout"],
   defaultPort: 5432,
   requireHost: false,
   verifyFullNeedsName: false
