@@ -117,11 +117,15 @@ export const adoptionMismatch = (
     if (field.kind === "date") {
       const fraction = introspector.fractionalDigits(c.type)
       if (fraction !== undefined && fraction < fractionalDigitsOf(field)) {
+        // a managed column's precision cannot be declared: it becomes a field of the model
+        const how = field.managed
+          ? `${field === model.deletedAt ? "drop softDelete" : "set timestamps: false"} and map the column as a field, ` +
+            `DataFlow.dateTime({ precision: ${fraction} }) with Schema.fromKey("${columnOf(field)}")`
+          : `declare it DataFlow.dateTime({ precision: ${fraction} })`
         return mismatch(
           model,
           field,
-          `the column keeps ${fraction} fractional second digits and the field ${fractionalDigitsOf(field)}: ` +
-            `declare it DataFlow.dateTime({ precision: ${fraction} })`
+          `the column keeps ${fraction} fractional second digits and the field ${fractionalDigitsOf(field)}: ${how}`
         )
       }
     }
