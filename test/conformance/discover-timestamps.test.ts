@@ -17,15 +17,17 @@ import { resetNamespace } from "../support/Namespaces.js"
 import { sqlDatabase } from "../support/SqlDatabase.js"
 
 /** Whole-second and millisecond timestamp types, as each database spells them. */
-const types: Record<DialectName, { seconds: string; millis: string }> = {
-  postgres: { seconds: "TIMESTAMP(0)", millis: "TIMESTAMP(3)" },
-  mysql: { seconds: "DATETIME", millis: "DATETIME(3)" },
-  sqlite: { seconds: "DATETIME", millis: "DATETIME" }
+const types: Record<DialectName, { seconds: string; millis: string; zoned: string }> = {
+  postgres: { seconds: "TIMESTAMP(0)", millis: "TIMESTAMP(3)", zoned: "TIMESTAMPTZ(3)" },
+  mysql: { seconds: "DATETIME", millis: "DATETIME(3)", zoned: "TIMESTAMP(3)" },
+  sqlite: { seconds: "DATETIME", millis: "DATETIME", zoned: "DATETIME" }
 }
 
 const ddl = (dialect: DialectName) => {
-  const { millis, seconds } = types[dialect]
+  const { millis, seconds, zoned } = types[dialect]
   return [
+    `CREATE TABLE sent (id INT NOT NULL PRIMARY KEY, sent_at ${zoned} NOT NULL)`,
+    `INSERT INTO sent (id, sent_at) VALUES (1, '2020-01-02 03:04:05.123${dialect === "postgres" ? "+00" : ""}')`,
     `CREATE TABLE posts (id INT NOT NULL PRIMARY KEY, title VARCHAR(20) NOT NULL, created_at ${seconds} NULL, updated_at ${seconds} NULL, deleted_at ${seconds} NULL)`,
     `CREATE TABLE events (id INT NOT NULL PRIMARY KEY, created_at INT NOT NULL, updated_at INT NOT NULL)`,
     `CREATE TABLE stamped (id INT NOT NULL PRIMARY KEY, created_at ${millis} NOT NULL, updated_at ${millis} NOT NULL, deleted_at ${millis} NULL)`,
@@ -62,6 +64,10 @@ for (const dialect of dialectNames) {
       ["events", false, false],
       ["stamped", true, true]
     ])
+    // a timestamp with a zone (PostgreSQL timestamptz, MySQL TIMESTAMP) keeps an instant; SQLite has none
+    expect(byTable.get("sent")!.columns.find((c) => c.name === "sent_at")).toMatchObject(
+      dialect === "sqlite" ? { kind: "date" } : { kind: "date", precision: 3, timeZone: true }
+    )
     const source = Migrations.renderModels(found, { importFrom: "../../src/index.js" })
     expect(source).toContain(
       `  createdAt: Schema.optional(Schema.NullOr(${wholeSeconds ? "DataFlow.dateTime({ precision: 0 })" : "Schema.DateFromSelf"})).pipe(Schema.fromKey("created_at")),`
@@ -76,7 +82,8 @@ for (const dialect of dialectNames) {
         Effect.all({
           posts: models["Post"]!.list({ orderBy: ["id"] }),
           events: models["Event"]!.list({}),
-          stamped: models["Stamped"]!.list({})
+          stamped: models["Stamped"]!.list({}),
+          sent: models["Sent"]!.list({})
         }).pipe(Effect.provide(layer))
       )
       const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
@@ -85,6 +92,7 @@ for (const dialect of dialectNames) {
         [2, null, null]
       ])
       expect(read.events.records).toEqual([{ id: 1, createdAt: 1600000000, updatedAt: 1600000001 }])
+      expect(read.sent.records.map((r) => iso(r["sentAt"]))).toEqual(["2020-01-02T03:04:05.123Z"])
       expect(read.stamped.records.map((r) => [iso(r["created_at"]), r["deleted_at"]])).toEqual([
         ["2020-01-02T03:04:05.000Z", null]
       ])
