@@ -182,7 +182,10 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
     references: k.references
   }))
   const columns = t.columns.map((c): DiscoveredColumn => {
-    const { dimensions, kind, maxLength, precision, scale, timeZone } = typeOf(introspector, c)
+    const found = typeOf(introspector, c)
+    const { dimensions, maxLength, precision, scale, timeZone } = found
+    // a BIGINT key (Rails, Laravel, Django) is an Int key: exact to 2^53, a larger one fails InvalidRow
+    const kind = found.kind === "bigint" && pk.includes(c.name) ? "int" : found.kind
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
     return {
       name: c.name,
