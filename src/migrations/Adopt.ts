@@ -32,19 +32,46 @@ const mismatch = (model: ModelInfo, field: Field | undefined, reason: string) =>
     reason
   })
 
-/** The model's key fields that have no column: adding a key column to a live table is never planned. */
+/** The table's primary key columns, in key order. */
+const primaryKeyOf = (live: LiveTable): ReadonlyArray<string> =>
+  live.primaryKey !== undefined && live.primaryKey.length > 0
+    ? live.primaryKey
+    : live.columns.filter((c) => c.primaryKey).map((c) => c.name)
+
+/**
+ * Why the model's key cannot be used over the live table: a key field with no column (adding a key
+ * column to a live table is never planned), or key columns that are neither the table's primary key
+ * nor a unique key over NOT NULL columns — where one id could match several rows, and `read`,
+ * `update` and `delete` by id would touch rows the caller never meant.
+ */
 export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMismatch | undefined => {
-  const names = new Set(live.columns.map((c) => c.name))
-  const missing = model.key.find((f) => !names.has(columnOf(f)))
-  if (missing === undefined) return undefined
-  const pk = live.columns.filter((c) => c.primaryKey).map((c) => c.name)
+  const columns = new Map(live.columns.map((c) => [c.name, c] as const))
+  const pk = primaryKeyOf(live)
   const hint =
     pk.length === 1
       ? `map the key with Schema.fromKey("${pk[0]}")`
       : pk.length > 1
         ? `list the key's fields in primaryKey (the table's key is ${pk.join(", ")})`
         : "map the key to an existing column with Schema.fromKey"
-  return mismatch(model, missing, `the table has no column ${columnOf(missing)} for the primary key: ${hint}`)
+  const missing = model.key.find((f) => !columns.has(columnOf(f)))
+  if (missing !== undefined) {
+    return mismatch(model, missing, `the table has no column ${columnOf(missing)} for the primary key: ${hint}`)
+  }
+  const keyColumns = model.key.map(columnOf)
+  const same = (cols: ReadonlyArray<string>) =>
+    cols.length === keyColumns.length && cols.every((c) => keyColumns.includes(c))
+  if (same(pk)) return undefined
+  const uniqueKey = live.unique.some(
+    (u) => same(u.columns) && u.columns.every((c) => columns.get(c)?.nullable === false)
+  )
+  if (uniqueKey) return undefined
+  const field = model.key.find((f) => !pk.includes(columnOf(f))) ?? model.key[0]!
+  return mismatch(
+    model,
+    field,
+    `${keyColumns.join(", ")} is not the table's primary key${pk.length > 0 ? ` (${pk.join(", ")})` : ""} ` +
+      `nor a unique key over NOT NULL columns, so one id could match several rows: ${hint}`
+  )
 }
 
 /** Why the model cannot be used over a table it did not create, if it cannot. */
@@ -90,11 +117,15 @@ export const adoptionMismatch = (
     if (field.kind === "date") {
       const fraction = introspector.fractionalDigits(c.type)
       if (fraction !== undefined && fraction < fractionalDigitsOf(field)) {
+        // a managed column's precision cannot be declared: it becomes a field of the model
+        const how = field.managed
+          ? `${field === model.deletedAt ? "drop softDelete" : "set timestamps: false"} and map the column as a field, ` +
+            `DataFlow.dateTime({ precision: ${fraction} }) with Schema.fromKey("${columnOf(field)}")`
+          : `declare it DataFlow.dateTime({ precision: ${fraction} })`
         return mismatch(
           model,
           field,
-          `the column keeps ${fraction} fractional second digits and the field ${fractionalDigitsOf(field)}: ` +
-            `declare it DataFlow.dateTime({ precision: ${fraction} })`
+          `the column keeps ${fraction} fractional second digits and the field ${fractionalDigitsOf(field)}: ${how}`
         )
       }
     }

@@ -31,10 +31,11 @@ const addColumn = (c: TableDiff, field: Field, expected: ColumnShape) => {
   })
 }
 
-const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: ColumnShape) => {
+const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: ColumnShape, keyedType: boolean) => {
   const t = c.model.table
   const want = c.norm(expected.type, field)
-  const typeChanged = want !== lc.type
+  // a column that already reads as the field keeps its spelling, unless a key needs the backend's own type
+  const typeChanged = want !== lc.type && (keyedType || !c.fits(lc, field))
   const nullChanged = expected.nullable !== lc.nullable
   if (!typeChanged && !nullChanged) return
   const change = typeChanged ? typeChange(lc.type, want) : "same"
@@ -75,9 +76,14 @@ const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: Colum
 export const modelColumnOps = (c: TableDiff, keyed: ReadonlySet<string>): void => {
   for (const field of c.model.columns) {
     const lc = c.liveColumns.get(field.column)
-    const expected = c.s.expectedColumn(c.model, field, keyed.has(field.name))
+    const isKeyed = keyed.has(field.name)
+    const expected = c.s.expectedColumn(c.model, field, isKeyed)
     if (lc === undefined) addColumn(c, field, expected)
-    else if (!c.model.key.includes(field)) alterColumn(c, field, lc, expected)
+    else if (!c.model.key.includes(field)) {
+      // MySQL indexes a bounded VARCHAR, not TEXT: a keyed field may need a type of its own
+      const keyedType = isKeyed && expected.type !== c.s.expectedColumn(c.model, field, false).type
+      alterColumn(c, field, lc, expected, keyedType)
+    }
   }
 }
 

@@ -70,9 +70,13 @@ export interface ModelDescription {
   readonly unique: ReadonlyArray<ReadonlyArray<string>>
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   readonly foreignKeys: ReadonlyArray<DiscoveredForeignKey>
-  /** Has a `deleted_at` column. */
+  /** Has a nullable `deleted_at` timestamp that keeps milliseconds, which soft deletes then set. */
   readonly softDelete: boolean
-  /** Has `created_at` and `updated_at`, which effect-dataflow then manages; otherwise the model says `timestamps: false`. */
+  /**
+   * Has NOT NULL `created_at` and `updated_at` timestamps that keep milliseconds, which
+   * effect-dataflow then manages; otherwise the model says `timestamps: false` and any such columns
+   * are plain fields.
+   */
   readonly timestamps: boolean
   /** Why this table is not a model (no primary key, the migration ledger, …), if so. */
   readonly problem?: string
@@ -149,21 +153,39 @@ export const fieldNameFor = (column: string): string => {
 
 const keyKinds: ReadonlyArray<FieldKind> = ["string", "int", "uuid"]
 
+/**
+ * Whether `column` can be a managed column (created_at, updated_at NOT NULL; deleted_at nullable):
+ * a timestamp that keeps at least the milliseconds the library writes. Otherwise (a nullable
+ * created_at, a DATETIME of whole seconds, epoch seconds in an INT, a DATE) it stays a plain field,
+ * so the model reads every row as it is.
+ */
+const manageable = (introspector: Introspector, t: LiveTable, column: string, nullable: boolean): boolean => {
+  const c = t.columns.find((x) => x.name === column)
+  if (c === undefined || c.nullable !== nullable || /^date\b/.test(c.type)) return false
+  // TEXT: how SQLite keeps the dates this library writes
+  return (
+    (typeOf(introspector, c).kind === "date" || c.type === "text") && (introspector.fractionalDigits(c.type) ?? 3) >= 3
+  )
+}
+
 /** Describes one live table as a model. */
 export const describeTable = (introspector: Introspector, t: LiveTable): ModelDescription => {
   const pk =
     t.primaryKey !== undefined && t.primaryKey.length > 0
       ? t.primaryKey
       : t.columns.filter((c) => c.primaryKey).map((c) => c.name)
-  const names = new Set(t.columns.map((c) => c.name))
-  const timestamps = names.has("created_at") && names.has("updated_at")
-  const softDelete = names.has("deleted_at")
+  const timestamps =
+    manageable(introspector, t, "created_at", false) && manageable(introspector, t, "updated_at", false)
+  const softDelete = manageable(introspector, t, "deleted_at", true)
   const foreignKeys: Array<DiscoveredForeignKey> = (t.foreignKeys ?? []).map((k) => ({
     columns: k.columns,
     references: k.references
   }))
   const columns = t.columns.map((c): DiscoveredColumn => {
-    const { dimensions, kind, maxLength, precision, scale, timeZone } = typeOf(introspector, c)
+    const found = typeOf(introspector, c)
+    const { dimensions, maxLength, precision, scale, timeZone } = found
+    // a BIGINT key (Rails, Laravel, Django) is an Int key: exact to 2^53, a larger one fails InvalidRow
+    const kind = found.kind === "bigint" && pk.includes(c.name) ? "int" : found.kind
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
     return {
       name: c.name,

@@ -9,6 +9,7 @@ import type { ModelInfo } from "../model/Model.js"
 import type { MigrationStatements, RebuildReason } from "./Backend.js"
 import type { DefaultValue } from "./Defaults.js"
 import type { Introspector, LiveColumn, LiveTable } from "./LiveSchema.js"
+import { liveColumnFits } from "./LiveFit.js"
 import type { Operation } from "./Operation.js"
 
 /** Options of the diff. */
@@ -29,6 +30,8 @@ export interface TableDiff {
   readonly modelColumns: ReadonlySet<string>
   /** The live spelling of a model field's declared type. */
   readonly norm: (declared: string, field: Field) => string
+  /** The live column already reads as the field (src/migrations/LiveFit.ts), whatever its spelling. */
+  readonly fits: (live: LiveColumn, field: Field) => boolean
   readonly options: DiffOptions
   readonly ops: Array<Operation>
   /** Changes that need a table rebuild where the backend cannot make them in place (SQLite). */
@@ -50,6 +53,7 @@ export const tableDiff = (
   modelColumns: new Set(model.columns.map((c) => c.column)),
   norm: (declared, field) =>
     field.kind === "json" && s.liveJsonType !== undefined ? s.liveJsonType : introspector.normalizeType(declared),
+  fits: (c, field) => liveColumnFits(introspector, c, field),
   options,
   ops: [],
   rebuildReasons: []

@@ -135,6 +135,9 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
     case "int": {
       const n = finite(typeof raw === "number" ? raw : Number(raw), "a value")
       if (!Number.isInteger(n)) throw new Misfit("holds a number that is not an integer")
+      // a BIGINT beyond 2^53 would come back as a neighbouring number
+      if (!Number.isSafeInteger(n))
+        throw new Misfit("holds an integer beyond 2^53, which Schema.Int cannot hold exactly (declare Schema.BigInt)")
       return n
     }
     case "number":

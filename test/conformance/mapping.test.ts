@@ -220,6 +220,51 @@ forEachDialect("mapping", (it, dialect) => {
   )
 
   it.effect(
+    "a composite key: create (a duplicate is UniqueViolation), count, keyset pages through ties by the whole key, bulkUpdate, bulkDelete",
+    () =>
+      Effect.gen(function* () {
+        yield* legacy(dialect)
+        expect(yield* PlaylistTrack.create({ playlistId: 1, trackId: 1, position: 3 })).toStrictEqual({
+          playlistId: 1,
+          trackId: 1,
+          position: 3
+        })
+        const dup = yield* Effect.flip(PlaylistTrack.create({ playlistId: 1, trackId: 1 }))
+        expect(dup._tag).toBe("UniqueViolation")
+        for (const [playlistId, trackId, position] of [
+          [1, 2, 1],
+          [1, 3, 1],
+          [2, 1, 1],
+          [2, 2, 2]
+        ] as const)
+          yield* PlaylistTrack.create({ playlistId, trackId, position })
+        expect(yield* PlaylistTrack.count({ filter: { playlistId: 1 } })).toBe(3)
+        const pages: Array<Array<[number, number]>> = []
+        // one record a page: every boundary falls inside a tie, which only the whole key breaks
+        let page = yield* PlaylistTrack.list({ orderBy: ["position"], limit: 1 })
+        pages.push(page.records.map((r) => [r.playlistId, r.trackId]))
+        while (page.nextCursor !== null && pages.length < 10) {
+          page = yield* PlaylistTrack.list({ orderBy: ["position"], limit: 1, cursor: page.nextCursor })
+          pages.push(page.records.map((r) => [r.playlistId, r.trackId]))
+        }
+        // three rows tie on position 1: the key orders them, and no page repeats or skips one
+        expect(pages).toEqual([[[1, 2]], [[1, 3]], [[2, 1]], [[2, 2]], [[1, 1]]])
+        expect(yield* PlaylistTrack.bulkUpdate({ filter: { playlistId: 2 }, fields: { position: 9 } })).toEqual({
+          updated: 2
+        })
+        expect(yield* PlaylistTrack.bulkDelete({ filter: { trackId: 3 } })).toEqual({ deleted: 1 })
+        expect(
+          yield* raw("SELECT playlist_id, track_id, position FROM playlist_track ORDER BY playlist_id, track_id")
+        ).toEqual([
+          { playlist_id: 1, track_id: 1, position: 3 },
+          { playlist_id: 1, track_id: 2, position: 1 },
+          { playlist_id: 2, track_id: 1, position: 9 },
+          { playlist_id: 2, track_id: 2, position: 9 }
+        ])
+      })
+  )
+
+  it.effect(
     "a table the library creates from a mapped model: its columns, renamed timestamps, keys on mapped fields",
     () =>
       Effect.gen(function* () {

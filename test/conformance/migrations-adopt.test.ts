@@ -98,6 +98,47 @@ forEachDialect("migr_adopt", (it, dialect) => {
   )
 
   it.effect(
+    "an id column that is not the table's key (what an older autoMigrate added): refused; read, count and update touch no row",
+    () =>
+      Effect.gen(function* () {
+        yield* raw(
+          "CREATE TABLE legacy_genre (genre_id INT NOT NULL PRIMARY KEY, name VARCHAR(120), id INT NOT NULL DEFAULT 0)"
+        )
+        yield* raw("INSERT INTO legacy_genre (genre_id, name) VALUES (1, 'Rock'), (2, 'Jazz'), (3, 'Metal')")
+        const Genre = DataFlow.model(
+          "Genre",
+          { id: Schema.Int, name: Schema.NullOr(Schema.String) },
+          { table: "legacy_genre", timestamps: false }
+        )
+        const e = yield* refusedUnchanged("legacy_genre", Genre.update({ filter: { id: 0 }, fields: { name: "X" } }), {
+          model: "Genre",
+          table: "legacy_genre",
+          field: "id",
+          column: "id"
+        })
+        expect(e.reason).toContain(`is not the table's primary key (genre_id)`)
+        expect(e.reason).toContain(`map the key with Schema.fromKey("genre_id")`)
+        expect((yield* Effect.flip(Genre.read({ id: 0 })))._tag).toBe("SchemaMismatch")
+        expect((yield* Effect.flip(Genre.count({ filter: { id: 0 } })))._tag).toBe("SchemaMismatch")
+        expect((yield* Effect.flip(Database.migrate({ models: [Genre], dryRun: true })))._tag).toBe("SchemaMismatch")
+        expect(yield* raw("SELECT name FROM legacy_genre ORDER BY genre_id")).toEqual([
+          { name: "Rock" },
+          { name: "Jazz" },
+          { name: "Metal" }
+        ])
+        // a unique key over NOT NULL columns is a key too: one id, one row
+        yield* raw("CREATE TABLE legacy_code (n INT NOT NULL PRIMARY KEY, code VARCHAR(10) NOT NULL UNIQUE)")
+        yield* raw("INSERT INTO legacy_code (n, code) VALUES (1, 'a'), (2, 'b')")
+        const Code = DataFlow.model(
+          "Code",
+          { id: Schema.String.pipe(Schema.propertySignature, Schema.fromKey("code")) },
+          { table: "legacy_code", timestamps: false }
+        )
+        expect(yield* Code.read({ id: "b" })).toStrictEqual({ id: "b" })
+      })
+  )
+
+  it.effect(
     "managed timestamps and a field the table lacks: refused naming the field and column; no values in the message",
     () =>
       Effect.gen(function* () {

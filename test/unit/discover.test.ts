@@ -105,14 +105,14 @@ describe("discovery rules", () => {
   it("tables that cannot be models say why, and render as a comment", () => {
     const found = describeTables(mysqlIntrospector, [
       table("audit", [col("line", "text")]),
-      table("big", [col("id", "bigint", { primaryKey: true })]),
+      table("big", [col("id", "decimal(20,0)", { primaryKey: true })]),
       table("clash", [col("id", "int", { primaryKey: true }), col("user_id", "int"), col("userId", "int")]),
       table("ids", [col("code", "varchar(8)", { primaryKey: true }), col("ID", "int")]),
       table("dataflow_migrations", [col("id", "varchar(64)", { primaryKey: true })])
     ])
     expect(found.map((m) => [m.table, m.problem])).toEqual([
       ["audit", "no primary key"],
-      ["big", "its key column id is bigint: a key is a string, an integer or a UUID"],
+      ["big", "its key column id is decimal(20,0): a key is a string, an integer or a UUID"],
       ["clash", "columns user_id and userId would both be field userId"],
       ["ids", "columns code and ID would both be field id"],
       ["dataflow_migrations", "the migration ledger of effect-dataflow"]
