@@ -11,6 +11,7 @@
 import { Duration, Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { MigrateError, MigrateOptions, MigrationResult } from "../migrations/Apply.js"
+import { nearTable, nearTableMismatch } from "../migrations/Adopt.js"
 import * as Ledger from "../migrations/Ledger.js"
 import { destructiveChanges, downStatements, type Operation, type Plan, upStatements } from "../migrations/Operation.js"
 import type { RollbackOptions, RollbackResult } from "../migrations/Rollback.js"
@@ -87,8 +88,15 @@ export const ownedCollections = (entries: ReadonlyArray<Ledger.LedgerEntry>): Re
   return owned
 }
 
+/** Every collection's name (views too: a view named like the model's collection is as much a sign). */
+const collectionNames = (h: MongoSchemaHandle): Effect.Effect<ReadonlyArray<string>, Errors.QueryError> =>
+  h.run({ operation: "migrate" }, async (db) =>
+    (await db.listCollections({}, { nameOnly: true }).toArray()).map((info) => info.name)
+  )
+
 /**
- * autoMigrate's operations: a missing collection is created; one the ledger says this library
+ * autoMigrate's operations: a missing collection is created (unless one the model obviously means
+ * exists under another spelling: model `Track`, collection `Track` beside the default `tracks`); one the ledger says this library
  * created gets its model's additions (indexes, a validator that only adds optional fields); any
  * other is only checked against the model (SchemaMismatch), never altered.
  */
@@ -98,6 +106,12 @@ const autoOperations = (
   live: ReadonlyMap<string, LiveCollection>
 ) =>
   Effect.gen(function* () {
+    const missing = models.filter((m) => !live.has(m.table))
+    const names = missing.length === 0 ? [] : yield* collectionNames(h)
+    for (const m of missing) {
+      const other = nearTable(m, names)
+      if (other !== undefined) return yield* nearTableMismatch(m, other)
+    }
     const existing = models.filter((m) => live.has(m.table))
     const owned = existing.length === 0 ? new Set<string>() : ownedCollections(yield* Store.list(h))
     const ops: Array<Operation> = []

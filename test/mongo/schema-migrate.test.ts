@@ -5,7 +5,8 @@
  * DATAFLOW_TEST_MONGO.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Schema } from "effect"
+import { DataFlow } from "../../src/index.js"
 import { checksumOf } from "../../src/migrations/Operation.js"
 import { ensureCollection, migrate, ownedCollections, resolve, rollback } from "../../src/mongo/Migrate.js"
 import { duplicateKey, methods, recorder } from "./schema-recorder.js"
@@ -308,6 +309,28 @@ describe("MongoDB ensureCollection (autoMigrate)", () => {
       expect(
         strict.calls.filter((c) => c.method === "db.command").map((c) => Object.keys(c.args[0] as object)[0])
       ).toEqual(["createIndexes"])
+    })
+  )
+
+  it.effect("a collection the model obviously means under another spelling: SchemaMismatch, no `users` created", () =>
+    Effect.gen(function* () {
+      const { calls, handle } = recorder({ collections: [{ name: "User", type: "collection", options: {} }] })
+      expect(yield* failure(ensureCollection(handle, User.info))).toMatchObject({
+        _tag: "SchemaMismatch",
+        model: "User",
+        table: "users",
+        reason:
+          'table User exists and looks like this model\'s, while users does not: set table: "User" to use it, ' +
+          "or create users beside it with dataflow migrate apply"
+      })
+      expect(methods(calls)).not.toContain("db.command")
+      expect(methods(calls)).not.toContain("dataflow_migrations.insertOne")
+      const named = recorder({ collections: [{ name: "User", type: "collection", options: {} }] })
+      yield* ensureCollection(
+        named.handle,
+        DataFlow.model("User", { id: Schema.String, age: Schema.Int }, { table: "User" }).info
+      )
+      expect(methods(named.calls)).not.toContain("db.command")
     })
   )
 
