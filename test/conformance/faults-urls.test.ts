@@ -149,8 +149,9 @@ describe("faults: reasons without literals", () => {
         `no such column: "label" - should this be a string literal in single-quotes?`
       ],
       [`column reference "album_id" is ambiguous`, `column reference "album_id" is ambiguous`],
-      // a colon after any other word still introduces a value
-      [`malformed array literal: "${secret}"`, "malformed array literal: …"]
+      // a colon after any other word still introduces a value, also after a word of the list
+      [`malformed array literal: "${secret}"`, "malformed array literal: …"],
+      [`invalid input value for enum key: "${secret}"`, "invalid input value for enum key: …"]
     ]
     for (const [message, reason] of cases) expect(reasonOf(message)).toBe(reason)
     expect(reasonOf(`value "${"x".repeat(300)}"`)).toBe("value …")
