@@ -86,9 +86,11 @@ const connectionMessage =
 export const connectionPhase = (code: string | undefined, message: string): "connect" | "lost" =>
   (code !== undefined && lostCodes.has(code)) || lostMessage.test(message) ? "lost" : "connect"
 
-// a quoted literal right after one of these words is an identifier (kept); any other is a value (taken out)
+// a quoted literal right after one of these words is an identifier (kept); any other is a value
+// (taken out). After a colon only SQLite's `no such column: "x"`: elsewhere a colon introduces the
+// value (`invalid input value for enum key: "…"`)
 const identifierBefore =
-  /\b(?:column|columns|table|relation|key|constraint|index|function|type|database|schema|sequence|view|field|operator|procedure|trigger|savepoint|cursor|statement)\s*$/i
+  /\b(?:column|columns|column reference|no such column:|table|relation|key|constraint|index|function|type|database|schema|sequence|view|field|operator|procedure|trigger|savepoint|cursor|statement)\s*$/i
 
 /**
  * A driver message safe to show: its first line, with every quoted literal that is not an

@@ -232,7 +232,16 @@ describe("faults: reasons without literals", () => {
         `duplicate key value violates unique constraint "users_email_key"\nDETAIL: Key (email)=(${secret}) already exists.`,
         `duplicate key value violates unique constraint "users_email_key"`
       ],
-      [`column "label" of relation "gauges" does not exist`, `column "label" of relation "gauges" does not exist`]
+      [`column "label" of relation "gauges" does not exist`, `column "label" of relation "gauges" does not exist`],
+      // the name after SQLite's `column:` and PostgreSQL's `column reference` is an identifier
+      [
+        `no such column: "label" - should this be a string literal in single-quotes?`,
+        `no such column: "label" - should this be a string literal in single-quotes?`
+      ],
+      [`column reference "album_id" is ambiguous`, `column reference "album_id" is ambiguous`],
+      // a colon after any other word still introduces a value, also after a word of the list
+      [`malformed array literal: "${secret}"`, "malformed array literal: …"],
+      [`invalid input value for enum key: "${secret}"`, "invalid input value for enum key: …"]
     ]
     for (const [message, reason] of cases) expect(reasonOf(message)).toBe(reason)
     expect(reasonOf(`value "${"x".repeat(300)}"`)).toBe("value …")
@@ -272,6 +281,16 @@ forEachDialect("faults_reasons", (it, dialect) => {
       }
       expect(error.message).toMatch(expected[dialect])
       expect(printed({ ...error, cause: undefined })).not.toContain(value)
+      // a read names the missing column too (SQLite quotes it after a colon)
+      const read = yield* failure(Renamed.read({ id: value }))
+      expect(read._tag).toBe("DatabaseError")
+      const readExpected = {
+        postgres: `postgres error 42703 "column "label" does not exist" in Renamed.read`,
+        mysql: `mysql error 1054 "Unknown column 'label' in …" in Renamed.read`,
+        sqlite: `sqlite error SQLITE_ERROR "no such column: "label" - should this be a string literal in single-quotes?" in Renamed.read`
+      }
+      expect(read.message).toBe(readExpected[dialect])
+      expect(printed({ ...read, cause: undefined })).not.toContain(value)
     })
   )
 

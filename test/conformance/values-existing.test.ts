@@ -9,6 +9,7 @@ const processTz = process.env["TZ"]
 process.env["TZ"] = "America/New_York"
 
 import { afterAll, expect } from "@effect/vitest"
+import Sqlite from "better-sqlite3"
 import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { toExpr } from "../../src/query/Filter.js"
@@ -481,6 +482,15 @@ forEachDialect("values_existing", (it, dialect) => {
           for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
         })
         expect(yield* Effect.provide(mode, Database.layer({ url }))).toBe("delete")
+        // a layer that creates its table, its ledger and a row leaves the file as it was: a
+        // connection of its own finds no WAL (SQLite keeps WAL in the file; nothing else persists)
+        yield* Effect.provide(
+          Genre.create({ id: 1, name: "Rock" }),
+          Database.layer({ url, models: [Genre], autoMigrate: true })
+        ).pipe(Effect.orDie)
+        const own = new Sqlite(file, { readonly: true })
+        expect(own.pragma("journal_mode", { simple: true })).toBe("delete")
+        own.close()
         expect(yield* Effect.provide(mode, Database.layer({ url, sqlite: { journalMode: "wal" } }))).toBe("wal")
         // WAL is kept in the file (SQLite's rule): a later layer without the option finds it so
         expect(yield* Effect.provide(mode, Database.layer({ url }))).toBe("wal")

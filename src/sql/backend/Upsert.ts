@@ -27,9 +27,15 @@ export const frozen = (model: ModelInfo, name: string) =>
   managedNames.has(name) || model.key.some((f) => f.name === name)
 /** The column of a field. */
 export const columnOf = (model: ModelInfo, name: string) => model.columnMap.get(name)!.column
-/** An assignment that changes nothing, for an update with nothing to set (a key-only table without timestamps). */
-export const noChange = (d: Dialect, model: ModelInfo) =>
-  `${d.quote(model.key[0]!.column)} = ${d.quote(model.key[0]!.column)}`
+/**
+ * An assignment that changes nothing, for an update with nothing to set (a key-only table, or an
+ * empty update without timestamps). The value is the table's own column: PostgreSQL refuses a bare
+ * `col = col` in ON CONFLICT … DO UPDATE as ambiguous (the row's or EXCLUDED's).
+ */
+export const noChange = (d: Dialect, model: ModelInfo) => {
+  const column = d.quote(model.key[0]!.column)
+  return `${column} = ${d.quote(model.table)}.${column}`
+}
 
 /** The upsert clause: the update's fields, updated_at, and deleted_at cleared (a soft-deleted row comes back). */
 const upsertClause =
