@@ -9,7 +9,7 @@ import type { ColumnShape } from "./Backend.js"
 import type { LiveColumn } from "./LiveSchema.js"
 import type { Precheck } from "./Operation.js"
 import type { TableDiff } from "./TableDiff.js"
-import { typeChange } from "./TypeChange.js"
+import { conversionOf, typeChange } from "./TypeChange.js"
 
 const describeType = (type: string, nullable: boolean) => `${type}${nullable ? ", nullable" : ", not null"}`
 
@@ -47,11 +47,14 @@ const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: Colum
     ]
       .filter((s) => s !== "")
       .join(", ")
-  const misfit = narrowing ? c.s.misfitCondition(field.column, want) : undefined
+  // a value the new type rejects would fail the step half-way through the plan: counted before any DDL
+  const conversion = narrowing ? conversionOf(lc.type, want) : undefined
+  const misfit = conversion !== undefined ? c.s.misfitCondition(field.column, conversion) : undefined
+  const unchecked = conversion?.kind === "unchecked"
   const prechecks: Array<Precheck> = [
     ...(nullChanged && !expected.nullable ? [{ kind: "notNull" as const, table: t, column: field.column }] : []),
     ...(misfit !== undefined
-      ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }]
+      ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit, unchecked }]
       : [])
   ]
   if (c.s.rebuildsTables) {
