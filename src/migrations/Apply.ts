@@ -133,9 +133,15 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
     timeoutMs,
     Effect.gen(function* () {
       // read-only until the plan is known to run: a refusal leaves no trace, not even a ledger table
-      const p = yield* plan(db, models, options)
-      // a dirty entry blocks only the tables it touched
-      yield* Ledger.verify(yield* Rollback.status(db), scopeOf(models, p))
+      const entries = yield* Rollback.status(db)
+      const planned = yield* Effect.either(plan(db, models, options))
+      // a dirty entry blocks only the tables it touched — and explains why their models cannot be planned
+      // (a table whose creation never finished is not the library's to add to: SchemaMismatch otherwise)
+      yield* Ledger.verify(
+        entries,
+        Either.isRight(planned) ? scopeOf(models, planned.right) : new Set(models.map((m) => m.table))
+      )
+      const p = yield* planned
       if (p.operations.length === 0) return { plan: p, applied: false }
       const refused = destructiveChanges(p)
       if (refused.length > 0 && options.allowDestructive !== true) {
