@@ -101,6 +101,9 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
         (o) => o.additive
       )
       if (t === undefined || owned.has(m.table)) {
+        // a column of ours that keeps fewer digits than the model now declares would round its writes
+        const narrower = t === undefined ? undefined : adoptionMismatch(introspectorFor(db), m, t, "values")
+        if (narrower !== undefined) return yield* narrower
         ops.push(...additions)
         continue
       }
@@ -114,6 +117,21 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
       }
     }
     return ops
+  })
+
+/**
+ * With autoMigrate off, a model's first use still checks (read only) that its table's columns keep
+ * every value its fields admit: a NUMERIC(10,2) under a field of three places, or a DATETIME(0)
+ * under one with milliseconds, would round or cut writes silently (SchemaMismatch instead).
+ */
+export const checkValues = (
+  db: LockDb,
+  model: ModelInfo
+): Effect.Effect<void, Errors.QueryError | Errors.SchemaMismatch> =>
+  Effect.flatMap(introspect(db.introspector, queryThrough(db), [model.table]), (live) => {
+    const t = live.find((l) => l.name === model.table)
+    const narrower = t === undefined ? undefined : adoptionMismatch(introspectorFor(db), model, t, "values")
+    return narrower === undefined ? Effect.void : Effect.fail(narrower)
   })
 
 const modelsOf = (db: MigrateDb, options: MigrateOptions): ReadonlyArray<ModelInfo> =>
