@@ -1,7 +1,8 @@
 /**
- * A Database layer's table readiness: each model's table is created (autoMigrate) and/or inspected
- * (a dialect that learns from it, MySQL) once, before its first statement — at the layer's start
- * for the models it was given, else on first use.
+ * A Database layer's table readiness: each model's table is created (autoMigrate) or checked (read
+ * only, autoMigrate off: its columns keep every value the fields admit), and inspected (a dialect
+ * that learns from it, MySQL), once, before its first statement — at the layer's start for the
+ * models it was given, else on first use.
  *
  * @since 0.1.0
  */
@@ -25,12 +26,22 @@ export interface ReadinessOptions {
   readonly Transaction: TransactionTag
   /** Creates the models' tables or adds what they gained (a migration under the lock). */
   readonly create: (...infos: ReadonlyArray<ModelInfo>) => Effect.Effect<void, EnsureError>
+  /** With autoMigrate off: checks, read only, that the model's table keeps every value its fields admit. */
+  readonly check: (model: ModelInfo) => Effect.Effect<void, EnsureError>
   /** Creates a table on a connection of its own, while a transaction holds ours (src/SideDatabase.ts). */
   readonly aside: (model: ModelInfo) => Effect.Effect<void, EnsureError>
 }
 
 /** The layer's ensureTable and isReady, and the start-up step for the models it was given. */
-export const makeReadiness = ({ aside, autoMigrate, client, create, dialect, Transaction }: ReadinessOptions) => {
+export const makeReadiness = ({
+  aside,
+  autoMigrate,
+  check,
+  client,
+  create,
+  dialect,
+  Transaction
+}: ReadinessOptions) => {
   // by model, not by table: two models over one table are checked (adopted, inspected) each on its own
   const tables = new WeakMap<ModelInfo, Deferred.Deferred<void, EnsureError>>()
   const ready = new WeakSet<ModelInfo>()
@@ -50,21 +61,20 @@ export const makeReadiness = ({ aside, autoMigrate, client, create, dialect, Tra
           Effect.map((rows) => inspection.learn(rows))
         )
   }
-  // a table is made ready once: created (autoMigrate) and/or inspected (a dialect that learns from it)
-  const prepares = autoMigrate || dialect.inspectTable !== undefined
-  const prepare = (model: ModelInfo) => (autoMigrate ? Effect.zipRight(create(model), inspect(model)) : inspect(model))
+  // a table is made ready once: created (autoMigrate) or checked, and inspected (a dialect that learns from it)
+  const prepare = (model: ModelInfo) => Effect.zipRight(autoMigrate ? create(model) : check(model), inspect(model))
   const ensureTable = (model: ModelInfo): Effect.Effect<void, EnsureError> =>
-    !prepares || ready.has(model)
+    ready.has(model)
       ? Effect.void
       : Effect.suspend(() => {
           const existing = tables.get(model)
           if (existing !== undefined) return Deferred.await(existing)
           return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
             // SQLite has one connection, held by the transaction: create inside it, remember nothing
-            if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? create(model) : Effect.void
+            if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? create(model) : check(model)
             const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
             tables.set(model, done)
-            return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : Effect.void) : prepare(model)).pipe(
+            return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : check(model)) : prepare(model)).pipe(
               Effect.onExit((exit) => {
                 if (Exit.isFailure(exit)) tables.delete(model)
                 else ready.add(model)
@@ -79,11 +89,11 @@ export const makeReadiness = ({ aside, autoMigrate, client, create, dialect, Tra
   const start = (models: ReadonlyArray<ModelLike>): Effect.Effect<void, EnsureError> =>
     Effect.gen(function* () {
       if (autoMigrate && models.length > 0) yield* create(...models.map((m) => m.info))
-      if (!prepares) return
       for (const m of models) {
+        if (!autoMigrate) yield* check(m.info)
         yield* inspect(m.info)
         ready.add(m.info)
       }
     })
-  return { ensureTable, isReady: (model: ModelInfo) => !prepares || ready.has(model), detached, start }
+  return { ensureTable, isReady: (model: ModelInfo) => ready.has(model), detached, start }
 }

@@ -155,6 +155,7 @@ const makeSql = (options: LayerOptions): Effect.Effect<SqlDatabaseService, Error
         Effect.asVoid(
           Migrations.migrate(migrationDb(), { models: infos.map((info) => ({ info })), additiveOnly: true })
         ),
+      check: (info) => Migrations.checkValues(migrationDb(), info),
       // tables a transaction needs are created on a connection of their own (src/SideDatabase.ts)
       aside: makeSideEnsureTable(dialect.name, makeSql({ ...options, poolSize: 1, models: [] }), yield* Effect.scope)
     })

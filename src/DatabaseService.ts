@@ -37,8 +37,8 @@ export interface DatabaseCore {
   readonly isReady: (model: ModelInfo) => boolean
   /**
    * Creates the model's table (collection) once per layer (unless autoMigrate is off), or adds what it
-   * gained to one this library created; a no-op when neither applies. autoMigrate's refusals keep
-   * their own tags (SchemaMismatch, …).
+   * gained to one this library created; with autoMigrate off, checks (read only) that its columns
+   * keep every value its fields admit. autoMigrate's refusals keep their own tags (SchemaMismatch, …).
    */
   readonly ensureTable: (model: ModelInfo) => Effect.Effect<void, EnsureError>
   /** Runs `effect` in a transaction; typed errors pass through unchanged. */

@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 export * from "../migrations/Migrations.js"
-export { migrate, plan } from "../migrations/Apply.js"
+export { checkValues, migrate, plan } from "../migrations/Apply.js"
 export { diff, type DiffOptions, isNarrowing } from "../migrations/Diff.js"
-export { typeChange, type TypeChange } from "../migrations/TypeChange.js"
+export { type Conversion, conversionOf, typeChange, type TypeChange } from "../migrations/TypeChange.js"
 export { discover } from "../migrations/Discover.js"
 export { rollback, status } from "../migrations/Rollback.js"

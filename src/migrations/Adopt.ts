@@ -74,17 +74,24 @@ export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMis
   )
 }
 
-/** Why the model cannot be used over a table it did not create, if it cannot. */
+/**
+ * Why the model cannot be used over a table it did not create, if it cannot. `only: "values"`: just
+ * whether its columns keep every value the fields admit (decimal places and digits, fractional
+ * seconds) — what any table is checked for, one the library created too, and with autoMigrate off:
+ * a column that keeps fewer would round or cut a write silently.
+ */
 export const adoptionMismatch = (
   introspector: Introspector,
   model: ModelInfo,
-  live: LiveTable
+  live: LiveTable,
+  only: "all" | "values" = "all"
 ): Errors.SchemaMismatch | undefined => {
-  const key = keyMismatch(model, live)
+  const key = only === "all" ? keyMismatch(model, live) : undefined
   if (key !== undefined) return key
   const columns = new Map(live.columns.map((c) => [c.name, c] as const))
   for (const field of model.columns) {
     const c = columns.get(columnOf(field))
+    if (c === undefined && only === "values") continue
     if (c === undefined) {
       return mismatch(
         model,

@@ -101,6 +101,9 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
         (o) => o.additive
       )
       if (t === undefined || owned.has(m.table)) {
+        // a column of ours that keeps fewer digits than the model now declares would round its writes
+        const narrower = t === undefined ? undefined : adoptionMismatch(introspectorFor(db), m, t, "values")
+        if (narrower !== undefined) return yield* narrower
         ops.push(...additions)
         continue
       }
@@ -114,6 +117,21 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
       }
     }
     return ops
+  })
+
+/**
+ * With autoMigrate off, a model's first use still checks (read only) that its table's columns keep
+ * every value its fields admit: a NUMERIC(10,2) under a field of three places, or a DATETIME(0)
+ * under one with milliseconds, would round or cut writes silently (SchemaMismatch instead).
+ */
+export const checkValues = (
+  db: LockDb,
+  model: ModelInfo
+): Effect.Effect<void, Errors.QueryError | Errors.SchemaMismatch> =>
+  Effect.flatMap(introspect(db.introspector, queryThrough(db), [model.table]), (live) => {
+    const t = live.find((l) => l.name === model.table)
+    const narrower = t === undefined ? undefined : adoptionMismatch(introspectorFor(db), model, t, "values")
+    return narrower === undefined ? Effect.void : Effect.fail(narrower)
   })
 
 const modelsOf = (db: MigrateDb, options: MigrateOptions): ReadonlyArray<ModelInfo> =>
@@ -133,9 +151,15 @@ export const migrate = (db: MigrateDb, options: MigrateOptions = {}): Effect.Eff
     timeoutMs,
     Effect.gen(function* () {
       // read-only until the plan is known to run: a refusal leaves no trace, not even a ledger table
-      const p = yield* plan(db, models, options)
-      // a dirty entry blocks only the tables it touched
-      yield* Ledger.verify(yield* Rollback.status(db), scopeOf(models, p))
+      const entries = yield* Rollback.status(db)
+      const planned = yield* Effect.either(plan(db, models, options))
+      // a dirty entry blocks only the tables it touched — and explains why their models cannot be planned
+      // (a table whose creation never finished is not the library's to add to: SchemaMismatch otherwise)
+      yield* Ledger.verify(
+        entries,
+        Either.isRight(planned) ? scopeOf(models, planned.right) : new Set(models.map((m) => m.table))
+      )
+      const p = yield* planned
       if (p.operations.length === 0) return { plan: p, applied: false }
       const refused = destructiveChanges(p)
       if (refused.length > 0 && options.allowDestructive !== true) {

@@ -25,6 +25,7 @@ import type { DefaultValue } from "./Defaults.js"
 import type { LedgerEntry } from "./Ledger.js"
 import type { LiveColumn, LiveKey, LiveTable } from "./LiveSchema.js"
 import type { SearchIndexStatements } from "./SearchIndex.js"
+import type { Conversion } from "./TypeChange.js"
 import type { Operation, Precheck } from "./Operation.js"
 
 export type { SearchIndexShape, SearchIndexStatements } from "./SearchIndex.js"
@@ -86,8 +87,8 @@ export interface MigrationStatements {
   readonly dropIndex: (table: string, key: LiveKey) => ReadonlyArray<string>
   readonly addUnique: (table: string, key: LiveKey) => ReadonlyArray<string>
   readonly dropUnique: (table: string, key: LiveKey) => ReadonlyArray<string>
-  /** What finds the rows a narrowing of `column` to `type` would reject (a `fits` precheck's condition), when it can be known. */
-  readonly misfitCondition: (column: string, type: string) => string | undefined
+  /** What finds the rows a narrowing of `column` would reject (a `fits` precheck's condition), when any can be. */
+  readonly misfitCondition: (column: string, conversion: Conversion) => string | undefined
   /** A note for `migrate plan` about a live column that compares case- or accent-insensitively. */
   readonly collationNote: (table: string, column: LiveColumn) => string | undefined
   /** Vector and text index objects (absent: none are made on this database). */

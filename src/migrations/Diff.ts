@@ -60,27 +60,52 @@ export const diffWith = (
   return ops
 }
 
-/** Drops the tables no model describes (never the ledger). */
+/** `tables` ordered so that a table comes after every other one of them whose foreign keys reference it. */
+const referencingFirst = (tables: ReadonlyArray<LiveTable>): ReadonlyArray<LiveTable> => {
+  const names = new Set(tables.map((t) => t.name))
+  const placed = new Set<string>()
+  const out: Array<LiveTable> = []
+  let rest = [...tables]
+  while (rest.length > 0) {
+    const ready = rest.filter((t) =>
+      (t.referencingKeys ?? []).every((r) => r.table === t.name || !names.has(r.table) || placed.has(r.table))
+    )
+    // a cycle of references: the rest in their own order (the drop then fails on the database)
+    const next = ready.length > 0 ? ready : rest
+    for (const t of next) placed.add(t.name)
+    out.push(...next)
+    rest = rest.filter((t) => !placed.has(t.name))
+  }
+  return out
+}
+
+/** Drops the tables no model describes (never the ledger); never one a table that stays references. */
 const pruneOps = (
   s: MigrationStatements,
   models: ReadonlyArray<ModelInfo>,
   live: ReadonlyArray<LiveTable>
 ): ReadonlyArray<Operation> => {
   const modelTables = new Set(models.map((m) => m.table))
-  return live
-    .filter((t) => !modelTables.has(t.name) && t.name !== ledgerTable)
-    .map((t) => {
-      const search = pruneSearch(s, t)
-      return {
-        kind: "dropTable",
+  const pruned = live.filter((t) => !modelTables.has(t.name) && t.name !== ledgerTable)
+  const prunedNames = new Set(pruned.map((t) => t.name))
+  return referencingFirst(pruned).map((t) => {
+    const search = pruneSearch(s, t)
+    const keptReferences = (t.referencingKeys ?? []).filter((r) => !prunedNames.has(r.table))
+    return {
+      kind: "dropTable",
+      table: t.name,
+      description: `drop table ${t.name}`,
+      up: [...search.up, ...s.dropTable(t.name)],
+      down: [...s.recreateTable(t), ...search.down],
+      destructive: true,
+      additive: false,
+      prechecks: keptReferences.map((r) => ({
+        kind: "problem" as const,
         table: t.name,
-        description: `drop table ${t.name}`,
-        up: [...search.up, ...s.dropTable(t.name)],
-        down: [...s.recreateTable(t), ...search.down],
-        destructive: true,
-        additive: false
-      }
-    })
+        problem: `${t.name} is referenced by foreign key ${r.name} of ${r.table}, which stays: drop that foreign key first`
+      }))
+    }
+  })
 }
 
 // keys go before the columns they cover change or go; new keys after their columns exist

@@ -1,6 +1,7 @@
 /**
  * The column operations of a table diff: add the model's new columns, alter those whose type or
- * nullability changed (a narrowing is destructive and prechecked), drop live columns no field maps.
+ * nullability changed (a narrowing is destructive and prechecked), drop live columns no field maps
+ * (refused up front when a foreign key references one).
  *
  * @since 0.1.0
  */
@@ -9,7 +10,7 @@ import type { ColumnShape } from "./Backend.js"
 import type { LiveColumn } from "./LiveSchema.js"
 import type { Precheck } from "./Operation.js"
 import type { TableDiff } from "./TableDiff.js"
-import { typeChange } from "./TypeChange.js"
+import { conversionOf, typeChange } from "./TypeChange.js"
 
 const describeType = (type: string, nullable: boolean) => `${type}${nullable ? ", nullable" : ", not null"}`
 
@@ -48,11 +49,14 @@ const alterColumn = (c: TableDiff, field: Field, lc: LiveColumn, expected: Colum
     ]
       .filter((s) => s !== "")
       .join(", ")
-  const misfit = narrowing ? c.s.misfitCondition(field.column, want) : undefined
+  // a value the new type rejects would fail the step half-way through the plan: counted before any DDL
+  const conversion = narrowing ? conversionOf(lc.type, want) : undefined
+  const misfit = conversion !== undefined ? c.s.misfitCondition(field.column, conversion) : undefined
+  const unchecked = conversion?.kind === "unchecked"
   const prechecks: Array<Precheck> = [
     ...(nullChanged && !expected.nullable ? [{ kind: "notNull" as const, table: t, column: field.column }] : []),
     ...(misfit !== undefined
-      ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit }]
+      ? [{ kind: "fits" as const, table: t, column: field.column, type: want, condition: misfit, unchecked }]
       : [])
   ]
   if (c.s.rebuildsTables) {
@@ -87,14 +91,25 @@ export const modelColumnOps = (c: TableDiff, keyed: ReadonlySet<string>): void =
   }
 }
 
+/** A dropped column that foreign keys reference: PostgreSQL and MySQL refuse to drop it, SQLite would leave them dangling. */
+const referencedColumn = (c: TableDiff, column: string): ReadonlyArray<Precheck> =>
+  (c.live.referencingKeys ?? [])
+    .filter((fk) => fk.columns.includes(column))
+    .map((fk) => ({
+      kind: "problem" as const,
+      table: c.live.name,
+      problem: `column ${c.live.name}.${column} is referenced by foreign key ${fk.name} of ${fk.table}: drop that foreign key first`
+    }))
+
 /** Drops the live columns no field maps to. */
 export const dropColumnOps = (c: TableDiff): void => {
   const t = c.model.table
   for (const lc of c.live.columns) {
     if (c.modelColumns.has(lc.name)) continue
     const description = `drop column ${t}.${lc.name}`
+    const prechecks = referencedColumn(c, lc.name)
     if (c.s.rebuildsTables) {
-      c.rebuildReasons.push({ description, destructive: true })
+      c.rebuildReasons.push({ description, destructive: true, prechecks })
       continue
     }
     c.ops.push({
@@ -104,7 +119,8 @@ export const dropColumnOps = (c: TableDiff): void => {
       up: c.s.dropColumn(t, lc.name),
       down: c.s.addLiveColumn(t, lc),
       destructive: true,
-      additive: false
+      additive: false,
+      prechecks
     })
   }
 }

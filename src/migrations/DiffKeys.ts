@@ -1,7 +1,8 @@
 /**
  * The key operations of a table diff: add the unique keys and indexes the model declares and the
  * table lacks (a new unique key is prechecked for duplicates), drop the ones it no longer declares
- * (destructive; refused up front when a foreign key needs the index).
+ * (destructive; refused up front when a foreign key needs the index — the table's own, or another
+ * table's that references the key's columns).
  *
  * @since 0.1.0
  */
@@ -73,7 +74,7 @@ const dropKeys = (
       down: kind === "Unique" ? c.s.addUnique(t, h) : c.s.addIndex(t, h),
       destructive: true,
       additive: false,
-      prechecks: foreignKeyNeeds(c.live, h, dropped, c.modelColumns)
+      prechecks: [...foreignKeyNeeds(c.live, h, dropped, c.modelColumns), ...referencesNeed(c.live, h, dropped)]
     })
   }
 }
@@ -94,6 +95,24 @@ export const keyOps = (c: TableDiff): void => {
   dropKeys(c, "Index", indexes, live.indexes, dropped)
 }
 
+const covers = (k: ReadonlyArray<string>, fk: ReadonlyArray<string>) => fk.every((c, i) => k[i] === c)
+
+/**
+ * The keys of `table` still there once `key` and the plan's `dropped` keys are gone, the primary key
+ * first; `uniqueOnly`: not the plain indexes.
+ */
+const keptKeys = (
+  table: LiveTable,
+  key: LiveKey,
+  dropped: ReadonlySet<string>,
+  uniqueOnly = false
+): ReadonlyArray<ReadonlyArray<string>> => [
+  table.primaryKey ?? table.columns.filter((c) => c.primaryKey).map((c) => c.name),
+  ...[...table.unique, ...(uniqueOnly ? [] : table.indexes)]
+    .filter((k) => !dropped.has(k.name) && k.name !== key.name)
+    .map((k) => k.columns)
+]
+
 /**
  * The foreign keys of `table` that would be left without an index once `key` goes (MySQL refuses
  * the drop with 1553 after earlier steps ran; elsewhere joins and cascades lose their index).
@@ -104,14 +123,7 @@ const foreignKeyNeeds = (
   dropped: ReadonlySet<string>,
   kept: ReadonlySet<string>
 ): ReadonlyArray<Precheck> => {
-  const covers = (k: ReadonlyArray<string>, fk: ReadonlyArray<string>) => fk.every((c, i) => k[i] === c)
-  const primary = table.columns.filter((c) => c.primaryKey).map((c) => c.name)
-  const others = [
-    primary,
-    ...[...table.unique, ...table.indexes]
-      .filter((k) => !dropped.has(k.name) && k.name !== key.name)
-      .map((k) => k.columns)
-  ]
+  const others = keptKeys(table, key, dropped)
   return (table.foreignKeys ?? [])
     .filter(
       (fk) =>
@@ -125,5 +137,24 @@ const foreignKeyNeeds = (
       problem:
         `foreign key ${fk.name} on ${table.name} (${fk.columns.join(", ")}) needs index ${key.name}: ` +
         `declare the index in the model, or drop the foreign key first`
+    }))
+}
+
+/**
+ * The foreign keys (of other tables, or this one) whose referenced columns only `key` makes unique:
+ * PostgreSQL and MySQL refuse the drop (on MySQL after earlier steps ran); SQLite allows it and then
+ * fails every write through those foreign keys ("foreign key mismatch").
+ */
+const referencesNeed = (table: LiveTable, key: LiveKey, dropped: ReadonlySet<string>): ReadonlyArray<Precheck> => {
+  // PostgreSQL references a unique key only
+  const others = keptKeys(table, key, dropped, true)
+  return (table.referencingKeys ?? [])
+    .filter((fk) => covers(key.columns, fk.columns) && !others.some((k) => covers(k, fk.columns)))
+    .map((fk) => ({
+      kind: "problem" as const,
+      table: table.name,
+      problem:
+        `foreign key ${fk.name} of ${fk.table} references ${table.name} (${fk.columns.join(", ")}) through ${key.name}: ` +
+        `declare the key in the model, or drop the foreign key first`
     }))
 }

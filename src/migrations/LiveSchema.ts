@@ -91,6 +91,8 @@ export interface LiveTable {
   readonly indexSql?: ReadonlyArray<string>
   /** SQLite: the other tables whose foreign keys reference this one (a rebuild would drop it under them). */
   readonly referencedBy?: ReadonlyArray<string>
+  /** The foreign keys (of any table, this one too) that reference columns of this one: what they need of it. */
+  readonly referencingKeys?: ReadonlyArray<LiveReference>
   /** Vector and text indexes (src/model/Search.ts declares them on models). */
   readonly searchIndexes?: ReadonlyArray<LiveSearchIndex>
   /** SQLite: the table's other triggers as stored (a rebuild makes them again). */
@@ -128,6 +130,29 @@ export const ledgerTable = "dataflow_migrations"
 
 /** `a,b` — a key's identity for comparison (names may differ; SQLite's are generated). */
 export const keyOf = (columns: ReadonlyArray<string>): string => columns.join(",")
+
+/** A foreign key as the table it references sees it: whose it is, and which of the referenced table's columns it uses. */
+export interface LiveReference {
+  readonly table: string
+  readonly name: string
+  /** The referenced table's columns, in the key's order. */
+  readonly columns: ReadonlyArray<string>
+}
+
+/** The foreign keys that reference each table, by referenced table, from every table's foreign keys. */
+export const referencesByTable = (
+  tables: Iterable<readonly [string, { readonly foreignKeys: ReadonlyArray<LiveForeignKey> }]>
+): ReadonlyMap<string, ReadonlyArray<LiveReference>> => {
+  const by = new Map<string, Array<LiveReference>>()
+  for (const [table, { foreignKeys }] of tables) {
+    for (const fk of foreignKeys) {
+      const list = by.get(fk.references.table) ?? []
+      list.push({ table, name: fk.name, columns: fk.references.columns })
+      by.set(fk.references.table, list)
+    }
+  }
+  return by
+}
 
 /** A table's catalog rows gathered per table while introspecting. */
 export interface TableParts {

@@ -27,13 +27,17 @@ export type OperationKind =
 export type Precheck =
   | { readonly kind: "notNull"; readonly table: string; readonly column: string }
   | { readonly kind: "unique"; readonly table: string; readonly columns: ReadonlyArray<string> }
-  /** `condition` (the backend's, over the column: SQL on the SQL databases) finds the values that do not fit `type`. */
+  /**
+   * `condition` (the backend's, over the column: SQL on the SQL databases) finds the values that do
+   * not fit `type`; `unchecked`: it finds every stored value, none of which can be checked portably.
+   */
   | {
       readonly kind: "fits"
       readonly table: string
       readonly column: string
       readonly type: string
       readonly condition: string
+      readonly unchecked?: boolean
     }
   /** Known from the catalog alone (an index a foreign key needs). */
   | { readonly kind: "problem"; readonly table: string; readonly problem: string }

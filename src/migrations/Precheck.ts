@@ -21,9 +21,11 @@ const problemOf = (check: Exclude<Precheck, { readonly kind: "problem" }>, n: nu
     case "notNull":
       return n > 0 ? `${rows(n)} have NULL in ${check.table}.${check.column}` : undefined
     case "fits":
-      return n > 0
-        ? `${rows(n)} of ${check.table} have a value in ${check.column} that does not fit ${check.type}`
-        : undefined
+      if (n === 0) return undefined
+      return check.unchecked
+        ? `${rows(n)} of ${check.table} have a value in ${check.column} that cannot be checked against ${check.type} ` +
+            "before the change runs: convert the column by hand (a new column, the values copied, the old one dropped)"
+        : `${rows(n)} of ${check.table} have a value in ${check.column} that does not fit ${check.type}`
     case "unique":
       if (check.columns.length === 0) {
         return n > 1 ? `${rows(n)} of ${check.table} would share the new unique key's default value` : undefined

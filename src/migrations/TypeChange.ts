@@ -1,7 +1,8 @@
 /**
  * Whether a column type change widens (every stored value still fits, unchanged) or narrows (a
  * value can be rejected, cut or rounded), read from the normalized live spellings of both types,
- * and the bound a narrowing checks existing rows against.
+ * and what a narrowing checks existing rows for: the bound of the new type, text that is not a
+ * number, or — where no portable check exists — any stored value at all.
  *
  * @since 0.1.0
  */
@@ -123,4 +124,56 @@ export const typeBound = (type: string): TypeBound | undefined => {
     return Number.isFinite(int) ? { kind: "decimal", integerDigits: int } : undefined
   }
   return undefined
+}
+
+/** What a type's values are, as far as converting them goes. */
+type Family = "string" | "integer" | "decimal" | "float" | "timestamp" | "other"
+
+const familyOf = (p: Parsed | undefined): Family => {
+  if (p === undefined) return "other"
+  if (stringLength(p) !== undefined) return "string"
+  if (integerBound[p.base] !== undefined) return "integer"
+  if (decimals.has(p.base)) return "decimal"
+  if (floats[p.base] !== undefined) return "float"
+  return /^(timestamp|datetime)/.test(p.base) ? "timestamp" : "other"
+}
+
+/**
+ * What a narrowing from one type to another must find among the stored values before it runs, so
+ * that it never fails half-way (src/sql/migrations/Precheck.ts turns it into a condition).
+ */
+export type Conversion =
+  /** Every value converts (perhaps rounded or cut: that makes the change destructive, not a failure). */
+  | { readonly kind: "converts" }
+  /** Values outside `bound` fail; `fromText`: the values are text already (else their text form is measured). */
+  | { readonly kind: "bounded"; readonly bound: TypeBound; readonly fromText: boolean }
+  /** Text that is not a number (`literal`) fails, and so does a number outside `bound`. */
+  | { readonly kind: "numericText"; readonly literal: "integer" | "decimal" | "float"; readonly bound?: TypeBound }
+  /** A value may fail, and which cannot be known portably: any stored value is one the change cannot be trusted with. */
+  | { readonly kind: "unchecked" }
+
+const converts: Conversion = { kind: "converts" }
+const unchecked: Conversion = { kind: "unchecked" }
+
+/** What the stored values must be checked for before a column changes from `from` to `to` (normalized live spellings). */
+export const conversionOf = (from: string, to: string): Conversion => {
+  const f = familyOf(parse(from))
+  const t = familyOf(parse(to))
+  const bound = typeBound(to)
+  const numeric = f === "integer" || f === "decimal" || f === "float"
+  switch (t) {
+    case "string":
+      return bound !== undefined ? { kind: "bounded", bound, fromText: f === "string" } : converts
+    case "integer":
+    case "decimal":
+      if (numeric) return bound !== undefined ? { kind: "bounded", bound, fromText: false } : converts
+      return f === "string" ? { kind: "numericText", literal: t, ...(bound !== undefined ? { bound } : {}) } : unchecked
+    case "float":
+      return numeric ? converts : f === "string" ? { kind: "numericText", literal: "float" } : unchecked
+    case "timestamp":
+      return f === "timestamp" ? converts : unchecked
+    case "other":
+      // PostgreSQL's json to jsonb: any stored json is valid jsonb
+      return from.trim().toLowerCase() === "json" && to.trim().toLowerCase() === "jsonb" ? converts : unchecked
+  }
 }

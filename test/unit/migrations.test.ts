@@ -67,6 +67,40 @@ describe("migrations (no database)", () => {
     expect(Migrations.typeChange("text", "text")).toBe("same")
   })
 
+  it("what a narrowing checks in stored values: the new bound, text that is not a number, else any value at all", () => {
+    const { conversionOf } = Migrations
+    expect(conversionOf("character varying(20)", "character varying(5)")).toEqual({
+      kind: "bounded",
+      bound: { kind: "length", max: 5 },
+      fromText: true
+    })
+    expect(conversionOf("integer", "varchar(3)")).toEqual({
+      kind: "bounded",
+      bound: { kind: "length", max: 3 },
+      fromText: false
+    })
+    expect(conversionOf("bigint", "integer")).toEqual({
+      kind: "bounded",
+      bound: { kind: "integer", max: 2147483647n },
+      fromText: false
+    })
+    expect(conversionOf("varchar(220)", "int")).toEqual({
+      kind: "numericText",
+      literal: "integer",
+      bound: { kind: "integer", max: 2147483647n }
+    })
+    expect(conversionOf("text", "numeric")).toEqual({ kind: "numericText", literal: "decimal" })
+    expect(conversionOf("text", "double precision")).toEqual({ kind: "numericText", literal: "float" })
+    expect(conversionOf("integer", "text")).toEqual({ kind: "converts" })
+    expect(conversionOf("numeric(10,2)", "text")).toEqual({ kind: "converts" })
+    expect(conversionOf("timestamp(6) with time zone", "timestamp(0) with time zone")).toEqual({ kind: "converts" })
+    expect(conversionOf("json", "jsonb")).toEqual({ kind: "converts" })
+    expect(conversionOf("character varying(30)", "timestamp with time zone")).toEqual({ kind: "unchecked" })
+    expect(conversionOf("text", "uuid")).toEqual({ kind: "unchecked" })
+    expect(conversionOf("longtext", "json")).toEqual({ kind: "unchecked" })
+    expect(conversionOf("boolean", "integer")).toEqual({ kind: "unchecked" })
+  })
+
   it("PostgreSQL: type spellings normalize to what the catalog reports", () => {
     expect(postgresIntrospector.normalizeType(`VARCHAR(20) COLLATE "C"`)).toBe("character varying(20)")
     expect(postgresIntrospector.normalizeType(`TEXT COLLATE "C"`)).toBe("text")

@@ -10,6 +10,7 @@ import {
   type LiveForeignKey,
   type LiveKey,
   type LiveTable,
+  referencesByTable,
   tablePartsMap
 } from "../../migrations/LiveSchema.js"
 
@@ -151,9 +152,12 @@ export const mysqlIntrospector: Introspector = {
         const e = entry(k.table)
         ;(k.unique ? e.unique : e.indexes).push({ name: k.name, columns: k.columns })
       }
+      const referencing = referencesByTable(byTable)
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {
-        if (only === undefined || only.includes(name)) tables.push({ name, ...e })
+        const refs = referencing.get(name)
+        if (only === undefined || only.includes(name))
+          tables.push({ name, ...e, ...(refs ? { referencingKeys: refs } : {}) })
       }
       return tables
     })

@@ -37,6 +37,8 @@ export const mysqlMigration = (quote: (id: string) => string, collation: string)
     // MariaDB reports a JSON column as longtext (with a json_valid check)
     liveJsonType: "json",
     charLength: (expr) => `CHAR_LENGTH(${expr})`,
+    asText: (expr) => `CAST(${expr} AS CHAR)`,
+    asNumber: (expr) => `CAST(${expr} AS DECIMAL(65,30))`,
     collationNote: (table, column) =>
       column.collation !== undefined && /_(ci|ai)(_|$)/.test(column.collation)
         ? `${table}.${column.name} has collation ${column.collation}, which compares case- or accent-insensitively; ` +

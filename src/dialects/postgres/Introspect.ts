@@ -11,6 +11,7 @@ import {
   type LiveKey,
   type LiveSearchIndex,
   type LiveTable,
+  referencesByTable,
   tablePartsMap
 } from "../../migrations/LiveSchema.js"
 import { liveSearchIndex, searchIndexesSql } from "./SearchIndexes.js"
@@ -158,10 +159,17 @@ export const postgresIntrospector: Introspector = {
         const t = String(r["table_name"])
         searchOf.set(t, [...(searchOf.get(t) ?? []), liveSearchIndex(r)])
       }
+      const referencing = referencesByTable(byTable)
       const tables: Array<LiveTable> = []
       for (const [name, e] of byTable) {
+        const refs = referencing.get(name)
         if (only === undefined || only.includes(name))
-          tables.push({ name, ...e, searchIndexes: searchOf.get(name) ?? [] })
+          tables.push({
+            name,
+            ...e,
+            searchIndexes: searchOf.get(name) ?? [],
+            ...(refs ? { referencingKeys: refs } : {})
+          })
       }
       return tables
     })

@@ -35,6 +35,8 @@ export const postgresMigration = (quote: (id: string) => string): MigrationHooks
     storedCreate: () => undefined,
     liveJsonType: undefined,
     charLength: (expr) => `char_length(${expr})`,
+    asText: (expr) => `CAST(${expr} AS text)`,
+    asNumber: (expr) => `CAST(${expr} AS numeric)`,
     collationNote: () => undefined,
     search: postgresSearch(quote),
     vectorExtension: pgvectorExtension,

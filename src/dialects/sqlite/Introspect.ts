@@ -130,10 +130,20 @@ const tableOf = (query: Query, name: string, sql: string) =>
       "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
       [name]
     )
+    // every foreign key on this table, its own too; `to` NULL: the primary key, which is never dropped
     const children = yield* query(
-      "SELECT DISTINCT m.name AS child FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? AND m.name <> ?",
-      [name, name]
+      'SELECT m.name AS child, f.id AS id, f."to" AS ref_col FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f ' +
+        "WHERE m.type = 'table' AND f.\"table\" = ? ORDER BY m.name, f.id, f.seq",
+      [name]
     )
+    const referencing = new Map<string, { table: string; name: string; columns: Array<string> }>()
+    for (const r of children) {
+      if (r["ref_col"] === null) continue
+      const id = `${String(r["child"])}\u0000${String(r["id"])}`
+      const ref = referencing.get(id) ?? { table: String(r["child"]), name: `fk_${String(r["id"])}`, columns: [] }
+      ref.columns.push(String(r["ref_col"]))
+      referencing.set(id, ref)
+    }
     const table: LiveTable = {
       name,
       columns,
@@ -142,7 +152,8 @@ const tableOf = (query: Query, name: string, sql: string) =>
       primaryKey,
       sql,
       indexSql: indexSql.map((r) => String(r["sql"])),
-      referencedBy: children.map((r) => String(r["child"]))
+      referencedBy: [...new Set(children.map((r) => String(r["child"])).filter((c) => c !== name))],
+      ...(referencing.size > 0 ? { referencingKeys: [...referencing.values()] } : {})
     }
     return { table, pending }
   })

@@ -34,6 +34,8 @@ export const sqliteMigration = (quote: (id: string) => string): MigrationHooks =
       table.sql !== undefined ? [table.sql, ...(table.indexSql ?? []), ...(table.triggerSql ?? [])] : undefined,
     liveJsonType: undefined,
     charLength: (expr) => `length(${expr})`,
+    asText: (expr) => `CAST(${expr} AS TEXT)`,
+    asNumber: (expr) => `CAST(${expr} AS NUMERIC)`,
     collationNote: () => undefined,
     search: sqliteSearch(quote),
     vectorIndexProbe: {

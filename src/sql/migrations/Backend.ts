@@ -41,7 +41,7 @@ export const sqlStatements = (d: Dialect): MigrationStatements => ({
   dropIndex: (table, key) => [d.migration.dropIndex(table, key.name)],
   addUnique: (table, key) => [d.migration.addUnique(table, key)],
   dropUnique: (table, key) => [d.migration.dropUnique(table, key)],
-  misfitCondition: (column, type) => misfitCondition(d, column, type),
+  misfitCondition: (column, conversion) => misfitCondition(d, column, conversion),
   collationNote: (table, column) => d.migration.collationNote(table, column),
   ...(d.migration.search !== undefined ? { search: d.migration.search } : {}),
   rebuildTable: (model, live, reasons, options) => {

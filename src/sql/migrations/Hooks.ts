@@ -55,6 +55,10 @@ export interface MigrationHooks {
   readonly liveJsonType: string | undefined
   /** The number of characters of a text expression (a narrowing's precheck). */
   readonly charLength: (expr: string) => string
+  /** Any expression as text, as the database converts it to a string column (a narrowing's precheck). */
+  readonly asText: (expr: string) => string
+  /** Text known to be a number as an exact number, for a range check (a narrowing's precheck). */
+  readonly asNumber: (expr: string) => string
   /**
    * A note for `migrate plan` about a live column whose collation compares case- or
    * accent-insensitively, with the ALTER that would make it binary; undefined when there is none.

@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { MigrationBackend, MigrationDb } from "../../migrations/Backend.js"
-import { typeBound } from "../../migrations/TypeChange.js"
+import type { Conversion, TypeBound } from "../../migrations/TypeChange.js"
 import type { Dialect } from "../Dialect.js"
 
 const context = { model: "Migration", table: "", constraints: new Map(), operation: "migrate precheck" }
@@ -33,22 +33,50 @@ export const countRows: MigrationBackend["countRows"] = (db, check) => {
   }
 }
 
-/**
- * A WHERE condition over `column` that finds the rows a narrowing to `type` would reject, when it
- * can be known portably (src/migrations/TypeChange.ts `typeBound`): longer strings, integers or
- * decimals out of range.
- */
-export const misfitCondition = (d: Dialect, column: string, type: string): string | undefined => {
-  const bound = typeBound(type)
-  const c = d.quote(column)
-  switch (bound?.kind) {
-    case undefined:
-      return undefined
+/** Numbers as text the databases all convert: no spaces, no backslashes (MySQL may read them as escapes). */
+const numberText = {
+  integer: "^[-+]?[0-9]+$",
+  decimal: "^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)$",
+  float: "^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$"
+} as const
+
+/** A condition true for a value (`expr`, a number for integer and decimal bounds) outside `bound`. */
+const outside = (d: Dialect, expr: string, bound: TypeBound): string => {
+  switch (bound.kind) {
     case "length":
-      return `${d.migration.charLength(c)} > ${bound.max}`
+      return `${d.migration.charLength(expr)} > ${bound.max}`
     case "integer":
-      return `(${c} < -${bound.max + 1n} OR ${c} > ${bound.max})`
+      return `(${expr} < -${bound.max + 1n} OR ${expr} > ${bound.max})`
     case "decimal":
-      return `ABS(${c}) >= 1${"0".repeat(bound.integerDigits)}`
+      return `ABS(${expr}) >= 1${"0".repeat(bound.integerDigits)}`
+  }
+}
+
+/**
+ * A WHERE condition over `column` that finds the rows a narrowing would reject
+ * (src/migrations/TypeChange.ts `conversionOf`): values outside the new type's bound (strings by
+ * their length, numbers by their range, anything else by the length of its text), text that is not
+ * a number when the new type is one, and — where no portable check exists — every stored value.
+ * Undefined when every value converts.
+ */
+export const misfitCondition = (d: Dialect, column: string, conversion: Conversion): string | undefined => {
+  const c = d.quote(column)
+  switch (conversion.kind) {
+    case "converts":
+      return undefined
+    case "unchecked":
+      return `${c} IS NOT NULL`
+    case "bounded":
+      return outside(
+        d,
+        conversion.fromText || conversion.bound.kind !== "length" ? c : d.migration.asText(c),
+        conversion.bound
+      )
+    case "numericText": {
+      // the cast only where the text is a number: elsewhere it would fail the precheck itself
+      const isNumber = d.regex(c, `'${numberText[conversion.literal]}'`)
+      const out = conversion.bound !== undefined ? outside(d, d.migration.asNumber(c), conversion.bound) : "1 = 0"
+      return `${c} IS NOT NULL AND (CASE WHEN ${isNumber} THEN ${out} ELSE 1 = 1 END)`
+    }
   }
 }
