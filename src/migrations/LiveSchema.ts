@@ -39,6 +39,8 @@ export interface DiscoveredType {
   readonly timeZone?: boolean
   /** vector(n): n */
   readonly dimensions?: number
+  /** A DATE, which keeps only the day: `DataFlow.dateOnly()`. */
+  readonly dayOnly?: boolean
 }
 
 /** A unique key or secondary index. */

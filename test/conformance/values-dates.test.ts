@@ -12,6 +12,7 @@ process.env["TZ"] = "America/New_York"
 import { afterAll, expect } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
+import * as Migrations from "../../src/migrations/Migrations.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 import { sqlDatabase } from "../support/SqlDatabase.js"
 
@@ -158,4 +159,13 @@ forEachDialect("values_dates", (it, dialect) => {
         })
     )
   }
+
+  it.effect("discovery renders the DATE column as DataFlow.dateOnly() (SQLite: a plain Date)", () =>
+    Effect.gen(function* () {
+      yield* setup(dialect)
+      const found = (yield* Database.discover()).find((m) => m.table === "dates_day")!
+      const day = dialect === "sqlite" ? "Schema.DateFromSelf" : "DataFlow.dateOnly()"
+      expect(Migrations.renderModels([found])).toContain(`  day: ${day}\n`)
+    })
+  )
 })
