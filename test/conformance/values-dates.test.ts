@@ -51,6 +51,18 @@ const raw = (sql: string) =>
     Effect.orDie
   )
 
+/** A table the library creates (a date column of its own type), written with a time of day, read as dateOnly. */
+const OursAny = DataFlow.model(
+  "DatesOursAny",
+  { id: Schema.Int, day: Schema.Date },
+  { table: "dates_ours", timestamps: false, autoIncrement: false }
+)
+const OursDay = DataFlow.model(
+  "DatesOursDay",
+  { id: Schema.Int, day: DataFlow.dateOnly() },
+  { table: "dates_ours", timestamps: false, autoIncrement: false }
+)
+
 /** The stored day (and, on SQLite, the text as it is). */
 const storedSql: Record<DialectName, string> = {
   postgres: "SELECT day::text AS day FROM dates_day WHERE id = 4",
@@ -166,6 +178,18 @@ forEachDialect("values_dates", (it, dialect) => {
       const found = (yield* Database.discover()).find((m) => m.table === "dates_day")!
       const day = dialect === "sqlite" ? "Schema.DateFromSelf" : "DataFlow.dateOnly()"
       expect(Migrations.renderModels([found])).toContain(`  day: ${day}\n`)
+    })
+  )
+
+  it.effect("a stored time of day read through dateOnly fails InvalidRow, never returned cut to its day", () =>
+    Effect.gen(function* () {
+      yield* raw("DROP TABLE IF EXISTS dates_ours")
+      yield* OursAny.create({ id: 1, day: new Date("2009-01-15T13:00:00.000Z") })
+      yield* OursAny.create({ id: 2, day: new Date("2009-01-16T00:00:00.000Z") })
+      expect((yield* OursDay.read({ id: 2 })).day.toISOString()).toBe("2009-01-16T00:00:00.000Z")
+      const e = yield* Effect.flip(OursDay.read({ id: 1 }))
+      expect(e).toMatchObject({ _tag: "InvalidRow", model: "DatesOursDay", field: "day", key: 1 })
+      expect(e.message).toContain("holds a time of day")
     })
   )
 })
