@@ -77,7 +77,7 @@ export const keyMismatch = (model: ModelInfo, live: LiveTable): Errors.SchemaMis
 /**
  * Why the model cannot be used over a table it did not create, if it cannot. `only: "values"`: just
  * whether its columns keep every value the fields admit (decimal places and digits, fractional
- * seconds) — what any table is checked for, one the library created too, and with autoMigrate off:
+ * seconds, a time of day) — what any table is checked for, one the library created too, and with autoMigrate off:
  * a column that keeps fewer would round or cut a write silently.
  */
 export const adoptionMismatch = (
@@ -120,6 +120,14 @@ export const adoptionMismatch = (
             `declare it DataFlow.decimal(${digits! + scale}, ${scale}) (or narrower)`
         )
       }
+    }
+    if (field.kind === "date" && field.dayOnly !== true && introspector.keepsDayOnly(c.type)) {
+      // a DATE would keep 2009-01-15 of 2009-01-15T13:00Z: the time of day dropped silently
+      const how = field.managed
+        ? `${field === model.deletedAt ? "drop softDelete" : "set timestamps: false"} and map the column as a field, ` +
+          `DataFlow.dateOnly() with Schema.fromKey("${columnOf(field)}")`
+        : "declare it DataFlow.dateOnly()"
+      return mismatch(model, field, `the column keeps only the day and the field a time of day: ${how}`)
     }
     if (field.kind === "date") {
       const fraction = introspector.fractionalDigits(c.type)

@@ -122,7 +122,8 @@ const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: R
 /**
  * With autoMigrate off, a model's first use still checks (read only) that its table's columns keep
  * every value its fields admit: a NUMERIC(10,2) under a field of three places, or a DATETIME(0)
- * under one with milliseconds, would round or cut writes silently (SchemaMismatch instead).
+ * under one with milliseconds, or a DATE under a field that is not `DataFlow.dateOnly()`, would
+ * round or cut writes silently (SchemaMismatch instead).
  */
 export const checkValues = (
   db: LockDb,

@@ -45,6 +45,8 @@ export interface DiscoveredColumn {
   readonly scale?: number
   /** Timestamps: whether the type keeps an instant (timestamptz) or a wall-clock time (timestamp, DATETIME). */
   readonly timeZone?: boolean
+  /** A DATE, which keeps only the day: `DataFlow.dateOnly()`. */
+  readonly dayOnly?: boolean
   readonly literals?: ReadonlyArray<string>
   /** A one-column foreign key on this column. */
   readonly references?: { readonly table: string; readonly column: string }
@@ -117,7 +119,7 @@ export const typeOf = (
   if (/^(integer|int|smallint|mediumint|tinyint)\b/.test(t)) return { kind: "int" }
   if (/^(double|real|float)/.test(t)) return { kind: "number" }
   if (t === "boolean") return { kind: "boolean" }
-  if (/^date$/.test(t)) return { kind: "date" }
+  if (/^date$/.test(t)) return introspector.keepsDayOnly(t) ? { kind: "date", dayOnly: true } : { kind: "date" }
   if (/^(timestamp|datetime)\b/.test(t)) {
     // the dialect's default when none is written (PostgreSQL: microseconds, MySQL: whole seconds)
     const precision = introspector.fractionalDigits(t) ?? first ?? 0
@@ -183,7 +185,7 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
   }))
   const columns = t.columns.map((c): DiscoveredColumn => {
     const found = typeOf(introspector, c)
-    const { dimensions, maxLength, precision, scale, timeZone } = found
+    const { dayOnly, dimensions, maxLength, precision, scale, timeZone } = found
     // a BIGINT key (Rails, Laravel, Django) is an Int key: exact to 2^53, a larger one fails InvalidRow
     const kind = found.kind === "bigint" && pk.includes(c.name) ? "int" : found.kind
     const fk = foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === c.name)
@@ -199,6 +201,7 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
       ...(precision !== undefined ? { precision } : {}),
       ...(scale !== undefined ? { scale } : {}),
       ...(timeZone !== undefined ? { timeZone } : {}),
+      ...(dayOnly === true ? { dayOnly } : {}),
       ...(dimensions !== undefined ? { dimensions } : {}),
       ...(c.literals !== undefined ? { literals: c.literals } : {}),
       ...(fk !== undefined ? { references: { table: fk.references.table, column: fk.references.columns[0]! } } : {})

@@ -39,6 +39,8 @@ export interface DiscoveredType {
   readonly timeZone?: boolean
   /** vector(n): n */
   readonly dimensions?: number
+  /** A DATE, which keeps only the day: `DataFlow.dateOnly()`. */
+  readonly dayOnly?: boolean
 }
 
 /** A unique key or secondary index. */
@@ -123,6 +125,8 @@ export interface Introspector {
   readonly decimalScale: (type: string) => number | undefined
   /** Fractional second digits a live timestamp column keeps; undefined when it keeps what it is given (SQLite). */
   readonly fractionalDigits: (type: string) => number | undefined
+  /** Whether a live column keeps only the day (a DATE); false where it keeps what it is given (SQLite). */
+  readonly keepsDayOnly: (type: string) => boolean
 }
 
 /** The ledger table's name: never diffed; discovery lists it as a table that is not a model. */

@@ -36,7 +36,11 @@ const schemaOf = (c: DiscoveredColumn): Expr => {
       return plain("Schema.Boolean")
     case "date":
       return plain(
-        c.precision !== undefined ? `DataFlow.dateTime({ precision: ${c.precision} })` : "Schema.DateFromSelf"
+        c.dayOnly === true
+          ? "DataFlow.dateOnly()"
+          : c.precision !== undefined
+            ? `DataFlow.dateTime({ precision: ${c.precision} })`
+            : "Schema.DateFromSelf"
       )
     case "json":
       return plain("Schema.Record({ key: Schema.String, value: Schema.Unknown })")

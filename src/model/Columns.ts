@@ -2,13 +2,15 @@
  * Field schemas that carry what an existing column keeps: `decimal(precision, scale)` for a
  * NUMERIC(p,s)/DECIMAL(p,s) column, `dateTime({ precision })` for a timestamp that keeps `precision`
  * fractional-second digits. A value the column would round is refused with ValidationError (naming
- * the field) before any SQL, never rounded.
+ * the field) before any SQL, never rounded. `dateOnly()` for a DATE column, which keeps only the
+ * day: a Date that is not midnight UTC is refused the same way, never cut to its day.
  *
  * ```ts
  * const Invoice = DataFlow.model("Invoice", {
  *   id: Schema.Int,
  *   total: DataFlow.decimal(10, 2),                 // NUMERIC(10,2) / DECIMAL(10,2) / TEXT
- *   issuedAt: DataFlow.dateTime({ precision: 0 })   // timestamptz(0) / DATETIME(0) / TEXT
+ *   issuedAt: DataFlow.dateTime({ precision: 0 }),  // timestamptz(0) / DATETIME(0) / TEXT
+ *   dueOn: DataFlow.dateOnly()                      // DATE (midnight UTC of the day)
  * }, { table: "invoice", timestamps: false })
  * ```
  *
@@ -17,10 +19,10 @@
 import { BigDecimal, Schema, type SchemaAST as AST } from "effect"
 import { ValidationError } from "../Errors.js"
 
-/** The annotation `classify` reads into the Field's `precision`, `scale` and `fractionalDigits`. */
+/** The annotation `classify` reads into the Field's `precision`, `scale`, `fractionalDigits` and `dayOnly`. */
 export const ColumnAnnotationId: unique symbol = Symbol.for("effect-dataflow/Column")
 
-/** What a column keeps, as annotated by `decimal` and `dateTime`. */
+/** What a column keeps, as annotated by `decimal`, `dateTime` and `dateOnly`. */
 export interface ColumnAnnotation {
   /** Decimal: total digits. */
   readonly precision?: number
@@ -28,6 +30,8 @@ export interface ColumnAnnotation {
   readonly scale?: number
   /** Date: fractional-second digits the column keeps (0–6). */
   readonly fractionalDigits?: number
+  /** Date: the column keeps only the day (a DATE): `DataFlow.dateOnly()`, midnight UTC. */
+  readonly dayOnly?: boolean
   /** Vector: the number of dimensions (`DataFlow.vector(n)`). */
   readonly dimensions?: number
 }
@@ -49,6 +53,9 @@ export const fitsDecimal = (value: BigDecimal.BigDecimal, precision: number, sca
   const digits = (d.value < 0n ? -d.value : d.value).toString().length
   return Math.max(0, d.scale) <= scale && Math.max(0, digits - d.scale) <= precision - scale
 }
+
+/** Whether a Date is midnight UTC: all of it a DATE column keeps. */
+export const isDayOnly = (value: Date): boolean => value.getTime() % 86_400_000 === 0
 
 /** Whether a Date's milliseconds fit `precision` fractional-second digits. */
 export const fitsPrecision = (value: Date, precision: number): boolean =>
@@ -89,6 +96,23 @@ export const dateTime = (options: { readonly precision?: number } = {}) => {
       message: () =>
         `must have no more than ${precision} fractional-second digit${precision === 1 ? "" : "s"}, the column's precision ` +
         "(it would truncate or round the rest)",
+      [ColumnAnnotationId]: annotation
+    })
+  )
+}
+
+/**
+ * A Date field over a DATE column, which keeps only the day (PostgreSQL `date`, MySQL `DATE`): the
+ * value is midnight UTC of that day, as a DATE reads on every database whatever the process's time
+ * zone. A Date with a time of day (13:00 UTC, or local midnight away from UTC) is refused
+ * (ValidationError naming the field), never cut to its day. Tables the library creates store it as
+ * it stores any Date (TIMESTAMPTZ / DATETIME(6) / TEXT).
+ */
+export const dateOnly = () => {
+  const annotation: ColumnAnnotation = { dayOnly: true }
+  return Schema.Date.pipe(
+    Schema.filter((value) => Number.isNaN(value.getTime()) || isDayOnly(value), {
+      message: () => "must be midnight UTC of its day: the column keeps only the day (it would drop the time of day)",
       [ColumnAnnotationId]: annotation
     })
   )

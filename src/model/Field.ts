@@ -46,6 +46,8 @@ export interface Field {
   readonly scale?: number
   /** `DataFlow.dateTime({ precision })`: fractional-second digits the column keeps. */
   readonly fractionalDigits?: number
+  /** `DataFlow.dateOnly()`: the column keeps only the day; values are midnight UTC. */
+  readonly dayOnly?: boolean
   /** `DataFlow.vector(n)`: the vector's number of dimensions. */
   readonly dimensions?: number
 }
@@ -188,7 +190,10 @@ const declarationField = (core: AST.Declaration, acc: Collected, make: Make): Fi
   const id = Option.getOrElse(AST.getIdentifierAnnotation(core), () => "")
   const facts = acc.column ?? {}
   if (id === "DateFromSelf") {
-    return make("date", facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {})
+    return make("date", {
+      ...(facts.fractionalDigits !== undefined ? { fractionalDigits: facts.fractionalDigits } : {}),
+      ...(facts.dayOnly === true ? { dayOnly: true } : {})
+    })
   }
   if (id === "Uint8ArrayFromSelf") return make("bytes")
   if (id === "BigDecimalFromSelf") {

@@ -21,7 +21,7 @@
 import { BigDecimal } from "effect"
 import type * as Mongo from "mongodb"
 import { InvalidRow, ValidationError } from "../Errors.js"
-import { fitsDecimal, fitsPrecision } from "../model/Columns.js"
+import { fitsDecimal, fitsPrecision, isDayOnly } from "../model/Columns.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { shortestFloat32 } from "../model/Vector.js"
@@ -176,6 +176,7 @@ const decodeDate = (field: Field, raw: unknown): Date => {
       `holds more fractional-second digits than the model's dateTime precision (${field.fractionalDigits})`
     )
   }
+  if (field.dayOnly === true && !isDayOnly(raw)) throw new Misfit("holds a time of day: the field is dateOnly")
   return raw
 }
 

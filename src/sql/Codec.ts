@@ -5,7 +5,7 @@
  */
 import { BigDecimal } from "effect"
 import { InvalidRow } from "../Errors.js"
-import { fitsDecimal, fitsPrecision } from "../model/Columns.js"
+import { fitsDecimal, fitsPrecision, isDayOnly } from "../model/Columns.js"
 import type { Field } from "../model/Field.js"
 import { shortestFloat32 } from "../model/Vector.js"
 import type { CodecFlags } from "./Dialect.js"
@@ -123,6 +123,7 @@ export const decodeValue = (flags: CodecFlags, field: Field, raw: unknown): unkn
           `holds more fractional-second digits than the model's dateTime precision (${field.fractionalDigits})`
         )
       }
+      if (field.dayOnly === true && !isDayOnly(date)) throw new Misfit("holds a time of day: the field is dateOnly")
       return date
     }
     case "json":

@@ -28,7 +28,7 @@ const Invoice = DataFlow.model(
   {
     id: Schema.Int.pipe(Schema.propertySignature, Schema.fromKey("invoice_id")),
     issuedAt: DataFlow.dateTime({ precision: 0 }).pipe(Schema.propertySignature, Schema.fromKey("issued_at")),
-    dueOn: Schema.optional(Schema.NullOr(Schema.Date)).pipe(Schema.fromKey("due_on")),
+    dueOn: Schema.optional(Schema.NullOr(DataFlow.dateOnly())).pipe(Schema.fromKey("due_on")),
     total: DataFlow.decimal(10, 2),
     loggedAt: Schema.optional(Schema.NullOr(Schema.Date)).pipe(Schema.fromKey("logged_at"))
   },

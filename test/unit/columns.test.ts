@@ -1,5 +1,5 @@
 /**
- * DataFlow.decimal / DataFlow.dateTime: what they accept, what they refuse, and the Field facts
+ * DataFlow.decimal / DataFlow.dateTime / DataFlow.dateOnly: what they accept, what they refuse, and the Field facts
  * classify reads from them. No database.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -13,9 +13,12 @@ describe("DataFlow.decimal / DataFlow.dateTime", () => {
     id: Schema.String,
     total: DataFlow.decimal(5, 2),
     at: DataFlow.dateTime({ precision: 1 }),
-    maybe: Schema.optional(Schema.NullOr(DataFlow.decimal(3, 0)))
+    maybe: Schema.optional(Schema.NullOr(DataFlow.decimal(3, 0))),
+    day: Schema.optional(Schema.NullOr(DataFlow.dateOnly()))
   })
   const ok = { id: "m", total: d("1"), at: new Date("2020-01-01T00:00:00.100Z") }
+  const messageOf = (input: unknown) =>
+    Either.match(M.info.validateCreate(input), { onLeft: (e) => e.message, onRight: () => "ok" })
   const pathOf = (input: unknown) =>
     Either.match(M.info.validateCreate(input), { onLeft: (e) => e.path, onRight: () => "ok" })
 
@@ -24,6 +27,12 @@ describe("DataFlow.decimal / DataFlow.dateTime", () => {
     expect([f("total").kind, f("total").precision, f("total").scale]).toEqual(["decimal", 5, 2])
     expect([f("at").kind, f("at").fractionalDigits]).toEqual(["date", 1])
     expect([f("maybe").precision, f("maybe").scale, f("maybe").nullable]).toEqual([3, 0, true])
+    expect([f("day").kind, f("day").dayOnly, f("day").nullable, f("at").dayOnly]).toEqual([
+      "date",
+      true,
+      true,
+      undefined
+    ])
   })
 
   it("values that fit pass; more digits than the column keeps are refused, naming the field", () => {
@@ -36,6 +45,21 @@ describe("DataFlow.decimal / DataFlow.dateTime", () => {
     expect(pathOf({ ...ok, maybe: d("1.5") })).toBe("maybe")
     expect(pathOf({ ...ok, maybe: null })).toBe("ok")
     expect(pathOf({ ...ok, at: new Date("2020-01-01T00:00:00.120Z") })).toBe("at")
+  })
+
+  it("dateOnly: midnight UTC passes; a time of day is refused, naming the field, never cut to its day", () => {
+    expect(pathOf({ ...ok, day: new Date("2009-01-15T00:00:00.000Z") })).toBe("ok")
+    expect(pathOf({ ...ok, day: new Date("1969-12-31T00:00:00.000Z") })).toBe("ok")
+    expect(pathOf({ ...ok, day: null })).toBe("ok")
+    for (const iso of [
+      "2009-01-15T13:00:00.000Z",
+      "2009-01-15T05:00:00.000Z",
+      "2009-01-15T00:00:00.001Z",
+      "1969-12-31T13:00:00Z"
+    ]) {
+      expect(pathOf({ ...ok, day: new Date(iso) })).toBe("day")
+    }
+    expect(messageOf({ ...ok, day: new Date("2009-01-15T13:00:00.000Z") })).toContain("the column keeps only the day")
   })
 
   it("impossible declarations are refused when the model is defined", () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { mysqlIntrospector } from "../../src/dialects/mysql/Introspect.js"
 import { postgresIntrospector } from "../../src/dialects/postgres/Introspect.js"
+import { sqliteIntrospector } from "../../src/dialects/sqlite/Introspect.js"
 import { describeTables, fieldNameFor, modelNameFor } from "../../src/migrations/Discover.js"
 import type { LiveColumn, LiveTable } from "../../src/migrations/LiveSchema.js"
 import { renderModel } from "../../src/migrations/Render.js"
@@ -136,5 +137,22 @@ describe("discovery rules", () => {
   flag: Schema.Boolean
 }, { table: "things", timestamps: false })
 `)
+  })
+
+  it("a DATE keeps only the day: DataFlow.dateOnly() on PostgreSQL and MySQL, a plain Date on SQLite", () => {
+    const days = [col("id", "int", { primaryKey: true }), col("due_on", "date", { nullable: true })]
+    for (const introspector of [postgresIntrospector, mysqlIntrospector]) {
+      const [m] = describeTables(introspector, [table("bills", days)])
+      expect(m!.columns[1]).toMatchObject({ kind: "date", dayOnly: true })
+      expect(renderModel(m!)).toBe(`export const Bill = DataFlow.model("Bill", {
+  id: Schema.Int,
+  dueOn: Schema.optional(Schema.NullOr(DataFlow.dateOnly())).pipe(Schema.fromKey("due_on"))
+}, { table: "bills", timestamps: false, autoIncrement: false })
+`)
+    }
+    // SQLite has no DATE type: a column declared DATE keeps the text it is given, a time of day included
+    const [s] = describeTables(sqliteIntrospector, [table("bills", days)])
+    expect(s!.columns[1]!.dayOnly).toBeUndefined()
+    expect(renderModel(s!)).toContain("dueOn: Schema.optional(Schema.NullOr(Schema.DateFromSelf))")
   })
 })

@@ -14,7 +14,15 @@ describe("src/index.ts exports the user API only", () => {
   })
 
   test("each namespace's runtime names", () => {
-    expect(names(Index.DataFlow)).toEqual(["dateTime", "decimal", "model", "operations", "searches", "vector"])
+    expect(names(Index.DataFlow)).toEqual([
+      "dateOnly",
+      "dateTime",
+      "decimal",
+      "model",
+      "operations",
+      "searches",
+      "vector"
+    ])
     expect(names(Index.Database)).toEqual([
       "Database",
       "collection",

@@ -59,6 +59,7 @@ const checkedColumns = (checks: ReadonlyArray<Record<string, unknown>>) => {
 /** MySQL/MariaDB introspection. */
 export const mysqlIntrospector: Introspector = {
   decimalScale,
+  keepsDayOnly: (t) => t === "date",
   fractionalDigits: (t) => {
     const m = /^(?:datetime|timestamp)(?:\((\d+)\))?/.exec(t)
     return m === null ? undefined : Number(m[1] ?? 0)

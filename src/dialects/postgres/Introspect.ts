@@ -81,6 +81,7 @@ const decimalScale = (type: string): number | undefined => {
 /** PostgreSQL introspection. */
 export const postgresIntrospector: Introspector = {
   decimalScale,
+  keepsDayOnly: (t) => t === "date",
   fractionalDigits: (t) => {
     const m = /^timestamp(?:\((\d+)\))?/.exec(t)
     return m === null ? undefined : Number(m[1] ?? 6)

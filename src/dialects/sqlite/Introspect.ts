@@ -165,6 +165,8 @@ export const sqliteIntrospector: Introspector = {
   // declared precisions are not kept here: decimals and dates are stored as given
   decimalScale: () => undefined,
   fractionalDigits: () => undefined,
+  // a column declared DATE keeps the text it is given, a time of day included
+  keepsDayOnly: () => false,
   // our dates are TEXT here (and read as strings); a column declared DATETIME was written by someone
   // else, as text in SQLite's "YYYY-MM-DD HH:MM:SS" form: a Date, with no declared precision
   discoveredKind: (t) => (/^(timestamp|datetime|date)\b/.test(t) ? { kind: "date" } : undefined),
