@@ -6,11 +6,13 @@
  *
  * @since 0.1.0
  */
+import { Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { Field } from "../model/Field.js"
 import type { ModelInfo } from "../model/Model.js"
 import { singularize, tableNameFor } from "../model/TableName.js"
 import type { Introspector, LiveTable } from "./LiveSchema.js"
+import type { Operation } from "./Operation.js"
 
 /** The column a field is stored in. */
 export const columnOf = (field: Field): string => field.column
@@ -168,3 +170,53 @@ export const nearTableMismatch = (model: ModelInfo, other: string) =>
     `table ${other} exists and looks like this model's, while ${model.table} does not: set table: "${other}" ` +
       `to use it, or create ${model.table} beside it with dataflow migrate apply`
   )
+
+/** What autoMigrate asks of a family to decide what it may do to the live tables (collections). */
+export interface AutoFamily<Live, E> {
+  /** The live tables of the models, by name. */
+  readonly live: ReadonlyMap<string, Live>
+  /** Every table's name (asked only when a model's table is missing). */
+  readonly names: Effect.Effect<ReadonlyArray<string>, E>
+  /** The tables the ledger says this library created (asked only when a model's table exists). */
+  readonly owned: Effect.Effect<ReadonlySet<string>, E>
+  /** The additive operations that would bring `live` (absent: none) to `model`. */
+  readonly additions: (model: ModelInfo, live: Live | undefined) => ReadonlyArray<Operation>
+  /** Why `model` may not be used over `live` (`owned`: a table this library created), if it may not. */
+  readonly refusal: (model: ModelInfo, live: Live, owned: boolean) => Errors.SchemaMismatch | undefined
+}
+
+/**
+ * autoMigrate's operations, the same rule on every family: a missing table is created (unless one
+ * the model obviously means exists under another spelling); a table the ledger says this library
+ * created gets the additions its model gained; any other is only checked against the model, never
+ * altered (what it lacks is a warning pointing at `dataflow migrate plan`).
+ */
+export const autoOperations = <Live, E>(
+  models: ReadonlyArray<ModelInfo>,
+  family: AutoFamily<Live, E>
+): Effect.Effect<ReadonlyArray<Operation>, E | Errors.SchemaMismatch> =>
+  Effect.gen(function* () {
+    const missing = models.filter((m) => !family.live.has(m.table))
+    const names = missing.length === 0 ? [] : yield* family.names
+    for (const m of missing) {
+      const other = nearTable(m, names)
+      if (other !== undefined) return yield* nearTableMismatch(m, other)
+    }
+    const owned = missing.length === models.length ? new Set<string>() : yield* family.owned
+    const ops: Array<Operation> = []
+    for (const m of models) {
+      const live = family.live.get(m.table)
+      const additions = family.additions(m, live)
+      const ours = live === undefined || owned.has(m.table)
+      const refused = live === undefined ? undefined : family.refusal(m, live, ours)
+      if (refused !== undefined) return yield* refused
+      if (ours) ops.push(...additions)
+      else if (additions.length > 0) {
+        yield* Effect.logWarning(
+          `autoMigrate leaves ${m.table} alone (this library did not create it): ${additions.map((o) => o.description).join("; ")} ` +
+            "— run dataflow migrate plan to apply them"
+        )
+      }
+    }
+    return ops
+  })

@@ -9,7 +9,7 @@ import { Duration, Effect, Either } from "effect"
 import type { ModelLike, Runner } from "../sql/Runner.js"
 import * as Errors from "../Errors.js"
 import type { ModelInfo } from "../model/Model.js"
-import { adoptionMismatch, keyMismatch, nearTable, nearTableMismatch } from "./Adopt.js"
+import { adoptionMismatch, autoOperations, keyMismatch } from "./Adopt.js"
 import { diff, type DiffOptions, notesFor } from "./Diff.js"
 import { migrationBackendOf } from "./Family.js"
 import { introspect, introspectorFor, queryThrough } from "./Introspect.js"
@@ -72,52 +72,24 @@ export const plan = (
     const refusedSearch = searchRefusal(backend, models)
     if (refusedSearch !== undefined) return yield* refusedSearch
     const ops = options.additiveOnly
-      ? yield* autoOperations(db, models, live)
+      ? yield* sqlAutoOperations(db, models, live)
       : diff(db.hooks, introspectorFor(db), models, live, options)
     const notes = options.additiveOnly ? [] : notesFor(db.hooks, models, live)
     return makePlan(db.dialect, yield* withVectorSupport(db, backend, models, live, ops), notes)
   })
 
-/**
- * autoMigrate's operations: a missing table is created (unless one the model obviously means
- * exists under another spelling); a table the ledger says this library created gets the additions
- * its model gained; any other table is only checked against the model, never altered.
- */
-const autoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>) =>
-  Effect.gen(function* () {
-    const liveByName = new Map(live.map((t) => [t.name, t] as const))
-    const missing = models.filter((m) => !liveByName.has(m.table))
-    const names = missing.length === 0 ? [] : yield* migrationBackendOf(db.hooks).tableNames(db)
-    for (const m of missing) {
-      const other = nearTable(m, names)
-      if (other !== undefined) return yield* nearTableMismatch(m, other)
-    }
-    const foreign = models.filter((m) => liveByName.has(m.table))
-    const owned = foreign.length === 0 ? new Set<string>() : Ledger.ownedTables(yield* Rollback.status(db))
-    const ops: Array<Operation> = []
-    for (const m of models) {
-      const t = liveByName.get(m.table)
-      const additions = diff(db.hooks, introspectorFor(db), [m], t === undefined ? [] : [t], {}).filter(
-        (o) => o.additive
-      )
-      if (t === undefined || owned.has(m.table)) {
-        // a column of ours that keeps fewer digits than the model now declares would round its writes
-        const narrower = t === undefined ? undefined : adoptionMismatch(introspectorFor(db), m, t, "values")
-        if (narrower !== undefined) return yield* narrower
-        ops.push(...additions)
-        continue
-      }
-      const refused = adoptionMismatch(introspectorFor(db), m, t)
-      if (refused !== undefined) return yield* refused
-      if (additions.length > 0) {
-        yield* Effect.logWarning(
-          `autoMigrate leaves ${m.table} alone (this library did not create it): ${additions.map((o) => o.description).join("; ")} ` +
-            "— run dataflow migrate plan to apply them"
-        )
-      }
-    }
-    return ops
+/** autoMigrate's operations over SQL tables (the rule: `autoOperations` in Adopt.ts). */
+const sqlAutoOperations = (db: MigrateDb, models: ReadonlyArray<ModelInfo>, live: ReadonlyArray<LiveTable>) => {
+  const introspector = introspectorFor(db)
+  return autoOperations(models, {
+    live: new Map(live.map((t) => [t.name, t] as const)),
+    names: migrationBackendOf(db.hooks).tableNames(db),
+    owned: Effect.map(Rollback.status(db), Ledger.ownedTables),
+    additions: (m, t) => diff(db.hooks, introspector, [m], t === undefined ? [] : [t], {}).filter((o) => o.additive),
+    // a column of ours that keeps fewer digits than the model now declares would round its writes
+    refusal: (m, t, owned) => adoptionMismatch(introspector, m, t, owned ? "values" : "all")
   })
+}
 
 /**
  * With autoMigrate off, a model's first use still checks (read only) that its table's columns keep

@@ -252,7 +252,7 @@ export const describeTable = (introspector: Introspector, t: LiveTable): ModelDe
 const reservedNames = new Set(["Schema", "DataFlow"])
 
 /** Model names made unique (and distinct from the generated module's imports): `User`, `User2`. */
-const uniqueNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<ModelDescription> => {
+export const uniqueModelNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<ModelDescription> => {
   const seen = new Set<string>()
   return models.map((m) => {
     let name = reservedNames.has(m.name) ? `${m.name}Model` : m.name
@@ -267,7 +267,7 @@ export const describeTables = (
   introspector: Introspector,
   tables: ReadonlyArray<LiveTable>
 ): ReadonlyArray<ModelDescription> =>
-  uniqueNames(
+  uniqueModelNames(
     tables.map((t) =>
       t.name === ledgerTable
         ? { ...describeTable(introspector, t), problem: "the migration ledger of effect-dataflow" }

@@ -118,3 +118,30 @@ export const dirtyEntry = (
         reason: entry === undefined ? "no such migration in the ledger" : "this migration is not dirty; use rollback"
       })
 }
+
+/**
+ * Rollback's rule, the same for every family: the newest `steps` entries, newest first; a dirty
+ * entry blocks only a rollback of the tables these touched; `dryRun` lists them; undoes that drop
+ * something need `allowDestructive`; then each entry is undone by `undo` (its down statements, then
+ * its ledger row).
+ */
+export const undoNewest = <E>(
+  all: ReadonlyArray<LedgerEntry>,
+  options: { readonly steps?: number; readonly dryRun?: boolean; readonly allowDestructive?: boolean },
+  undo: (entry: LedgerEntry) => Effect.Effect<void, E>
+): Effect.Effect<
+  { readonly entries: ReadonlyArray<LedgerEntry>; readonly applied: boolean },
+  E | Errors.DirtyMigration | Errors.ChecksumMismatch | Errors.DestructiveChangeRefused
+> =>
+  Effect.gen(function* () {
+    const steps = Math.max(0, Math.floor(options.steps ?? 1))
+    const entries = all.slice(Math.max(0, all.length - steps)).reverse()
+    yield* verify(all, new Set(entries.flatMap((e) => e.tables)))
+    if (options.dryRun) return { entries, applied: false }
+    const refused = entries.flatMap((e) => e.destructiveDown.map((d) => `undo ${e.id}: ${d}`))
+    if (refused.length > 0 && options.allowDestructive !== true) {
+      return yield* new Errors.DestructiveChangeRefused({ changes: refused })
+    }
+    for (const e of entries) yield* undo(e)
+    return { entries, applied: true }
+  })

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect } from "effect"
-import * as Errors from "../Errors.js"
+import type * as Errors from "../Errors.js"
 import { migrationBackendOf } from "./Family.js"
 import * as Ledger from "./Ledger.js"
 import { withLock } from "./Lock.js"
@@ -30,29 +30,20 @@ export interface RollbackResult {
 
 /** Undoes the newest `steps` ledger entries. */
 export const rollback = (db: LockDb, options: RollbackOptions = {}): Effect.Effect<RollbackResult, MigrateError> => {
-  const steps = Math.max(0, Math.floor(options.steps ?? 1))
   const timeoutMs = Duration.toMillis(Duration.decode(options.lockTimeout ?? "30 seconds"))
   const backend = migrationBackendOf(db.hooks)
+  const context = { model: "Migration", table: "", constraints: new Map(), operation: "rollback" }
   return withLock(
     db,
     timeoutMs,
     Effect.gen(function* () {
       yield* backend.ledger.ensure(db)
-      const all = yield* backend.ledger.list(db)
-      const entries = all.slice(Math.max(0, all.length - steps)).reverse()
-      // a dirty entry blocks only a rollback of the tables it touched
-      yield* Ledger.verify(all, new Set(entries.flatMap((e) => e.tables)))
-      if (options.dryRun) return { entries, applied: false }
-      const refused = entries.flatMap((e) => e.destructiveDown.map((d) => `undo ${e.id}: ${d}`))
-      if (refused.length > 0 && options.allowDestructive !== true) {
-        return yield* new Errors.DestructiveChangeRefused({ changes: refused })
-      }
-      const context = { model: "Migration", table: "", constraints: new Map(), operation: "rollback" }
-      for (const e of entries) {
-        for (const statement of e.down) yield* backend.run(db, statement, context)
-        yield* backend.ledger.remove(db, e.id)
-      }
-      return { entries, applied: true }
+      return yield* Ledger.undoNewest(yield* backend.ledger.list(db), options, (e) =>
+        Effect.gen(function* () {
+          for (const statement of e.down) yield* backend.run(db, statement, context)
+          yield* backend.ledger.remove(db, e.id)
+        })
+      )
     })
   ) as Effect.Effect<RollbackResult, MigrateError>
 }

@@ -190,16 +190,3 @@ export const describeCollection = (
     ...(problem !== undefined ? { problem } : {})
   }
 }
-
-const reservedNames = new Set(["Schema", "DataFlow"])
-
-/** Model names made unique (and distinct from the generated module's imports): `User`, `User2`. */
-export const uniqueModelNames = (models: ReadonlyArray<ModelDescription>): ReadonlyArray<ModelDescription> => {
-  const seen = new Set<string>()
-  return models.map((m) => {
-    let name = reservedNames.has(m.name) ? `${m.name}Model` : m.name
-    for (let i = 2; seen.has(name); i++) name = `${m.name}${i}`
-    seen.add(name)
-    return name === m.name ? m : { ...m, name }
-  })
-}

@@ -11,7 +11,7 @@
 import { Duration, Effect } from "effect"
 import * as Errors from "../Errors.js"
 import type { MigrateError, MigrateOptions, MigrationResult } from "../migrations/Apply.js"
-import { nearTable, nearTableMismatch } from "../migrations/Adopt.js"
+import { autoOperations } from "../migrations/Adopt.js"
 import * as Ledger from "../migrations/Ledger.js"
 import { destructiveChanges, downStatements, type Operation, type Plan, upStatements } from "../migrations/Operation.js"
 import type { RollbackOptions, RollbackResult } from "../migrations/Rollback.js"
@@ -95,43 +95,21 @@ const collectionNames = (h: MongoSchemaHandle): Effect.Effect<ReadonlyArray<stri
   )
 
 /**
- * autoMigrate's operations: a missing collection is created (unless one the model obviously means
- * exists under another spelling: model `Track`, collection `Track` beside the default `tracks`); one the ledger says this library
- * created gets its model's additions (indexes, a validator that only adds optional fields); any
- * other is only checked against the model (SchemaMismatch), never altered.
+ * autoMigrate's operations over collections (the rule: `autoOperations` in Adopt.ts). Additions to a
+ * collection we created are its indexes and a validator that only adds optional fields; a collection
+ * we did not create is checked against the model (its validator), never altered.
  */
-const autoOperations = (
+const mongoAutoOperations = (
   h: MongoSchemaHandle,
   models: ReadonlyArray<ModelInfo>,
   live: ReadonlyMap<string, LiveCollection>
 ) =>
-  Effect.gen(function* () {
-    const missing = models.filter((m) => !live.has(m.table))
-    const names = missing.length === 0 ? [] : yield* collectionNames(h)
-    for (const m of missing) {
-      const other = nearTable(m, names)
-      if (other !== undefined) return yield* nearTableMismatch(m, other)
-    }
-    const existing = models.filter((m) => live.has(m.table))
-    const owned = existing.length === 0 ? new Set<string>() : ownedCollections(yield* Store.list(h))
-    const ops: Array<Operation> = []
-    for (const m of models) {
-      const c = live.get(m.table)
-      const additions = diffCollections([m], live).filter((o) => o.additive)
-      if (c === undefined || owned.has(m.table)) {
-        ops.push(...additions)
-        continue
-      }
-      const refused = collectionMismatch(m, c)
-      if (refused !== undefined) return yield* refused
-      if (additions.length > 0) {
-        yield* Effect.logWarning(
-          `autoMigrate leaves ${m.table} alone (this library did not create it): ${additions.map((o) => o.description).join("; ")} ` +
-            "— run dataflow migrate plan to apply them"
-        )
-      }
-    }
-    return ops
+  autoOperations(models, {
+    live,
+    names: collectionNames(h),
+    owned: Effect.map(Store.list(h), ownedCollections),
+    additions: (m) => diffCollections([m], live).filter((o) => o.additive),
+    refusal: (m, c, owned) => (owned ? undefined : collectionMismatch(m, c))
   })
 
 /** The plan that brings the collections of `models` to them, as of now. */
@@ -142,7 +120,7 @@ export const plan = (
 ): Effect.Effect<Plan, Errors.QueryError | Errors.SchemaMismatch> =>
   Effect.gen(function* () {
     const live = yield* readLive(h, options.prune ? undefined : models.map((m) => m.table))
-    if (options.additiveOnly) return mongoPlan(yield* autoOperations(h, models, live))
+    if (options.additiveOnly) return mongoPlan(yield* mongoAutoOperations(h, models, live))
     return mongoPlan([...diffCollections(models, live), ...(options.prune ? pruneOps(models, live) : [])])
   })
 
@@ -238,22 +216,14 @@ export const rollback = (
   withMongoLock(
     h,
     timeoutOf(options.lockTimeout),
-    Effect.gen(function* () {
-      const steps = Math.max(0, Math.floor(options.steps ?? 1))
-      const all = yield* Store.list(h)
-      const entries = all.slice(Math.max(0, all.length - steps)).reverse()
-      yield* Ledger.verify(all, new Set(entries.flatMap((e) => e.tables)))
-      if (options.dryRun) return { entries, applied: false }
-      const refused = entries.flatMap((e) => e.destructiveDown.map((d) => `undo ${e.id}: ${d}`))
-      if (refused.length > 0 && options.allowDestructive !== true) {
-        return yield* new Errors.DestructiveChangeRefused({ changes: refused })
-      }
-      for (const e of entries) {
-        for (const statement of e.down) yield* runCommand(h, statement)
-        yield* Store.remove(h, e.id)
-      }
-      return { entries, applied: true }
-    })
+    Effect.flatMap(Store.list(h), (all) =>
+      Ledger.undoNewest(all, options, (e) =>
+        Effect.gen(function* () {
+          for (const statement of e.down) yield* runCommand(h, statement)
+          yield* Store.remove(h, e.id)
+        })
+      )
+    )
   )
 
 /** Removes a dirty entry after its partial changes were repaired by hand; refuses one that is not dirty. */
