@@ -5,21 +5,14 @@
  * never touching the tables (3), reads that never lie (4), migrations refused before any DDL (5),
  * exact values (6) and messages that name the column (7). Discovery (2): chinook-discover.test.ts.
  */
-const processTz = process.env["TZ"]
 // not UTC, so that a zone-less date read or written in the local zone would move (issue 10: +5 h)
-process.env["TZ"] = "America/New_York"
-
-import { afterAll, expect, layer } from "@effect/vitest"
+import "../support/NewYorkTime.js"
+import { expect, layer } from "@effect/vitest"
 import { BigDecimal, Effect, Layer, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { loadChinook } from "../support/Chinook.js"
 import { type DialectName, dialectNames } from "../support/Dialects.js"
 import { sqlDatabase } from "../support/SqlDatabase.js"
-
-afterAll(() => {
-  if (processTz === undefined) delete process.env["TZ"]
-  else process.env["TZ"] = processTz
-})
 
 /** Chinook's names: snake_case on PostgreSQL, PascalCase in the MySQL and SQLite scripts. */
 const naming = (dialect: DialectName) => (snake: string) =>

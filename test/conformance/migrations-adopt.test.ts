@@ -8,10 +8,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
-import { sqlDatabase } from "../support/SqlDatabase.js"
-
-const raw = (sql: string) =>
-  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(Effect.orDie)
+import { rawSql as raw, sqlDatabase } from "../support/SqlDatabase.js"
 
 /** Column names and types of a table, through introspection. */
 const columns = (table: string) =>

@@ -10,10 +10,7 @@ import { Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import type { DialectName } from "../support/Dialects.js"
 import { forEachDialect } from "../support/Dialects.js"
-import { sqlDatabase } from "../support/SqlDatabase.js"
-
-const raw = (sql: string) =>
-  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(Effect.orDie)
+import { rawSql as raw, sqlDatabase } from "../support/SqlDatabase.js"
 
 const state = Effect.flatMap(sqlDatabase, (db) =>
   Effect.all({

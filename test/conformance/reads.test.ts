@@ -9,7 +9,7 @@ import { expect } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { DataFlow, Database, Workflow } from "../../src/index.js"
 import { type DialectName, forEachDialect, reset, urlFor } from "../support/Dialects.js"
-import { sqlDatabase } from "../support/SqlDatabase.js"
+import { rawSql as raw } from "../support/SqlDatabase.js"
 
 const Album = DataFlow.model(
   "Album",
@@ -46,9 +46,6 @@ const Note = DataFlow.model(
   { id: Schema.String, title: Schema.String, seen: Schema.DateFromSelf, embedding: DataFlow.vector(2) },
   { table: "reads_notes", textSearch: { fields: ["title"] } }
 )
-
-const raw = (sql: string) =>
-  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(Effect.orDie)
 
 const setup = (dialect: DialectName) =>
   Effect.gen(function* () {

@@ -6,20 +6,14 @@
  * with autoMigrate on or off, instead of storing 13:00 as 00:00. SQLite has no DATE type: a column
  * declared DATE keeps the text it is given, time of day included, so any date field writes exactly.
  */
-const processTz = process.env["TZ"]
-process.env["TZ"] = "America/New_York"
 
-import { afterAll, expect } from "@effect/vitest"
+import "../support/NewYorkTime.js"
+import { expect } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import * as Migrations from "../../src/migrations/Migrations.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
-import { sqlDatabase } from "../support/SqlDatabase.js"
-
-afterAll(() => {
-  if (processTz === undefined) delete process.env["TZ"]
-  else process.env["TZ"] = processTz
-})
+import { rawText as raw } from "../support/SqlDatabase.js"
 
 const Day = DataFlow.model(
   "DatesDay",
@@ -39,17 +33,8 @@ const LooseSelf = DataFlow.model(
   { table: "dates_day", timestamps: false, autoIncrement: false }
 )
 
-const ddl: Record<DialectName, string> = {
-  postgres: "CREATE TABLE dates_day (id INT NOT NULL PRIMARY KEY, day DATE NOT NULL)",
-  mysql: "CREATE TABLE dates_day (id INT NOT NULL PRIMARY KEY, day DATE NOT NULL)",
-  sqlite: "CREATE TABLE dates_day (id INT NOT NULL PRIMARY KEY, day DATE NOT NULL)"
-}
-
-const raw = (sql: string) =>
-  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
-    Effect.map((rows) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])))),
-    Effect.orDie
-  )
+/** The same statement on every database (SQLite: a column declared DATE, which keeps text). */
+const ddl = "CREATE TABLE dates_day (id INT NOT NULL PRIMARY KEY, day DATE NOT NULL)"
 
 /** A table the library creates (a date column of its own type), written with a time of day, read as dateOnly. */
 const OursAny = DataFlow.model(
@@ -73,7 +58,7 @@ const storedSql: Record<DialectName, string> = {
 const setup = (dialect: DialectName) =>
   Effect.gen(function* () {
     yield* raw("DROP TABLE IF EXISTS dates_day")
-    yield* raw(ddl[dialect])
+    yield* raw(ddl)
     // winter and summer time in New York (-5 h, -4 h), and the first day of a year
     yield* raw("INSERT INTO dates_day VALUES (1, '2009-01-15'), (2, '2009-07-01'), (3, '2010-01-01')")
   })

@@ -5,10 +5,9 @@
  * would round are refused; `_ci` / NOCASE text compares and sorts by code point; a NOT NULL key
  * without a default is named; SQLite's journal mode is left alone unless asked.
  */
-const processTz = process.env["TZ"]
-process.env["TZ"] = "America/New_York"
 
-import { afterAll, expect } from "@effect/vitest"
+import "../support/NewYorkTime.js"
+import { expect } from "@effect/vitest"
 import Sqlite from "better-sqlite3"
 import { BigDecimal, Effect, Either, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
@@ -17,11 +16,6 @@ import { selectWhere } from "../../src/sql/backend/Selects.js"
 import { orderClause } from "../../src/sql/Compiler.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
 import { sqlDatabase } from "../support/SqlDatabase.js"
-
-afterAll(() => {
-  if (processTz === undefined) delete process.env["TZ"]
-  else process.env["TZ"] = processTz
-})
 
 const Invoice = DataFlow.model(
   "LegacyInvoice",

@@ -9,13 +9,7 @@ import { expect } from "@effect/vitest"
 import { BigDecimal, Effect, Schema } from "effect"
 import { DataFlow, Database } from "../../src/index.js"
 import { type DialectName, forEachDialect, urlFor } from "../support/Dialects.js"
-import { sqlDatabase } from "../support/SqlDatabase.js"
-
-const raw = (sql: string) =>
-  Effect.flatMap(sqlDatabase, (db) => db.sql.unsafe<Record<string, unknown>>(sql)).pipe(
-    Effect.map((rows) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])))),
-    Effect.orDie
-  )
+import { rawText as raw } from "../support/SqlDatabase.js"
 
 /** Created by the library with two places and whole seconds; the model then grew. */
 const Ours = DataFlow.model(
