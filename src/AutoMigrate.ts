@@ -71,7 +71,10 @@ export const makeReadiness = ({
           if (existing !== undefined) return Deferred.await(existing)
           return Effect.flatMap(Effect.serviceOption(Transaction), (tx) => {
             // SQLite has one connection, held by the transaction: create inside it, remember nothing
-            if (Option.isSome(tx) && dialect.oneConnection) return autoMigrate ? create(model) : check(model)
+            if (Option.isSome(tx) && dialect.oneConnection && autoMigrate) return create(model)
+            // the read-only check runs on the transaction's own connection: the pool may be all held
+            // by transactions (a check on another connection would wait for one: PoolTimeout)
+            if (Option.isSome(tx) && !autoMigrate) return Effect.tap(check(model), () => ready.add(model))
             const done = Deferred.unsafeMake<void, EnsureError>(undefined as never)
             tables.set(model, done)
             return detached(Option.isSome(tx) ? (autoMigrate ? aside(model) : check(model)) : prepare(model)).pipe(

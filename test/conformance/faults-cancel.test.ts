@@ -106,6 +106,27 @@ for (const dialect of dialectNames) {
         }).pipe(Effect.provide(layerWith({ poolSize: 2, models: [] })))
     )
 
+    it.effect(
+      "autoMigrate off: a model's first use inside a transaction holding the only connection is checked on it (no PoolTimeout)",
+      () =>
+        Effect.gen(function* () {
+          yield* Effect.provide(Job.bulkDelete({ filter: { id: "j-off" }, confirmed: true }), layerWith())
+          const checkedOff = Layer.fresh(
+            Database.layer({ url, poolSize: 1, connectTimeout: "3 seconds", autoMigrate: false })
+          )
+          const created = yield* Effect.exit(
+            Effect.provide(Database.transaction(Job.create({ id: "j-off", state: "new" })), checkedOff)
+          )
+          expect(outcome(created)).toBe("success")
+          const rows = yield* Effect.promise(() =>
+            direct(dialect, url, `SELECT state FROM ${Job.info.table} WHERE id = 'j-off'`)
+          )
+          expect(rows).toEqual([{ state: "new" }])
+          yield* Effect.provide(Job.bulkDelete({ filter: { id: "j-off" }, confirmed: true }), layerWith())
+          yield* eventually(async () => (await busy()) === 0, 10_000, "no busy session of ours")
+        })
+    )
+
     if (dialect === "sqlite") {
       // connectTimeout as the layer's option, or in the URL (?connectTimeout=, milliseconds)
       const shortWait = {
